@@ -1,0 +1,276 @@
+//! Accounts as axum-login sees them, and the sign-in and sign-out steps.
+//!
+//! axum-login reloads the account on every request through `get_user` and
+//! compares `session_auth_hash` with the one stored at sign-in: inactive
+//! accounts load as nobody, and bumping `session_epoch` (or changing the
+//! password) ends every session of the account at its next request.
+
+use anyhow::Context;
+use axum_login::{AuthUser, AuthnBackend, UserId as LoginId};
+use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+use tower_sessions::{cookie::time::Duration, Expiry};
+
+use super::{model::Role, password, store};
+use crate::{
+    error::AppError,
+    ids::UserId,
+    ssr::{
+        audit::{self, Audit},
+        client_address, clock, db,
+        usage::{self, Client, UsageKind},
+    },
+};
+
+/// How long Remember me keeps someone signed in.
+pub const REMEMBER_ME_DAYS: i64 = 30;
+/// Failed sign-ins allowed per email, then per address, within the window.
+pub const FAILURES_PER_EMAIL: i64 = 5;
+pub const FAILURES_PER_ADDRESS: i64 = 20;
+pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+#[derive(Clone)]
+pub struct Accounts {
+    pool: SqlitePool,
+}
+
+impl Accounts {
+    pub fn new(pool: SqlitePool) -> Self {
+        Accounts { pool }
+    }
+}
+
+pub type AuthSession = axum_login::AuthSession<Accounts>;
+
+/// A signed-in account, reloaded each request.
+#[derive(Clone)]
+pub struct Account {
+    pub id: UserId,
+    pub role: Role,
+    pub slt: bool,
+    pub first_name: String,
+    pub surname: String,
+    auth_hash: Vec<u8>,
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("id", &self.id)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthUser for Account {
+    type Id = i64;
+
+    fn id(&self) -> i64 {
+        self.id.0
+    }
+
+    fn session_auth_hash(&self) -> &[u8] {
+        &self.auth_hash
+    }
+}
+
+fn session_auth_hash(password_hash: &str, epoch: i64) -> Vec<u8> {
+    Sha256::new()
+        .chain_update(password_hash.as_bytes())
+        .chain_update(b":")
+        .chain_update(epoch.to_be_bytes())
+        .finalize()
+        .to_vec()
+}
+
+impl From<store::SessionRow> for Account {
+    fn from(row: store::SessionRow) -> Self {
+        Account {
+            id: row.id,
+            role: Role::parse(&row.role).unwrap_or(Role::Parent),
+            slt: row.is_slt,
+            first_name: row.first_name,
+            surname: row.surname,
+            auth_hash: session_auth_hash(&row.password_hash, row.session_epoch),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("loading an account: {0}")]
+pub struct LoadError(String);
+
+impl AuthnBackend for Accounts {
+    type User = Account;
+    /// Sign-in goes through [`sign_in`], which adds rate limits and the audit
+    /// log; axum-login's own `authenticate` is not used.
+    type Credentials = std::convert::Infallible;
+    type Error = LoadError;
+
+    async fn authenticate(&self, never: Self::Credentials) -> Result<Option<Account>, LoadError> {
+        match never {}
+    }
+
+    async fn get_user(&self, id: &LoginId<Self>) -> Result<Option<Account>, LoadError> {
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .map_err(|e| LoadError(e.to_string()))?;
+        let row = store::active_account(&mut conn, *id)
+            .await
+            .map_err(|e| LoadError(e.to_string()))?;
+        Ok(row.map(Account::from))
+    }
+}
+
+/// What the sign-in form sends.
+pub struct SignInForm {
+    pub email: String,
+    pub password: String,
+    pub remember: bool,
+    pub client: Client,
+}
+
+/// Checks the credentials, applies the rate limits, starts the session and
+/// records the sign-in. Every failure answers the same, known email or not.
+pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
+    let email = form.email.trim().to_owned();
+    if email.is_empty() {
+        return Err(AppError::invalid("email", "Enter your email address.").into());
+    }
+    if form.password.is_empty() {
+        return Err(AppError::invalid("password", "Enter your password.").into());
+    }
+    let clock = clock()?;
+    let now = clock.now();
+    let at = clock.stamp();
+    let address = client_address()
+        .await
+        .unwrap_or_else(|| "unknown".to_owned());
+    let pool = db()?;
+    let mut conn = pool.acquire().await?;
+
+    let window_start =
+        crate::ssr::clock::stamp(now - time::Duration::minutes(FAILURE_WINDOW_MINUTES));
+    let failures = store::recent_failures(&mut conn, &email, &address, &window_start).await?;
+    if failures.for_email >= FAILURES_PER_EMAIL || failures.from_address >= FAILURES_PER_ADDRESS {
+        let lifts = failures
+            .oldest
+            .and_then(|oldest| {
+                time::PrimitiveDateTime::parse(&oldest, crate::ssr::clock::STORED).ok()
+            })
+            .map(|oldest| {
+                oldest.assume_utc() + time::Duration::minutes(FAILURE_WINDOW_MINUTES) - now
+            })
+            .unwrap_or(time::Duration::minutes(FAILURE_WINDOW_MINUTES));
+        let minutes = lifts.whole_minutes().clamp(0, FAILURE_WINDOW_MINUTES) as u32 + 1;
+        return Err(AppError::TooManyAttempts { minutes }.into());
+    }
+
+    let account = store::account_by_email(&mut conn, &email).await?;
+    let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
+    let matches = password::verify(stored_hash, form.password).await?;
+
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let account = match account {
+        Some(account) if matches => account,
+        other => {
+            store::record_failure(&mut tx, &email, &address, &at).await?;
+            let actor = other.map(|a| a.id);
+            audit::record(&mut tx, &at, actor, Audit::SignInFailed, Some(&address)).await?;
+            tx.commit().await?;
+            return Err(AppError::invalid(
+                "",
+                "That email address and password don't match an account. Check them and try again.",
+            )
+            .into());
+        }
+    };
+    if !account.active {
+        audit::record(
+            &mut tx,
+            &at,
+            Some(account.id),
+            Audit::SignInRefusedInactive,
+            Some(&address),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(AppError::invalid(
+            "",
+            "This account is inactive. Please contact the school office.",
+        )
+        .into());
+    }
+    store::forget_failures(&mut tx, &email).await?;
+    store::note_sign_in(&mut tx, account.id, &at).await?;
+    audit::record(
+        &mut tx,
+        &at,
+        Some(account.id),
+        Audit::SignedIn,
+        Some(&address),
+    )
+    .await?;
+    usage::record(&mut tx, &at, account.id, UsageKind::SignIn, form.client).await?;
+    tx.commit().await?;
+
+    let loaded = store::active_account(&mut conn, account.id.0)
+        .await?
+        .context("the account vanished during sign-in")?;
+    let mut auth: AuthSession = leptos_axum::extract()
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the session: {e}"))?;
+    auth.login(&Account::from(loaded))
+        .await
+        .map_err(|e| anyhow::anyhow!("starting the session: {e}"))?;
+    let session: tower_sessions::Session = leptos_axum::extract()
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the session: {e}"))?;
+    session.set_expiry(Some(if form.remember {
+        Expiry::OnInactivity(Duration::days(REMEMBER_ME_DAYS))
+    } else {
+        Expiry::OnSessionEnd
+    }));
+    Ok(())
+}
+
+/// Ends this session on the server and records it.
+pub async fn sign_out() -> anyhow::Result<()> {
+    let mut auth: AuthSession = leptos_axum::extract()
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the session: {e}"))?;
+    let who = auth
+        .logout()
+        .await
+        .map_err(|e| anyhow::anyhow!("ending the session: {e}"))?;
+    if let Some(account) = who {
+        let at = clock()?.stamp();
+        let address = client_address().await;
+        let mut conn = db()?.acquire().await?;
+        audit::record(
+            &mut conn,
+            &at,
+            Some(account.id),
+            Audit::SignedOut,
+            address.as_deref(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Ends every session of an account at its next request.
+pub async fn end_all_sessions(
+    conn: &mut sqlx::SqliteConnection,
+    user: UserId,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?",
+        user
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

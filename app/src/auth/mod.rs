@@ -1,0 +1,20 @@
+//! Sign-in and sign-out, who is asking, and what they may see.
+//!
+//! `Viewer::current()` is the one way a server function learns who is asking;
+//! its check methods return proof values that the queries needing them take.
+
+pub mod api;
+pub mod model;
+pub mod page;
+
+#[cfg(feature = "ssr")]
+pub mod accounts;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+mod store;
+#[cfg(feature = "ssr")]
+mod viewer;
+
+#[cfg(feature = "ssr")]
+pub use viewer::{AdminRights, Reach, ReadablePupil, StaffRights, Viewer};

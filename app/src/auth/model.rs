@@ -1,0 +1,114 @@
+//! Who someone is, as both sides of Markwell see it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::UserId;
+
+/// What kind of account someone has. SLT is a flag on a staff account, not a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Admin,
+    Teacher,
+    Parent,
+}
+
+impl Role {
+    /// Reads the role as the database stores it.
+    pub fn parse(stored: &str) -> Option<Role> {
+        match stored {
+            "admin" => Some(Role::Admin),
+            "teacher" => Some(Role::Teacher),
+            "parent" => Some(Role::Parent),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Teacher => "teacher",
+            Role::Parent => "parent",
+        }
+    }
+}
+
+/// The signed-in person, as the screens need them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: UserId,
+    pub first_name: String,
+    pub surname: String,
+    pub role: Role,
+    /// Senior leadership: reads every group, sees School Usage, publishes reports.
+    pub slt: bool,
+    pub school_name: String,
+}
+
+impl Person {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.surname)
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.role != Role::Parent
+    }
+
+    /// How the person's role reads on screen.
+    pub fn role_label(&self) -> &'static str {
+        match (self.role, self.slt) {
+            (Role::Admin, _) => "Admin",
+            (Role::Teacher, true) => "Teacher · SLT",
+            (Role::Teacher, false) => "Teacher",
+            (Role::Parent, _) => "Parent",
+        }
+    }
+}
+
+/// Where a sign-in may send someone afterwards: only a path on this site, so
+/// a crafted link can't bounce a fresh sign-in to another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/children/4")), "/children/4");
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn password_rule() {
+        assert!(password_problem("short1").is_err());
+        assert!(password_problem("no numbers here").is_err());
+        assert!(password_problem(&"a1".repeat(65)).is_err());
+        assert!(password_problem("markwell-demo-1").is_ok());
+    }
+}
+
+/// The rule for a new password, as schools know it: at least 8 characters
+/// with at least one number; up to 128, because a low maximum weakens passwords.
+pub fn password_problem(password: &str) -> Result<(), &'static str> {
+    let length = password.chars().count();
+    if length < 8 {
+        return Err("The password must be at least 8 characters long.");
+    }
+    if length > 128 {
+        return Err("The password can be at most 128 characters long.");
+    }
+    if !password.chars().any(|c| c.is_ascii_digit()) {
+        return Err("The password must include at least one number.");
+    }
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! The SQL behind sign-in, the session check and the reach checks.
+
+use sqlx::SqliteConnection;
+
+use crate::ids::{PupilId, UserId};
+
+/// An account as sign-in sees it. The hash never leaves the server.
+pub struct SignInRow {
+    pub id: UserId,
+    pub active: bool,
+    pub password_hash: Option<String>,
+}
+
+pub async fn account_by_email(
+    conn: &mut SqliteConnection,
+    email: &str,
+) -> anyhow::Result<Option<SignInRow>> {
+    Ok(sqlx::query_as!(
+        SignInRow,
+        r#"SELECT id AS "id!: UserId", active AS "active: bool", password_hash
+           FROM users WHERE email = ?"#,
+        email
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// What the session check reloads on every request.
+pub struct SessionRow {
+    pub id: UserId,
+    pub role: String,
+    pub is_slt: bool,
+    pub first_name: String,
+    pub surname: String,
+    pub password_hash: String,
+    pub session_epoch: i64,
+}
+
+/// The account behind a session, only while it is active and has a password.
+pub async fn active_account(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> anyhow::Result<Option<SessionRow>> {
+    Ok(sqlx::query_as!(
+        SessionRow,
+        r#"SELECT id AS "id!: UserId", role, is_slt AS "is_slt: bool", first_name, surname,
+                  password_hash AS "password_hash!", session_epoch
+           FROM users
+           WHERE id = ? AND active = 1 AND password_hash IS NOT NULL"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn school_name(conn: &mut SqliteConnection) -> anyhow::Result<String> {
+    Ok(sqlx::query_scalar!("SELECT name FROM school WHERE id = 1")
+        .fetch_optional(conn)
+        .await?
+        .unwrap_or_else(|| "Markwell".to_owned()))
+}
+
+pub async fn note_sign_in(conn: &mut SqliteConnection, id: UserId, at: &str) -> anyhow::Result<()> {
+    sqlx::query!("UPDATE users SET last_sign_in_at = ? WHERE id = ?", at, id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Failed sign-ins since `since` for this email and from this address.
+pub struct RecentFailures {
+    pub for_email: i64,
+    pub from_address: i64,
+    /// The earliest failure still counted, which decides when the limit lifts.
+    pub oldest: Option<String>,
+}
+
+pub async fn recent_failures(
+    conn: &mut SqliteConnection,
+    email: &str,
+    address: &str,
+    since: &str,
+) -> anyhow::Result<RecentFailures> {
+    Ok(sqlx::query_as!(
+        RecentFailures,
+        r#"SELECT
+             (SELECT COUNT(*) FROM sign_in_failures WHERE email = ?1 AND at > ?3) AS "for_email!: i64",
+             (SELECT COUNT(*) FROM sign_in_failures WHERE address = ?2 AND at > ?3) AS "from_address!: i64",
+             (SELECT MIN(at) FROM sign_in_failures
+               WHERE (email = ?1 OR address = ?2) AND at > ?3) AS "oldest: String""#,
+        email,
+        address,
+        since
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn record_failure(
+    conn: &mut SqliteConnection,
+    email: &str,
+    address: &str,
+    at: &str,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "INSERT INTO sign_in_failures (at, email, address) VALUES (?, ?, ?)",
+        at,
+        email,
+        address
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A good sign-in wipes that email's failures, so the count is of failures in a row.
+pub async fn forget_failures(conn: &mut SqliteConnection, email: &str) -> anyhow::Result<()> {
+    sqlx::query!("DELETE FROM sign_in_failures WHERE email = ?", email)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether a pupil is within reach. `scope` is 'all', 'teacher' or 'parent';
+/// the condition sits in the statement that reads, so nothing changes between
+/// the check and its use.
+pub async fn pupil_in_reach(
+    conn: &mut SqliteConnection,
+    pupil: PupilId,
+    scope: &str,
+    viewer: UserId,
+) -> anyhow::Result<bool> {
+    let found = sqlx::query_scalar!(
+        r#"SELECT p.id AS "id!: PupilId" FROM pupils p
+           WHERE p.id = ?1 AND (
+             ?2 = 'all'
+             OR (?2 = 'teacher' AND EXISTS (
+                   SELECT 1 FROM group_pupils gp JOIN groups g ON g.id = gp.group_id
+                   WHERE gp.pupil_id = p.id
+                     AND (g.created_by = ?3 OR EXISTS (
+                           SELECT 1 FROM group_teachers gt
+                           WHERE gt.group_id = g.id AND gt.user_id = ?3))))
+             OR (?2 = 'parent' AND EXISTS (
+                   SELECT 1 FROM parent_links l WHERE l.pupil_id = p.id AND l.parent_id = ?3)))"#,
+        pupil,
+        scope,
+        viewer
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}

@@ -1,0 +1,127 @@
+//! Who is asking, and the checks that decide what they may see. Each check
+//! returns a proof value whose constructor is private to this module, so a
+//! query that needs a check takes the proof and can't be reached without it.
+
+use super::{accounts::AuthSession, model::Role, store};
+use crate::{
+    error::AppError,
+    ids::{PupilId, UserId},
+    ssr::{
+        audit::{self, Audit},
+        client_address, clock, db,
+    },
+};
+
+/// The person making this request, reloaded from the database each time.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub id: UserId,
+    pub role: Role,
+    pub slt: bool,
+    pub first_name: String,
+    pub surname: String,
+}
+
+/// How far someone's reading reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Admins and SLT: every pupil and group.
+    All,
+    /// Teachers: groups assigned to them or created by them.
+    OwnGroups,
+    /// Parents: pupils they are linked to.
+    LinkedPupils,
+}
+
+impl Reach {
+    fn as_scope(self) -> &'static str {
+        match self {
+            Reach::All => "all",
+            Reach::OwnGroups => "teacher",
+            Reach::LinkedPupils => "parent",
+        }
+    }
+}
+
+/// Proof the viewer is an admin.
+#[derive(Debug)]
+pub struct AdminRights(());
+/// Proof the viewer is staff (admin or teacher, SLT or not).
+#[derive(Debug)]
+pub struct StaffRights(());
+/// Proof the viewer may read this pupil.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadablePupil(PupilId);
+
+impl ReadablePupil {
+    pub fn id(self) -> PupilId {
+        self.0
+    }
+}
+
+impl Viewer {
+    /// The signed-in person, or `SignedOut`.
+    pub async fn current() -> anyhow::Result<Viewer> {
+        let auth: AuthSession = leptos_axum::extract()
+            .await
+            .map_err(|e| anyhow::anyhow!("reading the session: {e}"))?;
+        let account = auth.user.clone().ok_or(AppError::SignedOut)?;
+        Ok(Viewer {
+            id: account.id,
+            role: account.role,
+            slt: account.slt,
+            first_name: account.first_name,
+            surname: account.surname,
+        })
+    }
+
+    pub fn reach(&self) -> Reach {
+        match (self.role, self.slt) {
+            (Role::Admin, _) | (Role::Teacher, true) => Reach::All,
+            (Role::Teacher, false) => Reach::OwnGroups,
+            (Role::Parent, _) => Reach::LinkedPupils,
+        }
+    }
+
+    pub fn admin(&self) -> anyhow::Result<AdminRights> {
+        match self.role {
+            Role::Admin => Ok(AdminRights(())),
+            _ => Err(AppError::Forbidden.into()),
+        }
+    }
+
+    pub fn staff(&self) -> anyhow::Result<StaffRights> {
+        match self.role {
+            Role::Admin | Role::Teacher => Ok(StaffRights(())),
+            Role::Parent => Err(AppError::Forbidden.into()),
+        }
+    }
+
+    /// A pupil the viewer may read. Out of reach answers `NotFound`, whether
+    /// or not the pupil exists, and leaves a trace in the audit log.
+    pub async fn pupil_to_read(&self, pupil: PupilId) -> anyhow::Result<ReadablePupil> {
+        let mut conn = db()?.acquire().await?;
+        if store::pupil_in_reach(&mut conn, pupil, self.reach().as_scope(), self.id).await? {
+            return Ok(ReadablePupil(pupil));
+        }
+        let at = clock()?.stamp();
+        let address = client_address().await;
+        audit::record(
+            &mut conn,
+            &at,
+            Some(self.id),
+            Audit::AccessDenied {
+                what: "pupil",
+                id: pupil.0,
+            },
+            address.as_deref(),
+        )
+        .await?;
+        Err(AppError::NotFound.into())
+    }
+
+    pub async fn school_name(&self) -> anyhow::Result<String> {
+        let mut conn = db()?.acquire().await?;
+        store::school_name(&mut conn).await
+    }
+}

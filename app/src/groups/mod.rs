@@ -1,0 +1,7 @@
+//! Groups: classes and sets of pupils, and who teaches them.
+
+pub mod api;
+pub mod model;
+
+#[cfg(feature = "ssr")]
+mod store;

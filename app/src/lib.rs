@@ -1,0 +1,72 @@
+//! Markwell: the components, server functions and shared types, built for the
+//! server (feature `ssr`) and for the browser (feature `hydrate`).
+
+pub mod auth;
+pub mod error;
+pub mod groups;
+pub mod ids;
+pub mod portal;
+pub mod school;
+pub mod shell;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    auth::page::SignInPage,
+    error::AppError,
+    portal::page::ChildPage,
+    shell::{home::HomePage, layout::Shell},
+    ui::ErrorPanel,
+};
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ssr::provide_request_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#14213d" />
+                <link rel="stylesheet" href="/pkg/markwell.css" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title text="Markwell" />
+        <Router>
+            <Routes fallback=|| view! {
+                <main id="main" class="lone"><ErrorPanel error=AppError::NotFound /></main>
+            }>
+                <Route path=path!("/sign-in") view=SignInPage />
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("children/:pupil") view=ChildPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

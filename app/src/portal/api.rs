@@ -1,0 +1,39 @@
+use leptos::prelude::*;
+
+use super::model::Child;
+use crate::{error::AppError, ids::PupilId};
+
+/// The children the signed-in parent is linked to.
+#[server(endpoint = "portal/my_children")]
+pub async fn my_children() -> Result<Vec<Child>, AppError> {
+    use crate::{
+        auth::{model::Role, Viewer},
+        error::AppError,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        if viewer.role != Role::Parent {
+            return Err(AppError::Forbidden.into());
+        }
+        let mut conn = db()?.acquire().await?;
+        super::store::children_of(&mut conn, viewer.id).await
+    })
+    .await
+}
+
+/// One child, for a parent linked to them or staff who may read them.
+#[server(endpoint = "portal/child_details")]
+pub async fn child_details(pupil: PupilId) -> Result<Child, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let readable = viewer.pupil_to_read(pupil).await?;
+        let mut conn = db()?.acquire().await?;
+        super::store::child(&mut conn, readable).await
+    })
+    .await
+}

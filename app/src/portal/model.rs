@@ -1,0 +1,25 @@
+use serde::{Deserialize, Serialize};
+
+use crate::ids::PupilId;
+
+/// A child as their parent sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Child {
+    pub id: PupilId,
+    pub first_name: String,
+    pub surname: String,
+    pub year_group: i64,
+    /// The child's class, when they have one.
+    pub class_name: Option<String>,
+    /// The class teachers' names.
+    pub teachers: String,
+}
+
+impl Child {
+    pub fn year_label(&self) -> String {
+        match self.year_group {
+            0 => "Reception".to_owned(),
+            year => format!("Year {year}"),
+        }
+    }
+}

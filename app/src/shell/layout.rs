@@ -1,0 +1,141 @@
+use leptos::prelude::*;
+use leptos_router::{
+    components::{Outlet, Redirect, A},
+    hooks::use_location,
+};
+
+use crate::{
+    auth::{
+        api::{who_am_i, SignOut},
+        model::{Person, Role},
+    },
+    error::AppError,
+    ui::ErrorPanel,
+};
+
+/// The signed-in person, for pages inside the shell.
+pub fn use_person() -> Person {
+    expect_context::<Person>()
+}
+
+/// Loads who is signed in, then frames the page for their role. Signed-out
+/// visitors are sent to sign in and brought back afterwards.
+#[component]
+pub fn Shell() -> impl IntoView {
+    let person = Resource::new_blocking(|| (), |_| who_am_i());
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match person.await {
+                    Ok(person) => {
+                        provide_context(person.clone());
+                        if person.role == Role::Parent {
+                            view! { <ParentFrame person /> }.into_any()
+                        } else {
+                            view! { <StaffFrame person /> }.into_any()
+                        }
+                    }
+                    Err(AppError::SignedOut) => {
+                        let here = location.pathname.get_untracked();
+                        let path = if here == "/" {
+                            "/sign-in".to_owned()
+                        } else {
+                            format!("/sign-in?next={here}")
+                        };
+                        view! { <Redirect path /> }.into_any()
+                    }
+                    Err(error) => view! { <main id="main"><ErrorPanel error /></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One area in the staff strip. Only areas that exist are listed.
+struct Area {
+    label: &'static str,
+    href: &'static str,
+    icon: &'static str,
+}
+
+fn areas_for(_person: &Person) -> Vec<Area> {
+    vec![Area {
+        label: "Home",
+        href: "/",
+        icon: ICON_HOME,
+    }]
+}
+
+#[component]
+fn StaffFrame(person: Person) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let sign_out = ServerAction::<SignOut>::new();
+    let areas = areas_for(&person);
+    let location = use_location();
+    // Following a link closes the menu on a phone.
+    Effect::new(move |_| {
+        location.pathname.track();
+        open.set(false);
+    });
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <div class="staff" class:menu-open=move || open.get()>
+            <header class="topbar">
+                <button
+                    type="button"
+                    class="menu-button"
+                    aria-controls="strip"
+                    aria-expanded=move || if open.get() { "true" } else { "false" }
+                    on:click=move |_| open.update(|o| *o = !*o)
+                >
+                    <span class="icon" inner_html=ICON_MENU aria-hidden="true"></span>
+                    "Menu"
+                </button>
+                <span class="school">{person.school_name.clone()}</span>
+            </header>
+            <nav id="strip" class="strip" aria-label="Main">
+                <ul>
+                    {areas.into_iter().map(|area| view! {
+                        <li>
+                            <A href=area.href exact=true>
+                                <span class="icon" inner_html=area.icon aria-hidden="true"></span>
+                                <span class="label">{area.label}</span>
+                            </A>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <ActionForm action=sign_out attr:class="logout">
+                    <button type="submit">
+                        <span class="icon" inner_html=ICON_LOGOUT aria-hidden="true"></span>
+                        <span class="label">"Logout"</span>
+                    </button>
+                </ActionForm>
+            </nav>
+            <main id="main" class="content" tabindex="-1">
+                <Outlet />
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn ParentFrame(person: Person) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="parent-bar">
+            <span class="school">{person.school_name.clone()}</span>
+            <ActionForm action=sign_out attr:class="logout">
+                <button type="submit">"Logout"</button>
+            </ActionForm>
+        </header>
+        <main id="main" class="parent-content" tabindex="-1">
+            <Outlet />
+        </main>
+    }
+}
+
+const ICON_HOME: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M3 11l9-8 9 8"/><path d="M5 10v10h14V10"/></svg>"#;
+const ICON_MENU: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 6h16M4 12h16M4 18h16"/></svg>"#;
+const ICON_LOGOUT: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M15 4h4v16h-4"/><path d="M10 8l-4 4 4 4"/><path d="M6 12h10"/></svg>"#;

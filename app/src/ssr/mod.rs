@@ -1,0 +1,98 @@
+//! Server-only plumbing shared by every feature: the application state, the
+//! database handle, the clock, and the single way a server function answers.
+
+pub mod audit;
+pub mod clock;
+pub mod usage;
+
+use std::{future::Future, net::SocketAddr, sync::Arc};
+
+use axum::extract::{ConnectInfo, FromRef};
+use leptos::prelude::*;
+use sqlx::SqlitePool;
+
+pub use clock::Clock;
+
+use crate::error::AppError;
+
+/// Settings read once at start-up that features need while serving.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where people reach Markwell, for links in emails; https turns on Secure cookies.
+    pub base_url: String,
+}
+
+/// Everything a request needs, handed to server functions as Leptos context.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: SqlitePool,
+    pub clock: Clock,
+    pub settings: Arc<Settings>,
+}
+
+fn state() -> anyhow::Result<AppState> {
+    use_context::<AppState>().ok_or_else(|| anyhow::anyhow!("AppState is missing from the context"))
+}
+
+/// The school's database.
+pub fn db() -> anyhow::Result<SqlitePool> {
+    Ok(state()?.pool)
+}
+
+/// The clock every feature reads "now" from, so tests can move time.
+pub fn clock() -> anyhow::Result<Clock> {
+    Ok(state()?.clock)
+}
+
+/// The single way out of a server function: an `AppError` found in the chain
+/// is answered as it is; anything else is logged and answered `Unexpected`.
+/// Either way the HTTP status is set to match.
+pub async fn respond<T>(work: impl Future<Output = anyhow::Result<T>>) -> Result<T, AppError> {
+    match work.await {
+        Ok(value) => Ok(value),
+        Err(err) => {
+            let answer = match err.downcast_ref::<AppError>() {
+                Some(known) => known.clone(),
+                None => {
+                    tracing::error!(error = format!("{err:#}"), "a server function failed");
+                    AppError::Unexpected
+                }
+            };
+            set_status(answer.status());
+            Err(answer)
+        }
+    }
+}
+
+/// Sets the HTTP status of the response being built, when there is one.
+pub fn set_status(code: u16) {
+    if let (Some(options), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        options.set_status(status);
+    }
+}
+
+/// The address the request came from, kept in the audit log ("from where")
+/// and for rate limits; never written to the server log.
+pub async fn client_address() -> Option<String> {
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .ok()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// The nonce the security layer put on this request, made available to the
+/// scripts Leptos writes into the page so the CSP can refuse every other one.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+pub fn provide_request_nonce() {
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(value)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(value));
+    }
+}

@@ -1,0 +1,110 @@
+//! The Markwell server: configuration, the database, and the router that
+//! `markwell serve` runs and the tests build too.
+
+pub mod config;
+pub mod demo;
+pub mod security;
+
+use std::{str::FromStr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use app::{
+    auth::accounts::Accounts,
+    shell as html_shell,
+    ssr::{AppState, Clock, Settings},
+    App,
+};
+use axum::{middleware, Router};
+use axum_login::AuthManagerLayerBuilder;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::{
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    SqlitePool,
+};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+pub use config::Config;
+
+/// Opens (creating if needed) the school's SQLite database: WAL so readers
+/// never wait for the writer, foreign keys on, NORMAL sync (safe under WAL),
+/// and a busy timeout so concurrent writers queue instead of failing.
+pub async fn open_database(url: &str) -> anyhow::Result<SqlitePool> {
+    let options = SqliteConnectOptions::from_str(url)
+        .with_context(|| "DATABASE_URL is not a SQLite URL")?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    if let Some(folder) = options.get_filename().parent() {
+        if !folder.as_os_str().is_empty() {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("creating the data folder {}", folder.display()))?;
+        }
+    }
+    SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .context("opening the database")
+}
+
+/// Brings the schema up to date: Markwell's migrations, then the session table.
+pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
+    sqlx::migrate!("../migrations")
+        .run(pool)
+        .await
+        .context("migrating the database")?;
+    SqliteStore::new(pool.clone())
+        .migrate()
+        .await
+        .context("creating the session table")?;
+    Ok(())
+}
+
+/// Leptos settings, read from the same variables cargo-leptos sets.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("markwell")
+        .site_root(config.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .build()
+}
+
+pub fn app_state(config: &Config, pool: SqlitePool, clock: Clock) -> AppState {
+    AppState {
+        leptos_options: leptos_options(config),
+        pool,
+        clock,
+        settings: Arc::new(Settings {
+            base_url: config.base_url.clone(),
+        }),
+    }
+}
+
+/// The whole application: pages, server functions, static files, sessions
+/// and the security layers.
+pub fn router(state: AppState) -> Router {
+    let secure = state.settings.base_url.starts_with("https://");
+    let sessions = SessionManagerLayer::new(SqliteStore::new(state.pool.clone()))
+        .with_name("markwell_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure)
+        .with_expiry(Expiry::OnSessionEnd);
+    let auth = AuthManagerLayerBuilder::new(Accounts::new(state.pool.clone()), sessions).build();
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .leptos_routes(&state, routes, move || html_shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            html_shell,
+        ))
+        .layer(auth)
+        .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn(security::same_origin))
+        .with_state(state)
+}

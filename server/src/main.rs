@@ -1,0 +1,171 @@
+//! `markwell`: serve the school, migrate, load the demo, create an admin, back up.
+
+use std::io::{BufRead, IsTerminal};
+
+use anyhow::{bail, Context};
+use app::ssr::{
+    audit::{self, Audit},
+    Clock,
+};
+use clap::{Parser, Subcommand};
+use server::{app_state, config::Config, demo, migrate, open_database, router};
+
+#[derive(Parser)]
+#[command(
+    name = "markwell",
+    about = "Markwell: assessment tracking and parent engagement for schools"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve Markwell (the default).
+    Serve,
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Load the demo school into an empty database.
+    Demo,
+    /// Create an admin account; the password is read from a prompt or stdin, never the command line.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// The school's name, when the database has no school yet.
+        #[arg(long, default_value = "Our School")]
+        school: String,
+    },
+    /// Write a consistent copy of the database to FILE, safe while serving.
+    Backup { file: std::path::PathBuf },
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
+        )
+        .init();
+    if let Err(err) = run(Cli::parse()).await {
+        eprintln!("markwell: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let pool = open_database(&config.database_url).await?;
+    migrate(&pool).await?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            app::auth::password::warm_up();
+            let state = app_state(&config, pool, Clock::System);
+            let listener = tokio::net::TcpListener::bind(config.site_addr)
+                .await
+                .with_context(|| {
+                    format!("LEPTOS_SITE_ADDR: can't listen on {}", config.site_addr)
+                })?;
+            println!("Markwell is serving on http://{}", config.site_addr);
+            axum::serve(
+                listener,
+                router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        }
+        Command::Migrate => println!("The database is up to date."),
+        Command::Demo => {
+            let loaded = demo::load(&pool, &Clock::System, demo::SEED).await?;
+            println!(
+                "Loaded the demo school: {} pupils, {} staff, {} parents.",
+                loaded.pupils, loaded.staff, loaded.parents
+            );
+            demo::print_sign_ins();
+        }
+        Command::CreateAdmin {
+            email,
+            name,
+            school,
+        } => {
+            let password = read_password()?;
+            if let Err(problem) = app::auth::model::password_problem(&password) {
+                bail!("{problem}");
+            }
+            let (first, surname) = match name.trim().split_once(' ') {
+                Some((first, rest)) => (first.to_owned(), rest.trim().to_owned()),
+                None => bail!(
+                    "--name: give a first name and a surname, for example --name \"Sam Okoro\""
+                ),
+            };
+            if !email.contains('@') {
+                bail!("--email: that doesn't look like an email address");
+            }
+            let hash = app::auth::password::hash(password).await?;
+            let now = Clock::System.stamp();
+            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            sqlx::query!(
+                "INSERT INTO school (id, name, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING",
+                school,
+                now
+            )
+            .execute(&mut *tx)
+            .await?;
+            let taken = sqlx::query_scalar!("SELECT id FROM users WHERE email = ?", email)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if taken.is_some() {
+                bail!("--email: another account already uses that address");
+            }
+            let id = sqlx::query_scalar!(
+                r#"INSERT INTO users (role, first_name, surname, email, password_hash, created_at)
+                   VALUES ('admin', ?, ?, ?, ?, ?) RETURNING id AS "id!: app::ids::UserId""#,
+                first,
+                surname,
+                email,
+                hash,
+                now
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            audit::record(&mut tx, &now, Some(id), Audit::AdminCreated, None).await?;
+            tx.commit().await?;
+            println!("Created the admin account. They can sign in now.");
+        }
+        Command::Backup { file } => {
+            if file.exists() {
+                bail!("{} already exists; choose a new file name", file.display());
+            }
+            let target = file.to_string_lossy().to_string();
+            // VACUUM INTO writes a consistent snapshot while others keep reading and writing.
+            sqlx::query("VACUUM INTO ?")
+                .bind(&target)
+                .execute(&pool)
+                .await
+                .context("writing the backup")?;
+            println!("Backed up the database to {}", file.display());
+        }
+    }
+    Ok(())
+}
+
+/// From a hidden prompt at a terminal, else the first line of stdin.
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Password again: ")?;
+        if first != again {
+            bail!("the two passwords differ");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}

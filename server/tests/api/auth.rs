@@ -1,0 +1,304 @@
+use app::{
+    auth::api::{SignOut, WhoAmI},
+    error::AppError,
+    portal::api::ChildDetails,
+    school::api::SchoolAtAGlance,
+};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::*;
+
+async fn error_of(res: reqwest::Response) -> AppError {
+    serde_json::from_str(&res.text().await.unwrap()).expect("an AppError body")
+}
+
+#[tokio::test]
+async fn sign_in_succeeds_with_the_right_password_and_fails_otherwise() {
+    let app = spawn_app().await;
+    let client = client();
+
+    let wrong = app
+        .sign_in(&client, TEACHER, "not-the-password-1", false)
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = error_of(wrong).await;
+    assert!(matches!(error, AppError::Invalid { .. }), "{error:?}");
+    assert_eq!(
+        app.call::<WhoAmI>(&client, &[]).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    let right = app.sign_in(&client, TEACHER, PASSWORD, false).await;
+    assert!(right.status().is_success());
+    let me: Value = app.call::<WhoAmI>(&client, &[]).await.json().await.unwrap();
+    assert_eq!(me["role"], "Teacher");
+    assert_eq!(me["school_name"], "Oakfield Primary School");
+
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('signed in', 'sign-in failed')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 2);
+    let usage: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM usage_events WHERE kind = 'sign-in' AND client = 'browser'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(usage, 1);
+}
+
+#[tokio::test]
+async fn unknown_and_known_emails_fail_alike() {
+    let app = spawn_app().await;
+    let known = app
+        .sign_in(&client(), TEACHER, "wrong-password-1", false)
+        .await;
+    let unknown = app
+        .sign_in(
+            &client(),
+            "nobody@nowhere.example",
+            "wrong-password-1",
+            false,
+        )
+        .await;
+    assert_eq!(known.status(), unknown.status());
+    assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
+}
+
+fn session_cookie(res: &reqwest::Response) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("markwell_session="))
+        .expect("a session cookie")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn remember_me_keeps_the_session_for_thirty_days() {
+    let app = spawn_app().await;
+    let remembered = app.sign_in(&client(), PARENT, PASSWORD, true).await;
+    let cookie = session_cookie(&remembered);
+    assert!(cookie.contains("Max-Age=2592000"), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+
+    let browser_only = app.sign_in(&client(), PARENT, PASSWORD, false).await;
+    let cookie = session_cookie(&browser_only);
+    assert!(
+        !cookie.contains("Max-Age") && !cookie.contains("Expires"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_on_the_server() {
+    let app = spawn_app().await;
+    let client = client();
+    let res = app.sign_in(&client, ADMIN, PASSWORD, false).await;
+    let cookie = session_cookie(&res);
+    let pair = cookie.split(';').next().unwrap().to_owned();
+
+    assert!(app
+        .call::<SignOut>(&client, &[])
+        .await
+        .status()
+        .is_success());
+    // The old cookie, replayed by someone who kept it, no longer works.
+    let replay = reqwest::Client::new()
+        .post(format!(
+            "{}{}",
+            app.address,
+            <WhoAmI as leptos::server_fn::ServerFn>::PATH
+        ))
+        .header("cookie", pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_inactive_account_is_refused_even_mid_session() {
+    let app = spawn_app().await;
+    let live = app.signed_in(PARENT).await;
+    assert!(app.call::<WhoAmI>(&live, &[]).await.status().is_success());
+
+    sqlx::query("UPDATE users SET active = 0 WHERE email = ?")
+        .bind(PARENT)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.call::<WhoAmI>(&live, &[]).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    let again = app.sign_in(&client(), PARENT, PASSWORD, false).await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let AppError::Invalid { message, .. } = error_of(again).await else {
+        panic!("not Invalid")
+    };
+    assert!(message.contains("inactive"), "{message}");
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_for_a_while() {
+    let app = spawn_app().await;
+    for _ in 0..5 {
+        let res = app.sign_in(&client(), SLT, "wrong-password-1", false).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // Even the right password waits until the limit lifts.
+    let locked = app.sign_in(&client(), SLT, PASSWORD, false).await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        matches!(error_of(locked).await, AppError::TooManyAttempts { minutes } if minutes <= 16)
+    );
+    // Another account from the same address is unaffected below the address limit.
+    assert!(app
+        .sign_in(&client(), TEACHER, PASSWORD, false)
+        .await
+        .status()
+        .is_success());
+}
+
+#[tokio::test]
+async fn many_failures_from_one_address_are_limited() {
+    let app = spawn_app().await;
+    for n in 0..20 {
+        let email = format!("guess{n}@nowhere.example");
+        let res = app
+            .sign_in(&client(), &email, "wrong-password-1", false)
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let res = app.sign_in(&client(), TEACHER, PASSWORD, false).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_teacher_cannot_call_an_admin_only_function() {
+    let app = spawn_app().await;
+    let teacher = app.signed_in(TEACHER).await;
+    let res = app.call::<SchoolAtAGlance>(&teacher, &[]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(error_of(res).await, AppError::Forbidden);
+
+    let admin = app.signed_in(ADMIN).await;
+    let res = app.call::<SchoolAtAGlance>(&admin, &[]).await;
+    assert!(res.status().is_success());
+    let overview: Value = res.json().await.unwrap();
+    assert_eq!(overview["pupils"], 300);
+}
+
+#[tokio::test]
+async fn a_parent_gets_nothing_for_a_pupil_they_are_not_linked_to() {
+    let app = spawn_app().await;
+    let parent_id = app.user_id(PARENT).await;
+    let own: i64 =
+        sqlx::query_scalar("SELECT pupil_id FROM parent_links WHERE parent_id = ? LIMIT 1")
+            .bind(parent_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let other: i64 = sqlx::query_scalar(
+        "SELECT id FROM pupils WHERE id NOT IN (SELECT pupil_id FROM parent_links WHERE parent_id = ?) LIMIT 1",
+    )
+    .bind(parent_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let parent = app.signed_in(PARENT).await;
+
+    let mine = app
+        .call::<ChildDetails>(&parent, &[("pupil", &own.to_string())])
+        .await;
+    assert!(mine.status().is_success());
+
+    let theirs = app
+        .call::<ChildDetails>(&parent, &[("pupil", &other.to_string())])
+        .await;
+    assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
+    let body = theirs.text().await.unwrap();
+    assert!(!body.contains("first_name"), "{body}");
+    // A pupil id that doesn't exist answers the same.
+    let missing = app
+        .call::<ChildDetails>(&parent, &[("pupil", "999999")])
+        .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+    let traces: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'access denied' AND actor_id = ?",
+    )
+    .bind(parent_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(traces, 2);
+}
+
+#[tokio::test]
+async fn a_teacher_reads_only_pupils_in_their_groups() {
+    let app = spawn_app().await;
+    let teacher_id = app.user_id(TEACHER).await;
+    let (own, other): (i64, i64) = sqlx::query_as(
+        "SELECT
+           (SELECT gp.pupil_id FROM group_pupils gp JOIN group_teachers gt ON gt.group_id = gp.group_id
+             WHERE gt.user_id = ?1 LIMIT 1),
+           (SELECT gp.pupil_id FROM group_pupils gp JOIN group_teachers gt ON gt.group_id = gp.group_id
+             WHERE gt.user_id <> ?1 LIMIT 1)",
+    )
+    .bind(teacher_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let teacher = app.signed_in(TEACHER).await;
+    let res = app
+        .call::<ChildDetails>(&teacher, &[("pupil", &own.to_string())])
+        .await;
+    assert!(res.status().is_success());
+    let res = app
+        .call::<ChildDetails>(&teacher, &[("pupil", &other.to_string())])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // SLT read every pupil.
+    let slt = app.signed_in(SLT).await;
+    let res = app
+        .call::<ChildDetails>(&slt, &[("pupil", &other.to_string())])
+        .await;
+    assert!(res.status().is_success());
+}
+
+#[tokio::test]
+async fn every_server_function_refuses_a_signed_out_caller() {
+    let app = spawn_app().await;
+    // The only doors open to someone not signed in: signing in, and Logout
+    // (harmless without a session, and it must still lead back to sign-in).
+    let open = [
+        <app::auth::api::SignIn as leptos::server_fn::ServerFn>::PATH,
+        <SignOut as leptos::server_fn::ServerFn>::PATH,
+    ];
+    let client = client();
+    let mut checked = 0;
+    for (path, _method) in leptos::server_fn::axum::server_fn_paths() {
+        if open.contains(&path) {
+            continue;
+        }
+        let res = client
+            .post(format!("{}{}", app.address, path))
+            .form(&[("pupil", "1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{path}");
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} server functions were found");
+}

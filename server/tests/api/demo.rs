@@ -1,0 +1,92 @@
+use app::ssr::Clock;
+use server::{demo, migrate, open_database};
+
+async fn fresh_demo(folder: &std::path::Path, clock: &Clock) -> sqlx::SqlitePool {
+    let url = format!("sqlite://{}", folder.join("demo.db").display());
+    let pool = open_database(&url).await.unwrap();
+    migrate(&pool).await.unwrap();
+    demo::load(&pool, clock, demo::SEED).await.unwrap();
+    pool
+}
+
+async fn fingerprint(pool: &sqlx::SqlitePool) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT 'p|' || upn || '|' || first_name || '|' || surname || '|' || date_of_birth || '|' || year_group FROM pupils
+         UNION ALL SELECT 'u|' || role || '|' || first_name || '|' || surname || '|' || COALESCE(email, '-') FROM users
+         UNION ALL SELECT 'l|' || parent_id || '|' || pupil_id || '|' || relationship FROM parent_links
+         UNION ALL SELECT 'g|' || group_id || '|' || pupil_id FROM group_pupils
+         ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_school_is_the_same_every_time() {
+    let clock = Clock::fixed(time::macros::datetime!(2026-11-23 09:00 UTC));
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = fingerprint(&fresh_demo(a.path(), &clock).await).await;
+    let second = fingerprint(&fresh_demo(b.path(), &clock).await).await;
+    assert_eq!(first, second);
+}
+
+#[tokio::test]
+async fn the_demo_school_looks_like_a_school() {
+    let clock = Clock::fixed(time::macros::datetime!(2026-11-23 09:00 UTC));
+    let folder = tempfile::tempdir().unwrap();
+    let pool = fresh_demo(folder.path(), &clock).await;
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM pupils").await, 300);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM users WHERE role <> 'parent'").await,
+        15
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM users WHERE is_slt = 1").await,
+        2
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM groups WHERE kind = 'class'").await,
+        12
+    );
+    let parents = count("SELECT COUNT(*) FROM users WHERE role = 'parent'").await;
+    assert!((380..=520).contains(&parents), "{parents} parents");
+    // Siblings share parents; some contacts have no email; a grandparent cares for some.
+    assert!(count("SELECT COUNT(*) FROM (SELECT parent_id FROM parent_links GROUP BY parent_id HAVING COUNT(*) > 1)").await > 20);
+    assert!(count("SELECT COUNT(*) FROM users WHERE role = 'parent' AND email IS NULL").await > 0);
+    assert!(
+        count("SELECT COUNT(*) FROM parent_links WHERE relationship = 'grandparent'").await > 0
+    );
+    // Namesakes: Smith recurs across unrelated families.
+    assert!(count("SELECT COUNT(*) FROM pupils WHERE surname = 'Smith'").await >= 5);
+    // Year 1 birthdays fit the school year that began in September 2026.
+    assert_eq!(
+        count("SELECT COUNT(*) FROM pupils WHERE year_group = 1 AND date_of_birth NOT BETWEEN '2020-09-01' AND '2021-08-31'").await,
+        0
+    );
+    // The demo parent has two children in different classes.
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT gp.group_id) FROM parent_links l JOIN users u ON u.id = l.parent_id
+               JOIN group_pupils gp ON gp.pupil_id = l.pupil_id WHERE u.email = 'parent@oakfield.example'").await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn the_demo_refuses_a_database_that_has_a_school() {
+    let folder = tempfile::tempdir().unwrap();
+    let pool = fresh_demo(folder.path(), &Clock::System).await;
+    let err = demo::load(&pool, &Clock::System, demo::SEED)
+        .await
+        .unwrap_err();
+    assert!(format!("{err}").contains("already has a school"), "{err}");
+}

@@ -1,0 +1,6 @@
+//! Markwell's integration tests: one binary, a file per feature.
+
+mod auth;
+mod demo;
+mod helpers;
+mod security;
