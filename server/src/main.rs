@@ -27,7 +27,11 @@ enum Command {
     /// Bring the database schema up to date.
     Migrate,
     /// Load the demo school into an empty database.
-    Demo,
+    Demo {
+        /// Do nothing (but print the demo sign-ins) when the database already has a school.
+        #[arg(long)]
+        if_empty: bool,
+    },
     /// Create an admin account; the password is read from a prompt or stdin, never the command line.
     CreateAdmin {
         #[arg(long)]
@@ -80,7 +84,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .await?;
         }
         Command::Migrate => println!("The database is up to date."),
-        Command::Demo => {
+        Command::Demo { if_empty } => {
+            if if_empty && demo::has_school(&pool).await? {
+                println!("The database already has a school; the demo was not loaded again.");
+                demo::print_sign_ins();
+                return Ok(());
+            }
             let loaded = demo::load(&pool, &Clock::System, demo::SEED).await?;
             println!(
                 "Loaded the demo school: {} pupils, {} staff, {} parents.",

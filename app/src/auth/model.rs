@@ -75,6 +75,22 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// The rule for a new password, as schools know it: at least 8 characters
+/// with at least one number; up to 128, because a low maximum weakens passwords.
+pub fn password_problem(password: &str) -> Result<(), &'static str> {
+    let length = password.chars().count();
+    if length < 8 {
+        return Err("The password must be at least 8 characters long.");
+    }
+    if length > 128 {
+        return Err("The password can be at most 128 characters long.");
+    }
+    if !password.chars().any(|c| c.is_ascii_digit()) {
+        return Err("The password must include at least one number.");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,20 +111,4 @@ mod tests {
         assert!(password_problem(&"a1".repeat(65)).is_err());
         assert!(password_problem("markwell-demo-1").is_ok());
     }
-}
-
-/// The rule for a new password, as schools know it: at least 8 characters
-/// with at least one number; up to 128, because a low maximum weakens passwords.
-pub fn password_problem(password: &str) -> Result<(), &'static str> {
-    let length = password.chars().count();
-    if length < 8 {
-        return Err("The password must be at least 8 characters long.");
-    }
-    if length > 128 {
-        return Err("The password can be at most 128 characters long.");
-    }
-    if !password.chars().any(|c| c.is_ascii_digit()) {
-        return Err("The password must include at least one number.");
-    }
-    Ok(())
 }

@@ -64,6 +64,13 @@ fn school_year_start(today: Date) -> i32 {
     }
 }
 
+pub async fn has_school(pool: &SqlitePool) -> anyhow::Result<bool> {
+    Ok(sqlx::query_scalar!("SELECT name FROM school WHERE id = 1")
+        .fetch_optional(pool)
+        .await?
+        .is_some())
+}
+
 /// Loads the demo school into an empty database, in one transaction.
 pub async fn load(pool: &SqlitePool, clock: &Clock, seed: u64) -> anyhow::Result<Loaded> {
     let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;

@@ -1,0 +1,46 @@
+# Markwell: `make run` and `make test` are all a fresh machine needs.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export SQLX_OFFLINE := true
+
+.PHONY: run test dev bench setup lint rust-test e2e sqlx-prepare sqlx-check
+
+run:
+	scripts/setup.sh build
+	cargo leptos build --release
+	scripts/run.sh
+
+dev:
+	scripts/setup.sh build
+	cargo leptos watch
+
+test:
+	scripts/setup.sh test
+	$(MAKE) --no-print-directory lint sqlx-check rust-test e2e
+
+lint:
+	cargo fmt --all --check
+	cargo clippy -p app -p server --all-targets -- -D warnings
+	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+rust-test:
+	cargo test -p app --features ssr
+	cargo test -p server
+
+# The browser suite runs against a debug build (quicker to make than release).
+e2e:
+	cargo leptos build
+	cd end2end && npx playwright test
+
+# After changing a query or a migration: refresh .sqlx/ and commit it.
+sqlx-prepare:
+	scripts/setup.sh sqlx
+	scripts/sqlx.sh prepare
+
+# Fails when .sqlx/ is missing or out of date for the queries in the code.
+sqlx-check:
+	scripts/sqlx.sh check
+
+bench:
+	@echo "No benchmarks yet: each feature adds its own (see the issues for the targets)."
