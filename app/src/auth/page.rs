@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::SignIn;
-use crate::ui::ErrorNote;
+use crate::ui::{ErrorNote, TextField};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -25,9 +25,6 @@ pub fn SignInPage() -> impl IntoView {
             }
         }
     });
-    let invalid = move |field: &'static str| {
-        move || error.get().and_then(|e| e.for_field(field)).map(|_| "true")
-    };
     view! {
         <Title text="Sign in · Markwell" />
         <main class="sign-in" id="main">
@@ -36,30 +33,20 @@ pub fn SignInPage() -> impl IntoView {
                 <h1>"Sign in"</h1>
                 <ActionForm action=action attr:novalidate=true>
                     <ErrorNote error id="sign-in-error" />
-                    <div class="field">
-                        <label for="email">"Email address"</label>
-                        <input
-                            id="email"
-                            name="email"
-                            type="email"
-                            autocomplete="username"
-                            aria-describedby="email-error"
-                            aria-invalid=invalid("email")
-                        />
-                        <ErrorNote error id="email-error" field="email" />
-                    </div>
-                    <div class="field">
-                        <label for="password">"Password"</label>
-                        <input
-                            id="password"
-                            name="password"
-                            type="password"
-                            autocomplete="current-password"
-                            aria-describedby="password-error"
-                            aria-invalid=invalid("password")
-                        />
-                        <ErrorNote error id="password-error" field="password" />
-                    </div>
+                    <TextField
+                        name="email"
+                        label="Email address"
+                        kind="email"
+                        autocomplete="username"
+                        error
+                    />
+                    <TextField
+                        name="password"
+                        label="Password"
+                        kind="password"
+                        autocomplete="current-password"
+                        error
+                    />
                     <div class="check">
                         <input id="remember" name="remember" type="checkbox" value="on" />
                         <label for="remember">"Remember me"</label>

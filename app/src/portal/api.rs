@@ -17,7 +17,7 @@ pub async fn my_children() -> Result<Vec<Child>, AppError> {
             return Err(AppError::Forbidden.into());
         }
         let mut conn = db()?.acquire().await?;
-        super::store::children_of(&mut conn, viewer.id).await
+        super::store::children(&mut conn, super::store::Which::LinkedTo(viewer.id)).await
     })
     .await
 }
@@ -33,7 +33,9 @@ pub async fn child_details(pupil: PupilId) -> Result<Child, AppError> {
         let viewer = Viewer::current().await?;
         let readable = viewer.pupil_to_read(pupil).await?;
         let mut conn = db()?.acquire().await?;
-        super::store::child(&mut conn, readable).await
+        let mut found =
+            super::store::children(&mut conn, super::store::Which::One(readable)).await?;
+        found.pop().ok_or_else(|| AppError::NotFound.into())
     })
     .await
 }

@@ -4,25 +4,13 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// An error shown beside what failed. With a `field`, only errors about that
-/// field show here; without one, only errors that aren't about a field.
+/// An error about a whole form (not one field), shown above it.
 #[component]
-pub fn ErrorNote(
-    error: Signal<Option<AppError>>,
-    /// The id of the message, for the field's `aria-describedby`.
-    id: &'static str,
-    #[prop(optional)] field: Option<&'static str>,
-) -> impl IntoView {
-    let message = move || {
-        let error = error.get()?;
-        match field {
-            Some(name) => error.for_field(name),
-            None => match &error {
-                AppError::Invalid { field, message } if field.is_empty() => Some(message.clone()),
-                AppError::Invalid { .. } => None,
-                other => Some(other.to_string()),
-            },
-        }
+pub fn ErrorNote(error: Signal<Option<AppError>>, id: &'static str) -> impl IntoView {
+    let message = move || match error.get()? {
+        AppError::Invalid { field, message } if field.is_empty() => Some(message),
+        AppError::Invalid { .. } => None,
+        other => Some(other.to_string()),
     };
     view! {
         <p id=id class="error-note" role="alert" aria-live="assertive">
@@ -62,5 +50,44 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
                 }}
             </p>
         </section>
+    }
+}
+
+/// A labelled text input with its error message beside it, tied together
+/// for screen readers. The input is uncontrolled, so nothing typed is lost
+/// when the server answers with an error.
+#[component]
+pub fn TextField(
+    /// The form field's name, which is also the server function's argument.
+    name: &'static str,
+    label: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+) -> impl IntoView {
+    let message_id = format!("{name}-error");
+    let invalid = move || error.get().and_then(|e| e.for_field(name)).map(|_| "true");
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            <input
+                id=name
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                aria-describedby=message_id.clone()
+                aria-invalid=invalid
+            />
+            <FieldError error name id=message_id />
+        </div>
+    }
+}
+
+#[component]
+fn FieldError(error: Signal<Option<AppError>>, name: &'static str, id: String) -> impl IntoView {
+    view! {
+        <p id=id class="error-note" role="alert" aria-live="assertive">
+            {move || error.get().and_then(|e| e.for_field(name))}
+        </p>
     }
 }

@@ -73,17 +73,14 @@ pub async fn has_school(pool: &SqlitePool) -> anyhow::Result<bool> {
 
 /// Loads the demo school into an empty database, in one transaction.
 pub async fn load(pool: &SqlitePool, clock: &Clock, seed: u64) -> anyhow::Result<Loaded> {
-    let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let existing = sqlx::query_scalar!("SELECT name FROM school WHERE id = 1")
-        .fetch_optional(&mut *tx)
-        .await?;
-    if let Some(name) = existing {
+    if has_school(pool).await? {
         bail!(
-            "this database already has a school ({name}); the demo school is only loaded into an empty database. \
+            "this database already has a school; the demo school is only loaded into an empty database. \
              Point DATABASE_URL at a new file to try the demo."
         );
     }
+    let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let loaded = generate(&mut tx, clock, seed, &hash).await?;
     tx.commit().await?;
     Ok(loaded)
