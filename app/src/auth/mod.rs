@@ -17,4 +17,4 @@ mod store;
 mod viewer;
 
 #[cfg(feature = "ssr")]
-pub use viewer::{AdminRights, Reach, ReadablePupil, StaffRights, Viewer};
+pub use viewer::{AdminRights, ParentRights, Reach, ReadablePupil, StaffRights, Viewer};

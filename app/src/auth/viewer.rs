@@ -49,6 +49,16 @@ pub struct AdminRights(());
 /// Proof the viewer is staff (admin or teacher, SLT or not).
 #[derive(Debug)]
 pub struct StaffRights(());
+/// Proof the viewer is a parent (their account is active, or they'd be signed out).
+#[derive(Debug)]
+pub struct ParentRights(UserId);
+
+impl ParentRights {
+    pub fn parent(&self) -> UserId {
+        self.0
+    }
+}
+
 /// Proof the viewer may read this pupil.
 #[derive(Debug, Clone, Copy)]
 pub struct ReadablePupil(PupilId);
@@ -94,6 +104,13 @@ impl Viewer {
         match self.role {
             Role::Admin | Role::Teacher => Ok(StaffRights(())),
             Role::Parent => Err(AppError::Forbidden.into()),
+        }
+    }
+
+    pub fn parent(&self) -> anyhow::Result<ParentRights> {
+        match self.role {
+            Role::Parent => Ok(ParentRights(self.id)),
+            Role::Admin | Role::Teacher => Err(AppError::Forbidden.into()),
         }
     }
 

@@ -7,17 +7,14 @@ use crate::{error::AppError, ids::PupilId};
 #[server(endpoint = "portal/my_children")]
 pub async fn my_children() -> Result<Vec<Child>, AppError> {
     use crate::{
-        auth::{model::Role, Viewer},
-        error::AppError,
+        auth::Viewer,
         ssr::{db, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
-        if viewer.role != Role::Parent {
-            return Err(AppError::Forbidden.into());
-        }
+        let parent = viewer.parent()?;
         let mut conn = db()?.acquire().await?;
-        super::store::children(&mut conn, super::store::Which::LinkedTo(viewer.id)).await
+        super::store::children(&mut conn, super::store::Which::LinkedTo(parent)).await
     })
     .await
 }

@@ -2,19 +2,19 @@ use sqlx::SqliteConnection;
 
 use super::model::Child;
 use crate::{
-    auth::ReadablePupil,
-    ids::{PupilId, UserId},
+    auth::{ParentRights, ReadablePupil},
+    ids::PupilId,
 };
 
 /// Which children to read: those linked to a parent, or one pupil already checked.
 pub enum Which {
-    LinkedTo(UserId),
+    LinkedTo(ParentRights),
     One(ReadablePupil),
 }
 
 pub async fn children(conn: &mut SqliteConnection, which: Which) -> anyhow::Result<Vec<Child>> {
     let (pupil, parent) = match which {
-        Which::LinkedTo(parent) => (None, Some(parent)),
+        Which::LinkedTo(parent) => (None, Some(parent.parent())),
         Which::One(pupil) => (Some(pupil.id()), None),
     };
     Ok(sqlx::query_as!(
