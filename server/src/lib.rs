@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod mail_worker;
 pub mod security;
 
 use std::{str::FromStr, sync::Arc, time::Duration};
@@ -26,6 +27,7 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 pub use config::Config;
+pub use mail_worker::MailWorker;
 
 /// Opens (creating if needed) the school's SQLite database: WAL so readers
 /// never wait for the writer, foreign keys on, NORMAL sync (safe under WAL),
@@ -82,6 +84,7 @@ pub fn app_state(config: &Config, pool: SqlitePool, clock: Clock) -> AppState {
         settings: Arc::new(Settings {
             base_url: config.base_url.clone(),
         }),
+        mail_waker: Arc::new(tokio::sync::Notify::new()),
     }
 }
 

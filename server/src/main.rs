@@ -8,7 +8,7 @@ use app::ssr::{
     Clock,
 };
 use clap::{Parser, Subcommand};
-use server::{app_state, config::Config, demo, migrate, open_database, router};
+use server::{app_state, config::Config, demo, migrate, open_database, router, MailWorker};
 
 #[derive(Parser)]
 #[command(
@@ -67,7 +67,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             app::auth::password::warm_up();
-            let state = app_state(&config, pool, Clock::System);
+            let state = app_state(&config, pool.clone(), Clock::System);
+            let mailer = MailWorker::new(&config, pool, Clock::System, state.mail_waker.clone())?;
+            tokio::spawn(mailer.run());
             let listener = tokio::net::TcpListener::bind(config.site_addr)
                 .await
                 .with_context(|| {
@@ -103,7 +105,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             school,
         } => {
             let password = read_password()?;
-            if let Err(problem) = app::auth::model::password_problem(&password) {
+            if let Err(problem) = app::auth::password::check_new(&password, None, &[&name, &email])
+            {
                 bail!("{problem}");
             }
             let (first, surname) = match name.trim().split_once(' ') {

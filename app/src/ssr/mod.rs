@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod clock;
+pub mod outbox;
 pub mod usage;
 
 use std::{future::Future, net::SocketAddr, sync::Arc};
@@ -29,6 +30,8 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub clock: Clock,
     pub settings: Arc<Settings>,
+    /// Wakes the mail worker when an email is queued.
+    pub mail_waker: Arc<tokio::sync::Notify>,
 }
 
 fn state() -> anyhow::Result<AppState> {
@@ -38,6 +41,15 @@ fn state() -> anyhow::Result<AppState> {
 /// The school's database.
 pub fn db() -> anyhow::Result<SqlitePool> {
     Ok(state()?.pool)
+}
+
+/// Where people reach Markwell, for links in emails (no trailing slash).
+pub fn base_url() -> anyhow::Result<String> {
+    Ok(state()?.settings.base_url.clone())
+}
+
+fn mail_waker() -> anyhow::Result<Arc<tokio::sync::Notify>> {
+    Ok(state()?.mail_waker)
 }
 
 /// The clock every feature reads "now" from, so tests can move time.

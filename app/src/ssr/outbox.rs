@@ -1,0 +1,194 @@
+//! Email, queued. Every feature sends through [`queue`], inside the
+//! transaction of the change the email belongs to, and finishes that
+//! transaction with [`commit`], which wakes the mail worker. An invitation and
+//! its email commit together or not at all; the worker (in the server) sends
+//! with retries, so an SMTP outage or a crash delays an email but never drops it.
+//!
+//! Templates are files in `app/templates/email/`: a text part and an HTML part
+//! each, the HTML escaped automatically.
+
+use std::sync::LazyLock;
+
+use anyhow::Context;
+use minijinja::Environment;
+use serde::Serialize;
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+
+/// What kind of email it is; each has its template files and subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Template {
+    /// A new staff account: verify the address and set a password.
+    Invitation,
+    /// "Having trouble logging in?": a link to create a new password.
+    PasswordReset,
+    /// A new email address in Settings, to be confirmed before it takes effect.
+    NewEmail,
+    /// Sent to the old address when the email address changes.
+    EmailChanged,
+}
+
+impl Template {
+    fn name(self) -> &'static str {
+        match self {
+            Template::Invitation => "invitation",
+            Template::PasswordReset => "password-reset",
+            Template::NewEmail => "new-email",
+            Template::EmailChanged => "email-changed",
+        }
+    }
+
+    fn subject(self, school: &str) -> String {
+        match self {
+            Template::Invitation => format!("Your {school} account on Markwell"),
+            Template::PasswordReset => format!("Reset your {school} Markwell password"),
+            Template::NewEmail => format!("Confirm your new email address for {school}"),
+            Template::EmailChanged => format!("Your {school} Markwell email address was changed"),
+        }
+    }
+}
+
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    let files: [(&str, &str); 9] = [
+        (
+            "layout.html",
+            include_str!("../../templates/email/layout.html"),
+        ),
+        (
+            "invitation.txt",
+            include_str!("../../templates/email/invitation.txt"),
+        ),
+        (
+            "invitation.html",
+            include_str!("../../templates/email/invitation.html"),
+        ),
+        (
+            "password-reset.txt",
+            include_str!("../../templates/email/password-reset.txt"),
+        ),
+        (
+            "password-reset.html",
+            include_str!("../../templates/email/password-reset.html"),
+        ),
+        (
+            "new-email.txt",
+            include_str!("../../templates/email/new-email.txt"),
+        ),
+        (
+            "new-email.html",
+            include_str!("../../templates/email/new-email.html"),
+        ),
+        (
+            "email-changed.txt",
+            include_str!("../../templates/email/email-changed.txt"),
+        ),
+        (
+            "email-changed.html",
+            include_str!("../../templates/email/email-changed.html"),
+        ),
+    ];
+    for (name, source) in files {
+        env.add_template(name, source)
+            .expect("the email templates are valid");
+    }
+    env
+});
+
+/// One email to one person.
+pub struct Letter<'a> {
+    pub template: Template,
+    pub to_address: &'a str,
+    pub to_name: &'a str,
+    /// The link the email is about, if any: shown in both parts.
+    pub link: Option<&'a str>,
+    /// When the link stops working, in words ("in 24 hours").
+    pub expires: Option<&'a str>,
+}
+
+impl std::fmt::Debug for Letter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Letter")
+            .field("template", &self.template)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Serialize)]
+struct Values<'a> {
+    school: &'a str,
+    name: &'a str,
+    link: Option<&'a str>,
+    expires: Option<&'a str>,
+}
+
+/// The subject, text and HTML of a letter, as it will be sent.
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub fn render(letter: &Letter<'_>, school: &str) -> anyhow::Result<Rendered> {
+    let values = Values {
+        school,
+        name: letter.to_name,
+        link: letter.link,
+        expires: letter.expires,
+    };
+    let name = letter.template.name();
+    let text = TEMPLATES
+        .get_template(&format!("{name}.txt"))?
+        .render(&values)
+        .with_context(|| format!("rendering the {name} email's text"))?;
+    let html = TEMPLATES
+        .get_template(&format!("{name}.html"))?
+        .render(&values)
+        .with_context(|| format!("rendering the {name} email's HTML"))?;
+    Ok(Rendered {
+        subject: letter.template.subject(school),
+        text,
+        html,
+    })
+}
+
+/// Puts a letter in the outbox, in the caller's transaction. The school's
+/// name goes in the sender and the text.
+pub async fn queue(
+    conn: &mut SqliteConnection,
+    at: &str,
+    letter: Letter<'_>,
+) -> anyhow::Result<()> {
+    let school = sqlx::query_scalar!("SELECT name FROM school WHERE id = 1")
+        .fetch_optional(&mut *conn)
+        .await?
+        .unwrap_or_else(|| "Markwell".to_owned());
+    let rendered = render(&letter, &school)?;
+    let template = letter.template.name();
+    sqlx::query!(
+        "INSERT INTO outbox (created_at, template, from_name, to_address, to_name, subject,
+                             text_body, html_body, link, next_attempt_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?1)",
+        at,
+        template,
+        school,
+        letter.to_address,
+        letter.to_name,
+        rendered.subject,
+        rendered.text,
+        rendered.html,
+        letter.link
+    )
+    .execute(conn)
+    .await
+    .context("queueing an email")?;
+    Ok(())
+}
+
+/// Commits a transaction that queued email and wakes the mail worker.
+pub async fn commit(tx: Transaction<'static, Sqlite>) -> anyhow::Result<()> {
+    tx.commit().await?;
+    if let Ok(waker) = super::mail_waker() {
+        waker.notify_one();
+    }
+    Ok(())
+}

@@ -1,0 +1,223 @@
+//! The mail worker: sends what features put in the outbox. Over SMTP when
+//! `SMTP_URL` is set; otherwise each email is written as an .eml file to the
+//! outbox folder and its link printed in the log, so a school can try
+//! Markwell on one machine. A failed send is retried with backoff (30 s,
+//! doubling, at most an hour apart) and never dropped; rows are only marked
+//! sent after the transport accepted them, so a crash means a resend at worst.
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use app::ssr::{clock::stamp, Clock};
+use lettre::{
+    message::{header::ContentType, Mailbox, MultiPart, SinglePart},
+    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+};
+use sqlx::SqlitePool;
+use tokio::sync::Notify;
+
+use crate::Config;
+
+/// How often the worker looks for due email when nothing wakes it.
+const POLL: Duration = Duration::from_secs(5);
+/// At most this many emails per pass, so one pass never holds the worker for long.
+const BATCH: i64 = 50;
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Folder(AsyncFileTransport<Tokio1Executor>, PathBuf),
+}
+
+pub struct MailWorker {
+    pool: SqlitePool,
+    clock: Clock,
+    transport: Transport,
+    from: Mailbox,
+    waker: Arc<Notify>,
+}
+
+/// An outbox row that is due.
+struct Due {
+    id: i64,
+    from_name: String,
+    to_address: String,
+    to_name: String,
+    subject: String,
+    text_body: String,
+    html_body: String,
+    link: Option<String>,
+    attempts: i64,
+}
+
+impl MailWorker {
+    pub fn new(
+        config: &Config,
+        pool: SqlitePool,
+        clock: Clock,
+        waker: Arc<Notify>,
+    ) -> anyhow::Result<Self> {
+        let transport = match &config.smtp_url {
+            Some(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .context("SMTP_URL: not a usable SMTP address")?
+                    .timeout(Some(Duration::from_secs(20)))
+                    .build(),
+            ),
+            None => {
+                std::fs::create_dir_all(&config.outbox).with_context(|| {
+                    format!("MARKWELL_OUTBOX: can't create {}", config.outbox.display())
+                })?;
+                Transport::Folder(
+                    AsyncFileTransport::new(&config.outbox),
+                    config.outbox.clone(),
+                )
+            }
+        };
+        let from: Mailbox = config
+            .mail_from
+            .parse()
+            .context("MAIL_FROM: not an email address")?;
+        Ok(MailWorker {
+            pool,
+            clock,
+            transport,
+            from,
+            waker,
+        })
+    }
+
+    /// Sends due email whenever woken, and every few seconds for retries.
+    pub async fn run(self) {
+        loop {
+            if let Err(err) = self.deliver_due().await {
+                tracing::warn!(error = format!("{err:#}"), "the mail worker failed a pass");
+            }
+            tokio::select! {
+                _ = self.waker.notified() => {}
+                _ = tokio::time::sleep(POLL) => {}
+            }
+        }
+    }
+
+    /// One pass: tries every email that is due now. Returns how many were sent.
+    pub async fn deliver_due(&self) -> anyhow::Result<usize> {
+        let now = self.clock.stamp();
+        let due = sqlx::query_as!(
+            Due,
+            r#"SELECT id AS "id!", from_name, to_address, to_name, subject, text_body, html_body,
+                      link, attempts
+               FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?
+               ORDER BY next_attempt_at, id LIMIT ?"#,
+            now,
+            BATCH
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut sent = 0;
+        for email in due {
+            match self.send(&email).await {
+                Ok(()) => {
+                    let at = self.clock.stamp();
+                    sqlx::query!(
+                        "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL
+                         WHERE id = ?",
+                        at,
+                        email.id
+                    )
+                    .execute(&self.pool)
+                    .await?;
+                    sent += 1;
+                }
+                Err(err) => {
+                    let attempts = email.attempts + 1;
+                    let next = stamp(self.clock.now() + backoff(attempts));
+                    let error = format!("{err:#}");
+                    tracing::warn!(
+                        email = email.id,
+                        attempts,
+                        error,
+                        "an email was not sent; it will be retried"
+                    );
+                    sqlx::query!(
+                        "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                        attempts,
+                        next,
+                        error,
+                        email.id
+                    )
+                    .execute(&self.pool)
+                    .await?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    async fn send(&self, email: &Due) -> anyhow::Result<()> {
+        let from = Mailbox::new(Some(email.from_name.clone()), self.from.email.clone());
+        let to = Mailbox::new(
+            Some(email.to_name.clone()),
+            email
+                .to_address
+                .parse()
+                .context("the recipient's address can't be used")?,
+        );
+        let message = Message::builder()
+            .from(from)
+            .to(to)
+            .subject(email.subject.clone())
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(email.text_body.clone()),
+                    )
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(email.html_body.clone()),
+                    ),
+            )
+            .context("building the email")?;
+        match &self.transport {
+            Transport::Smtp(smtp) => {
+                smtp.send(message).await.context("sending over SMTP")?;
+            }
+            Transport::Folder(folder, path) => {
+                let file = folder
+                    .send(message)
+                    .await
+                    .context("writing to the outbox folder")?;
+                // Only without SMTP, for trying Markwell on one machine: the link
+                // is what the person would click; the recipient is not logged.
+                tracing::info!(
+                    email = email.id,
+                    file = %path.join(format!("{file}.eml")).display(),
+                    link = email.link.as_deref().unwrap_or("(none)"),
+                    "an email was written to the outbox folder"
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// 30 s after the first failure, doubling, at most an hour apart.
+fn backoff(attempts: i64) -> time::Duration {
+    let seconds = 30i64.saturating_mul(1 << (attempts - 1).clamp(0, 7));
+    time::Duration::seconds(seconds.min(3600))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn retries_back_off_to_an_hour() {
+        assert_eq!(backoff(1).whole_seconds(), 30);
+        assert_eq!(backoff(2).whole_seconds(), 60);
+        assert_eq!(backoff(5).whole_seconds(), 480);
+        assert_eq!(backoff(50).whole_seconds(), 3600);
+    }
+}
