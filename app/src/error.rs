@@ -32,6 +32,11 @@ impl AppError {
         }
     }
 
+    /// Several problems with one field, each shown as its own line.
+    pub fn invalid_lines(field: &str, problems: &[&str]) -> Self {
+        AppError::invalid(field, problems.join("\n"))
+    }
+
     /// The HTTP status a response carrying this error gets.
     pub fn status(&self) -> u16 {
         match self {

@@ -1,14 +1,17 @@
 //! Markwell: the components, server functions and shared types, built for the
 //! server (feature `ssr`) and for the browser (feature `hydrate`).
 
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod groups;
 pub mod ids;
 pub mod portal;
 pub mod school;
+pub mod settings;
 pub mod shell;
 pub mod ui;
+pub mod users;
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -21,11 +24,17 @@ use leptos_router::{
 };
 
 use crate::{
-    auth::page::SignInPage,
+    audit::page::AuditLogPage,
+    auth::{
+        model::PasswordLink,
+        page::{ForgotPasswordPage, SetPasswordPage, SignInPage},
+    },
     error::AppError,
     portal::page::ChildPage,
+    settings::page::{ConfirmEmailPage, SettingsPage},
     shell::{home::HomePage, layout::Shell},
     ui::ErrorPanel,
+    users::page::{NewStaffPage, StaffPage, UsersPage},
 };
 
 /// The HTML document around the app.
@@ -62,9 +71,24 @@ pub fn App() -> impl IntoView {
                 <main id="main" class="lone"><ErrorPanel error=AppError::NotFound /></main>
             }>
                 <Route path=path!("/sign-in") view=SignInPage />
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage />
+                <Route
+                    path=path!("/reset-password/:token")
+                    view=|| view! { <SetPasswordPage link=PasswordLink::Reset /> }
+                />
+                <Route
+                    path=path!("/invitation/:token")
+                    view=|| view! { <SetPasswordPage link=PasswordLink::Invitation /> }
+                />
+                <Route path=path!("/confirm-email/:token") view=ConfirmEmailPage />
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("children/:pupil") view=ChildPage />
+                    <Route path=path!("settings") view=SettingsPage />
+                    <Route path=path!("audit-log") view=AuditLogPage />
+                    <Route path=path!("users") view=UsersPage />
+                    <Route path=path!("users/new") view=NewStaffPage />
+                    <Route path=path!("users/:id") view=StaffPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -155,16 +155,7 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
         crate::ssr::clock::stamp(now - time::Duration::minutes(FAILURE_WINDOW_MINUTES));
     let failures = store::recent_failures(&mut conn, &email, &address, &window_start).await?;
     if failures.for_email >= FAILURES_PER_EMAIL || failures.from_address >= FAILURES_PER_ADDRESS {
-        let lifts = failures
-            .oldest
-            .and_then(|oldest| {
-                time::PrimitiveDateTime::parse(&oldest, crate::ssr::clock::STORED).ok()
-            })
-            .map(|oldest| {
-                oldest.assume_utc() + time::Duration::minutes(FAILURE_WINDOW_MINUTES) - now
-            })
-            .unwrap_or(time::Duration::minutes(FAILURE_WINDOW_MINUTES));
-        let minutes = lifts.whole_minutes().clamp(0, FAILURE_WINDOW_MINUTES) as u32 + 1;
+        let minutes = minutes_until_lifted(failures.oldest.as_deref(), FAILURE_WINDOW_MINUTES, now);
         return Err(AppError::TooManyAttempts { minutes }.into());
     }
 
@@ -236,6 +227,21 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whole minutes (rounded up) until a rate limit lifts: when the oldest
+/// counted attempt leaves the window.
+pub fn minutes_until_lifted(
+    oldest: Option<&str>,
+    window_minutes: i64,
+    now: time::OffsetDateTime,
+) -> u32 {
+    let window = time::Duration::minutes(window_minutes);
+    let lifts = oldest
+        .and_then(|oldest| time::PrimitiveDateTime::parse(oldest, crate::ssr::clock::STORED).ok())
+        .map(|oldest| oldest.assume_utc() + window - now)
+        .unwrap_or(window);
+    lifts.whole_minutes().clamp(0, window_minutes) as u32 + 1
+}
+
 /// Ends this session on the server and records it.
 pub async fn sign_out() -> anyhow::Result<()> {
     let mut auth: AuthSession = leptos_axum::extract()
@@ -258,6 +264,99 @@ pub async fn sign_out() -> anyhow::Result<()> {
         )
         .await?;
     }
+    Ok(())
+}
+
+/// Checks the signed-in person's current password before a change to their
+/// own account, under the same limits as sign-in, so a borrowed session
+/// can't be used to guess it.
+pub async fn confirm_current_password(
+    user: UserId,
+    password: String,
+    field: &str,
+) -> anyhow::Result<()> {
+    if password.is_empty() {
+        return Err(AppError::invalid(field, "Enter your current password.").into());
+    }
+    let clock = clock()?;
+    let now = clock.now();
+    let address = client_address()
+        .await
+        .unwrap_or_else(|| "unknown".to_owned());
+    let mut conn = db()?.acquire().await?;
+    let email = store::account_names(&mut conn, user)
+        .await?
+        .email
+        .unwrap_or_default();
+    let window_start =
+        crate::ssr::clock::stamp(now - time::Duration::minutes(FAILURE_WINDOW_MINUTES));
+    let failures = store::recent_failures(&mut conn, &email, &address, &window_start).await?;
+    if failures.for_email >= FAILURES_PER_EMAIL || failures.from_address >= FAILURES_PER_ADDRESS {
+        let minutes = minutes_until_lifted(failures.oldest.as_deref(), FAILURE_WINDOW_MINUTES, now);
+        return Err(AppError::TooManyAttempts { minutes }.into());
+    }
+    let stored = store::account_by_email(&mut conn, &email)
+        .await?
+        .and_then(|account| account.password_hash);
+    if password::verify(stored, password).await? {
+        return Ok(());
+    }
+    store::record_failure(&mut conn, &email, &address, &clock.stamp()).await?;
+    Err(AppError::invalid(
+        field,
+        "That isn't your current password. Check it and try again.",
+    )
+    .into())
+}
+
+/// "Change password" in Settings: every other session of the account ends,
+/// and this one carries on under the new password.
+pub async fn change_password(
+    user: UserId,
+    new_password: String,
+    confirm: &str,
+) -> anyhow::Result<()> {
+    let pool = db()?;
+    let person = {
+        let mut conn = pool.acquire().await?;
+        store::account_names(&mut conn, user).await?
+    };
+    password::check_new(
+        &new_password,
+        Some(confirm),
+        &[
+            &person.first_name,
+            &person.surname,
+            person.email.as_deref().unwrap_or(""),
+        ],
+    )?;
+    let hash = password::hash(new_password).await?;
+    let at = clock()?.stamp();
+    let address = client_address().await;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    store::set_password(&mut tx, user, &hash).await?;
+    end_all_sessions(&mut tx, user).await?;
+    audit::record(
+        &mut tx,
+        &at,
+        Some(user),
+        Audit::PasswordChanged { user },
+        address.as_deref(),
+    )
+    .await?;
+    tx.commit().await?;
+    // The session's stored hash no longer matches; signing in again here
+    // keeps this session (with a fresh id) while every other one has ended.
+    let mut conn = pool.acquire().await?;
+    let loaded = store::active_account(&mut conn, user.0)
+        .await?
+        .context("the account vanished during a password change")?;
+    let mut auth: AuthSession = leptos_axum::extract()
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the session: {e}"))?;
+    auth.login(&Account::from(loaded))
+        .await
+        .map_err(|e| anyhow::anyhow!("renewing the session: {e}"))?;
     Ok(())
 }
 

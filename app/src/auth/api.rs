@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::model::Person;
+use super::model::{LinkStatus, PasswordLink, Person};
 use crate::error::AppError;
 
 /// Signs in with email and password; Remember me keeps the session for 30
@@ -59,6 +59,65 @@ pub async fn who_am_i() -> Result<Person, AppError> {
             slt: viewer.slt,
             school_name,
         })
+    })
+    .await
+}
+
+/// "Send reset password link": answers the same whether or not the address
+/// has an account, and sends the link only when it does.
+#[server(endpoint = "auth/request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::ssr::respond;
+    respond(async move {
+        super::recovery::request_reset(&email).await?;
+        leptos_axum::redirect("/forgot-password?sent=1");
+        Ok(())
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+fn purpose_of(link: PasswordLink) -> super::tokens::Purpose {
+    match link {
+        PasswordLink::Reset => super::tokens::Purpose::PasswordReset,
+        PasswordLink::Invitation => super::tokens::Purpose::Invitation,
+    }
+}
+
+/// Whether an emailed link can still be used.
+#[server(endpoint = "auth/check_password_link")]
+pub async fn check_password_link(
+    token: String,
+    link: PasswordLink,
+) -> Result<LinkStatus, AppError> {
+    use crate::ssr::respond;
+    respond(async move {
+        Ok(super::recovery::link_state(&token, purpose_of(link))
+            .await?
+            .status())
+    })
+    .await
+}
+
+/// "Create a new password" (or, from an invitation, "Set your password"):
+/// uses the link up, ends every session of the account and goes back to
+/// sign-in with a confirmation.
+#[server(endpoint = "auth/set_password")]
+pub async fn set_password(
+    token: String,
+    link: PasswordLink,
+    password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    use crate::ssr::respond;
+    respond(async move {
+        super::recovery::set_password_from_link(&token, purpose_of(link), password, &confirm)
+            .await?;
+        leptos_axum::redirect(match link {
+            PasswordLink::Reset => "/sign-in?done=password-reset",
+            PasswordLink::Invitation => "/sign-in?done=password-set",
+        });
+        Ok(())
     })
     .await
 }

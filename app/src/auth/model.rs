@@ -64,6 +64,26 @@ impl Person {
     }
 }
 
+/// The two kinds of emailed link that set a password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PasswordLink {
+    /// From "Send reset password link": valid for 24 hours.
+    Reset,
+    /// From a staff invitation: valid for 7 days.
+    Invitation,
+}
+
+/// What an emailed link turned out to be, for the page it opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkStatus {
+    Ready,
+    Used,
+    Expired,
+    /// Mistyped, cut short or forged.
+    Unknown,
+}
+
 /// Where a sign-in may send someone afterwards: only a path on this site, so
 /// a crafted link can't bounce a fresh sign-in to another site.
 pub fn safe_next(next: Option<&str>) -> String {
@@ -75,20 +95,27 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// The rule for a new password, as schools know it: at least 8 characters
-/// with at least one number; up to 128, because a low maximum weakens passwords.
-pub fn password_problem(password: &str) -> Result<(), &'static str> {
+/// The password rules in a sentence, shown under every new-password field.
+pub const PASSWORD_HINT: &str =
+    "At least 8 characters, including a number. Avoid common passwords.";
+
+/// The rules for a new password, as schools know them: at least 8 characters
+/// with at least one number; up to 128, because a low maximum weakens
+/// passwords. Each rule broken gives its own message. (The server also
+/// refuses the most common passwords.)
+pub fn password_problems(password: &str) -> Vec<&'static str> {
     let length = password.chars().count();
+    let mut problems = Vec::new();
     if length < 8 {
-        return Err("The password must be at least 8 characters long.");
+        problems.push("The password must be at least 8 characters long.");
     }
     if length > 128 {
-        return Err("The password can be at most 128 characters long.");
+        problems.push("The password can be at most 128 characters long.");
     }
     if !password.chars().any(|c| c.is_ascii_digit()) {
-        return Err("The password must include at least one number.");
+        problems.push("The password must include at least one number.");
     }
-    Ok(())
+    problems
 }
 
 #[cfg(test)]
@@ -105,10 +132,11 @@ mod tests {
     }
 
     #[test]
-    fn password_rule() {
-        assert!(password_problem("short1").is_err());
-        assert!(password_problem("no numbers here").is_err());
-        assert!(password_problem(&"a1".repeat(65)).is_err());
-        assert!(password_problem("markwell-demo-1").is_ok());
+    fn each_password_rule_has_its_own_message() {
+        assert_eq!(password_problems("short1").len(), 1);
+        assert_eq!(password_problems("no numbers here").len(), 1);
+        assert_eq!(password_problems("short").len(), 2);
+        assert_eq!(password_problems(&"a1".repeat(65)).len(), 1);
+        assert!(password_problems("markwell-demo-1").is_empty());
     }
 }

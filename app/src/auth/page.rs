@@ -1,11 +1,27 @@
-//! The sign-in page.
+//! The sign-in page and "Having trouble logging in?": the reset request and
+//! the page an emailed link opens to set a password.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::SignIn;
-use crate::ui::{ErrorNote, TextField};
+use super::{
+    api::{check_password_link, RequestPasswordReset, SetPassword, SignIn},
+    model::{LinkStatus, PasswordLink, PASSWORD_HINT},
+};
+use crate::ui::{ErrorNote, ErrorPanel, TextField};
+
+/// The confirmation sign-in shows after a journey that ends there.
+fn done_message(done: &str) -> Option<&'static str> {
+    match done {
+        "password-reset" => Some("Your password has been changed. Sign in with your new password."),
+        "password-set" => Some("Your password is set. Sign in to start using Markwell."),
+        "email-changed" => {
+            Some("Your new email address is confirmed. Use it to sign in from now on.")
+        }
+        _ => None,
+    }
+}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -13,6 +29,7 @@ pub fn SignInPage() -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(|result| result.err()));
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
+    let done = move || query.read().get("done").and_then(|d| done_message(&d));
     // "app" when running as an installed web app, for the usage statistics.
     let client = RwSignal::new("browser".to_owned());
     Effect::new(move |_| {
@@ -31,6 +48,7 @@ pub fn SignInPage() -> impl IntoView {
             <div class="sign-in-card">
                 <p class="brand">"Markwell"</p>
                 <h1>"Sign in"</h1>
+                {move || done().map(|message| view! { <p class="notice" role="status">{message}</p> })}
                 <ActionForm action=action attr:novalidate=true>
                     <ErrorNote error id="sign-in-error" />
                     <TextField
@@ -57,7 +75,164 @@ pub fn SignInPage() -> impl IntoView {
                         "Sign in"
                     </button>
                 </ActionForm>
+                <p class="links">
+                    <a href="/forgot-password">"Having trouble logging in?"</a>
+                </p>
             </div>
         </main>
+    }
+}
+
+/// "Having trouble logging in?": an email field and Send reset password link,
+/// then the same confirmation whatever the address.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|result| result.err()));
+    let query = use_query_map();
+    let sent = move || query.read().get("sent").is_some();
+    view! {
+        <Title text="Having trouble logging in? · Markwell" />
+        <main class="sign-in" id="main">
+            <div class="sign-in-card">
+                <p class="brand">"Markwell"</p>
+                <Show
+                    when=sent
+                    fallback=move || view! {
+                        <h1>"Having trouble logging in?"</h1>
+                        <p>
+                            "Enter the email address you use for Markwell. We'll email you a link to create a new password."
+                        </p>
+                        <ActionForm action=action attr:novalidate=true>
+                            <ErrorNote error id="reset-error" />
+                            <TextField
+                                name="email"
+                                label="Email address"
+                                kind="email"
+                                autocomplete="email"
+                                error
+                            />
+                            <button type="submit" class="primary" disabled=move || action.pending().get()>
+                                "Send reset password link"
+                            </button>
+                        </ActionForm>
+                        <p class="links"><a href="/sign-in">"Back to sign in"</a></p>
+                    }
+                >
+                    <h1>"Check your email"</h1>
+                    <p role="status">
+                        "If that address belongs to a Markwell account, we've sent it a link to create a new password. The link works once and expires after 24 hours."
+                    </p>
+                    <p>
+                        "Nothing after a few minutes? Check your spam folder, try again, or ask the school office which address they have for you."
+                    </p>
+                    <p class="links"><a href="/sign-in">"Back to sign in"</a></p>
+                </Show>
+            </div>
+        </main>
+    }
+}
+
+/// The page an emailed link opens: "Create a new password" from a reset,
+/// "Set your password" from an invitation. A used, expired or forged link
+/// gets its own explanation and a way to ask for a new one.
+#[component]
+pub fn SetPasswordPage(link: PasswordLink) -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let status = Resource::new_blocking(token, move |token| check_password_link(token, link));
+    view! {
+        <Title text=match link {
+            PasswordLink::Reset => "Create a new password · Markwell",
+            PasswordLink::Invitation => "Set your password · Markwell",
+        } />
+        <main class="sign-in" id="main">
+            <div class="sign-in-card">
+                <p class="brand">"Markwell"</p>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match status.await {
+                            Ok(LinkStatus::Ready) => {
+                                view! { <NewPasswordForm token=token() link /> }.into_any()
+                            }
+                            Ok(spent) => view! { <SpentLink status=spent link /> }.into_any(),
+                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </div>
+        </main>
+    }
+}
+
+#[component]
+fn NewPasswordForm(token: String, link: PasswordLink) -> impl IntoView {
+    let action = ServerAction::<SetPassword>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|result| result.err()));
+    let (heading, button) = match link {
+        PasswordLink::Reset => ("Create a new password", "Save new password"),
+        PasswordLink::Invitation => ("Set your password", "Set password"),
+    };
+    let link_value = match link {
+        PasswordLink::Reset => "reset",
+        PasswordLink::Invitation => "invitation",
+    };
+    view! {
+        <h1>{heading}</h1>
+        <ActionForm action=action attr:novalidate=true>
+            <ErrorNote error id="password-form-error" />
+            <input type="hidden" name="token" value=token />
+            <input type="hidden" name="link" value=link_value />
+            <TextField
+                name="password"
+                label="New password"
+                kind="password"
+                autocomplete="new-password"
+                hint=PASSWORD_HINT
+                error
+            />
+            <TextField
+                name="confirm"
+                label="Type the new password again"
+                kind="password"
+                autocomplete="new-password"
+                error
+            />
+            <button type="submit" class="primary" disabled=move || action.pending().get()>
+                {button}
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn SpentLink(status: LinkStatus, link: PasswordLink) -> impl IntoView {
+    let (heading, help) = match (status, link) {
+        (LinkStatus::Used, PasswordLink::Invitation) => (
+            "This invitation has already been used",
+            "Your password was set with it. Sign in with your email address and password. If you've forgotten the password, ask for a link to create a new one.",
+        ),
+        (LinkStatus::Used, PasswordLink::Reset) => (
+            "This link has already been used",
+            "Each link works once. If you still need a new password, ask for another link.",
+        ),
+        (LinkStatus::Expired, PasswordLink::Invitation) => (
+            "This invitation has expired",
+            "Invitations work for 7 days. Ask for a link to set your password below, or ask the school office to send a new invitation.",
+        ),
+        (LinkStatus::Expired, PasswordLink::Reset) => (
+            "This link has expired",
+            "Links to create a new password work for 24 hours, and only the newest one works. Ask for a new link below.",
+        ),
+        _ => (
+            "This link doesn't work",
+            "It may have been copied incompletely or mistyped. Open it again from the email, or ask for a new link below.",
+        ),
+    };
+    view! {
+        <h1>{heading}</h1>
+        <p>{help}</p>
+        <p><a class="button" href="/forgot-password">"Send a new link"</a></p>
+        <p class="links"><a href="/sign-in">"Back to sign in"</a></p>
     }
 }

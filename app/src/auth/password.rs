@@ -4,6 +4,8 @@
 use std::sync::LazyLock;
 
 use anyhow::Context;
+
+use crate::error::AppError;
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
@@ -46,7 +48,76 @@ pub async fn verify(stored: Option<String>, candidate: String) -> anyhow::Result
     .context("the verifying task stopped")?
 }
 
+/// Checks a new password against every rule and, when `confirm` is given,
+/// that it was typed the same twice. Each broken rule gets its own line in
+/// the message beside the `password` field. `about_the_person` (their name
+/// and email) counts as easy to guess too.
+pub fn check_new(
+    password: &str,
+    confirm: Option<&str>,
+    about_the_person: &[&str],
+) -> Result<(), AppError> {
+    let mut problems: Vec<&str> = super::model::password_problems(password);
+    if problems.is_empty() && is_common(password, about_the_person) {
+        problems.push(
+            "That password is one of the most common, so it is easy to guess. Choose another.",
+        );
+    }
+    if !problems.is_empty() {
+        return Err(AppError::invalid_lines("password", &problems));
+    }
+    if confirm.is_some_and(|again| again != password) {
+        return Err(AppError::invalid(
+            "confirm",
+            "The two passwords don't match. Type the new password again.",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a password is among the most common ones (or built from the
+/// person's own name or email): zxcvbn's bundled frequency lists put it
+/// within the first million guesses.
+fn is_common(password: &str, about_the_person: &[&str]) -> bool {
+    zxcvbn::zxcvbn(password, about_the_person).guesses_log10() < 6.0
+}
+
 /// Computes the dummy hash now rather than on the first unknown email.
 pub fn warm_up() {
     LazyLock::force(&DUMMY_HASH);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_new;
+
+    #[test]
+    fn common_passwords_are_refused() {
+        for common in [
+            "password1",
+            "Password123",
+            "qwerty123",
+            "12345678",
+            "iloveyou1",
+        ] {
+            assert!(check_new(common, None, &[]).is_err(), "{common}");
+        }
+        assert!(check_new("rebecca1jones", None, &["Rebecca", "Jones"]).is_err());
+        for fine in ["markwell-demo-1", "tulip-garden-42", "Oak7-reading-lamp"] {
+            assert!(check_new(fine, None, &[]).is_ok(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn each_broken_rule_is_its_own_line() {
+        let error = check_new("abc", None, &[]).unwrap_err();
+        let message = error.for_field("password").unwrap();
+        assert_eq!(message.lines().count(), 2);
+    }
+
+    #[test]
+    fn the_confirmation_must_match() {
+        let error = check_new("tulip-garden-42", Some("tulip-garden-43"), &[]).unwrap_err();
+        assert!(error.for_field("confirm").is_some());
+    }
 }

@@ -121,6 +121,104 @@ pub async fn forget_failures(conn: &mut SqliteConnection, email: &str) -> anyhow
     Ok(())
 }
 
+/// Reset requests since `since` for this email and from this address.
+pub struct RecentRequests {
+    pub for_email: i64,
+    pub from_address: i64,
+    pub oldest: Option<String>,
+}
+
+pub async fn recent_reset_requests(
+    conn: &mut SqliteConnection,
+    email: &str,
+    address: &str,
+    since: &str,
+) -> anyhow::Result<RecentRequests> {
+    Ok(sqlx::query_as!(
+        RecentRequests,
+        r#"SELECT
+             (SELECT COUNT(*) FROM reset_requests WHERE email = ?1 AND at > ?3) AS "for_email!: i64",
+             (SELECT COUNT(*) FROM reset_requests WHERE address = ?2 AND at > ?3) AS "from_address!: i64",
+             (SELECT MIN(at) FROM reset_requests
+               WHERE (email = ?1 OR address = ?2) AND at > ?3) AS "oldest: String""#,
+        email,
+        address,
+        since
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn record_reset_request(
+    conn: &mut SqliteConnection,
+    email: &str,
+    address: &str,
+    at: &str,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "INSERT INTO reset_requests (at, email, address) VALUES (?, ?, ?)",
+        at,
+        email,
+        address
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An active account that email can be sent to, found by its address.
+pub struct Reachable {
+    pub id: UserId,
+    pub first_name: String,
+    pub email: String,
+}
+
+pub async fn account_to_email(
+    conn: &mut SqliteConnection,
+    email: &str,
+) -> anyhow::Result<Option<Reachable>> {
+    Ok(sqlx::query_as!(
+        Reachable,
+        r#"SELECT id AS "id!: UserId", first_name, email AS "email!"
+           FROM users WHERE email = ? AND active = 1"#,
+        email
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Who an account belongs to, for password rules and emails.
+pub struct AccountNames {
+    pub first_name: String,
+    pub surname: String,
+    pub email: Option<String>,
+    pub active: bool,
+}
+
+pub async fn account_names(
+    conn: &mut SqliteConnection,
+    id: UserId,
+) -> anyhow::Result<AccountNames> {
+    Ok(sqlx::query_as!(
+        AccountNames,
+        r#"SELECT first_name, surname, email, active AS "active: bool" FROM users WHERE id = ?"#,
+        id
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn set_password(
+    conn: &mut SqliteConnection,
+    id: UserId,
+    hash: &str,
+) -> anyhow::Result<()> {
+    sqlx::query!("UPDATE users SET password_hash = ? WHERE id = ?", hash, id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Whether a pupil is within reach. `scope` is 'all', 'teacher' or 'parent';
 /// the condition sits in the statement that reads, so nothing changes between
 /// the check and its use.

@@ -20,6 +20,54 @@ pub enum Audit {
     },
     AdminCreated,
     DemoSchoolLoaded,
+    /// Someone asked for a reset link for this account.
+    PasswordResetRequested {
+        user: UserId,
+    },
+    /// The password was reset through an emailed link.
+    PasswordReset {
+        user: UserId,
+    },
+    InvitationSent {
+        user: UserId,
+    },
+    /// The invited person set their password, which confirms their address.
+    InvitationAccepted {
+        user: UserId,
+    },
+    PasswordChanged {
+        user: UserId,
+    },
+    NameChanged {
+        user: UserId,
+    },
+    EmailChangeRequested {
+        user: UserId,
+    },
+    EmailChanged {
+        user: UserId,
+    },
+    StaffCreated {
+        user: UserId,
+    },
+    RoleChanged {
+        user: UserId,
+        role: &'static str,
+    },
+    SltChanged {
+        user: UserId,
+        slt: bool,
+    },
+    MadeInactive {
+        user: UserId,
+    },
+    MadeActive {
+        user: UserId,
+    },
+    GroupAssigned {
+        user: UserId,
+        assigned: bool,
+    },
 }
 
 impl Audit {
@@ -32,8 +80,48 @@ impl Audit {
             Audit::AccessDenied { what, id } => ("access denied", Some(format!("{what}:{id}"))),
             Audit::AdminCreated => ("admin created", None),
             Audit::DemoSchoolLoaded => ("demo school loaded", None),
+            Audit::PasswordResetRequested { user } => ("password reset requested", about(user)),
+            Audit::PasswordReset { user } => ("password reset", about(user)),
+            Audit::InvitationSent { user } => ("invitation sent", about(user)),
+            Audit::InvitationAccepted { user } => ("invitation accepted", about(user)),
+            Audit::PasswordChanged { user } => ("password changed", about(user)),
+            Audit::NameChanged { user } => ("name changed", about(user)),
+            Audit::EmailChangeRequested { user } => ("email change requested", about(user)),
+            Audit::EmailChanged { user } => ("email changed", about(user)),
+            Audit::StaffCreated { user } => ("staff account created", about(user)),
+            Audit::RoleChanged { user, role } => (
+                if *role == "admin" {
+                    "role changed to admin"
+                } else {
+                    "role changed to teacher"
+                },
+                about(user),
+            ),
+            Audit::SltChanged { user, slt } => (
+                if *slt {
+                    "SLT turned on"
+                } else {
+                    "SLT turned off"
+                },
+                about(user),
+            ),
+            Audit::MadeInactive { user } => ("made inactive", about(user)),
+            Audit::MadeActive { user } => ("made active", about(user)),
+            Audit::GroupAssigned { user, assigned } => (
+                if *assigned {
+                    "group assigned"
+                } else {
+                    "group unassigned"
+                },
+                about(user),
+            ),
         }
     }
+}
+
+/// The subject of an entry about an account.
+fn about(user: &UserId) -> Option<String> {
+    Some(format!("user:{}", user.0))
 }
 
 pub async fn record(
@@ -55,4 +143,63 @@ pub async fn record(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Audit;
+    use crate::{audit::model::ACTIONS, ids::UserId};
+
+    #[test]
+    fn the_filter_lists_every_action_written() {
+        let user = UserId(1);
+        let events = [
+            Audit::SignedIn,
+            Audit::SignInFailed,
+            Audit::SignInRefusedInactive,
+            Audit::SignedOut,
+            Audit::AccessDenied {
+                what: "pupil",
+                id: 1,
+            },
+            Audit::AdminCreated,
+            Audit::DemoSchoolLoaded,
+            Audit::PasswordResetRequested { user },
+            Audit::PasswordReset { user },
+            Audit::InvitationSent { user },
+            Audit::InvitationAccepted { user },
+            Audit::PasswordChanged { user },
+            Audit::NameChanged { user },
+            Audit::EmailChangeRequested { user },
+            Audit::EmailChanged { user },
+            Audit::StaffCreated { user },
+            Audit::RoleChanged {
+                user,
+                role: "admin",
+            },
+            Audit::RoleChanged {
+                user,
+                role: "teacher",
+            },
+            Audit::SltChanged { user, slt: true },
+            Audit::SltChanged { user, slt: false },
+            Audit::MadeInactive { user },
+            Audit::MadeActive { user },
+            Audit::GroupAssigned {
+                user,
+                assigned: true,
+            },
+            Audit::GroupAssigned {
+                user,
+                assigned: false,
+            },
+        ];
+        for event in events {
+            let (action, _) = event.parts();
+            assert!(
+                ACTIONS.contains(&action),
+                "{action} is missing from ACTIONS"
+            );
+        }
+    }
 }

@@ -46,3 +46,27 @@ pub fn stamp(at: OffsetDateTime) -> String {
         .format(STORED)
         .expect("a UTC time always formats")
 }
+
+/// The time zone a school's times are shown in.
+const SCHOOL_TIME_ZONE: &str = "Europe/London";
+
+/// A stored timestamp as people read it, in the school's time zone:
+/// "23 Nov 2026, 14:05". Anything unreadable is shown as stored.
+pub fn for_people(stored: &str) -> String {
+    let shown = stored.parse::<jiff::Timestamp>().ok().and_then(|at| {
+        let zone = jiff::tz::TimeZone::get(SCHOOL_TIME_ZONE).ok()?;
+        Some(at.to_zoned(zone).strftime("%-d %b %Y, %H:%M").to_string())
+    });
+    shown.unwrap_or_else(|| stored.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::for_people;
+
+    #[test]
+    fn times_are_shown_in_uk_time() {
+        assert_eq!(for_people("2026-11-23T14:05:00Z"), "23 Nov 2026, 14:05");
+        assert_eq!(for_people("2026-07-01T08:30:00Z"), "1 Jul 2026, 09:30");
+    }
+}

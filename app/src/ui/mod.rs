@@ -64,18 +64,35 @@ pub fn TextField(
     error: Signal<Option<AppError>>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
+    /// Guidance shown under the label, such as the password rules.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// What the field holds when the page opens (for editing).
+    #[prop(optional, into)]
+    value: Option<String>,
+    /// The element id, when two forms on one page share a field name.
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
-    let message_id = format!("{name}-error");
+    let id = id.unwrap_or(name);
+    let message_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = match hint {
+        Some(_) => format!("{hint_id} {message_id}"),
+        None => message_id.clone(),
+    };
     let invalid = move || error.get().and_then(|e| e.for_field(name)).map(|_| "true");
     view! {
         <div class="field">
-            <label for=name>{label}</label>
+            <label for=id>{label}</label>
+            {hint.map(|hint| view! { <p id=hint_id class="hint">{hint}</p> })}
             <input
-                id=name
+                id=id
                 name=name
                 type=kind
                 autocomplete=autocomplete
-                aria-describedby=message_id.clone()
+                value=value
+                aria-describedby=described_by
                 aria-invalid=invalid
             />
             <FieldError error name id=message_id />
@@ -87,7 +104,57 @@ pub fn TextField(
 fn FieldError(error: Signal<Option<AppError>>, name: &'static str, id: String) -> impl IntoView {
     view! {
         <p id=id class="error-note" role="alert" aria-live="assertive">
-            {move || error.get().and_then(|e| e.for_field(name))}
+            {move || {
+                error
+                    .get()
+                    .and_then(|e| e.for_field(name))
+                    .map(|message| {
+                        message
+                            .lines()
+                            .map(|line| view! { <span class="line">{line.to_owned()}</span> })
+                            .collect_view()
+                    })
+            }}
         </p>
+    }
+}
+
+/// A labelled drop-down with its error message beside it.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    label: &'static str,
+    error: Signal<Option<AppError>>,
+    /// (value, label) pairs, in order.
+    options: Vec<(&'static str, &'static str)>,
+    /// The value chosen when the page opens.
+    #[prop(optional, into)]
+    selected: String,
+) -> impl IntoView {
+    let message_id = format!("{name}-error");
+    let invalid = move || error.get().and_then(|e| e.for_field(name)).map(|_| "true");
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            <select id=name name=name aria-describedby=message_id.clone() aria-invalid=invalid>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        view! { <option value=value selected=value == selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <FieldError error name id=message_id />
+        </div>
+    }
+}
+
+/// A confirmation shown after a change, read out by screen readers.
+#[component]
+pub fn Notice(message: Signal<Option<&'static str>>) -> impl IntoView {
+    move || {
+        message
+            .get()
+            .map(|message| view! { <p class="notice" role="status">{message}</p> })
     }
 }
