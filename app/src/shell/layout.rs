@@ -59,12 +59,30 @@ struct Area {
     icon: &'static str,
 }
 
-fn areas_for(_person: &Person) -> Vec<Area> {
-    vec![Area {
+fn areas_for(person: &Person) -> Vec<Area> {
+    let mut areas = vec![Area {
         label: "Home",
         href: "/",
         icon: ICON_HOME,
-    }]
+    }];
+    if person.role == Role::Admin {
+        areas.push(Area {
+            label: "Users",
+            href: "/users",
+            icon: ICON_USERS,
+        });
+        areas.push(Area {
+            label: "Audit log",
+            href: "/audit-log",
+            icon: ICON_LOG,
+        });
+    }
+    areas.push(Area {
+        label: "Settings",
+        href: "/settings",
+        icon: ICON_SETTINGS,
+    });
+    areas
 }
 
 #[component]
@@ -98,7 +116,7 @@ fn StaffFrame(person: Person) -> impl IntoView {
                 <ul>
                     {areas.into_iter().map(|area| view! {
                         <li>
-                            <A href=area.href exact=true>
+                            <A href=area.href exact=area.href == "/">
                                 <span class="icon" inner_html=area.icon aria-hidden="true"></span>
                                 <span class="label">{area.label}</span>
                             </A>
@@ -126,9 +144,12 @@ fn ParentFrame(person: Person) -> impl IntoView {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="parent-bar">
             <span class="school">{person.school_name.clone()}</span>
-            <ActionForm action=sign_out attr:class="logout">
-                <button type="submit">"Logout"</button>
-            </ActionForm>
+            <nav aria-label="Account" class="parent-nav">
+                <A href="/settings">"Settings"</A>
+                <ActionForm action=sign_out attr:class="logout">
+                    <button type="submit">"Logout"</button>
+                </ActionForm>
+            </nav>
         </header>
         <main id="main" class="parent-content" tabindex="-1">
             <Outlet />
@@ -139,3 +160,6 @@ fn ParentFrame(person: Person) -> impl IntoView {
 const ICON_HOME: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M3 11l9-8 9 8"/><path d="M5 10v10h14V10"/></svg>"#;
 const ICON_MENU: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 6h16M4 12h16M4 18h16"/></svg>"#;
 const ICON_LOGOUT: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M15 4h4v16h-4"/><path d="M10 8l-4 4 4 4"/><path d="M6 12h10"/></svg>"#;
+const ICON_USERS: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c.8-3.6 3.4-5.5 6.5-5.5s5.7 1.9 6.5 5.5"/><path d="M16 4.8a3.5 3.5 0 010 6.4"/><path d="M18 14.8c1.8.7 3 2.4 3.5 5.2"/></svg>"#;
+const ICON_LOG: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M6 3h9l4 4v14H6z"/><path d="M9 11h7M9 15h7M9 7h4"/></svg>"#;
+const ICON_SETTINGS: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><circle cx="12" cy="12" r="3"/><path d="M12 2v3M12 19v3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M2 12h3M19 12h3M4.9 19.1L7 17M17 7l2.1-2.1"/></svg>"#;

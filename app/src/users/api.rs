@@ -1,0 +1,319 @@
+//! The server functions behind Users. Every one starts with the admin check.
+
+use leptos::prelude::*;
+
+use super::model::{StaffDetail, StaffMember};
+use crate::{
+    error::AppError,
+    ids::{GroupId, UserId},
+};
+
+/// Staff whose name or email contains `search`.
+#[server(endpoint = "users/list_staff")]
+pub async fn list_staff(search: String) -> Result<Vec<StaffMember>, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let rights = Viewer::current().await?.admin()?;
+        let mut conn = db()?.acquire().await?;
+        super::store::staff(&mut conn, &rights, &search).await
+    })
+    .await
+}
+
+/// One staff member with their groups.
+#[server(endpoint = "users/open_staff_member")]
+pub async fn open_staff_member(id: UserId) -> Result<StaffDetail, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let mut conn = db()?.acquire().await?;
+        let member = super::store::staff_member(&mut conn, &rights, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let (groups, other_groups) = super::store::groups_of(&mut conn, &rights, id).await?;
+        Ok(StaffDetail {
+            is_you: member.id == viewer.id,
+            member,
+            groups,
+            other_groups,
+        })
+    })
+    .await
+}
+
+/// "Send invitation": creates the staff account, with no password until the
+/// person sets one from the emailed link, and opens their page.
+#[server(endpoint = "users/invite_staff")]
+pub async fn invite_staff(
+    first_name: String,
+    surname: String,
+    email: String,
+    role: String,
+    slt: Option<String>,
+) -> Result<(), AppError> {
+    use super::store::{self, NewStaff};
+    use crate::{
+        auth::{details, recovery, Viewer},
+        ssr::{
+            audit::{self, Audit},
+            client_address, clock, db, outbox, respond,
+        },
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let first_name = details::check_name("first_name", &first_name, "first name")?;
+        let surname = details::check_name("surname", &surname, "surname")?;
+        let role = super::model::staff_role(&role)
+            .ok_or_else(|| AppError::invalid("role", "Choose Teacher or Admin."))?;
+        let clock = clock()?;
+        let (now, at) = (clock.now(), clock.stamp());
+        let address = client_address().await;
+        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let email = details::check_email_free(&mut tx, "email", &email, None).await?;
+        let staff = NewStaff {
+            first_name: &first_name,
+            surname: &surname,
+            email: &email,
+            role,
+            slt: slt.is_some(),
+        };
+        let id = store::create_staff(&mut tx, &rights, staff, &at).await?;
+        recovery::queue_invitation(&mut tx, now, id, &first_name, &email).await?;
+        let actor = Some(viewer.id);
+        let from = address.as_deref();
+        audit::record(&mut tx, &at, actor, Audit::StaffCreated { user: id }, from).await?;
+        audit::record(
+            &mut tx,
+            &at,
+            actor,
+            Audit::InvitationSent { user: id },
+            from,
+        )
+        .await?;
+        outbox::commit(tx).await?;
+        leptos_axum::redirect(&format!("/users/{id}?done=invited"));
+        Ok(())
+    })
+    .await
+}
+
+/// Saves a staff member's name, role and SLT flag (and their email while
+/// they are still invited). An admin can't take away their own admin role.
+#[server(endpoint = "users/save_staff")]
+pub async fn save_staff(
+    id: UserId,
+    first_name: String,
+    surname: String,
+    email: Option<String>,
+    role: String,
+    slt: Option<String>,
+) -> Result<(), AppError> {
+    use super::{
+        model::StaffStatus,
+        store::{self, NewStaff},
+    };
+    use crate::{
+        auth::{details, model::Role, Viewer},
+        ssr::{
+            audit::{self, Audit},
+            client_address, clock, db, respond,
+        },
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let first_name = details::check_name("first_name", &first_name, "first name")?;
+        let surname = details::check_name("surname", &surname, "surname")?;
+        let role = super::model::staff_role(&role)
+            .ok_or_else(|| AppError::invalid("role", "Choose Teacher or Admin."))?;
+        if id == viewer.id && role != Role::Admin {
+            return Err(AppError::invalid(
+                "role",
+                "You can't remove your own admin role. Ask another admin to do it.",
+            )
+            .into());
+        }
+        let at = clock()?.stamp();
+        let address = client_address().await;
+        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let before = store::staff_member(&mut tx, &rights, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        // Only an invitation not yet accepted can go to a corrected address;
+        // after that, people change their own email in Settings.
+        let email = match email {
+            Some(email) if before.status == StaffStatus::Invited => {
+                details::check_email_free(&mut tx, "email", &email, Some(id)).await?
+            }
+            _ => before.email.clone(),
+        };
+        let slt = slt.is_some();
+        let staff = NewStaff {
+            first_name: &first_name,
+            surname: &surname,
+            email: &email,
+            role,
+            slt,
+        };
+        store::update_details(&mut tx, &rights, id, &staff).await?;
+        let mut changes = Vec::new();
+        if first_name != before.first_name || surname != before.surname {
+            changes.push(Audit::NameChanged { user: id });
+        }
+        if !email.eq_ignore_ascii_case(&before.email) {
+            changes.push(Audit::EmailChanged { user: id });
+        }
+        if role != before.role {
+            changes.push(Audit::RoleChanged {
+                user: id,
+                role: role.as_str(),
+            });
+        }
+        if slt != before.slt {
+            changes.push(Audit::SltChanged { user: id, slt });
+        }
+        for change in changes {
+            audit::record(&mut tx, &at, Some(viewer.id), change, address.as_deref()).await?;
+        }
+        tx.commit().await?;
+        leptos_axum::redirect(&format!("/users/{id}?done=saved"));
+        Ok(())
+    })
+    .await
+}
+
+/// "Make inactive" ends every session of the account at once; "Make active"
+/// lets the person sign in again (with a new session). Admins can't make
+/// themselves inactive.
+#[server(endpoint = "users/set_staff_active")]
+pub async fn set_staff_active(id: UserId, active: bool) -> Result<(), AppError> {
+    use crate::{
+        auth::{accounts::end_all_sessions, Viewer},
+        ssr::{
+            audit::{self, Audit},
+            client_address, clock, db, respond,
+        },
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        if id == viewer.id && !active {
+            return Err(AppError::invalid(
+                "",
+                "You can't make your own account inactive. Ask another admin to do it.",
+            )
+            .into());
+        }
+        let at = clock()?.stamp();
+        let address = client_address().await;
+        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        super::store::staff_member(&mut tx, &rights, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        super::store::set_active(&mut tx, &rights, id, active).await?;
+        end_all_sessions(&mut tx, id).await?;
+        let event = if active {
+            Audit::MadeActive { user: id }
+        } else {
+            Audit::MadeInactive { user: id }
+        };
+        audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
+        tx.commit().await?;
+        let done = if active { "activated" } else { "deactivated" };
+        leptos_axum::redirect(&format!("/users/{id}?done={done}"));
+        Ok(())
+    })
+    .await
+}
+
+/// "Resend invitation": a new link (the old one stops working), for someone
+/// who hasn't set their password yet.
+#[server(endpoint = "users/resend_invitation")]
+pub async fn resend_invitation(id: UserId) -> Result<(), AppError> {
+    use super::model::StaffStatus;
+    use crate::{
+        auth::{recovery, Viewer},
+        ssr::{
+            audit::{self, Audit},
+            client_address, clock, db, outbox, respond,
+        },
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let clock = clock()?;
+        let address = client_address().await;
+        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let member = super::store::staff_member(&mut tx, &rights, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        match member.status {
+            StaffStatus::Invited => {}
+            StaffStatus::Active => return Err(AppError::invalid(
+                "",
+                "This person has already set their password, so there's no invitation to resend.",
+            )
+            .into()),
+            StaffStatus::Inactive => {
+                return Err(AppError::invalid(
+                    "",
+                    "This account is inactive. Make it active before sending an invitation.",
+                )
+                .into())
+            }
+        }
+        recovery::queue_invitation(&mut tx, clock.now(), id, &member.first_name, &member.email)
+            .await?;
+        let event = Audit::InvitationSent { user: id };
+        audit::record(
+            &mut tx,
+            &clock.stamp(),
+            Some(viewer.id),
+            event,
+            address.as_deref(),
+        )
+        .await?;
+        outbox::commit(tx).await?;
+        leptos_axum::redirect(&format!("/users/{id}?done=resent"));
+        Ok(())
+    })
+    .await
+}
+
+/// Assigns a group to a staff member, or takes it away.
+#[server(endpoint = "users/assign_group")]
+pub async fn assign_group(id: UserId, group: GroupId, assigned: bool) -> Result<(), AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{
+            audit::{self, Audit},
+            client_address, clock, db, respond,
+        },
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let at = clock()?.stamp();
+        let address = client_address().await;
+        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        super::store::staff_member(&mut tx, &rights, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if super::store::set_group(&mut tx, &rights, id, group, assigned).await? {
+            let event = Audit::GroupAssigned { user: id, assigned };
+            audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
+        }
+        tx.commit().await?;
+        leptos_axum::redirect(&format!("/users/{id}#groups"));
+        Ok(())
+    })
+    .await
+}

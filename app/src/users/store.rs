@@ -1,0 +1,208 @@
+use sqlx::SqliteConnection;
+
+use super::model::{GroupChoice, StaffMember, StaffStatus};
+use crate::{
+    auth::{model::Role, AdminRights},
+    ids::{GroupId, UserId},
+    ssr::clock::for_people,
+};
+
+struct StaffRow {
+    id: UserId,
+    first_name: String,
+    surname: String,
+    email: Option<String>,
+    role: String,
+    is_slt: bool,
+    active: bool,
+    has_password: bool,
+    last_sign_in_at: Option<String>,
+}
+
+impl From<StaffRow> for StaffMember {
+    fn from(row: StaffRow) -> Self {
+        StaffMember {
+            id: row.id,
+            first_name: row.first_name,
+            surname: row.surname,
+            email: row.email.unwrap_or_default(),
+            role: Role::parse(&row.role).unwrap_or(Role::Teacher),
+            slt: row.is_slt,
+            status: StaffStatus::from_row(row.active, row.has_password),
+            last_sign_in: row.last_sign_in_at.as_deref().map(for_people),
+        }
+    }
+}
+
+/// Staff whose name or email contains `search` (all staff when it's empty),
+/// by surname.
+pub async fn staff(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    search: &str,
+) -> anyhow::Result<Vec<StaffMember>> {
+    let pattern = format!("%{}%", search.trim());
+    let rows = sqlx::query_as!(
+        StaffRow,
+        r#"SELECT id AS "id!: UserId", first_name, surname, email, role,
+                  is_slt AS "is_slt: bool", active AS "active: bool",
+                  password_hash IS NOT NULL AS "has_password!: bool", last_sign_in_at
+           FROM users
+           WHERE role <> 'parent'
+             AND (first_name || ' ' || surname LIKE ?1 OR email LIKE ?1)
+           ORDER BY surname COLLATE NOCASE, first_name COLLATE NOCASE"#,
+        pattern
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(StaffMember::from).collect())
+}
+
+/// One staff account, or None if there's no staff account with that id.
+pub async fn staff_member(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    id: UserId,
+) -> anyhow::Result<Option<StaffMember>> {
+    let row = sqlx::query_as!(
+        StaffRow,
+        r#"SELECT id AS "id!: UserId", first_name, surname, email, role,
+                  is_slt AS "is_slt: bool", active AS "active: bool",
+                  password_hash IS NOT NULL AS "has_password!: bool", last_sign_in_at
+           FROM users WHERE id = ? AND role <> 'parent'"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(StaffMember::from))
+}
+
+/// The groups a staff member teaches, and the school's other groups.
+pub async fn groups_of(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    id: UserId,
+) -> anyhow::Result<(Vec<GroupChoice>, Vec<GroupChoice>)> {
+    let rows = sqlx::query!(
+        r#"SELECT g.id AS "id!: GroupId", g.name,
+                  EXISTS (SELECT 1 FROM group_teachers gt
+                          WHERE gt.group_id = g.id AND gt.user_id = ?) AS "assigned!: bool"
+           FROM groups g ORDER BY g.year_group, g.name"#,
+        id
+    )
+    .fetch_all(conn)
+    .await?;
+    let mut assigned = Vec::new();
+    let mut others = Vec::new();
+    for row in rows {
+        let choice = GroupChoice {
+            id: row.id,
+            name: row.name,
+        };
+        if row.assigned {
+            assigned.push(choice);
+        } else {
+            others.push(choice);
+        }
+    }
+    Ok((assigned, others))
+}
+
+pub struct NewStaff<'a> {
+    pub first_name: &'a str,
+    pub surname: &'a str,
+    pub email: &'a str,
+    pub role: Role,
+    pub slt: bool,
+}
+
+/// A staff account with no password: it can't sign in until the invitation
+/// is accepted.
+pub async fn create_staff(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    staff: NewStaff<'_>,
+    at: &str,
+) -> anyhow::Result<UserId> {
+    let role = staff.role.as_str();
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO users (role, is_slt, first_name, surname, email, created_at)
+           VALUES (?, ?, ?, ?, ?, ?) RETURNING id AS "id!: UserId""#,
+        role,
+        staff.slt,
+        staff.first_name,
+        staff.surname,
+        staff.email,
+        at
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn update_details(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    id: UserId,
+    staff: &NewStaff<'_>,
+) -> anyhow::Result<()> {
+    let role = staff.role.as_str();
+    sqlx::query!(
+        "UPDATE users SET role = ?, is_slt = ?, first_name = ?, surname = ?, email = ?
+         WHERE id = ? AND role <> 'parent'",
+        role,
+        staff.slt,
+        staff.first_name,
+        staff.surname,
+        staff.email,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_active(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    id: UserId,
+    active: bool,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET active = ? WHERE id = ? AND role <> 'parent'",
+        active,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Assigns or unassigns a group; answers whether anything changed.
+pub async fn set_group(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    id: UserId,
+    group: GroupId,
+    assigned: bool,
+) -> anyhow::Result<bool> {
+    let done = if assigned {
+        sqlx::query!(
+            "INSERT OR IGNORE INTO group_teachers (group_id, user_id)
+             SELECT g.id, ? FROM groups g WHERE g.id = ?",
+            id,
+            group
+        )
+        .execute(conn)
+        .await?
+    } else {
+        sqlx::query!(
+            "DELETE FROM group_teachers WHERE group_id = ? AND user_id = ?",
+            group,
+            id
+        )
+        .execute(conn)
+        .await?
+    };
+    Ok(done.rows_affected() == 1)
+}
