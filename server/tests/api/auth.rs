@@ -278,12 +278,42 @@ async fn a_teacher_reads_only_pupils_in_their_groups() {
 
 #[tokio::test]
 async fn every_server_function_refuses_a_signed_out_caller() {
+    // Every argument any server function takes, so none is refused for a
+    // missing argument before it gets to ask who is calling.
+    const EVERY_ARGUMENT: [(&str, &str); 19] = [
+        ("pupil", "1"),
+        ("id", "1"),
+        ("group", "1"),
+        ("search", ""),
+        ("person", ""),
+        ("action", ""),
+        ("from", ""),
+        ("to", ""),
+        ("page", "0"),
+        ("assigned", "true"),
+        ("active", "true"),
+        ("first_name", "A"),
+        ("surname", "B"),
+        ("email", "a@b.example"),
+        ("role", "teacher"),
+        ("new_email", "c@d.example"),
+        ("current_password", "x"),
+        ("password", "x"),
+        ("confirm", "x"),
+    ];
     let app = spawn_app().await;
-    // The only doors open to someone not signed in: signing in, and Logout
-    // (harmless without a session, and it must still lead back to sign-in).
+    // The only doors open to someone not signed in: signing in, Logout
+    // (harmless without a session, and it must still lead back to sign-in),
+    // and the steps of an emailed link, which the link's token authorises.
+    use leptos::server_fn::ServerFn;
     let open = [
-        <app::auth::api::SignIn as leptos::server_fn::ServerFn>::PATH,
-        <SignOut as leptos::server_fn::ServerFn>::PATH,
+        app::auth::api::SignIn::PATH,
+        SignOut::PATH,
+        app::auth::api::RequestPasswordReset::PATH,
+        app::auth::api::CheckPasswordLink::PATH,
+        app::auth::api::SetPassword::PATH,
+        app::settings::api::CheckEmailLink::PATH,
+        app::settings::api::ConfirmEmailChange::PATH,
     ];
     let client = client();
     let mut checked = 0;
@@ -293,7 +323,7 @@ async fn every_server_function_refuses_a_signed_out_caller() {
         }
         let res = client
             .post(format!("{}{}", app.address, path))
-            .form(&[("pupil", "1")])
+            .form(&EVERY_ARGUMENT)
             .send()
             .await
             .unwrap();

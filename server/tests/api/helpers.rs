@@ -1,10 +1,15 @@
 //! `spawn_app()`: the real router on 127.0.0.1:0 over a fresh SQLite file
-//! with the demo school, and a client per person with its own cookie jar.
+//! with the demo school, a clock the test can move, a real SMTP server on
+//! loopback that receives what Markwell sends, and a client per person with
+//! its own cookie jar.
+
+use std::sync::{Arc, Mutex};
 
 use app::ssr::Clock;
 use leptos::server_fn::ServerFn;
+use mailin_embedded::{response, Handler, Response as SmtpResponse, Server};
 use reqwest::{redirect::Policy, Client, Response};
-use server::{app_state, config::Config, demo, migrate, open_database, router};
+use server::{app_state, config::Config, demo, migrate, open_database, router, MailWorker};
 use sqlx::SqlitePool;
 
 pub const PASSWORD: &str = demo::DEMO_PASSWORD;
@@ -16,28 +21,50 @@ pub const PARENT: &str = "parent@oakfield.example";
 pub struct TestApp {
     pub address: String,
     pub pool: SqlitePool,
+    /// Fixed at the real time the app started; tests move it forward.
+    pub clock: Clock,
+    pub config: Config,
+    pub mailbox: Mailbox,
+    mail: MailWorker,
     _folder: tempfile::TempDir,
+}
+
+/// The configuration a test app runs with, sending email to `smtp_port`.
+pub fn test_config(folder: &std::path::Path, smtp_port: u16) -> Config {
+    let url = format!("sqlite://{}", folder.join("markwell.db").display());
+    let outbox = folder.join("outbox").display().to_string();
+    Config::from_lookup(|name| match name {
+        "DATABASE_URL" => Some(url.clone()),
+        "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".to_owned()),
+        "SMTP_URL" => Some(format!("smtp://127.0.0.1:{smtp_port}")),
+        "MARKWELL_OUTBOX" => Some(outbox.clone()),
+        _ => None,
+    })
+    .expect("test configuration")
 }
 
 pub async fn spawn_app() -> TestApp {
     let folder = tempfile::tempdir().expect("a temporary folder");
-    let url = format!("sqlite://{}", folder.path().join("markwell.db").display());
-    let config = Config::from_lookup(|name| match name {
-        "DATABASE_URL" => Some(url.clone()),
-        "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".to_owned()),
-        _ => None,
-    })
-    .expect("test configuration");
+    let mailbox = Mailbox::start();
+    let config = test_config(folder.path(), mailbox.port);
+    let clock = Clock::fixed(time::OffsetDateTime::now_utc());
     let pool = open_database(&config.database_url).await.expect("database");
     migrate(&pool).await.expect("migrations");
-    demo::load(&pool, &Clock::System, demo::SEED)
+    demo::load(&pool, &clock, demo::SEED)
         .await
         .expect("demo school");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a port");
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let state = app_state(&config, pool.clone(), Clock::System);
+    let state = app_state(&config, pool.clone(), clock.clone());
+    let mail = MailWorker::new(
+        &config,
+        pool.clone(),
+        clock.clone(),
+        state.mail_waker.clone(),
+    )
+    .expect("a mail worker");
     tokio::spawn(async move {
         axum::serve(
             listener,
@@ -49,7 +76,117 @@ pub async fn spawn_app() -> TestApp {
     TestApp {
         address,
         pool,
+        clock,
+        config,
+        mailbox,
+        mail,
         _folder: folder,
+    }
+}
+
+/// A real SMTP server on loopback (mailin), in its own thread, keeping every
+/// message it receives.
+#[derive(Clone)]
+pub struct Mailbox {
+    pub port: u16,
+    received: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+#[derive(Clone)]
+struct Sink {
+    received: Arc<Mutex<Vec<Vec<u8>>>>,
+    current: Vec<u8>,
+}
+
+impl Handler for Sink {
+    fn data_start(&mut self, _: &str, _: &str, _: bool, _: &[String]) -> SmtpResponse {
+        self.current.clear();
+        response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> SmtpResponse {
+        let message = std::mem::take(&mut self.current);
+        self.received.lock().unwrap().push(message);
+        response::OK
+    }
+}
+
+/// One received email, read back with mail-parser.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub to: String,
+    pub from_name: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl Received {
+    /// The first link in the text part that contains `path`.
+    pub fn link(&self, path: &str) -> String {
+        self.text
+            .split_whitespace()
+            .find(|word| word.starts_with("http") && word.contains(path))
+            .unwrap_or_else(|| panic!("no {path} link in:\n{}", self.text))
+            .to_owned()
+    }
+}
+
+impl Mailbox {
+    pub fn start() -> Mailbox {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("an SMTP port");
+        let port = listener.local_addr().unwrap().port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let sink = Sink {
+            received: received.clone(),
+            current: Vec::new(),
+        };
+        std::thread::spawn(move || {
+            let mut server = Server::new(sink);
+            server
+                .with_name("mail.test")
+                .with_num_threads(1)
+                .with_tcp_listener(listener);
+            server.serve().expect("the test SMTP server");
+        });
+        Mailbox { port, received }
+    }
+
+    pub fn messages(&self) -> Vec<Received> {
+        let raw = self.received.lock().unwrap().clone();
+        raw.iter()
+            .map(|bytes| {
+                let message = mail_parser::MessageParser::default()
+                    .parse(bytes)
+                    .expect("a parseable email");
+                let from = message.from().and_then(|a| a.first());
+                Received {
+                    to: message
+                        .to()
+                        .and_then(|a| a.first())
+                        .and_then(|a| a.address())
+                        .unwrap_or_default()
+                        .to_owned(),
+                    from_name: from.and_then(|a| a.name()).unwrap_or_default().to_owned(),
+                    subject: message.subject().unwrap_or_default().to_owned(),
+                    text: message.body_text(0).unwrap_or_default().into_owned(),
+                    html: message.body_html(0).unwrap_or_default().into_owned(),
+                }
+            })
+            .collect()
+    }
+
+    /// Messages sent to `address`, oldest first.
+    pub fn to(&self, address: &str) -> Vec<Received> {
+        self.messages()
+            .into_iter()
+            .filter(|m| m.to.eq_ignore_ascii_case(address))
+            .collect()
     }
 }
 
@@ -62,6 +199,21 @@ pub fn client() -> Client {
 }
 
 impl TestApp {
+    /// Runs one pass of the mail worker, as its loop would, and answers how
+    /// many emails the SMTP server accepted.
+    pub async fn deliver_mail(&self) -> usize {
+        self.mail.deliver_due().await.expect("a mail worker pass")
+    }
+
+    /// Delivers due mail and answers the newest message to `address`.
+    pub async fn last_email_to(&self, address: &str) -> Received {
+        self.deliver_mail().await;
+        self.mailbox
+            .to(address)
+            .pop()
+            .unwrap_or_else(|| panic!("no email reached {address}"))
+    }
+
     /// Calls a server function the way the browser does: a form-encoded POST.
     pub async fn call<F: ServerFn>(&self, client: &Client, form: &[(&str, &str)]) -> Response {
         client
