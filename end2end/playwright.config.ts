@@ -23,12 +23,21 @@ export default defineConfig({
     baseURL: "http://127.0.0.1:3100",
     trace: "off",
   },
-  webServer: {
-    command: "bash ../scripts/e2e-server.sh",
-    url: "http://127.0.0.1:3100/sign-in",
-    reuseExistingServer: false,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      // Receives Markwell's email, so tests can follow the links in it.
+      command: "node mail/sink.mjs",
+      url: "http://127.0.0.1:3199/messages",
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: "bash ../scripts/e2e-server.sh",
+      url: "http://127.0.0.1:3100/sign-in",
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
   projects: [
     { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
     {

@@ -9,6 +9,8 @@ export DATABASE_URL="sqlite://$folder/markwell.db"
 export LEPTOS_SITE_ADDR=${LEPTOS_SITE_ADDR:-127.0.0.1:3100}
 export LEPTOS_SITE_ROOT=target/site
 export MARKWELL_OUTBOX="$folder/outbox"
+# The mail sink the browser tests start (end2end/mail/sink.mjs).
+export SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:2526}
 bin=target/debug/markwell
 "$bin" demo >/dev/null
 "$bin" serve

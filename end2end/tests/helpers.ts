@@ -36,3 +36,39 @@ export async function openMenuIfPhone(page: Page) {
     await expect(menu).toHaveAttribute("aria-expanded", "true");
   }
 }
+
+export interface Email {
+  to: string;
+  fromName: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The newest email the mail sink received for `address`, waiting for it. */
+export async function latestEmailTo(address: string, after = 0): Promise<Email> {
+  for (let tries = 0; tries < 100; tries++) {
+    const response = await fetch("http://127.0.0.1:3199/messages");
+    const all = ((await response.json()) as Email[]).filter(
+      (m) => m.to.toLowerCase() === address.toLowerCase(),
+    );
+    if (all.length > after) return all[all.length - 1];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no email reached ${address}`);
+}
+
+/** How many emails the sink holds for `address` so far. */
+export async function emailCount(address: string): Promise<number> {
+  const response = await fetch("http://127.0.0.1:3199/messages");
+  return ((await response.json()) as Email[]).filter(
+    (m) => m.to.toLowerCase() === address.toLowerCase(),
+  ).length;
+}
+
+/** The link in an email's text whose path contains `path`. */
+export function linkIn(email: Email, path: string): string {
+  const link = email.text.split(/\s+/).find((w) => w.startsWith("http") && w.includes(path));
+  if (!link) throw new Error(`no ${path} link in: ${email.text}`);
+  return link;
+}
