@@ -101,7 +101,7 @@ fn EntryTable(page: AuditPage, filters: Filters) -> impl IntoView {
             .into_any();
     }
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Audit log entries">
             <table class="table">
                 <thead><tr>
                     <th scope="col">"When"</th>

@@ -151,13 +151,7 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     let pool = db()?;
     let mut conn = pool.acquire().await?;
 
-    let window_start =
-        crate::ssr::clock::stamp(now - time::Duration::minutes(FAILURE_WINDOW_MINUTES));
-    let failures = store::recent_failures(&mut conn, &email, &address, &window_start).await?;
-    if failures.for_email >= FAILURES_PER_EMAIL || failures.from_address >= FAILURES_PER_ADDRESS {
-        let minutes = minutes_until_lifted(failures.oldest.as_deref(), FAILURE_WINDOW_MINUTES, now);
-        return Err(AppError::TooManyAttempts { minutes }.into());
-    }
+    check_failure_limit(&mut conn, &email, &address, now).await?;
 
     let account = store::account_by_email(&mut conn, &email).await?;
     let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
@@ -227,6 +221,42 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Refuses with TooManyAttempts while this email or address has had too
+/// many wrong passwords within the window.
+async fn check_failure_limit(
+    conn: &mut sqlx::SqliteConnection,
+    email: &str,
+    address: &str,
+    now: time::OffsetDateTime,
+) -> anyhow::Result<()> {
+    let window_start =
+        crate::ssr::clock::stamp(now - time::Duration::minutes(FAILURE_WINDOW_MINUTES));
+    let failures = store::recent_failures(conn, email, address, &window_start).await?;
+    if failures.for_email >= FAILURES_PER_EMAIL || failures.from_address >= FAILURES_PER_ADDRESS {
+        let minutes = minutes_until_lifted(failures.oldest.as_deref(), FAILURE_WINDOW_MINUTES, now);
+        return Err(AppError::TooManyAttempts { minutes }.into());
+    }
+    Ok(())
+}
+
+/// Checks a new password against the rules, counting the person's own name
+/// and email as easy to guess.
+pub(super) fn check_new_password_for(
+    person: &store::AccountNames,
+    new_password: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
+    password::check_new(
+        new_password,
+        Some(confirm),
+        &[
+            &person.first_name,
+            &person.surname,
+            person.email.as_deref().unwrap_or(""),
+        ],
+    )
+}
+
 /// Whole minutes (rounded up) until a rate limit lifts: when the oldest
 /// counted attempt leaves the window.
 pub fn minutes_until_lifted(
@@ -288,13 +318,7 @@ pub async fn confirm_current_password(
         .await?
         .email
         .unwrap_or_default();
-    let window_start =
-        crate::ssr::clock::stamp(now - time::Duration::minutes(FAILURE_WINDOW_MINUTES));
-    let failures = store::recent_failures(&mut conn, &email, &address, &window_start).await?;
-    if failures.for_email >= FAILURES_PER_EMAIL || failures.from_address >= FAILURES_PER_ADDRESS {
-        let minutes = minutes_until_lifted(failures.oldest.as_deref(), FAILURE_WINDOW_MINUTES, now);
-        return Err(AppError::TooManyAttempts { minutes }.into());
-    }
+    check_failure_limit(&mut conn, &email, &address, now).await?;
     let stored = store::account_by_email(&mut conn, &email)
         .await?
         .and_then(|account| account.password_hash);
@@ -321,15 +345,7 @@ pub async fn change_password(
         let mut conn = pool.acquire().await?;
         store::account_names(&mut conn, user).await?
     };
-    password::check_new(
-        &new_password,
-        Some(confirm),
-        &[
-            &person.first_name,
-            &person.surname,
-            person.email.as_deref().unwrap_or(""),
-        ],
-    )?;
+    check_new_password_for(&person, &new_password, confirm)?;
     let hash = password::hash(new_password).await?;
     let at = clock()?.stamp();
     let address = client_address().await;

@@ -183,25 +183,34 @@ fn NewPasswordForm(token: String, link: PasswordLink) -> impl IntoView {
             <ErrorNote error id="password-form-error" />
             <input type="hidden" name="token" value=token />
             <input type="hidden" name="link" value=link_value />
-            <TextField
-                name="password"
-                label="New password"
-                kind="password"
-                autocomplete="new-password"
-                hint=PASSWORD_HINT
-                error
-            />
-            <TextField
-                name="confirm"
-                label="Type the new password again"
-                kind="password"
-                autocomplete="new-password"
-                error
-            />
+            <NewPasswordFields error />
             <button type="submit" class="primary" disabled=move || action.pending().get()>
                 {button}
             </button>
         </ActionForm>
+    }
+}
+
+/// "New password" with the rules under it, and "Type the new password
+/// again": the same two fields wherever a password is set.
+#[component]
+pub fn NewPasswordFields(error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+    view! {
+        <TextField
+            name="password"
+            label="New password"
+            kind="password"
+            autocomplete="new-password"
+            hint=PASSWORD_HINT
+            error
+        />
+        <TextField
+            name="confirm"
+            label="Type the new password again"
+            kind="password"
+            autocomplete="new-password"
+            error
+        />
     }
 }
 

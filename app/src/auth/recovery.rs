@@ -138,15 +138,7 @@ pub async fn set_password_from_link(
         )
         .into());
     }
-    password::check_new(
-        &new_password,
-        Some(confirm),
-        &[
-            &person.first_name,
-            &person.surname,
-            person.email.as_deref().unwrap_or(""),
-        ],
-    )?;
+    super::accounts::check_new_password_for(&person, &new_password, confirm)?;
     let hash = password::hash(new_password).await?;
     let address = client_address().await;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;

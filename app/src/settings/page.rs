@@ -12,7 +12,7 @@ use super::{
     model::MySettings,
 };
 use crate::{
-    auth::model::{LinkStatus, PASSWORD_HINT},
+    auth::{model::LinkStatus, page::NewPasswordFields},
     ui::{ErrorNote, ErrorPanel, Notice, TextField},
 };
 
@@ -122,21 +122,7 @@ fn PasswordSection(action: ServerAction<ChangeMyPassword>) -> impl IntoView {
                     autocomplete="current-password"
                     error
                 />
-                <TextField
-                    name="password"
-                    label="New password"
-                    kind="password"
-                    autocomplete="new-password"
-                    hint=PASSWORD_HINT
-                    error
-                />
-                <TextField
-                    name="confirm"
-                    label="Type the new password again"
-                    kind="password"
-                    autocomplete="new-password"
-                    error
-                />
+                <NewPasswordFields error />
                 <button type="submit" class="primary" disabled=move || action.pending().get()>
                     "Change password"
                 </button>

@@ -50,7 +50,7 @@ pub fn UsersPage() -> impl IntoView {
                     }.into_any(),
                     Ok(list) => view! {
                         <p class="count" role="status">{format!("{} staff", list.len())}</p>
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label="Staff">
                             <table class="table">
                                 <thead><tr>
                                     <th scope="col">"Name"</th>

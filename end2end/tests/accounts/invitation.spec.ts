@@ -33,12 +33,13 @@ test("an admin invites a teacher, who sets a password from the email and signs i
 
   const email = await latestEmailTo(address);
   const link = linkIn(email, "/invitation/");
-  const newcomer = await browser.newPage({ viewport: page.viewportSize() ?? undefined });
+  const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
+  const newcomer = await context.newPage();
   await newcomer.goto(link);
   await ready(newcomer);
   await expect(newcomer.getByRole("heading", { name: "Set your password" })).toBeVisible();
   await expectAccessible(newcomer);
-  await newcomer.getByLabel("New password").fill("maple-bridge-77");
+  await newcomer.getByLabel("New password", { exact: true }).fill("maple-bridge-77");
   await newcomer.getByLabel("Type the new password again").fill("maple-bridge-77");
   await newcomer.getByRole("button", { name: "Set password" }).click();
   await expect(newcomer).toHaveURL(/\/sign-in\?done=password-set/);
@@ -51,7 +52,7 @@ test("an admin invites a teacher, who sets a password from the email and signs i
   // The invitation can't be used twice.
   await newcomer.goto(link);
   await expect(newcomer.getByRole("heading", { name: "This invitation has already been used" })).toBeVisible();
-  await newcomer.close();
+  await context.close();
 
   // The admin sees them active now, and the audit log has the whole story.
   await page.reload();

@@ -28,17 +28,17 @@ test("a forgotten password: the link in the email, a new password, and back in",
   await expectAccessible(page);
 
   // Each broken rule is its own message, and what was typed stays.
-  await page.getByLabel("New password").fill("short");
+  await page.getByLabel("New password", { exact: true }).fill("short");
   await page.getByLabel("Type the new password again").fill("short");
   await page.getByRole("button", { name: "Save new password" }).click();
   const problems = page.locator("#password-error .line");
   await expect(problems).toHaveCount(2);
   await expect(problems.nth(0)).toContainText("at least 8 characters");
   await expect(problems.nth(1)).toContainText("at least one number");
-  await expect(page.getByLabel("New password")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("New password", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expectAccessible(page);
 
-  await page.getByLabel("New password").fill(NEW_PASSWORD);
+  await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
   await page.getByLabel("Type the new password again").fill(NEW_PASSWORD);
   await page.getByRole("button", { name: "Save new password" }).click();
   await expect(page).toHaveURL(/\/sign-in\?done=password-reset/);
@@ -63,11 +63,11 @@ test("a forgotten password: the link in the email, a new password, and back in",
   await expectAccessible(page);
   const form = page.locator("section", { has: page.getByRole("heading", { name: "Change password" }) });
   await form.getByLabel("Current password").fill("not-my-password-1");
-  await form.getByLabel("New password").fill(PASSWORD);
+  await form.getByLabel("New password", { exact: true }).fill(PASSWORD);
   await form.getByLabel("Type the new password again").fill(PASSWORD);
   await form.getByRole("button", { name: "Change password" }).click();
   await expect(form.getByRole("alert").filter({ hasText: "isn't your current password" })).toBeVisible();
-  await expect(form.getByLabel("New password")).toHaveValue(PASSWORD);
+  await expect(form.getByLabel("New password", { exact: true })).toHaveValue(PASSWORD);
   await form.getByLabel("Current password").fill(NEW_PASSWORD);
   await form.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Your password has been changed" })).toBeVisible();

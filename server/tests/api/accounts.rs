@@ -655,21 +655,32 @@ async fn settings_change_only_your_own_name() {
     assert_eq!(me["surname"], "Jones-Hall");
 }
 
-#[tokio::test]
-async fn only_admins_manage_users_and_read_the_audit_log() {
-    let app = spawn_app().await;
-    let audit_form = [
-        ("person", ""),
-        ("action", ""),
-        ("from", ""),
+/// The audit log as `client` reads it, filtered by person, action and start date.
+async fn audit_log(
+    app: &TestApp,
+    client: &reqwest::Client,
+    person: &str,
+    action: &str,
+    from: &str,
+) -> Response {
+    let form = [
+        ("person", person),
+        ("action", action),
+        ("from", from),
         ("to", ""),
         ("page", "0"),
     ];
+    app.call::<AuditEntries>(client, &form).await
+}
+
+#[tokio::test]
+async fn only_admins_manage_users_and_read_the_audit_log() {
+    let app = spawn_app().await;
     for who in [TEACHER, SLT, PARENT] {
         let client = app.signed_in(who).await;
         let list = app.call::<ListStaff>(&client, &[("search", "")]).await;
         assert_eq!(list.status(), StatusCode::FORBIDDEN, "{who}");
-        let log = app.call::<AuditEntries>(&client, &audit_form).await;
+        let log = audit_log(&app, &client, "", "", "").await;
         assert_eq!(log.status(), StatusCode::FORBIDDEN, "{who}");
     }
     let admin = app.signed_in(ADMIN).await;
@@ -767,17 +778,7 @@ async fn role_slt_and_groups_change_and_each_change_is_audited() {
     assert!(error_of(own).await.for_field("role").is_some());
 
     // The log says who did what to whom, when and from where.
-    let log: Value = app
-        .call::<AuditEntries>(
-            &admin,
-            &[
-                ("person", ""),
-                ("action", "SLT turned on"),
-                ("from", ""),
-                ("to", ""),
-                ("page", "0"),
-            ],
-        )
+    let log: Value = audit_log(&app, &admin, "", "SLT turned on", "")
         .await
         .json()
         .await
@@ -796,33 +797,12 @@ async fn role_slt_and_groups_change_and_each_change_is_audited() {
     );
     assert_eq!(entries[0]["about"], "Rebecca Jones");
     assert_eq!(entries[0]["address"], "127.0.0.1");
-    let by_person: Value = app
-        .call::<AuditEntries>(
-            &admin,
-            &[
-                ("person", "Rebecca"),
-                ("action", "group assigned"),
-                ("from", ""),
-                ("to", ""),
-                ("page", "0"),
-            ],
-        )
+    let by_person: Value = audit_log(&app, &admin, "Rebecca", "group assigned", "")
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(by_person["entries"].as_array().unwrap().len(), 1);
-    let bad_date = app
-        .call::<AuditEntries>(
-            &admin,
-            &[
-                ("person", ""),
-                ("action", ""),
-                ("from", "yesterday"),
-                ("to", ""),
-                ("page", "0"),
-            ],
-        )
-        .await;
+    let bad_date = audit_log(&app, &admin, "", "", "yesterday").await;
     assert!(error_of(bad_date).await.for_field("from").is_some());
 }
