@@ -121,10 +121,10 @@ pub async fn save_staff(
         store::{self, NewStaff},
     };
     use crate::{
-        auth::{details, model::Role, Viewer},
+        auth::{details, model::Role, recovery, Viewer},
         ssr::{
             audit::{self, Audit},
-            client_address, clock, db, respond,
+            client_address, clock, db, outbox, respond,
         },
     };
     respond(async move {
@@ -141,7 +141,8 @@ pub async fn save_staff(
             )
             .into());
         }
-        let at = clock()?.stamp();
+        let clock = clock()?;
+        let at = clock.stamp();
         let address = client_address().await;
         let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
         let before = store::staff_member(&mut tx, &rights, id)
@@ -168,8 +169,13 @@ pub async fn save_staff(
         if first_name != before.first_name || surname != before.surname {
             changes.push(Audit::NameChanged { user: id });
         }
-        if !email.eq_ignore_ascii_case(&before.email) {
+        let readdressed = !email.eq_ignore_ascii_case(&before.email);
+        if readdressed {
+            // The link sent to the old address stops working, and a fresh
+            // invitation goes to the corrected one.
+            recovery::queue_invitation(&mut tx, clock.now(), id, &first_name, &email).await?;
             changes.push(Audit::EmailChanged { user: id });
+            changes.push(Audit::InvitationSent { user: id });
         }
         if role != before.role {
             changes.push(Audit::RoleChanged {
@@ -183,8 +189,9 @@ pub async fn save_staff(
         for change in changes {
             audit::record(&mut tx, &at, Some(viewer.id), change, address.as_deref()).await?;
         }
-        tx.commit().await?;
-        leptos_axum::redirect(&format!("/users/{id}?done=saved"));
+        outbox::commit(tx).await?;
+        let done = if readdressed { "readdressed" } else { "saved" };
+        leptos_axum::redirect(&format!("/users/{id}?done={done}"));
         Ok(())
     })
     .await

@@ -138,6 +138,9 @@ fn done_message(done: &str) -> Option<&'static str> {
         "invited" => Some("Invitation sent. They can sign in once they've set their password."),
         "resent" => Some("A new invitation is on its way. The earlier link no longer works."),
         "saved" => Some("Changes saved."),
+        "readdressed" => Some(
+            "Changes saved. A new invitation went to the corrected address; the earlier link no longer works.",
+        ),
         "deactivated" => {
             Some("The account is inactive. Its sessions have ended and it can't sign in.")
         }
@@ -242,7 +245,7 @@ fn StaffSections(
                             label="Email address"
                             kind="email"
                             autocomplete="off"
-                            hint="You can correct the address until they set their password. Resend the invitation afterwards."
+                            hint="You can correct the address until they set their password. Saving a new address sends the invitation there, and the earlier link stops working."
                             error=save_error
                             value=member.email.clone()
                         />

@@ -495,6 +495,35 @@ async fn resending_an_invitation_replaces_the_old_link() {
 }
 
 #[tokio::test]
+async fn correcting_an_invited_address_moves_the_invitation_there() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let mistyped = "p.sahh@oakfield.example";
+    let corrected = "p.shah@oakfield.example";
+    assert_done(&invite(&app, &admin, mistyped).await, "inviting");
+    let old = token_of(&app.last_email_to(mistyped).await.link("/invitation/"));
+    let id = app.user_id(mistyped).await.to_string();
+    let form = [
+        ("id", id.as_str()),
+        ("first_name", "Priya"),
+        ("surname", "Shah"),
+        ("email", corrected),
+        ("role", "teacher"),
+    ];
+    assert_done(&app.call::<SaveStaff>(&admin, &form).await, "correcting");
+    assert_eq!(link_status(&app, &old, "invitation").await, "Expired");
+    let new = token_of(&app.last_email_to(corrected).await.link("/invitation/"));
+    assert_done(
+        &set_password(&app, &new, "invitation", NEW_PASSWORD).await,
+        "accepting",
+    );
+    assert_done(
+        &app.sign_in(&client(), corrected, NEW_PASSWORD, false).await,
+        "signing in",
+    );
+}
+
+#[tokio::test]
 async fn an_invitation_expires_after_7_days() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
