@@ -69,10 +69,7 @@ pub async fn invite_staff(
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
-        let first_name = details::check_name("first_name", &first_name, "first name")?;
-        let surname = details::check_name("surname", &surname, "surname")?;
-        let role = super::model::staff_role(&role)
-            .ok_or_else(|| AppError::invalid("role", "Choose Teacher or Admin."))?;
+        let (first_name, surname, role) = checked_details(&first_name, &surname, &role)?;
         let clock = clock()?;
         let (now, at) = (clock.now(), clock.stamp());
         let address = client_address().await;
@@ -105,6 +102,22 @@ pub async fn invite_staff(
     .await
 }
 
+/// The name and role typed into a staff form, trimmed and checked; the
+/// invitation and the edit form check them the same way.
+#[cfg(feature = "ssr")]
+fn checked_details(
+    first_name: &str,
+    surname: &str,
+    role: &str,
+) -> Result<(String, String, crate::auth::model::Role), AppError> {
+    use crate::auth::details::check_name;
+    let first_name = check_name("first_name", first_name, "first name")?;
+    let surname = check_name("surname", surname, "surname")?;
+    let role = super::model::staff_role(role)
+        .ok_or_else(|| AppError::invalid("role", "Choose Teacher or Admin."))?;
+    Ok((first_name, surname, role))
+}
+
 /// Saves a staff member's name, role and SLT flag (and their email while
 /// they are still invited). An admin can't take away their own admin role.
 #[server(endpoint = "users/save_staff")]
@@ -130,10 +143,7 @@ pub async fn save_staff(
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
-        let first_name = details::check_name("first_name", &first_name, "first name")?;
-        let surname = details::check_name("surname", &surname, "surname")?;
-        let role = super::model::staff_role(&role)
-            .ok_or_else(|| AppError::invalid("role", "Choose Teacher or Admin."))?;
+        let (first_name, surname, role) = checked_details(&first_name, &surname, &role)?;
         if id == viewer.id && role != Role::Admin {
             return Err(AppError::invalid(
                 "role",

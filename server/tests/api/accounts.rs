@@ -4,7 +4,6 @@
 use app::{
     audit::api::AuditEntries,
     auth::api::{CheckPasswordLink, RequestPasswordReset, SetPassword, WhoAmI},
-    error::AppError,
     settings::api::{ChangeMyPassword, ConfirmEmailChange, RequestEmailChange, SaveMyName},
     users::api::{
         AssignGroup, InviteStaff, ListStaff, ResendInvitation, SaveStaff, SetStaffActive,
@@ -17,11 +16,6 @@ use server::MailWorker;
 use crate::helpers::*;
 
 const NEW_PASSWORD: &str = "tulip-garden-42";
-
-async fn error_of(res: Response) -> AppError {
-    let text = res.text().await.unwrap();
-    serde_json::from_str(&text).unwrap_or_else(|_| panic!("an AppError body, not {text}"))
-}
 
 fn assert_done(res: &Response, what: &str) {
     assert!(

@@ -9,10 +9,6 @@ use serde_json::Value;
 
 use crate::helpers::*;
 
-async fn error_of(res: reqwest::Response) -> AppError {
-    serde_json::from_str(&res.text().await.unwrap()).expect("an AppError body")
-}
-
 #[tokio::test]
 async fn sign_in_succeeds_with_the_right_password_and_fails_otherwise() {
     let app = spawn_app().await;

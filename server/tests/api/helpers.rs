@@ -258,3 +258,9 @@ impl TestApp {
             .expect("a demo user")
     }
 }
+
+/// The `AppError` a refused call answered with.
+pub async fn error_of(res: Response) -> app::error::AppError {
+    let text = res.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("an AppError body, not {text}"))
+}
