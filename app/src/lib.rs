@@ -6,6 +6,7 @@ pub mod auth;
 pub mod error;
 pub mod groups;
 pub mod ids;
+pub mod parents;
 pub mod portal;
 pub mod school;
 pub mod settings;
@@ -30,6 +31,7 @@ use crate::{
         page::{ForgotPasswordPage, SetPasswordPage, SignInPage},
     },
     error::AppError,
+    parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage},
     portal::page::ChildPage,
     settings::page::{ConfirmEmailPage, SettingsPage},
     shell::{home::HomePage, layout::Shell},
@@ -89,6 +91,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view=UsersPage />
                     <Route path=path!("users/new") view=NewStaffPage />
                     <Route path=path!("users/:id") view=StaffPage />
+                    <Route path=path!("parents") view=ParentsPage />
+                    <Route path=path!("parents/new") view=NewParentPage />
+                    <Route path=path!("parents/letters") view=LettersPage />
+                    <Route path=path!("parents/:id") view=EditParentPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -100,13 +100,18 @@ impl MailWorker {
     }
 
     /// One pass: tries every email that is due now. Returns how many were sent.
+    /// An inactive account gets no email: its letters wait, and go only if the
+    /// account is made active again.
     pub async fn deliver_due(&self) -> anyhow::Result<usize> {
         let now = self.clock.stamp();
         let due = sqlx::query_as!(
             Due,
             r#"SELECT id AS "id!", from_name, to_address, to_name, subject, text_body, html_body,
                       link, attempts
-               FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?
+               FROM outbox
+               WHERE sent_at IS NULL AND next_attempt_at <= ?
+                 AND NOT EXISTS (SELECT 1 FROM users u
+                                 WHERE u.email = outbox.to_address AND u.active = 0)
                ORDER BY next_attempt_at, id LIMIT ?"#,
             now,
             BATCH

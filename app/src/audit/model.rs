@@ -25,6 +25,12 @@ pub const ACTIONS: &[&str] = &[
     "made active",
     "group assigned",
     "group unassigned",
+    "parent account created",
+    "pupil linked",
+    "pupil unlinked",
+    "link changed",
+    "access code issued",
+    "access code reissued",
     "admin created",
     "demo school loaded",
 ];

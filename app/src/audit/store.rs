@@ -33,10 +33,12 @@ pub async fn entries(
            LEFT JOIN users su
              ON a.subject LIKE 'user:%' AND su.id = CAST(substr(a.subject, 6) AS INTEGER)
            LEFT JOIN pupils sp
-             ON a.subject LIKE 'pupil:%' AND sp.id = CAST(substr(a.subject, 7) AS INTEGER)
+             ON instr(a.subject, 'pupil:') > 0
+            AND sp.id = CAST(substr(a.subject, instr(a.subject, 'pupil:') + 6) AS INTEGER)
            WHERE (?1 = '%%'
                   OR actor.first_name || ' ' || actor.surname LIKE ?1 OR actor.email LIKE ?1
-                  OR su.first_name || ' ' || su.surname LIKE ?1 OR su.email LIKE ?1)
+                  OR su.first_name || ' ' || su.surname LIKE ?1 OR su.email LIKE ?1
+                  OR sp.first_name || ' ' || sp.surname LIKE ?1)
              AND (?2 = '' OR a.action = ?2)
              AND (?3 = '' OR a.at >= ?3)
              AND (?4 = '' OR a.at < ?4)
@@ -58,7 +60,11 @@ pub async fn entries(
             at: for_people(&row.at),
             who: row.actor_name,
             action: row.action,
-            about: row.user_name.or(row.pupil_name).or(row.subject),
+            about: match (row.user_name, row.pupil_name) {
+                // A parent's link to a pupil names both.
+                (Some(user), Some(pupil)) => Some(format!("{user} · {pupil}")),
+                (user, pupil) => user.or(pupil).or(row.subject),
+            },
             address: row.address,
         })
         .collect())

@@ -85,13 +85,22 @@ pub async fn queue_invitation(
     first_name: &str,
     email: &str,
 ) -> anyhow::Result<()> {
+    // Parents are told about their children's reports, staff about the markbook.
+    let role = sqlx::query_scalar!("SELECT role FROM users WHERE id = ?", user)
+        .fetch_one(&mut *conn)
+        .await?;
+    let template = if role == "parent" {
+        Template::ParentInvitation
+    } else {
+        Template::Invitation
+    };
     let token = tokens::issue(&mut *conn, now, user, Purpose::Invitation, None).await?;
     let link = format!("{}/invitation/{}", base_url()?, token.as_str());
     outbox::queue(
         conn,
         &crate::ssr::clock::stamp(now),
         Letter {
-            template: Template::Invitation,
+            template,
             to_address: email,
             to_name: first_name,
             link: Some(&link),

@@ -52,7 +52,9 @@ impl Token {
     }
 }
 
-fn hash(token: &str) -> String {
+/// The SHA-256 of a secret, hex-encoded: what is stored in place of a link's
+/// token or a parent's access code.
+pub fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -74,16 +76,8 @@ pub async fn issue(
     let token_hash = hash(&token);
     let at = stamp(now);
     let expires = stamp(now + purpose.lifetime());
+    end_open(&mut *conn, &at, user, purpose).await?;
     let purpose_name = purpose.as_str();
-    sqlx::query!(
-        "UPDATE account_tokens SET expires_at = ?1
-         WHERE user_id = ?2 AND purpose = ?3 AND used_at IS NULL AND expires_at > ?1",
-        at,
-        user,
-        purpose_name
-    )
-    .execute(&mut *conn)
-    .await?;
     sqlx::query!(
         "INSERT INTO account_tokens (user_id, purpose, token_hash, new_email, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?)",
@@ -97,6 +91,27 @@ pub async fn issue(
     .execute(conn)
     .await?;
     Ok(Token(token))
+}
+
+/// Ends every unused link of this kind for `user`, such as an invitation
+/// sent to an address that has since been corrected.
+pub async fn end_open(
+    conn: &mut SqliteConnection,
+    at: &str,
+    user: UserId,
+    purpose: Purpose,
+) -> anyhow::Result<()> {
+    let purpose_name = purpose.as_str();
+    sqlx::query!(
+        "UPDATE account_tokens SET expires_at = ?1
+         WHERE user_id = ?2 AND purpose = ?3 AND used_at IS NULL AND expires_at > ?1",
+        at,
+        user,
+        purpose_name
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// What a link from an email turned out to be.

@@ -17,9 +17,6 @@ pub struct Child {
 
 impl Child {
     pub fn year_label(&self) -> String {
-        match self.year_group {
-            0 => "Reception".to_owned(),
-            year => format!("Year {year}"),
-        }
+        crate::school::model::year_label(self.year_group)
     }
 }

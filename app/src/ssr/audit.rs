@@ -3,7 +3,7 @@
 
 use sqlx::SqliteConnection;
 
-use crate::ids::UserId;
+use crate::ids::{PupilId, UserId};
 
 /// What happened. The subject is an id, never a name, so the log itself holds
 /// as little personal data as it can.
@@ -68,6 +68,27 @@ pub enum Audit {
         user: UserId,
         assigned: bool,
     },
+    ParentCreated {
+        user: UserId,
+    },
+    /// A parent linked to a pupil, or the link taken away.
+    PupilLinked {
+        user: UserId,
+        pupil: PupilId,
+        linked: bool,
+    },
+    /// The relationship or parental responsibility of a link changed.
+    LinkChanged {
+        user: UserId,
+        pupil: PupilId,
+    },
+    /// An access code made for a printed letter, or reissued on its own;
+    /// either way the link's earlier code stops working.
+    AccessCodeIssued {
+        user: UserId,
+        pupil: PupilId,
+        reissued: bool,
+    },
 }
 
 impl Audit {
@@ -115,6 +136,32 @@ impl Audit {
                 },
                 about(user),
             ),
+            Audit::ParentCreated { user } => ("parent account created", about(user)),
+            Audit::PupilLinked {
+                user,
+                pupil,
+                linked,
+            } => (
+                if *linked {
+                    "pupil linked"
+                } else {
+                    "pupil unlinked"
+                },
+                about_link(user, pupil),
+            ),
+            Audit::LinkChanged { user, pupil } => ("link changed", about_link(user, pupil)),
+            Audit::AccessCodeIssued {
+                user,
+                pupil,
+                reissued,
+            } => (
+                if *reissued {
+                    "access code reissued"
+                } else {
+                    "access code issued"
+                },
+                about_link(user, pupil),
+            ),
         }
     }
 }
@@ -122,6 +169,11 @@ impl Audit {
 /// The subject of an entry about an account.
 fn about(user: &UserId) -> Option<String> {
     Some(format!("user:{}", user.0))
+}
+
+/// The subject of an entry about a parent's link to a pupil.
+fn about_link(user: &UserId, pupil: &PupilId) -> Option<String> {
+    Some(format!("user:{} pupil:{}", user.0, pupil.0))
 }
 
 pub async fn record(
@@ -148,11 +200,15 @@ pub async fn record(
 #[cfg(test)]
 mod tests {
     use super::Audit;
-    use crate::{audit::model::ACTIONS, ids::UserId};
+    use crate::{
+        audit::model::ACTIONS,
+        ids::{PupilId, UserId},
+    };
 
     #[test]
     fn the_filter_lists_every_action_written() {
         let user = UserId(1);
+        let pupil = PupilId(2);
         let events = [
             Audit::SignedIn,
             Audit::SignInFailed,
@@ -192,6 +248,28 @@ mod tests {
             Audit::GroupAssigned {
                 user,
                 assigned: false,
+            },
+            Audit::ParentCreated { user },
+            Audit::PupilLinked {
+                user,
+                pupil,
+                linked: true,
+            },
+            Audit::PupilLinked {
+                user,
+                pupil,
+                linked: false,
+            },
+            Audit::LinkChanged { user, pupil },
+            Audit::AccessCodeIssued {
+                user,
+                pupil,
+                reissued: false,
+            },
+            Audit::AccessCodeIssued {
+                user,
+                pupil,
+                reissued: true,
             },
         ];
         for event in events {

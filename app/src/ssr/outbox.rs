@@ -19,6 +19,8 @@ use sqlx::{Sqlite, SqliteConnection, Transaction};
 pub enum Template {
     /// A new staff account: verify the address and set a password.
     Invitation,
+    /// A parent's account: the same link, told in a parent's terms.
+    ParentInvitation,
     /// "Having trouble logging in?": a link to create a new password.
     PasswordReset,
     /// A new email address in Settings, to be confirmed before it takes effect.
@@ -31,6 +33,7 @@ impl Template {
     fn name(self) -> &'static str {
         match self {
             Template::Invitation => "invitation",
+            Template::ParentInvitation => "parent-invitation",
             Template::PasswordReset => "password-reset",
             Template::NewEmail => "new-email",
             Template::EmailChanged => "email-changed",
@@ -40,6 +43,9 @@ impl Template {
     fn subject(self, school: &str) -> String {
         match self {
             Template::Invitation => format!("Your {school} account on Markwell"),
+            Template::ParentInvitation => {
+                format!("Read your child's reports from {school} on Markwell")
+            }
             Template::PasswordReset => format!("Reset your {school} Markwell password"),
             Template::NewEmail => format!("Confirm your new email address for {school}"),
             Template::EmailChanged => format!("Your {school} Markwell email address was changed"),
@@ -49,7 +55,7 @@ impl Template {
 
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
-    let files: [(&str, &str); 9] = [
+    let files: [(&str, &str); 11] = [
         (
             "layout.html",
             include_str!("../../templates/email/layout.html"),
@@ -61,6 +67,14 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         (
             "invitation.html",
             include_str!("../../templates/email/invitation.html"),
+        ),
+        (
+            "parent-invitation.txt",
+            include_str!("../../templates/email/parent-invitation.txt"),
+        ),
+        (
+            "parent-invitation.html",
+            include_str!("../../templates/email/parent-invitation.html"),
         ),
         (
             "password-reset.txt",

@@ -276,7 +276,7 @@ async fn a_teacher_reads_only_pupils_in_their_groups() {
 async fn every_server_function_refuses_a_signed_out_caller() {
     // Every argument any server function takes, so none is refused for a
     // missing argument before it gets to ask who is calling.
-    const EVERY_ARGUMENT: [(&str, &str); 19] = [
+    const EVERY_ARGUMENT: [(&str, &str); 21] = [
         ("pupil", "1"),
         ("id", "1"),
         ("group", "1"),
@@ -296,6 +296,8 @@ async fn every_server_function_refuses_a_signed_out_caller() {
         ("current_password", "x"),
         ("password", "x"),
         ("confirm", "x"),
+        ("status", "active"),
+        ("everyone", "false"),
     ];
     let app = spawn_app().await;
     // The only doors open to someone not signed in: signing in, Logout

@@ -4,4 +4,5 @@ mod accounts;
 mod auth;
 mod demo;
 mod helpers;
+mod parents;
 mod security;

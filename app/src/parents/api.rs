@@ -1,0 +1,287 @@
+//! The server functions behind Parents. Every one starts with the admin check.
+
+use leptos::prelude::*;
+
+use super::model::{
+    InvitationsSent, LetterSheet, ParentDetail, ParentList, PupilSearch, ReissuedCode,
+};
+use crate::{
+    error::AppError,
+    ids::{PupilId, UserId},
+};
+
+/// One page of parents matching the search and the Active / Inactive filter.
+#[server(endpoint = "parents/list_parents")]
+pub async fn list_parents(
+    search: String,
+    status: String,
+    page: i64,
+) -> Result<ParentList, AppError> {
+    use super::model::StatusFilter;
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let rights = Viewer::current().await?.admin()?;
+        let mut conn = db()?.acquire().await?;
+        let status = StatusFilter::parse(&status);
+        super::store::parents(&mut conn, &rights, &search, status, page).await
+    })
+    .await
+}
+
+/// One parent and their links, for the form.
+#[server(endpoint = "parents/open_parent")]
+pub async fn open_parent(id: UserId) -> Result<ParentDetail, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let rights = Viewer::current().await?.admin()?;
+        let mut conn = db()?.acquire().await?;
+        super::store::parent(&mut conn, &rights, id)
+            .await?
+            .ok_or_else(|| AppError::NotFound.into())
+    })
+    .await
+}
+
+/// Pupils whose forename or surname contains what was typed.
+#[server(endpoint = "parents/find_pupils")]
+pub async fn find_pupils(search: String) -> Result<PupilSearch, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let rights = Viewer::current().await?.admin()?;
+        if search.trim().chars().count() < 2 {
+            return Ok(super::model::PupilSearch {
+                pupils: Vec::new(),
+                more: false,
+            });
+        }
+        let mut conn = db()?.acquire().await?;
+        super::store::find_pupils(&mut conn, &rights, &search).await
+    })
+    .await
+}
+
+/// "Save": creates or updates the parent and all their links in one
+/// transaction, so a problem with any part saves nothing. The links come as
+/// lists in the order of the selected list: `pupils[i]` with
+/// `relationships[i]`, and `responsible` holding the pupils whose
+/// parental-responsibility box is ticked.
+#[server(endpoint = "parents/save_parent")]
+pub async fn save_parent(
+    id: Option<UserId>,
+    first_name: String,
+    surname: String,
+    email: String,
+    status: String,
+    #[server(default)] pupils: Vec<PupilId>,
+    #[server(default)] relationships: Vec<String>,
+    #[server(default)] responsible: Vec<PupilId>,
+) -> Result<(), AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{client_address, clock, db, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let form = super::saving::ParentForm::check(
+            &first_name,
+            &surname,
+            &email,
+            &status,
+            &pupils,
+            &relationships,
+            &responsible,
+        )?;
+        let at = clock()?.stamp();
+        let address = client_address().await;
+        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let id = super::saving::save(
+            &mut tx,
+            &rights,
+            viewer.id,
+            id,
+            &form,
+            &at,
+            address.as_deref(),
+        )
+        .await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&format!("/parents/{id}?done=saved"));
+        Ok(())
+    })
+    .await
+}
+
+/// "Send invitation": an email with a link to set a password, to each
+/// chosen parent who is active, has an email address and hasn't signed up.
+/// `everyone` means every parent matching `search` and `status`, on every
+/// page; otherwise the parents in `ids`.
+#[server(endpoint = "parents/send_invitations")]
+pub async fn send_invitations(
+    #[server(default)] ids: Vec<UserId>,
+    everyone: bool,
+    search: String,
+    status: String,
+) -> Result<InvitationsSent, AppError> {
+    use crate::{
+        auth::{recovery, Viewer},
+        ssr::{
+            audit::{self, Audit},
+            client_address, clock, db, outbox, respond,
+        },
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let clock = clock()?;
+        let (now, at) = (clock.now(), clock.stamp());
+        let address = client_address().await;
+        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let chosen =
+            super::saving::chosen(&mut tx, &rights, ids, everyone, &search, &status).await?;
+        let mut sent = InvitationsSent::default();
+        for id in chosen {
+            let Some(parent) = super::store::parent(&mut tx, &rights, id).await? else {
+                continue;
+            };
+            let email = match (&parent.email, parent.active, parent.signed_up) {
+                (_, false, _) => {
+                    sent.inactive += 1;
+                    continue;
+                }
+                (_, _, true) => {
+                    sent.already_signed_up += 1;
+                    continue;
+                }
+                (None, _, _) => {
+                    sent.without_email += 1;
+                    continue;
+                }
+                (Some(email), true, false) => email,
+            };
+            recovery::queue_invitation(&mut tx, now, id, &parent.first_name, email).await?;
+            let event = Audit::InvitationSent { user: id };
+            audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
+            sent.sent += 1;
+        }
+        outbox::commit(tx).await?;
+        Ok(sent)
+    })
+    .await
+}
+
+/// "Print letters": makes a new access code for each child of each chosen
+/// parent (codes on earlier letters stop working) and answers the letters.
+/// Inactive parents and parents linked to no child are left out.
+#[server(endpoint = "parents/make_letters")]
+pub async fn make_letters(
+    #[server(default)] ids: Vec<UserId>,
+    everyone: bool,
+    search: String,
+    status: String,
+) -> Result<LetterSheet, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{client_address, clock, db, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let at = clock()?.stamp();
+        let address = client_address().await;
+        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let chosen =
+            super::saving::chosen(&mut tx, &rights, ids, everyone, &search, &status).await?;
+        let sheet = super::letters::make(
+            &mut tx,
+            &rights,
+            viewer.id,
+            &chosen,
+            &at,
+            address.as_deref(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(sheet)
+    })
+    .await
+}
+
+/// "Reissue code": a new access code for one link, shown once; the old code
+/// stops working.
+#[server(endpoint = "parents/reissue_code")]
+pub async fn reissue_code(id: UserId, pupil: PupilId) -> Result<ReissuedCode, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{client_address, clock, db, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let at = clock()?.stamp();
+        let address = client_address().await;
+        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let code = super::letters::reissue(
+            &mut tx,
+            &rights,
+            viewer.id,
+            id,
+            pupil,
+            &at,
+            address.as_deref(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(code)
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SaveParent;
+    use crate::ids::PupilId;
+
+    fn read(sent: &str) -> SaveParent {
+        serde_qs::Config::new(5, false)
+            .deserialize_str(sent)
+            .expect("a readable form")
+    }
+
+    /// The browser sends the selected list as `pupils[]=…` (brackets
+    /// escaped); the form is then re-encoded for the server, which must read
+    /// the same lists back, in order.
+    #[test]
+    fn the_selected_list_reads_as_the_browser_sends_it() {
+        let sent = "first_name=Ann&surname=Smith&email=&status=active\
+                    &pupils%5B%5D=3&relationships%5B%5D=mother&responsible%5B%5D=3\
+                    &pupils%5B%5D=5&relationships%5B%5D=carer";
+        let form = read(sent);
+        assert_eq!(form.pupils, [PupilId(3), PupilId(5)]);
+        assert_eq!(form.relationships, ["mother", "carer"]);
+        assert_eq!(form.responsible, [PupilId(3)]);
+        assert_eq!(form.id, None);
+        let again = read(&serde_qs::to_string(&form).unwrap());
+        assert_eq!(again.pupils, form.pupils);
+        assert_eq!(again.relationships, form.relationships);
+        assert_eq!(again.responsible, form.responsible);
+    }
+
+    #[test]
+    fn a_parent_with_no_children_yet_reads_as_empty_lists() {
+        let form = read("id=7&first_name=Ann&surname=Smith&email=&status=inactive");
+        assert!(form.pupils.is_empty() && form.responsible.is_empty());
+        let again = read(&serde_qs::to_string(&form).unwrap());
+        assert!(again.pupils.is_empty());
+        assert_eq!(again.id.map(|id| id.0), Some(7));
+    }
+}

@@ -1,0 +1,124 @@
+//! Parent access codes: one per parent–child link, printed on the parent's
+//! letter. A code is 12 characters from 31 that can't be mistaken for each
+//! other (no 0/O, 1/I/L), about 59 bits, so it can't be guessed. Only its
+//! SHA-256 is stored: the code exists on the letter, and on screen once
+//! after "Reissue code". Making a new code revokes the old one.
+
+use qrcode::{render::svg, EcLevel, QrCode};
+use rand::Rng;
+use sqlx::SqliteConnection;
+
+use crate::auth::tokens::hash;
+
+const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+const LENGTH: usize = 12;
+
+/// A new code, grouped in fours for reading aloud: "ABCD-EFGH-JKMN".
+fn generate() -> String {
+    let mut rng = rand::rng();
+    let chars: Vec<char> = (0..LENGTH)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A code as typed (any case, with or without dashes and spaces), or None
+/// if it can't be one.
+pub fn normalise(typed: &str) -> Option<String> {
+    let code: String = typed
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let valid = code.len() == LENGTH && code.bytes().all(|b| ALPHABET.contains(&b));
+    valid.then_some(code)
+}
+
+fn stored(code: &str) -> String {
+    hash(&normalise(code).unwrap_or_default())
+}
+
+/// Gives a link a new code, replacing (and so revoking) any earlier one, and
+/// answers the code for the letter.
+pub async fn issue(conn: &mut SqliteConnection, link: i64, at: &str) -> anyhow::Result<String> {
+    loop {
+        let code = generate();
+        let code_hash = stored(&code);
+        // 59 bits make a clash all but impossible; the unique index would
+        // refuse one, and this keeps it from failing the whole letter run.
+        let taken = sqlx::query_scalar!(
+            r#"SELECT id AS "id!" FROM parent_links WHERE access_code_hash = ?"#,
+            code_hash
+        )
+        .fetch_optional(&mut *conn)
+        .await?;
+        if taken.is_some() {
+            continue;
+        }
+        sqlx::query!(
+            "UPDATE parent_links SET access_code_hash = ?, code_issued_at = ? WHERE id = ?",
+            code_hash,
+            at,
+            link
+        )
+        .execute(&mut *conn)
+        .await?;
+        return Ok(code);
+    }
+}
+
+/// The link a typed code belongs to, if any.
+pub async fn link_for(conn: &mut SqliteConnection, typed: &str) -> anyhow::Result<Option<i64>> {
+    if normalise(typed).is_none() {
+        return Ok(None);
+    }
+    let code_hash = stored(typed);
+    Ok(sqlx::query_scalar!(
+        r#"SELECT id AS "id!" FROM parent_links WHERE access_code_hash = ?"#,
+        code_hash
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// A QR code of `link`, as SVG sized by the page.
+pub fn qr_svg(link: &str) -> anyhow::Result<String> {
+    let code = QrCode::with_error_correction_level(link.as_bytes(), EcLevel::M)?;
+    Ok(code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(160, 160)
+        .quiet_zone(true)
+        .build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_long_enough_and_readable() {
+        let code = generate();
+        assert_eq!(code.len(), 14);
+        let bits = (LENGTH as f64) * (ALPHABET.len() as f64).log2();
+        assert!(bits >= 50.0, "only {bits} bits");
+        for look_alike in ['0', 'O', '1', 'I', 'L'] {
+            assert!(!ALPHABET.contains(&(look_alike as u8)));
+        }
+        assert_eq!(
+            normalise(&code.to_lowercase().replace('-', " ")),
+            Some(code.replace('-', ""))
+        );
+        assert_eq!(normalise("ABCD-EFGH-JKM0"), None);
+        assert_eq!(normalise("ABCD"), None);
+    }
+
+    #[test]
+    fn the_qr_code_is_an_svg() {
+        let svg = qr_svg("https://markwell.example/sign-up?code=ABCD-EFGH-JKMN").unwrap();
+        assert!(svg.contains("<svg"));
+    }
+}

@@ -1,0 +1,258 @@
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    ids::{PupilId, UserId},
+    school::model::{uk_date, year_label},
+};
+
+/// Parents shown per page of the list.
+pub const PAGE_SIZE: i64 = 25;
+
+/// The most pupils a search shows; a longer list means the search should be
+/// narrowed, and the message says so.
+pub const MATCHES_SHOWN: i64 = 30;
+
+/// How a parent is related to a child, as (stored value, label).
+pub const RELATIONSHIPS: [(&str, &str); 5] = [
+    ("mother", "Mother"),
+    ("father", "Father"),
+    ("carer", "Carer"),
+    ("grandparent", "Grandparent"),
+    ("other", "Other"),
+];
+
+pub fn relationship_label(value: &str) -> &'static str {
+    RELATIONSHIPS
+        .iter()
+        .find(|(stored, _)| *stored == value)
+        .map(|(_, label)| *label)
+        .unwrap_or("Other")
+}
+
+/// Which parents the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum StatusFilter {
+    #[default]
+    All,
+    Active,
+    Inactive,
+}
+
+impl StatusFilter {
+    pub fn parse(value: &str) -> StatusFilter {
+        match value {
+            "active" => StatusFilter::Active,
+            "inactive" => StatusFilter::Inactive,
+            _ => StatusFilter::All,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusFilter::All => "",
+            StatusFilter::Active => "active",
+            StatusFilter::Inactive => "inactive",
+        }
+    }
+}
+
+/// A pupil as the parent form shows them: enough to tell namesakes apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PupilMatch {
+    pub id: PupilId,
+    pub first_name: String,
+    pub surname: String,
+    pub year_group: i64,
+    pub class_name: Option<String>,
+    /// As stored ("2019-05-04").
+    pub date_of_birth: String,
+}
+
+impl PupilMatch {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.surname)
+    }
+
+    /// "Year 3, 3 Oak, born 04/05/2019".
+    pub fn description(&self) -> String {
+        let class = self
+            .class_name
+            .as_deref()
+            .map(|class| format!(", {class}"))
+            .unwrap_or_default();
+        format!(
+            "{}{class}, born {}",
+            year_label(self.year_group),
+            uk_date(&self.date_of_birth)
+        )
+    }
+}
+
+/// What a pupil search found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PupilSearch {
+    pub pupils: Vec<PupilMatch>,
+    /// More pupils matched than are shown.
+    pub more: bool,
+}
+
+/// One row of the Parents list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentRow {
+    pub id: UserId,
+    pub first_name: String,
+    pub surname: String,
+    pub email: Option<String>,
+    pub active: bool,
+    /// Has set a password, so can sign in.
+    pub signed_up: bool,
+    /// "Oliver Smith (Year 3)", one per linked child.
+    pub children: Vec<String>,
+}
+
+impl ParentRow {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.surname)
+    }
+}
+
+/// One page of the Parents list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentList {
+    pub rows: Vec<ParentRow>,
+    /// Parents matching the search and filter, over every page.
+    pub total: i64,
+    /// Counted from 0.
+    pub page: i64,
+}
+
+impl ParentList {
+    pub fn pages(&self) -> i64 {
+        ((self.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
+    }
+}
+
+/// A child on the parent form, with the link's details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedPupil {
+    pub pupil: PupilMatch,
+    pub relationship: String,
+    pub responsibility: bool,
+    /// When the current access code was made ("23 Nov 2026, 14:05"), if any.
+    pub code_issued: Option<String>,
+}
+
+/// Everything the parent form shows when editing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentDetail {
+    pub id: UserId,
+    pub first_name: String,
+    pub surname: String,
+    pub email: Option<String>,
+    pub active: bool,
+    pub signed_up: bool,
+    pub links: Vec<LinkedPupil>,
+}
+
+impl ParentDetail {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.surname)
+    }
+}
+
+/// Which parents a bulk action (invitations, letters) is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Chosen {
+    /// The ticked rows.
+    These(Vec<UserId>),
+    /// Everyone matching the list's search and filter, on every page.
+    Matching { search: String, status: String },
+}
+
+/// What "Send invitation" did for the parents chosen.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationsSent {
+    pub sent: usize,
+    pub without_email: usize,
+    pub inactive: usize,
+    pub already_signed_up: usize,
+}
+
+impl InvitationsSent {
+    /// The sentence shown after sending.
+    pub fn summary(&self) -> String {
+        let mut parts = vec![match self.sent {
+            1 => "1 invitation sent.".to_owned(),
+            n => format!("{n} invitations sent."),
+        }];
+        let skipped = [
+            (self.already_signed_up, "already signed up"),
+            (self.without_email, "no email address"),
+            (self.inactive, "inactive"),
+        ];
+        for (count, why) in skipped {
+            if count > 0 {
+                parts.push(format!("Not sent to {count} ({why})."));
+            }
+        }
+        parts.join(" ")
+    }
+}
+
+/// One child on a printed letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetterChild {
+    pub name: String,
+    pub year: String,
+    /// Grouped for reading aloud and typing: "ABCD-EFGH-JKMN".
+    pub access_code: String,
+    /// The sign-up link with this code filled in.
+    pub sign_up_link: String,
+    /// That link as a QR code, an SVG drawn on the server.
+    pub qr_svg: String,
+}
+
+/// One printed page, for one parent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentLetter {
+    pub parent_name: String,
+    pub children: Vec<LetterChild>,
+}
+
+/// The letters for printing, made (with new access codes) when asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetterSheet {
+    pub school: String,
+    /// Where parents sign up, for those typing it by hand.
+    pub sign_up_page: String,
+    pub letters: Vec<ParentLetter>,
+    /// Parents chosen but left out: inactive, or linked to no child.
+    pub left_out: usize,
+}
+
+/// A code made by "Reissue code", shown once to the admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReissuedCode {
+    pub pupil: PupilId,
+    pub pupil_name: String,
+    pub access_code: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_counts_what_was_left_out() {
+        let sent = InvitationsSent {
+            sent: 3,
+            without_email: 1,
+            inactive: 0,
+            already_signed_up: 2,
+        };
+        assert_eq!(
+            sent.summary(),
+            "3 invitations sent. Not sent to 2 (already signed up). Not sent to 1 (no email address)."
+        );
+    }
+}

@@ -1,0 +1,275 @@
+//! Saving the parent form: the parent's details and every link, checked
+//! first and then written in the caller's transaction, with an audit entry
+//! for each change.
+
+use std::collections::HashSet;
+
+use sqlx::SqliteConnection;
+
+use super::{
+    model::{StatusFilter, RELATIONSHIPS},
+    store::{self, LinkDetails, ParentDetails},
+};
+use crate::{
+    auth::{accounts::end_all_sessions, details, tokens, AdminRights},
+    error::AppError,
+    ids::{PupilId, UserId},
+    ssr::audit::{self, Audit},
+};
+
+/// One link as chosen on the form.
+pub struct ChosenLink {
+    pub pupil: PupilId,
+    pub relationship: &'static str,
+    pub responsibility: bool,
+}
+
+/// The form, trimmed and checked (all but what needs the database).
+pub struct ParentForm {
+    pub first_name: String,
+    pub surname: String,
+    pub email: Option<String>,
+    pub active: bool,
+    pub links: Vec<ChosenLink>,
+}
+
+impl ParentForm {
+    pub fn check(
+        first_name: &str,
+        surname: &str,
+        email: &str,
+        status: &str,
+        pupils: &[PupilId],
+        relationships: &[String],
+        responsible: &[PupilId],
+    ) -> Result<ParentForm, AppError> {
+        let first_name = details::check_name("first_name", first_name, "first name")?;
+        let surname = details::check_name("surname", surname, "surname")?;
+        // A parent may have no email address: they can still sign up with
+        // the access code on their letter.
+        let email = match email.trim() {
+            "" => None,
+            typed => Some(details::check_email_form("email", typed)?),
+        };
+        let active = match status {
+            "active" => true,
+            "inactive" => false,
+            _ => return Err(AppError::invalid("status", "Choose Active or Inactive.")),
+        };
+        if pupils.len() != relationships.len() {
+            return Err(AppError::invalid(
+                "pupils",
+                "The list of children couldn't be read. Reload the page and try again.",
+            ));
+        }
+        let mut seen = HashSet::new();
+        let mut links = Vec::new();
+        for (pupil, relationship) in pupils.iter().zip(relationships) {
+            // A pupil already in the list is not linked twice.
+            if !seen.insert(*pupil) {
+                continue;
+            }
+            let relationship = RELATIONSHIPS
+                .iter()
+                .find(|(value, _)| *value == relationship.as_str())
+                .map(|(value, _)| *value)
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "pupils",
+                        "Choose how the parent is related to each child: mother, father, carer, grandparent or other.",
+                    )
+                })?;
+            links.push(ChosenLink {
+                pupil: *pupil,
+                relationship,
+                responsibility: responsible.contains(pupil),
+            });
+        }
+        Ok(ParentForm {
+            first_name,
+            surname,
+            email,
+            active,
+            links,
+        })
+    }
+}
+
+/// Creates the parent (`id` None) or updates them, and makes their links
+/// match the form. Answers the parent's id.
+pub async fn save(
+    conn: &mut SqliteConnection,
+    rights: &AdminRights,
+    actor: UserId,
+    id: Option<UserId>,
+    form: &ParentForm,
+    at: &str,
+    address: Option<&str>,
+) -> anyhow::Result<UserId> {
+    let email = match &form.email {
+        Some(email) => Some(details::check_email_free(&mut *conn, "email", email, id).await?),
+        None => None,
+    };
+    let details = ParentDetails {
+        first_name: &form.first_name,
+        surname: &form.surname,
+        email: email.as_deref(),
+        active: form.active,
+    };
+    let mut changes = Vec::new();
+    let id = match id {
+        None => {
+            let id = store::create_parent(&mut *conn, rights, &details, at).await?;
+            changes.push(Audit::ParentCreated { user: id });
+            if !form.active {
+                changes.push(Audit::MadeInactive { user: id });
+            }
+            id
+        }
+        Some(id) => {
+            let before = store::parent(&mut *conn, rights, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            store::update_parent(&mut *conn, rights, id, &details).await?;
+            if form.first_name != before.first_name || form.surname != before.surname {
+                changes.push(Audit::NameChanged { user: id });
+            }
+            let same_email = match (&before.email, &email) {
+                (Some(old), Some(new)) => old.eq_ignore_ascii_case(new),
+                (old, new) => old.is_none() && new.is_none(),
+            };
+            if !same_email {
+                // An invitation sent to the old address must not let
+                // whoever reads that mailbox in.
+                tokens::end_open(&mut *conn, at, id, tokens::Purpose::Invitation).await?;
+                changes.push(Audit::EmailChanged { user: id });
+            }
+            if form.active != before.active {
+                if !form.active {
+                    // Signed out everywhere at their next request.
+                    end_all_sessions(&mut *conn, id).await?;
+                    changes.push(Audit::MadeInactive { user: id });
+                } else {
+                    changes.push(Audit::MadeActive { user: id });
+                }
+            }
+            id
+        }
+    };
+    let existing = store::links(&mut *conn, rights, id).await?;
+    for link in &existing {
+        let pupil = link.linked.pupil.id;
+        match form.links.iter().find(|chosen| chosen.pupil == pupil) {
+            None => {
+                store::remove_link(&mut *conn, rights, link.id).await?;
+                changes.push(Audit::PupilLinked {
+                    user: id,
+                    pupil,
+                    linked: false,
+                });
+            }
+            Some(chosen)
+                if chosen.relationship != link.linked.relationship
+                    || chosen.responsibility != link.linked.responsibility =>
+            {
+                store::update_link(&mut *conn, rights, link.id, &details_of(chosen)).await?;
+                changes.push(Audit::LinkChanged { user: id, pupil });
+            }
+            Some(_) => {}
+        }
+    }
+    for chosen in &form.links {
+        if existing
+            .iter()
+            .any(|link| link.linked.pupil.id == chosen.pupil)
+        {
+            continue;
+        }
+        if !store::pupil_on_roll(&mut *conn, rights, chosen.pupil).await? {
+            return Err(AppError::invalid(
+                "pupils",
+                "One of the children in the list is no longer on the school roll. Remove them and save again.",
+            )
+            .into());
+        }
+        store::add_link(&mut *conn, rights, id, &details_of(chosen), at).await?;
+        changes.push(Audit::PupilLinked {
+            user: id,
+            pupil: chosen.pupil,
+            linked: true,
+        });
+    }
+    for change in changes {
+        audit::record(&mut *conn, at, Some(actor), change, address).await?;
+    }
+    Ok(id)
+}
+
+fn details_of(chosen: &ChosenLink) -> LinkDetails<'static> {
+    LinkDetails {
+        pupil: chosen.pupil,
+        relationship: chosen.relationship,
+        responsibility: chosen.responsibility,
+    }
+}
+
+/// The parents a bulk action is for: the ticked ones, or everyone matching
+/// the list's search and filter.
+pub async fn chosen(
+    conn: &mut SqliteConnection,
+    rights: &AdminRights,
+    ids: Vec<UserId>,
+    everyone: bool,
+    search: &str,
+    status: &str,
+) -> anyhow::Result<Vec<UserId>> {
+    if everyone {
+        return store::matching_ids(conn, rights, search, StatusFilter::parse(status)).await;
+    }
+    if ids.is_empty() {
+        return Err(AppError::invalid("", "Tick at least one parent first.").into());
+    }
+    Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(
+        pupils: &[i64],
+        relationships: &[&str],
+        responsible: &[i64],
+    ) -> Result<ParentForm, AppError> {
+        let pupils: Vec<PupilId> = pupils.iter().map(|id| PupilId(*id)).collect();
+        let relationships: Vec<String> = relationships.iter().map(|r| r.to_string()).collect();
+        let responsible: Vec<PupilId> = responsible.iter().map(|id| PupilId(*id)).collect();
+        ParentForm::check(
+            "Ann",
+            "Smith",
+            "",
+            "active",
+            &pupils,
+            &relationships,
+            &responsible,
+        )
+    }
+
+    #[test]
+    fn a_pupil_listed_twice_is_linked_once() {
+        let form = form(&[3, 5, 3], &["mother", "carer", "father"], &[5]).unwrap();
+        let linked: Vec<(i64, &str, bool)> = form
+            .links
+            .iter()
+            .map(|l| (l.pupil.0, l.relationship, l.responsibility))
+            .collect();
+        assert_eq!(linked, [(3, "mother", false), (5, "carer", true)]);
+        assert_eq!(form.email, None);
+    }
+
+    #[test]
+    fn an_unknown_relationship_is_refused() {
+        let error = form(&[3], &["uncle"], &[]).err().unwrap();
+        assert!(error.for_field("pupils").is_some());
+    }
+}

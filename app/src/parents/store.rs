@@ -1,0 +1,340 @@
+//! The Parents area's queries. Each takes the admin proof, so none can run
+//! for anyone else.
+
+use sqlx::SqliteConnection;
+
+use super::model::{
+    LinkedPupil, ParentDetail, ParentList, ParentRow, PupilMatch, PupilSearch, StatusFilter,
+    MATCHES_SHOWN, PAGE_SIZE,
+};
+use crate::{
+    auth::AdminRights,
+    ids::{PupilId, UserId},
+    school::model::year_label,
+    ssr::clock::for_people,
+};
+
+/// Separators inside the list query's children column: between children,
+/// and between a child's name and year group.
+const CHILD_SEP: char = '\u{1e}';
+const FIELD_SEP: char = '\u{1f}';
+
+/// What to search a name or email for: `%` around the trimmed text, or `%%`
+/// (everything) when nothing was typed.
+fn pattern(search: &str) -> String {
+    format!("%{}%", search.trim())
+}
+
+/// One page of parents whose name or email, or a linked child's name,
+/// contains `search`, by surname.
+pub async fn parents(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    search: &str,
+    status: StatusFilter,
+    page: i64,
+) -> anyhow::Result<ParentList> {
+    let pattern = pattern(search);
+    let status = status.as_str();
+    let page = page.max(0);
+    let offset = page * PAGE_SIZE;
+    let rows = sqlx::query!(
+        r#"SELECT u.id AS "id!: UserId", u.first_name, u.surname, u.email,
+                  u.active AS "active: bool", u.password_hash IS NOT NULL AS "signed_up!: bool",
+                  (SELECT GROUP_CONCAT(p.first_name || ' ' || p.surname || char(31) || p.year_group,
+                                       char(30))
+                     FROM parent_links l JOIN pupils p ON p.id = l.pupil_id
+                    WHERE l.parent_id = u.id) AS "children: String",
+                  COUNT(*) OVER () AS "total!: i64"
+           FROM users u
+           WHERE u.role = 'parent'
+             AND (?1 = '' OR u.active = (?1 = 'active'))
+             AND (?2 = '%%'
+                  OR u.first_name || ' ' || u.surname LIKE ?2
+                  OR u.email LIKE ?2
+                  OR EXISTS (SELECT 1 FROM parent_links l JOIN pupils p ON p.id = l.pupil_id
+                             WHERE l.parent_id = u.id
+                               AND p.first_name || ' ' || p.surname LIKE ?2))
+           ORDER BY u.surname COLLATE NOCASE, u.first_name COLLATE NOCASE, u.id
+           LIMIT ?3 OFFSET ?4"#,
+        status,
+        pattern,
+        PAGE_SIZE,
+        offset
+    )
+    .fetch_all(conn)
+    .await?;
+    let total = rows.first().map(|row| row.total).unwrap_or(0);
+    let rows = rows
+        .into_iter()
+        .map(|row| ParentRow {
+            id: row.id,
+            first_name: row.first_name,
+            surname: row.surname,
+            email: row.email,
+            active: row.active,
+            signed_up: row.signed_up,
+            children: row
+                .children
+                .unwrap_or_default()
+                .split(CHILD_SEP)
+                .filter(|child| !child.is_empty())
+                .map(|child| match child.split_once(FIELD_SEP) {
+                    Some((name, year)) => {
+                        format!("{name} ({})", year_label(year.parse().unwrap_or(0)))
+                    }
+                    None => child.to_owned(),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(ParentList { rows, total, page })
+}
+
+/// Every parent matching the list's search and filter, for a bulk action.
+pub async fn matching_ids(
+    conn: &mut SqliteConnection,
+    rights: &AdminRights,
+    search: &str,
+    status: StatusFilter,
+) -> anyhow::Result<Vec<UserId>> {
+    let mut ids = Vec::new();
+    let mut page = 0;
+    loop {
+        let list = parents(&mut *conn, rights, search, status, page).await?;
+        ids.extend(list.rows.iter().map(|row| row.id));
+        page += 1;
+        if page >= list.pages() {
+            return Ok(ids);
+        }
+    }
+}
+
+/// Pupils on the roll whose forename or surname contains `search`.
+pub async fn find_pupils(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    search: &str,
+) -> anyhow::Result<PupilSearch> {
+    let pattern = pattern(search);
+    let limit = MATCHES_SHOWN + 1;
+    let mut pupils = sqlx::query_as!(
+        PupilMatch,
+        r#"SELECT p.id AS "id!: PupilId", p.first_name, p.surname, p.year_group,
+                  (SELECT g.name FROM group_pupils gp JOIN groups g ON g.id = gp.group_id
+                    WHERE gp.pupil_id = p.id AND g.kind = 'class' LIMIT 1) AS "class_name: String",
+                  p.date_of_birth
+           FROM pupils p
+           WHERE p.active = 1
+             AND (p.surname LIKE ?1 OR p.first_name LIKE ?1
+                  OR p.first_name || ' ' || p.surname LIKE ?1)
+           ORDER BY p.surname COLLATE NOCASE, p.first_name COLLATE NOCASE, p.date_of_birth
+           LIMIT ?2"#,
+        pattern,
+        limit
+    )
+    .fetch_all(conn)
+    .await?;
+    let more = pupils.len() as i64 > MATCHES_SHOWN;
+    pupils.truncate(MATCHES_SHOWN as usize);
+    Ok(PupilSearch { pupils, more })
+}
+
+/// A pupil who may be newly linked: on the roll and active.
+pub async fn pupil_on_roll(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    pupil: PupilId,
+) -> anyhow::Result<bool> {
+    Ok(
+        sqlx::query_scalar!("SELECT id FROM pupils WHERE id = ? AND active = 1", pupil)
+            .fetch_optional(conn)
+            .await?
+            .is_some(),
+    )
+}
+
+/// One parent with their links, or None if there's no parent with that id.
+pub async fn parent(
+    conn: &mut SqliteConnection,
+    rights: &AdminRights,
+    id: UserId,
+) -> anyhow::Result<Option<ParentDetail>> {
+    let Some(row) = sqlx::query!(
+        r#"SELECT id AS "id!: UserId", first_name, surname, email, active AS "active: bool",
+                  password_hash IS NOT NULL AS "signed_up!: bool"
+           FROM users WHERE id = ? AND role = 'parent'"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let links = links(conn, rights, id)
+        .await?
+        .into_iter()
+        .map(|link| link.linked)
+        .collect();
+    Ok(Some(ParentDetail {
+        id: row.id,
+        first_name: row.first_name,
+        surname: row.surname,
+        email: row.email,
+        active: row.active,
+        signed_up: row.signed_up,
+        links,
+    }))
+}
+
+/// A parent's link to a pupil, with its id for the writes below.
+pub struct Link {
+    pub id: i64,
+    pub linked: LinkedPupil,
+}
+
+/// A parent's links, eldest child first.
+pub async fn links(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    parent: UserId,
+) -> anyhow::Result<Vec<Link>> {
+    let rows = sqlx::query!(
+        r#"SELECT l.id AS "id!", l.relationship,
+                  l.parental_responsibility AS "responsibility: bool", l.code_issued_at,
+                  p.id AS "pupil!: PupilId", p.first_name, p.surname, p.year_group,
+                  (SELECT g.name FROM group_pupils gp JOIN groups g ON g.id = gp.group_id
+                    WHERE gp.pupil_id = p.id AND g.kind = 'class' LIMIT 1) AS "class_name?: String",
+                  p.date_of_birth
+           FROM parent_links l JOIN pupils p ON p.id = l.pupil_id
+           WHERE l.parent_id = ?
+           ORDER BY p.date_of_birth, p.id"#,
+        parent
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Link {
+            id: row.id,
+            linked: LinkedPupil {
+                pupil: PupilMatch {
+                    id: row.pupil,
+                    first_name: row.first_name,
+                    surname: row.surname,
+                    year_group: row.year_group,
+                    class_name: row.class_name,
+                    date_of_birth: row.date_of_birth,
+                },
+                relationship: row.relationship,
+                responsibility: row.responsibility,
+                code_issued: row.code_issued_at.as_deref().map(for_people),
+            },
+        })
+        .collect())
+}
+
+/// A parent's name, email and status as the form sets them.
+pub struct ParentDetails<'a> {
+    pub first_name: &'a str,
+    pub surname: &'a str,
+    pub email: Option<&'a str>,
+    pub active: bool,
+}
+
+pub async fn create_parent(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    parent: &ParentDetails<'_>,
+    at: &str,
+) -> anyhow::Result<UserId> {
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO users (role, first_name, surname, email, active, created_at)
+           VALUES ('parent', ?, ?, ?, ?, ?) RETURNING id AS "id!: UserId""#,
+        parent.first_name,
+        parent.surname,
+        parent.email,
+        parent.active,
+        at
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn update_parent(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    id: UserId,
+    parent: &ParentDetails<'_>,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET first_name = ?, surname = ?, email = ?, active = ?
+         WHERE id = ? AND role = 'parent'",
+        parent.first_name,
+        parent.surname,
+        parent.email,
+        parent.active,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A link's details as the form sets them.
+pub struct LinkDetails<'a> {
+    pub pupil: PupilId,
+    pub relationship: &'a str,
+    pub responsibility: bool,
+}
+
+pub async fn add_link(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    parent: UserId,
+    link: &LinkDetails<'_>,
+    at: &str,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "INSERT INTO parent_links (parent_id, pupil_id, relationship, parental_responsibility, created_at)
+         VALUES (?, ?, ?, ?, ?)",
+        parent,
+        link.pupil,
+        link.relationship,
+        link.responsibility,
+        at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn update_link(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    link: i64,
+    details: &LinkDetails<'_>,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "UPDATE parent_links SET relationship = ?, parental_responsibility = ? WHERE id = ?",
+        details.relationship,
+        details.responsibility,
+        link
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Takes a link away; the parent's sessions read links on every request, so
+/// the pupil is gone from their phone at once.
+pub async fn remove_link(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    link: i64,
+) -> anyhow::Result<()> {
+    sqlx::query!("DELETE FROM parent_links WHERE id = ?", link)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
