@@ -46,3 +46,4 @@ sqlx-check:
 bench:
 	scripts/setup.sh build
 	cargo bench -p server --bench sign_in
+	cargo bench -p server --bench parents

@@ -140,16 +140,11 @@ fn ParentTable(list: ParentList, query: ListQuery) -> impl IntoView {
         </p>
         <BulkActions ticked total=list.total query=query.clone() />
         <div class="table-wrap" tabindex="0" role="region" aria-label="Parents">
-            <table class="table">
+            <table class="table stacked">
                 <thead><tr>
                     <th scope="col" class="tick">
-                        <input
-                            id="tick-all"
-                            type="checkbox"
-                            aria-label="Tick every parent on this page"
-                            prop:checked=all_ticked
-                            on:change=tick_all
-                        />
+                        <input id="tick-all" type="checkbox" prop:checked=all_ticked on:change=tick_all />
+                        <label for="tick-all" class="phone-only">"Tick every parent on this page"</label>
                     </th>
                     <th scope="col">"Name"</th>
                     <th scope="col">"Children"</th>
@@ -178,7 +173,7 @@ fn ParentTable(list: ParentList, query: ListQuery) -> impl IntoView {
                                     />
                                 </td>
                                 <th scope="row">{name.clone()}</th>
-                                <td>
+                                <td data-label="Children">
                                     {if row.children.is_empty() {
                                         view! { <span class="hint">"No children linked"</span> }.into_any()
                                     } else {
@@ -189,10 +184,10 @@ fn ParentTable(list: ParentList, query: ListQuery) -> impl IntoView {
                                         }.into_any()
                                     }}
                                 </td>
-                                <td>{row.email.unwrap_or_else(|| "None".to_owned())}</td>
-                                <td><ActiveBadge active=row.active /></td>
-                                <td>{if row.signed_up { "Yes" } else { "Not yet" }}</td>
-                                <td>
+                                <td data-label="Email">{row.email.unwrap_or_else(|| "None".to_owned())}</td>
+                                <td data-label="Status"><ActiveBadge active=row.active /></td>
+                                <td data-label="Signed up">{if row.signed_up { "Yes" } else { "Not yet" }}</td>
+                                <td class="edit">
                                     <A href=format!("/parents/{id}") attr:aria-label=format!("Edit {name}")>"Edit"</A>
                                 </td>
                             </tr>
@@ -529,7 +524,6 @@ fn PupilFinder(selected: RwSignal<Vec<Selected>>, added_note: RwSignal<String>) 
                     type="search"
                     autocomplete="off"
                     aria-describedby="pupil-search-hint pupil-results-status"
-                    aria-controls="pupil-results"
                     on:input=move |ev| search.set(event_target_value(&ev))
                     on:keydown=move |ev| {
                         // Enter searches; it must not save the half-filled form.
