@@ -11,3 +11,15 @@ CREATE UNIQUE INDEX parent_links_by_code ON parent_links (access_code_hash)
 
 CREATE INDEX users_by_role_and_name
     ON users (role, surname COLLATE NOCASE, first_name COLLATE NOCASE);
+
+-- Failed sign-ups with an access code, counted per address and per code for
+-- the rate limit, so codes and dates of birth can't be found by trying many.
+CREATE TABLE access_code_failures (
+    id       INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,
+    address  TEXT NOT NULL,
+    -- The link whose code was right but whose date of birth was not.
+    link_id  INTEGER REFERENCES parent_links (id) ON DELETE CASCADE
+);
+CREATE INDEX access_code_failures_by_address ON access_code_failures (address, at);
+CREATE INDEX access_code_failures_by_link ON access_code_failures (link_id, at);

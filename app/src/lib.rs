@@ -28,7 +28,7 @@ use crate::{
     audit::page::AuditLogPage,
     auth::{
         model::PasswordLink,
-        page::{ForgotPasswordPage, SetPasswordPage, SignInPage},
+        page::{ForgotPasswordPage, SetPasswordPage, SignInPage, SignUpPage},
     },
     error::AppError,
     parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage},
@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
             }>
                 <Route path=path!("/sign-in") view=SignInPage />
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage />
+                <Route path=path!("/sign-up") view=SignUpPage />
                 <Route
                     path=path!("/reset-password/:token")
                     view=|| view! { <SetPasswordPage link=PasswordLink::Reset /> }

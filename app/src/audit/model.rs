@@ -26,6 +26,7 @@ pub const ACTIONS: &[&str] = &[
     "group assigned",
     "group unassigned",
     "parent account created",
+    "signed up with an access code",
     "pupil linked",
     "pupil unlinked",
     "link changed",

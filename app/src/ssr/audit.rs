@@ -71,6 +71,10 @@ pub enum Audit {
     ParentCreated {
         user: UserId,
     },
+    /// A parent set up their account with an access code from their letter.
+    SignedUp {
+        user: UserId,
+    },
     /// A parent linked to a pupil, or the link taken away.
     PupilLinked {
         user: UserId,
@@ -137,6 +141,7 @@ impl Audit {
                 about(user),
             ),
             Audit::ParentCreated { user } => ("parent account created", about(user)),
+            Audit::SignedUp { user } => ("signed up with an access code", about(user)),
             Audit::PupilLinked {
                 user,
                 pupil,
@@ -250,6 +255,7 @@ mod tests {
                 assigned: false,
             },
             Audit::ParentCreated { user },
+            Audit::SignedUp { user },
             Audit::PupilLinked {
                 user,
                 pupil,

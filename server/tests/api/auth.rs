@@ -310,6 +310,8 @@ async fn every_server_function_refuses_a_signed_out_caller() {
         app::auth::api::RequestPasswordReset::PATH,
         app::auth::api::CheckPasswordLink::PATH,
         app::auth::api::SetPassword::PATH,
+        // A parent's access code and their child's date of birth authorise it.
+        app::auth::api::SignUp::PATH,
         app::settings::api::CheckEmailLink::PATH,
         app::settings::api::ConfirmEmailChange::PATH,
     ];

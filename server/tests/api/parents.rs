@@ -728,3 +728,153 @@ async fn the_list_pages_and_filters() {
     assert_eq!(list("", "active", 0).await.total, parents - 1);
     assert_eq!(list("zzzz-nobody", "", 0).await.total, 0);
 }
+
+/// Makes a letter for `parent` and answers (pupil id, access code) per child.
+async fn codes_for(app: &TestApp, admin: &Client, parent: i64) -> Vec<(i64, String)> {
+    let res = app
+        .call::<MakeLetters>(
+            admin,
+            &[
+                ("ids[0]", &parent.to_string()),
+                ("everyone", "false"),
+                ("search", ""),
+                ("status", ""),
+            ],
+        )
+        .await;
+    let sheet: LetterSheet = res.json().await.unwrap();
+    let detail = open(app, admin, parent).await;
+    sheet.letters[0]
+        .children
+        .iter()
+        .map(|child| {
+            let pupil = detail
+                .links
+                .iter()
+                .find(|l| child.name == l.pupil.full_name())
+                .unwrap()
+                .pupil
+                .id
+                .0;
+            (pupil, child.access_code.clone())
+        })
+        .collect()
+}
+
+async fn sign_up(app: &TestApp, code: &str, born: &str, email: &str) -> Response {
+    app.call::<app::auth::api::SignUp>(
+        &client(),
+        &[
+            ("code", code),
+            ("date_of_birth", born),
+            ("first_name", "Grace"),
+            ("surname", "Adeyemi"),
+            ("email", email),
+            ("password", "tulip-garden-42"),
+            ("confirm", "tulip-garden-42"),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_parent_signs_up_with_the_code_and_date_of_birth() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let (parent, _) = parent_not_signed_up(&app).await;
+    let codes = codes_for(&app, &admin, parent).await;
+    let (pupil, code) = codes[0].clone();
+    let born: String = sqlx::query_scalar("SELECT date_of_birth FROM pupils WHERE id = ?")
+        .bind(pupil)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let uk = app::school::model::uk_date(&born);
+
+    // A wrong date of birth and a made-up code get the same answer.
+    let wrong = sign_up(&app, &code, "01/01/2000", "grace@mail.example").await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let wrong = error_of(wrong).await;
+    let made_up = error_of(sign_up(&app, "ABCD-EFGH-JKMN", &uk, "grace@mail.example").await).await;
+    assert_eq!(wrong, made_up);
+    // Badly typed fields get their own messages.
+    let res = sign_up(&app, "ABC", &uk, "grace@mail.example").await;
+    assert!(error_of(res).await.for_field("code").is_some());
+    let res = sign_up(&app, &code, "2019-05-04", "grace@mail.example").await;
+    assert!(error_of(res).await.for_field("date_of_birth").is_some());
+    let res = sign_up(&app, &code, &uk, TEACHER).await;
+    let message = error_of(res).await.for_field("email").unwrap();
+    assert!(message.contains("staff account"), "{message}");
+
+    // Lower case and spaces are fine.
+    let typed = code.to_lowercase().replace('-', " ");
+    let res = sign_up(&app, &typed, &uk, "grace@mail.example").await;
+    assert!(
+        res.status().is_redirection() || res.status().is_success(),
+        "{}",
+        res.status()
+    );
+    let res = app
+        .sign_in(&client(), "grace@mail.example", "tulip-garden-42", false)
+        .await;
+    assert!(res.status().is_redirection() || res.status().is_success());
+    assert_eq!(audit_count(&app, "signed up with an access code").await, 1);
+    // The code is used up, and the account can't be claimed twice.
+    let mut conn = app.pool.acquire().await.unwrap();
+    assert!(codes::link_for(&mut conn, &code).await.unwrap().is_none());
+    if let Some((other_pupil, other)) = codes.get(1) {
+        let born: String = sqlx::query_scalar("SELECT date_of_birth FROM pupils WHERE id = ?")
+            .bind(other_pupil)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        let res = sign_up(
+            &app,
+            other,
+            &app::school::model::uk_date(&born),
+            "x@mail.example",
+        )
+        .await;
+        let message = error_of(res).await.to_string();
+        assert!(message.contains("already set up"), "{message}");
+    }
+}
+
+#[tokio::test]
+async fn access_codes_cannot_be_found_by_trying_many() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let (parent, _) = parent_not_signed_up(&app).await;
+    let (pupil, code) = codes_for(&app, &admin, parent).await[0].clone();
+    let born: String = sqlx::query_scalar("SELECT date_of_birth FROM pupils WHERE id = ?")
+        .bind(pupil)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    // Five wrong dates of birth for one code: the code is locked for the hour.
+    for day in 1..=5 {
+        let res = sign_up(&app, &code, &format!("{day:02}/01/2001"), "g@mail.example").await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let uk = app::school::model::uk_date(&born);
+    let res = sign_up(&app, &code, &uk, "g@mail.example").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even with the right date"
+    );
+    // Made-up codes from one address: ten, then refused.
+    for _ in 0..5 {
+        sign_up(&app, "ABCD-EFGH-JKMN", "01/01/2001", "g@mail.example").await;
+    }
+    let res = sign_up(&app, "ABCD-EFGH-JKMP", "01/01/2001", "g@mail.example").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    // An hour later the right code and date work.
+    app.clock.advance(time::Duration::minutes(61));
+    let res = sign_up(&app, &code, &uk, "g@mail.example").await;
+    assert!(
+        res.status().is_redirection() || res.status().is_success(),
+        "{}",
+        res.status()
+    );
+}
