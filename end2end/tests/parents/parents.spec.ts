@@ -203,3 +203,57 @@ test("letters carry a fresh access code and QR code per child", async ({ page })
   expect(reissued).not.toEqual(a);
   await expectAccessible(page);
 });
+
+test("a parent signs up on a phone with the code from their letter", async ({ page, browser }, info) => {
+  test.skip(info.project.name === "desktop", "the parent's side is tried on the phone");
+  await openParents(page);
+  // A parent who hasn't signed up, with a child whose date of birth the form shows.
+  await page.getByLabel("Status").selectOption("active");
+  await page.getByLabel("Search by parent's or child's name, or email").fill("Patel");
+  await page.getByRole("button", { name: "Search" }).click();
+  await ready(page);
+  const row = page.getByRole("row").filter({ hasText: "Not yet" }).filter({ hasText: "Year" }).first();
+  const name = (await row.getByRole("rowheader").textContent())!;
+  await row.getByRole("link", { name: `Edit ${name}` }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  await ready(page);
+  const child = page.locator(".selected-pupil").first();
+  const born = (await child.locator(".hint").textContent())!.match(/born (\d\d\/\d\d\/\d{4})/)![1];
+  const childName = (await child.locator("strong").textContent())!;
+  await page.getByRole("link", { name: "Print letters" }).click();
+  await ready(page);
+  await page.getByRole("button", { name: "Make letters" }).click();
+  const section = page.locator(".letter-child").filter({ hasText: childName });
+  const code = (await section.locator("dd.code").textContent())!;
+
+  const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
+  const parent = await context.newPage();
+  await parent.goto(`/sign-up?code=${code}`);
+  await ready(parent);
+  await expect(parent.getByRole("heading", { name: "Sign up as a parent" })).toBeVisible();
+  await expect(parent.getByLabel("Access code")).toHaveValue(code);
+  await expectAccessible(parent);
+  // A wrong date of birth: a clear message, and nothing typed is lost.
+  await parent.getByLabel("Your child's date of birth").fill("01/01/2001");
+  await parent.getByLabel("Your first name").fill("Nina");
+  await parent.getByLabel("Your surname").fill("Patel");
+  await parent.getByLabel("Email address").fill(`nina.patel.${info.project.name}@mail.example`);
+  await parent.getByLabel("New password", { exact: true }).fill("maple-bridge-77");
+  await parent.getByLabel("Type the new password again").fill("maple-bridge-77");
+  await parent.getByRole("button", { name: "Sign up" }).click();
+  await expect(parent.locator("#sign-up-error")).toContainText("don't match");
+  await expect(parent.getByLabel("Your first name")).toHaveValue("Nina");
+  await expectAccessible(parent);
+  await parent.getByLabel("Your child's date of birth").fill(born);
+  await parent.getByLabel("New password", { exact: true }).fill("maple-bridge-77");
+  await parent.getByLabel("Type the new password again").fill("maple-bridge-77");
+  await parent.getByRole("button", { name: "Sign up" }).click();
+  await expect(parent).toHaveURL(/\/sign-in\?done=signed-up/);
+  await ready(parent);
+  await parent.getByLabel("Email address").fill(`nina.patel.${info.project.name}@mail.example`);
+  await parent.getByLabel("Password").fill("maple-bridge-77");
+  await parent.getByRole("button", { name: "Sign in" }).click();
+  await expect(parent.getByRole("heading", { name: "Your children" })).toBeVisible();
+  await expect(parent.getByText(childName)).toBeVisible();
+  await context.close();
+});
