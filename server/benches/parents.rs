@@ -12,7 +12,11 @@
 //! Times are round trips on loopback, so they include the session lookup
 //! and the admin check: an upper bound on the server's own time.
 
-use std::time::{Duration, Instant};
+mod common;
+
+use std::time::Instant;
+
+use common::{median, ms};
 
 use app::{
     auth::api::SignIn,
@@ -25,15 +29,6 @@ use server::{app_state, config::Config, demo, migrate, open_database, router};
 const RUNS: usize = 51;
 const PUPILS: i64 = 2_000;
 const PARENTS: i64 = 4_000;
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

@@ -10,7 +10,11 @@
 //! The clock is fixed and moved past the rate-limit window between attempts,
 //! so the limits never cut a run short.
 
-use std::time::{Duration, Instant};
+mod common;
+
+use std::time::Instant;
+
+use common::{median, ms};
 
 use app::{
     auth::{api::SignIn, password},
@@ -20,15 +24,6 @@ use leptos::server_fn::ServerFn;
 use server::{app_state, config::Config, migrate, open_database, router};
 
 const RUNS: usize = 21;
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

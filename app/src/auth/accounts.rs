@@ -16,6 +16,7 @@ use crate::{
     error::AppError,
     ids::UserId,
     ssr::{
+        address_for_limits,
         audit::{self, Audit},
         client_address, clock, db,
         usage::{self, Client, UsageKind},
@@ -145,9 +146,7 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     let clock = clock()?;
     let now = clock.now();
     let at = clock.stamp();
-    let address = client_address()
-        .await
-        .unwrap_or_else(|| "unknown".to_owned());
+    let address = address_for_limits().await;
     let pool = db()?;
     let mut conn = pool.acquire().await?;
 
@@ -310,9 +309,7 @@ pub async fn confirm_current_password(
     }
     let clock = clock()?;
     let now = clock.now();
-    let address = client_address()
-        .await
-        .unwrap_or_else(|| "unknown".to_owned());
+    let address = address_for_limits().await;
     let mut conn = db()?.acquire().await?;
     let email = store::account_names(&mut conn, user)
         .await?

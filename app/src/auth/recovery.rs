@@ -13,6 +13,7 @@ use crate::{
     error::AppError,
     ids::UserId,
     ssr::{
+        address_for_limits,
         audit::{self, Audit},
         base_url, client_address, clock, db,
         outbox::{self, Letter, Template},
@@ -34,9 +35,7 @@ pub async fn request_reset(email: &str) -> anyhow::Result<()> {
     let clock = clock()?;
     let now = clock.now();
     let at = clock.stamp();
-    let address = client_address()
-        .await
-        .unwrap_or_else(|| "unknown".to_owned());
+    let address = address_for_limits().await;
     let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
     let since = crate::ssr::clock::stamp(now - Duration::minutes(RESET_WINDOW_MINUTES));
     let recent = store::recent_reset_requests(&mut tx, email, &address, &since).await?;

@@ -13,8 +13,9 @@ use crate::{
     ids::UserId,
     parents::codes,
     ssr::{
+        address_for_limits,
         audit::{self, Audit},
-        client_address, clock,
+        clock,
         clock::stamp,
         db,
     },
@@ -85,9 +86,7 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     let clock = clock()?;
     let now = clock.now();
     let at = clock.stamp();
-    let address = client_address()
-        .await
-        .unwrap_or_else(|| "unknown".to_owned());
+    let address = address_for_limits().await;
     let since = stamp(now - Duration::minutes(WINDOW_MINUTES));
     let pool = db()?;
 

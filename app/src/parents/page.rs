@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
     components::{Form, A},
-    hooks::{use_params_map, use_query_map},
+    hooks::use_query_map,
 };
 
 use super::{
@@ -22,7 +22,7 @@ use super::{
 };
 use crate::{
     ids::{PupilId, UserId},
-    ui::{ErrorNote, ErrorPanel, Notice, SelectField, TextField},
+    ui::{route_id, ErrorNote, ErrorPanel, Notice, SelectField, TextField},
 };
 
 const STATUSES: [(&str, &str); 2] = [("active", "Active"), ("inactive", "Inactive")];
@@ -297,16 +297,9 @@ fn done_message(done: &str) -> Option<&'static str> {
 /// invitation and access codes.
 #[component]
 pub fn EditParentPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse().ok())
-            .map(UserId)
-            .unwrap_or(UserId(0))
-    };
+    let route_id = route_id();
+    let id = move || UserId(route_id());
     let detail = Resource::new(
         move || (id(), query.read().get("done")),
         |(id, _)| open_parent(id),

@@ -96,6 +96,14 @@ pub async fn client_address() -> Option<String> {
         .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
+/// The address rate limits count attempts against, or "unknown" when the
+/// connection's address can't be read (those attempts are counted together).
+pub async fn address_for_limits() -> String {
+    client_address()
+        .await
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
 /// The nonce the security layer put on this request, made available to the
 /// scripts Leptos writes into the page so the CSP can refuse every other one.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! Components every feature uses.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
 
 use crate::error::AppError;
 
@@ -156,5 +157,18 @@ pub fn Notice(message: Signal<Option<&'static str>>) -> impl IntoView {
         message
             .get()
             .map(|message| view! { <p class="notice" role="status">{message}</p> })
+    }
+}
+
+/// The `:id` in the page's route, read as a record id; 0, which matches no
+/// record, when it isn't a number, so the page answers "not found".
+pub fn route_id() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(0)
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
     components::{Form, A},
-    hooks::{use_params_map, use_query_map},
+    hooks::use_query_map,
 };
 
 use super::{
@@ -17,7 +17,7 @@ use super::{
 use crate::{
     auth::model::Role,
     ids::UserId,
-    ui::{ErrorNote, ErrorPanel, Notice, SelectField, TextField},
+    ui::{route_id, ErrorNote, ErrorPanel, Notice, SelectField, TextField},
 };
 
 const ROLES: [(&str, &str); 2] = [("teacher", "Teacher"), ("admin", "Admin")];
@@ -151,16 +151,9 @@ fn done_message(done: &str) -> Option<&'static str> {
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse().ok())
-            .map(UserId)
-            .unwrap_or(UserId(0))
-    };
+    let route_id = route_id();
+    let id = move || UserId(route_id());
     let save = ServerAction::<SaveStaff>::new();
     let set_active = ServerAction::<SetStaffActive>::new();
     let resend = ServerAction::<ResendInvitation>::new();

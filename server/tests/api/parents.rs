@@ -72,6 +72,22 @@ async fn save(app: &TestApp, client: &Client, form: &Form<'_>) -> Response {
     app.call::<SaveParent>(client, &pairs).await
 }
 
+/// A bulk action (invitations, letters) for the ticked parents `ids`.
+async fn for_parents<F: leptos::server_fn::ServerFn>(
+    app: &TestApp,
+    client: &Client,
+    ids: &[i64],
+) -> Response {
+    let ids: Vec<(String, String)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (format!("ids[{i}]"), id.to_string()))
+        .collect();
+    let mut form: Vec<(&str, &str)> = ids.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    form.extend([("everyone", "false"), ("search", ""), ("status", "")]);
+    app.call::<F>(client, &form).await
+}
+
 async fn find(app: &TestApp, admin: &Client, search: &str) -> PupilSearch {
     let res = app.call::<FindPupils>(admin, &[("search", search)]).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -140,26 +156,8 @@ async fn only_admins_reach_the_parents_area() {
                 },
             )
             .await,
-            app.call::<SendInvitations>(
-                &client,
-                &[
-                    ("ids[0]", &parent_id),
-                    ("everyone", "false"),
-                    ("search", ""),
-                    ("status", ""),
-                ],
-            )
-            .await,
-            app.call::<MakeLetters>(
-                &client,
-                &[
-                    ("ids[0]", &parent_id),
-                    ("everyone", "false"),
-                    ("search", ""),
-                    ("status", ""),
-                ],
-            )
-            .await,
+            for_parents::<SendInvitations>(&app, &client, &[parent_id.parse().unwrap()]).await,
+            for_parents::<MakeLetters>(&app, &client, &[parent_id.parse().unwrap()]).await,
             app.call::<ReissueCode>(&client, &[("id", &parent_id), ("pupil", "1")])
                 .await,
         ];
@@ -417,17 +415,7 @@ async fn inactive_parents_lose_their_session_and_their_email() {
 
     // An inactive parent gets no email, even one queued before.
     let (waiting, email) = parent_not_signed_up(&app).await;
-    let res = app
-        .call::<SendInvitations>(
-            &admin,
-            &[
-                ("ids[0]", &waiting.to_string()),
-                ("everyone", "false"),
-                ("search", ""),
-                ("status", ""),
-            ],
-        )
-        .await;
+    let res = for_parents::<SendInvitations>(&app, &admin, &[waiting]).await;
     let sent: InvitationsSent = res.json().await.unwrap();
     assert_eq!(sent.sent, 1);
     let detail = open(&app, &admin, waiting).await;
@@ -451,17 +439,7 @@ async fn inactive_parents_lose_their_session_and_their_email() {
         "no email to an inactive parent"
     );
     // Nor does "Send invitation" queue one now.
-    let res = app
-        .call::<SendInvitations>(
-            &admin,
-            &[
-                ("ids[0]", &waiting.to_string()),
-                ("everyone", "false"),
-                ("search", ""),
-                ("status", ""),
-            ],
-        )
-        .await;
+    let res = for_parents::<SendInvitations>(&app, &admin, &[waiting]).await;
     let sent: InvitationsSent = res.json().await.unwrap();
     assert_eq!((sent.sent, sent.inactive), (0, 1));
 }
@@ -518,26 +496,12 @@ async fn access_codes_are_unique_hashed_and_reissue_revokes() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
     let id = app.user_id(PARENT).await;
-    let letters = |ids: String| {
-        let admin = admin.clone();
-        let app = &app;
-        async move {
-            let res = app
-                .call::<MakeLetters>(
-                    &admin,
-                    &[
-                        ("ids[0]", &ids),
-                        ("everyone", "false"),
-                        ("search", ""),
-                        ("status", ""),
-                    ],
-                )
-                .await;
-            assert_eq!(res.status(), StatusCode::OK);
-            res.json::<LetterSheet>().await.unwrap()
-        }
+    let letters = || async {
+        let res = for_parents::<MakeLetters>(&app, &admin, &[id]).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json::<LetterSheet>().await.unwrap()
     };
-    let sheet = letters(id.to_string()).await;
+    let sheet = letters().await;
     assert_eq!(sheet.letters.len(), 1);
     assert!(sheet.sign_up_page.ends_with("/sign-up"));
     let first: Vec<String> = sheet.letters[0]
@@ -565,7 +529,7 @@ async fn access_codes_are_unique_hashed_and_reissue_revokes() {
         assert_eq!(plain, 0);
     }
     // Printing again makes new codes; the first letter's stop working.
-    let second: Vec<String> = letters(id.to_string()).await.letters[0]
+    let second: Vec<String> = letters().await.letters[0]
         .children
         .iter()
         .map(|c| c.access_code.clone())
@@ -634,18 +598,7 @@ async fn invitations_go_to_parents_who_have_not_signed_up() {
     let admin = app.signed_in(ADMIN).await;
     let (waiting, email) = parent_not_signed_up(&app).await;
     let signed_up = app.user_id(PARENT).await;
-    let res = app
-        .call::<SendInvitations>(
-            &admin,
-            &[
-                ("ids[0]", &waiting.to_string()),
-                ("ids[1]", &signed_up.to_string()),
-                ("everyone", "false"),
-                ("search", ""),
-                ("status", ""),
-            ],
-        )
-        .await;
+    let res = for_parents::<SendInvitations>(&app, &admin, &[waiting, signed_up]).await;
     assert_eq!(res.status(), StatusCode::OK);
     let sent: InvitationsSent = res.json().await.unwrap();
     assert_eq!((sent.sent, sent.already_signed_up), (1, 1));
@@ -731,17 +684,7 @@ async fn the_list_pages_and_filters() {
 
 /// Makes a letter for `parent` and answers (pupil id, access code) per child.
 async fn codes_for(app: &TestApp, admin: &Client, parent: i64) -> Vec<(i64, String)> {
-    let res = app
-        .call::<MakeLetters>(
-            admin,
-            &[
-                ("ids[0]", &parent.to_string()),
-                ("everyone", "false"),
-                ("search", ""),
-                ("status", ""),
-            ],
-        )
-        .await;
+    let res = for_parents::<MakeLetters>(app, admin, &[parent]).await;
     let sheet: LetterSheet = res.json().await.unwrap();
     let detail = open(app, admin, parent).await;
     sheet.letters[0]
