@@ -3,7 +3,7 @@
 
 -- One access code per parent–child link. Only a SHA-256 of the code is kept:
 -- the code itself exists only on the printed letter (or on screen once, after
--- "Reissue code"), so a copy of the database can't be used to sign up.
+-- "Reissue code"), so reading the database doesn't show anyone a code.
 ALTER TABLE parent_links ADD COLUMN access_code_hash TEXT;
 ALTER TABLE parent_links ADD COLUMN code_issued_at TEXT;
 CREATE UNIQUE INDEX parent_links_by_code ON parent_links (access_code_hash)

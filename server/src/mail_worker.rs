@@ -100,8 +100,8 @@ impl MailWorker {
     }
 
     /// One pass: tries every email that is due now. Returns how many were sent.
-    /// An inactive account gets no email: its letters wait, and go only if the
-    /// account is made active again.
+    /// An inactive account gets no email: making an account inactive withdraws
+    /// what was queued for it, and anything queued since waits here.
     pub async fn deliver_due(&self) -> anyhow::Result<usize> {
         let now = self.clock.stamp();
         let due = sqlx::query_as!(

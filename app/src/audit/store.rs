@@ -20,7 +20,7 @@ pub async fn entries(
     _: &AdminRights,
     filter: &Filter<'_>,
 ) -> anyhow::Result<Vec<AuditEntry>> {
-    let person = format!("%{}%", filter.person.trim());
+    let person = crate::ssr::contains(filter.person);
     let offset = filter.page * PAGE_SIZE;
     let limit = PAGE_SIZE + 1;
     let rows = sqlx::query!(

@@ -5,6 +5,7 @@
 //! per network address and per code, so neither codes nor dates of birth can
 //! be found by trying many.
 
+use sqlx::SqliteConnection;
 use time::Duration;
 
 use super::{details, password, tokens};
@@ -12,6 +13,7 @@ use crate::{
     error::AppError,
     ids::UserId,
     parents::codes,
+    school::model::parse_uk_date,
     ssr::{
         address_for_limits,
         audit::{self, Audit},
@@ -21,9 +23,16 @@ use crate::{
     },
 };
 
-pub const FAILURES_PER_ADDRESS: i64 = 10;
+/// Generous enough for a parents' evening behind one school network.
+pub const FAILURES_PER_ADDRESS: i64 = 30;
 pub const FAILURES_PER_CODE: i64 = 5;
 pub const WINDOW_MINUTES: i64 = 60;
+
+const NO_MATCH: &str = "That access code and date of birth don't match what the school holds. Check both against your letter, or ask the school office.";
+const ALREADY_SET_UP: &str = "This access code belongs to an account that is already set up. Sign in with its email address and password.";
+/// Said whatever the reason, so sign-up can't be used to learn who has an
+/// account.
+const EMAIL_NOT_FREE: &str = "This email address can't be used for a new account. If you already use Markwell, sign in instead; otherwise use another address.";
 
 pub struct SignUpForm {
     pub code: String,
@@ -33,25 +42,6 @@ pub struct SignUpForm {
     pub email: String,
     pub password: String,
     pub confirm: String,
-}
-
-/// "DD/MM/YYYY" (or D/M/YYYY) as the stored "YYYY-MM-DD", if it is a real date.
-pub fn stored_date(typed: &str) -> Option<String> {
-    let mut parts = typed.trim().split('/');
-    let day: u8 = parts.next()?.trim().parse().ok()?;
-    let month: u8 = parts.next()?.trim().parse().ok()?;
-    let year: i32 = parts.next()?.trim().parse().ok()?;
-    if parts.next().is_some() || !(1900..=2100).contains(&year) {
-        return None;
-    }
-    let month = time::Month::try_from(month).ok()?;
-    let date = time::Date::from_calendar_date(year, month, day).ok()?;
-    Some(format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        date.month() as u8,
-        date.day()
-    ))
 }
 
 /// What the school holds for the link a code belongs to.
@@ -64,8 +54,6 @@ struct Claim {
     signed_up: bool,
 }
 
-const NO_MATCH: &str = "That access code and date of birth don't match what the school holds. Check both against your letter, or ask the school office.";
-
 pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     if codes::normalise(&form.code).is_none() {
         return Err(AppError::invalid(
@@ -74,7 +62,7 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
         )
         .into());
     }
-    let born = stored_date(&form.date_of_birth).ok_or_else(|| {
+    let born = parse_uk_date(&form.date_of_birth).ok_or_else(|| {
         AppError::invalid(
             "date_of_birth",
             "Enter your child's date of birth as DD/MM/YYYY, for example 04/05/2019.",
@@ -87,7 +75,6 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     let now = clock.now();
     let at = clock.stamp();
     let address = address_for_limits().await;
-    let since = stamp(now - Duration::minutes(WINDOW_MINUTES));
     let pool = db()?;
 
     // The code and date of birth first, counting a failure in its own
@@ -95,28 +82,7 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     let claim = {
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         let link = codes::link_for(&mut tx, &form.code).await?;
-        let recent = sqlx::query!(
-            r#"SELECT COUNT(*) AS "count!: i64", MIN(at) AS "oldest: String"
-               FROM access_code_failures WHERE address = ? AND at >= ?"#,
-            address,
-            since
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        let for_code = sqlx::query_scalar!(
-            r#"SELECT COUNT(*) AS "count!: i64" FROM access_code_failures
-               WHERE link_id = ? AND at >= ?"#,
-            link,
-            since
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        if recent.count >= FAILURES_PER_ADDRESS || for_code >= FAILURES_PER_CODE {
-            let minutes = super::accounts::minutes_until_lifted(
-                recent.oldest.as_deref(),
-                WINDOW_MINUTES,
-                now,
-            );
+        if let Some(minutes) = locked_for(&mut tx, now, &address, link).await? {
             return Err(AppError::TooManyAttempts { minutes }.into());
         }
         let claim =
@@ -124,12 +90,12 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
                 Some(link) => sqlx::query_as!(
                     Claim,
                     r#"SELECT l.id AS "link!", l.parent_id AS "parent!: UserId", p.date_of_birth,
-                          p.active AS "pupil_active: bool", u.active AS "parent_active: bool",
-                          u.password_hash IS NOT NULL AS "signed_up!: bool"
-                   FROM parent_links l
-                   JOIN pupils p ON p.id = l.pupil_id
-                   JOIN users u ON u.id = l.parent_id
-                   WHERE l.id = ?"#,
+                              p.active AS "pupil_active: bool", u.active AS "parent_active: bool",
+                              u.password_hash IS NOT NULL AS "signed_up!: bool"
+                       FROM parent_links l
+                       JOIN pupils p ON p.id = l.pupil_id
+                       JOIN users u ON u.id = l.parent_id
+                       WHERE l.id = ?"#,
                     link
                 )
                 .fetch_optional(&mut *tx)
@@ -143,25 +109,14 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
                 claim
             }
             _ => {
-                sqlx::query!(
-                    "INSERT INTO access_code_failures (at, address, link_id) VALUES (?, ?, ?)",
-                    at,
-                    address,
-                    link
-                )
-                .execute(&mut *tx)
-                .await?;
+                record_failure(&mut tx, &at, &address, link).await?;
                 tx.commit().await?;
                 return Err(AppError::invalid("", NO_MATCH).into());
             }
         }
     };
     if claim.signed_up {
-        return Err(AppError::invalid(
-            "",
-            "This access code belongs to an account that is already set up. Sign in with its email address and password.",
-        )
-        .into());
+        return Err(AppError::invalid("", ALREADY_SET_UP).into());
     }
     password::check_new(
         &form.password,
@@ -171,9 +126,33 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     let hash = password::hash(form.password).await?;
 
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let email = details::check_email_free(&mut tx, "email", &email, Some(claim.parent)).await?;
-    // Only an account without a password is claimed, so two sign-ups with
-    // the same letter at the same moment can't both succeed.
+    let email = match details::check_email_free(&mut tx, "email", &email, Some(claim.parent)).await
+    {
+        Ok(email) => email,
+        Err(_) => {
+            // Counted, so one letter can't be used to test many addresses.
+            record_failure(&mut tx, &at, &address, Some(claim.link)).await?;
+            tx.commit().await?;
+            return Err(AppError::invalid("email", EMAIL_NOT_FREE).into());
+        }
+    };
+    // The code must still be this link's (not reissued or unlinked while the
+    // password was hashed) and the child still on the roll; it is used up here.
+    let code_hash = codes::stored(&form.code);
+    let used = sqlx::query!(
+        "UPDATE parent_links SET access_code_hash = NULL
+         WHERE id = ? AND access_code_hash = ?
+           AND EXISTS (SELECT 1 FROM pupils p WHERE p.id = parent_links.pupil_id AND p.active = 1)",
+        claim.link,
+        code_hash
+    )
+    .execute(&mut *tx)
+    .await?;
+    if used.rows_affected() != 1 {
+        return Err(AppError::invalid("", NO_MATCH).into());
+    }
+    // Only an active account without a password is claimed, so two sign-ups
+    // with the same letter at the same moment can't both succeed.
     let claimed = sqlx::query!(
         "UPDATE users SET first_name = ?, surname = ?, email = ?, password_hash = ?
          WHERE id = ? AND password_hash IS NULL AND active = 1",
@@ -186,19 +165,9 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     .execute(&mut *tx)
     .await?;
     if claimed.rows_affected() != 1 {
-        return Err(AppError::invalid(
-            "",
-            "This access code belongs to an account that is already set up. Sign in with its email address and password.",
-        )
-        .into());
+        return Err(AppError::invalid("", ALREADY_SET_UP).into());
     }
-    // The code has done its job; an emailed invitation is no longer needed.
-    sqlx::query!(
-        "UPDATE parent_links SET access_code_hash = NULL WHERE id = ?",
-        claim.link
-    )
-    .execute(&mut *tx)
-    .await?;
+    // An emailed invitation is no longer needed.
     tokens::end_open(&mut tx, &at, claim.parent, tokens::Purpose::Invitation).await?;
     let event = Audit::SignedUp { user: claim.parent };
     audit::record(&mut tx, &at, Some(claim.parent), event, Some(&address)).await?;
@@ -206,16 +175,58 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::stored_date;
+/// Minutes until this address or this code may try again, if either has
+/// reached its limit: the wait is for the limit that was reached.
+async fn locked_for(
+    conn: &mut SqliteConnection,
+    now: time::OffsetDateTime,
+    address: &str,
+    link: Option<i64>,
+) -> anyhow::Result<Option<u32>> {
+    let since = stamp(now - Duration::minutes(WINDOW_MINUTES));
+    let for_address = sqlx::query!(
+        r#"SELECT COUNT(*) AS "count!: i64", MIN(at) AS "oldest: String"
+           FROM access_code_failures WHERE address = ? AND at >= ?"#,
+        address,
+        since
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let for_code = sqlx::query!(
+        r#"SELECT COUNT(*) AS "count!: i64", MIN(at) AS "oldest: String"
+           FROM access_code_failures WHERE link_id = ? AND at >= ?"#,
+        link,
+        since
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let oldest = if for_code.count >= FAILURES_PER_CODE {
+        for_code.oldest
+    } else if for_address.count >= FAILURES_PER_ADDRESS {
+        for_address.oldest
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(super::accounts::minutes_until_lifted(
+        oldest.as_deref(),
+        WINDOW_MINUTES,
+        now,
+    )))
+}
 
-    #[test]
-    fn dates_are_read_day_first() {
-        assert_eq!(stored_date("04/05/2019").as_deref(), Some("2019-05-04"));
-        assert_eq!(stored_date(" 4/5/2019 ").as_deref(), Some("2019-05-04"));
-        assert_eq!(stored_date("31/02/2019"), None);
-        assert_eq!(stored_date("2019-05-04"), None);
-        assert_eq!(stored_date("04/05/19"), None);
-    }
+async fn record_failure(
+    conn: &mut SqliteConnection,
+    at: &str,
+    address: &str,
+    link: Option<i64>,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "INSERT INTO access_code_failures (at, address, link_id) VALUES (?, ?, ?)",
+        at,
+        address,
+        link
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -38,7 +38,8 @@ pub fn normalise(typed: &str) -> Option<String> {
     valid.then_some(code)
 }
 
-fn stored(code: &str) -> String {
+/// What is stored for a code as typed.
+pub fn stored(code: &str) -> String {
     hash(&normalise(code).unwrap_or_default())
 }
 
@@ -63,6 +64,15 @@ pub async fn issue(conn: &mut SqliteConnection, link: i64, at: &str) -> anyhow::
             "UPDATE parent_links SET access_code_hash = ?, code_issued_at = ? WHERE id = ?",
             code_hash,
             at,
+            link
+        )
+        .execute(&mut *conn)
+        .await?;
+        // A new code starts with a clean slate: a parent locked out after
+        // mistyping the date of birth can be given a new letter.
+        // (They still count against the address they came from.)
+        sqlx::query!(
+            "UPDATE access_code_failures SET link_id = NULL WHERE link_id = ?",
             link
         )
         .execute(&mut *conn)

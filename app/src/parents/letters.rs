@@ -55,7 +55,11 @@ pub async fn make(
             left_out += 1;
             continue;
         };
-        let links = store::links(&mut *conn, rights, *id).await?;
+        let links: Vec<store::Link> = store::links(&mut *conn, rights, *id)
+            .await?
+            .into_iter()
+            .filter(|link| link.on_roll)
+            .collect();
         if !parent.active || links.is_empty() {
             left_out += 1;
             continue;
@@ -109,6 +113,13 @@ pub async fn reissue(
         .into_iter()
         .find(|link| link.linked.pupil.id == pupil)
         .ok_or(AppError::NotFound)?;
+    if !link.on_roll {
+        return Err(AppError::invalid(
+            "",
+            "This child is no longer on the school roll, so a code for them would not work.",
+        )
+        .into());
+    }
     let access_code = codes::issue(&mut *conn, link.id, at).await?;
     let event = Audit::AccessCodeIssued {
         user: parent,

@@ -226,7 +226,7 @@ pub struct LetterSheet {
     /// Where parents sign up, for those typing it by hand.
     pub sign_up_page: String,
     pub letters: Vec<ParentLetter>,
-    /// Parents chosen but left out: inactive, or linked to no child.
+    /// Parents chosen but left out: inactive, or linked to no child on the roll.
     pub left_out: usize,
 }
 

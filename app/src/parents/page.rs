@@ -104,6 +104,16 @@ pub fn ParentsPage() -> impl IntoView {
 
 #[component]
 fn ParentTable(list: ParentList, query: ListQuery) -> impl IntoView {
+    if list.rows.is_empty() && list.page > 0 {
+        let first = query.link("/parents", Some(0));
+        return view! {
+            <p class="empty" role="status">
+                "There are no parents on this page. "
+                <A href=first>"Go to the first page"</A>
+            </p>
+        }
+        .into_any();
+    }
     if list.rows.is_empty() {
         return view! { <p class="empty" role="status">"No parents match that search."</p> }
             .into_any();
@@ -282,7 +292,7 @@ pub fn NewParentPage() -> impl IntoView {
         <Title text="Add parent · Parents · Markwell" />
         <p class="back"><A href="/parents">"Parents"</A></p>
         <h1>"Add parent"</h1>
-        <ParentForm detail=None />
+        <ParentForm detail=None save=ServerAction::new() />
     }
 }
 
@@ -300,8 +310,10 @@ pub fn EditParentPage() -> impl IntoView {
     let query = use_query_map();
     let route_id = route_id();
     let id = move || UserId(route_id());
+    // Saving reloads the parent, so every section shows what was saved.
+    let save = ServerAction::<SaveParent>::new();
     let detail = Resource::new(
-        move || (id(), query.read().get("done")),
+        move || (id(), save.version().get()),
         |(id, _)| open_parent(id),
     );
     let done = Signal::derive(move || query.read().get("done").and_then(|d| done_message(&d)));
@@ -314,7 +326,7 @@ pub fn EditParentPage() -> impl IntoView {
                     Ok(detail) => view! {
                         <h1>{detail.full_name()}</h1>
                         <Notice message=done />
-                        <ParentForm detail=Some(detail.clone()) />
+                        <ParentForm detail=Some(detail.clone()) save />
                         <Credentials detail />
                     }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
@@ -333,8 +345,7 @@ struct Selected {
 }
 
 #[component]
-fn ParentForm(detail: Option<ParentDetail>) -> impl IntoView {
-    let save = ServerAction::<SaveParent>::new();
+fn ParentForm(detail: Option<ParentDetail>, save: ServerAction<SaveParent>) -> impl IntoView {
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let links_error = Signal::derive(move || error.get().and_then(|e| e.for_field("pupils")));
     let selected = RwSignal::new(
@@ -363,6 +374,7 @@ fn ParentForm(detail: Option<ParentDetail>) -> impl IntoView {
         None => (String::new(), String::new(), String::new(), "active"),
     };
     let id = detail.as_ref().map(|d| d.id.0);
+    let signed_up = detail.as_ref().is_some_and(|d| d.signed_up);
     let remove = move |pupil: PupilId, name: String| {
         selected.update(|list| list.retain(|s| s.pupil.id != pupil));
         added_note.set(format!("{name} removed from the list."));
@@ -373,15 +385,28 @@ fn ParentForm(detail: Option<ParentDetail>) -> impl IntoView {
             {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
             <TextField name="first_name" label="First name" autocomplete="off" error value=first_name />
             <TextField name="surname" label="Surname" autocomplete="off" error value=surname />
-            <TextField
-                name="email"
-                label="Email address"
-                kind="email"
-                autocomplete="off"
-                hint="Leave blank if the parent has no email address: they can sign up with the access code on their letter."
-                error
-                value=email
-            />
+            {if signed_up {
+                view! {
+                    <div class="field">
+                        <p class="label">"Email address"</p>
+                        <p>{email.clone()}</p>
+                        <p class="hint">"This parent has signed up, so only they can change their email address, in Settings."</p>
+                        <input type="hidden" name="email" value=email />
+                    </div>
+                }.into_any()
+            } else {
+                view! {
+                    <TextField
+                        name="email"
+                        label="Email address"
+                        kind="email"
+                        autocomplete="off"
+                        hint="Leave blank if the parent has no email address: they can sign up with the access code on their letter."
+                        error
+                        value=email
+                    />
+                }.into_any()
+            }}
             <SelectField name="status" label="Status" error options=STATUSES.to_vec() selected=status />
 
             <PupilFinder selected added_note />
@@ -401,6 +426,9 @@ fn ParentForm(detail: Option<ParentDetail>) -> impl IntoView {
                             let pupil = s.pupil.id;
                             let name = s.pupil.full_name();
                             let rel_id = format!("relationship-{pupil}");
+                            let rel_error_id = format!("relationship-{pupil}-error");
+                            let rel_field = rel_id.clone();
+                            let rel_message = move || error.get().and_then(|e| e.for_field(&rel_field));
                             let pr_id = format!("responsible-{pupil}");
                             let chosen = s.relationship.clone();
                             let remove_name = name.clone();
@@ -416,6 +444,11 @@ fn ParentForm(detail: Option<ParentDetail>) -> impl IntoView {
                                         <select
                                             id=rel_id
                                             name="relationships[]"
+                                            aria-describedby=rel_error_id.clone()
+                                            aria-invalid={
+                                                let rel_message = rel_message.clone();
+                                                move || rel_message().map(|_| "true")
+                                            }
                                             on:change=move |ev| {
                                                 let value = event_target_value(&ev);
                                                 selected.update(|list| {
@@ -430,6 +463,7 @@ fn ParentForm(detail: Option<ParentDetail>) -> impl IntoView {
                                                 <option value=*value selected=chosen == *value>{*label}</option>
                                             }).collect_view()}
                                         </select>
+                                        <p id=rel_error_id class="error-note" role="alert">{rel_message}</p>
                                     </div>
                                     <div class="check">
                                         <input
@@ -463,17 +497,24 @@ fn ParentForm(detail: Option<ParentDetail>) -> impl IntoView {
 /// The pupil search: type part of a name, tick pupils, "Add to List".
 #[component]
 fn PupilFinder(selected: RwSignal<Vec<Selected>>, added_note: RwSignal<String>) -> impl IntoView {
-    let search = RwSignal::new(String::new());
-    let results = Resource::new(
-        move || search.get(),
-        |typed| async move {
-            if typed.trim().chars().count() < 2 {
-                Ok(PupilSearch::default())
-            } else {
-                find_pupils(typed).await
+    // What the last search found, kept on screen while the next one runs;
+    // an answer to an older search than the latest is dropped.
+    let shown = RwSignal::new((String::new(), Ok(PupilSearch::default())));
+    let latest = StoredValue::new(0_u64);
+    let run_search = move |typed: String| {
+        let ticket = latest.get_value() + 1;
+        latest.set_value(ticket);
+        if typed.trim().chars().count() < 2 {
+            shown.set((typed, Ok(PupilSearch::default())));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let found = find_pupils(typed.clone()).await;
+            if latest.get_value() == ticket {
+                shown.set((typed, found));
             }
-        },
-    );
+        });
+    };
     let ticked = RwSignal::new(Vec::<PupilMatch>::new());
     let add_to_list = move |_| {
         let chosen = ticked.get();
@@ -517,7 +558,7 @@ fn PupilFinder(selected: RwSignal<Vec<Selected>>, added_note: RwSignal<String>) 
                     type="search"
                     autocomplete="off"
                     aria-describedby="pupil-search-hint pupil-results-status"
-                    on:input=move |ev| search.set(event_target_value(&ev))
+                    on:input=move |ev| run_search(event_target_value(&ev))
                     on:keydown=move |ev| {
                         // Enter searches; it must not save the half-filled form.
                         if ev.key() == "Enter" {
@@ -526,44 +567,43 @@ fn PupilFinder(selected: RwSignal<Vec<Selected>>, added_note: RwSignal<String>) 
                     }
                 />
             </div>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let found = results.await;
-                    let typed = search.get_untracked();
-                    view! { <PupilResults found typed selected ticked /> }
-                })}
-            </Transition>
+            // One live region for the whole search, so every answer is read out.
+            <p id="pupil-results-status" class="hint" role="status">
+                {move || shown.with(|(typed, found)| search_status(typed, found))}
+            </p>
+            {move || {
+                let (_, found) = shown.get();
+                let pupils = found.map(|found| found.pupils).unwrap_or_default();
+                view! { <PupilResults pupils selected ticked /> }
+            }}
             <button type="button" on:click=add_to_list>"Add to List"</button>
         </section>
     }
 }
 
+/// What the search found, in words, for the live region.
+fn search_status(typed: &str, found: &Result<PupilSearch, crate::error::AppError>) -> String {
+    match found {
+        Err(error) => error.to_string(),
+        Ok(_) if typed.trim().chars().count() < 2 => String::new(),
+        Ok(found) if found.pupils.is_empty() => format!("No pupils match “{}”.", typed.trim()),
+        Ok(found) => match (found.pupils.len(), found.more) {
+            (n, true) => {
+                format!("Showing the first {n} pupils. Type more of the name to narrow the list.")
+            }
+            (1, false) => "1 pupil matches.".to_owned(),
+            (n, false) => format!("{n} pupils match."),
+        },
+    }
+}
+
 #[component]
 fn PupilResults(
-    found: Result<PupilSearch, crate::error::AppError>,
-    typed: String,
+    pupils: Vec<PupilMatch>,
     selected: RwSignal<Vec<Selected>>,
     ticked: RwSignal<Vec<PupilMatch>>,
 ) -> impl IntoView {
-    let (pupils, status) = match found {
-        Err(error) => (Vec::new(), error.to_string()),
-        Ok(_) if typed.trim().chars().count() < 2 => (Vec::new(), String::new()),
-        Ok(found) if found.pupils.is_empty() => {
-            (Vec::new(), format!("No pupils match “{}”.", typed.trim()))
-        }
-        Ok(found) => {
-            let status = match (found.pupils.len(), found.more) {
-                (n, true) => format!(
-                    "Showing the first {n} pupils. Type more of the name to narrow the list."
-                ),
-                (1, false) => "1 pupil matches.".to_owned(),
-                (n, false) => format!("{n} pupils match."),
-            };
-            (found.pupils, status)
-        }
-    };
     view! {
-        <p id="pupil-results-status" class="hint" role="status">{status}</p>
         {(!pupils.is_empty()).then(|| view! {
             <fieldset id="pupil-results" class="pupil-results">
                 <legend>"Matching pupils"</legend>

@@ -14,7 +14,10 @@ use crate::{
     auth::{accounts::end_all_sessions, details, tokens, AdminRights},
     error::AppError,
     ids::{PupilId, UserId},
-    ssr::audit::{self, Audit},
+    ssr::{
+        audit::{self, Audit},
+        outbox,
+    },
 };
 
 /// One link as chosen on the form.
@@ -74,9 +77,10 @@ impl ParentForm {
                 .find(|(value, _)| *value == relationship.as_str())
                 .map(|(value, _)| *value)
                 .ok_or_else(|| {
+                    // Beside that child's drop-down in the list.
                     AppError::invalid(
-                        "pupils",
-                        "Choose how the parent is related to each child: mother, father, carer, grandparent or other.",
+                        &format!("relationship-{pupil}"),
+                        "Choose how the parent is related to this child.",
                     )
                 })?;
             links.push(ChosenLink {
@@ -139,13 +143,30 @@ pub async fn save(
                 (old, new) => old.is_none() && new.is_none(),
             };
             if !same_email {
+                if before.signed_up {
+                    // Their sign-in address is theirs to change, confirmed
+                    // by a link, as staff do.
+                    return Err(AppError::invalid(
+                        "email",
+                        "This parent has signed up, so only they can change their email address, in Settings.",
+                    )
+                    .into());
+                }
                 // An invitation sent to the old address must not let
                 // whoever reads that mailbox in.
                 tokens::end_open(&mut *conn, at, id, tokens::Purpose::Invitation).await?;
                 changes.push(Audit::EmailChanged { user: id });
             }
+            let made_inactive = before.active && !form.active;
+            if let Some(old) = before
+                .email
+                .as_deref()
+                .filter(|_| made_inactive || !same_email)
+            {
+                outbox::withdraw(&mut *conn, old).await?;
+            }
             if form.active != before.active {
-                if !form.active {
+                if made_inactive {
                     // Signed out everywhere at their next request.
                     end_all_sessions(&mut *conn, id).await?;
                     changes.push(Audit::MadeInactive { user: id });
@@ -229,6 +250,11 @@ pub async fn chosen(
     if ids.is_empty() {
         return Err(AppError::invalid("", "Tick at least one parent first.").into());
     }
+    // A parent named twice gets one letter or invitation, not two where the
+    // second cancels the first.
+    let mut ids = ids;
+    ids.sort();
+    ids.dedup();
     Ok(ids)
 }
 
@@ -270,6 +296,6 @@ mod tests {
     #[test]
     fn an_unknown_relationship_is_refused() {
         let error = form(&[3], &["uncle"], &[]).err().unwrap();
-        assert!(error.for_field("pupils").is_some());
+        assert!(error.for_field("relationship-3").is_some());
     }
 }

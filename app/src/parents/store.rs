@@ -11,19 +11,13 @@ use crate::{
     auth::AdminRights,
     ids::{PupilId, UserId},
     school::model::year_label,
-    ssr::clock::for_people,
+    ssr::{clock::for_people, contains},
 };
 
 /// Separators inside the list query's children column: between children,
 /// and between a child's name and year group.
 const CHILD_SEP: char = '\u{1e}';
 const FIELD_SEP: char = '\u{1f}';
-
-/// What to search a name or email for: `%` around the trimmed text, or `%%`
-/// (everything) when nothing was typed.
-fn pattern(search: &str) -> String {
-    format!("%{}%", search.trim())
-}
 
 /// One page of parents whose name or email, or a linked child's name,
 /// contains `search`, by surname.
@@ -34,17 +28,18 @@ pub async fn parents(
     status: StatusFilter,
     page: i64,
 ) -> anyhow::Result<ParentList> {
-    let pattern = pattern(search);
+    let pattern = contains(search);
     let status = status.as_str();
     let page = page.max(0);
     let offset = page * PAGE_SIZE;
     let rows = sqlx::query!(
         r#"SELECT u.id AS "id!: UserId", u.first_name, u.surname, u.email,
                   u.active AS "active: bool", u.password_hash IS NOT NULL AS "signed_up!: bool",
-                  (SELECT GROUP_CONCAT(p.first_name || ' ' || p.surname || char(31) || p.year_group,
-                                       char(30))
-                     FROM parent_links l JOIN pupils p ON p.id = l.pupil_id
-                    WHERE l.parent_id = u.id) AS "children: String",
+                  (SELECT GROUP_CONCAT(child, char(30)) FROM (
+                     SELECT p.first_name || ' ' || p.surname || char(31) || p.year_group AS child
+                       FROM parent_links l JOIN pupils p ON p.id = l.pupil_id
+                      WHERE l.parent_id = u.id
+                      ORDER BY p.date_of_birth)) AS "children: String",
                   COUNT(*) OVER () AS "total!: i64"
            FROM users u
            WHERE u.role = 'parent'
@@ -116,7 +111,7 @@ pub async fn find_pupils(
     _: &AdminRights,
     search: &str,
 ) -> anyhow::Result<PupilSearch> {
-    let pattern = pattern(search);
+    let pattern = contains(search);
     let limit = MATCHES_SHOWN + 1;
     let mut pupils = sqlx::query_as!(
         PupilMatch,
@@ -191,6 +186,8 @@ pub async fn parent(
 pub struct Link {
     pub id: i64,
     pub linked: LinkedPupil,
+    /// The pupil is still on the roll (a code for one who left is no use).
+    pub on_roll: bool,
 }
 
 /// A parent's links, eldest child first.
@@ -205,7 +202,7 @@ pub async fn links(
                   p.id AS "pupil!: PupilId", p.first_name, p.surname, p.year_group,
                   (SELECT g.name FROM group_pupils gp JOIN groups g ON g.id = gp.group_id
                     WHERE gp.pupil_id = p.id AND g.kind = 'class' LIMIT 1) AS "class_name?: String",
-                  p.date_of_birth
+                  p.date_of_birth, p.active AS "on_roll: bool"
            FROM parent_links l JOIN pupils p ON p.id = l.pupil_id
            WHERE l.parent_id = ?
            ORDER BY p.date_of_birth, p.id"#,
@@ -217,6 +214,7 @@ pub async fn links(
         .into_iter()
         .map(|row| Link {
             id: row.id,
+            on_roll: row.on_roll,
             linked: LinkedPupil {
                 pupil: PupilMatch {
                     id: row.pupil,

@@ -27,6 +27,29 @@ pub fn uk_date(stored: &str) -> String {
     }
 }
 
+/// A date typed the way UK schools write it ("04/05/2019", or "4/5/2019")
+/// as stored ("2019-05-04"), if it is a real date.
+pub fn parse_uk_date(typed: &str) -> Option<String> {
+    let mut parts = typed.trim().split('/');
+    let day: u32 = parts.next()?.trim().parse().ok()?;
+    let month: u32 = parts.next()?.trim().parse().ok()?;
+    let year: u32 = parts.next()?.trim().parse().ok()?;
+    if parts.next().is_some() || !(1900..=2100).contains(&year) {
+        return None;
+    }
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days_in_month)
+        .contains(&day)
+        .then(|| format!("{year:04}-{month:02}-{day:02}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +59,16 @@ mod tests {
         assert_eq!(uk_date("2019-05-04"), "04/05/2019");
         assert_eq!(year_label(0), "Reception");
         assert_eq!(year_label(4), "Year 4");
+    }
+
+    #[test]
+    fn typed_dates_are_read_day_first() {
+        assert_eq!(parse_uk_date("04/05/2019").as_deref(), Some("2019-05-04"));
+        assert_eq!(parse_uk_date(" 4/5/2019 ").as_deref(), Some("2019-05-04"));
+        assert_eq!(parse_uk_date("29/02/2020").as_deref(), Some("2020-02-29"));
+        assert_eq!(parse_uk_date("29/02/2019"), None);
+        assert_eq!(parse_uk_date("31/04/2019"), None);
+        assert_eq!(parse_uk_date("2019-05-04"), None);
+        assert_eq!(parse_uk_date("04/05/19"), None);
     }
 }

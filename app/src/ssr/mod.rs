@@ -96,6 +96,12 @@ pub async fn client_address() -> Option<String> {
         .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
+/// A LIKE pattern for text containing what was typed (trimmed); `%%`, which
+/// matches everything, when nothing was.
+pub fn contains(typed: &str) -> String {
+    format!("%{}%", typed.trim())
+}
+
 /// The address rate limits count attempts against, or "unknown" when the
 /// connection's address can't be read (those attempts are counted together).
 pub async fn address_for_limits() -> String {

@@ -198,6 +198,19 @@ pub async fn queue(
     Ok(())
 }
 
+/// Takes back every unsent email to `address`, in the caller's transaction:
+/// for an account made inactive, or an address corrected, so nothing queued
+/// earlier goes out later.
+pub async fn withdraw(conn: &mut SqliteConnection, address: &str) -> anyhow::Result<()> {
+    sqlx::query!(
+        "DELETE FROM outbox WHERE sent_at IS NULL AND to_address = ? COLLATE NOCASE",
+        address
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Commits a transaction that queued email and wakes the mail worker.
 pub async fn commit(tx: Transaction<'static, Sqlite>) -> anyhow::Result<()> {
     tx.commit().await?;

@@ -216,7 +216,7 @@ pub async fn set_staff_active(id: UserId, active: bool) -> Result<(), AppError> 
         auth::{accounts::end_all_sessions, Viewer},
         ssr::{
             audit::{self, Audit},
-            client_address, clock, db, respond,
+            client_address, clock, db, outbox, respond,
         },
     };
     respond(async move {
@@ -232,11 +232,14 @@ pub async fn set_staff_active(id: UserId, active: bool) -> Result<(), AppError> 
         let at = clock()?.stamp();
         let address = client_address().await;
         let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
-        super::store::staff_member(&mut tx, &rights, id)
+        let member = super::store::staff_member(&mut tx, &rights, id)
             .await?
             .ok_or(AppError::NotFound)?;
         super::store::set_active(&mut tx, &rights, id, active).await?;
         end_all_sessions(&mut tx, id).await?;
+        if !active {
+            outbox::withdraw(&mut tx, &member.email).await?;
+        }
         let event = if active {
             Audit::MadeActive { user: id }
         } else {

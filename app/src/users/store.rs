@@ -41,7 +41,7 @@ pub async fn staff(
     _: &AdminRights,
     search: &str,
 ) -> anyhow::Result<Vec<StaffMember>> {
-    let pattern = format!("%{}%", search.trim());
+    let pattern = crate::ssr::contains(search);
     let rows = sqlx::query_as!(
         StaffRow,
         r#"SELECT id AS "id!: UserId", first_name, surname, email, role,

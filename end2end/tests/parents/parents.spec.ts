@@ -106,8 +106,11 @@ test("an invalid email keeps everything typed and chosen", async ({ page }, info
   // Without a relationship, the list says so; after choosing one, it saves.
   await page.getByLabel("Email address").fill("");
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.locator("#pupils-error")).toContainText("Choose how the parent is related");
-  await list.getByLabel(`Relationship to ${name.split(" ")[0]}`).selectOption("father");
+  const relationship = list.getByLabel(`Relationship to ${name.split(" ")[0]}`);
+  await expect(relationship).toHaveAttribute("aria-invalid", "true");
+  await expect(list.getByText("Choose how the parent is related to this child.")).toBeVisible();
+  await expectAccessible(page);
+  await relationship.selectOption("father");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("heading", { name: `Marek Nowak-${info.project.name}` })).toBeVisible();
 });
