@@ -71,8 +71,8 @@ async fn main() -> anyhow::Result<()> {
     .bind(&at)
     .execute(&pool)
     .await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = format!("http://{}", listener.local_addr()?);
+    let listener = server::listen("127.0.0.1:0".parse()?).await?;
+    let address = format!("http://{}", axum::serve::Listener::local_addr(&listener)?);
     let state = app_state(&config, pool, clock.clone());
     tokio::spawn(async move {
         axum::serve(

@@ -29,6 +29,24 @@ use tower_sessions_sqlx_store::SqliteStore;
 pub use config::Config;
 pub use mail_worker::MailWorker;
 
+/// Listens on `addr` with Nagle's algorithm off for every connection. A page
+/// is streamed in several small writes; with Nagle on, the last of them
+/// waits for the browser's delayed acknowledgement, about 40 ms a page.
+pub async fn listen(addr: std::net::SocketAddr) -> std::io::Result<Listener> {
+    use axum::serve::ListenerExt;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    Ok(listener.tap_io(no_delay as fn(&mut tokio::net::TcpStream)))
+}
+
+/// What [`listen`] answers.
+pub type Listener = axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)>;
+
+fn no_delay(tcp: &mut tokio::net::TcpStream) {
+    if let Err(err) = tcp.set_nodelay(true) {
+        tracing::warn!(error = %err, "couldn't turn Nagle's algorithm off");
+    }
+}
+
 /// Opens (creating if needed) the school's SQLite database: WAL so readers
 /// never wait for the writer, foreign keys on, NORMAL sync (safe under WAL),
 /// and a busy timeout so concurrent writers queue instead of failing.

@@ -70,11 +70,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let state = app_state(&config, pool.clone(), Clock::System);
             let mailer = MailWorker::new(&config, pool, Clock::System, state.mail_waker.clone())?;
             tokio::spawn(mailer.run());
-            let listener = tokio::net::TcpListener::bind(config.site_addr)
-                .await
-                .with_context(|| {
-                    format!("LEPTOS_SITE_ADDR: can't listen on {}", config.site_addr)
-                })?;
+            let listener = server::listen(config.site_addr).await.with_context(|| {
+                format!("LEPTOS_SITE_ADDR: can't listen on {}", config.site_addr)
+            })?;
             println!("Markwell is serving on http://{}", config.site_addr);
             axum::serve(
                 listener,

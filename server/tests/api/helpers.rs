@@ -53,10 +53,14 @@ pub async fn spawn_app() -> TestApp {
     demo::load(&pool, &clock, demo::SEED)
         .await
         .expect("demo school");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    // Served as `markwell serve` serves.
+    let listener = server::listen("127.0.0.1:0".parse().unwrap())
         .await
         .expect("a port");
-    let address = format!("http://{}", listener.local_addr().unwrap());
+    let address = format!(
+        "http://{}",
+        axum::serve::Listener::local_addr(&listener).unwrap()
+    );
     let state = app_state(&config, pool.clone(), clock.clone());
     let mail = MailWorker::new(
         &config,
