@@ -66,6 +66,24 @@ export async function emailCount(address: string): Promise<number> {
   ).length;
 }
 
+/**
+ * The `path` link in an email to `address` that arrived after their first
+ * `after` emails, waiting for it. Other emails to the address (a notice sent
+ * a moment earlier) may arrive before or after it.
+ */
+export async function linkEmailedTo(address: string, path: string, after: number): Promise<string> {
+  for (let tries = 0; tries < 100; tries++) {
+    const response = await fetch("http://127.0.0.1:3199/messages");
+    const found = ((await response.json()) as Email[])
+      .filter((m) => m.to.toLowerCase() === address.toLowerCase())
+      .slice(after)
+      .find((m) => m.text.includes(path));
+    if (found) return linkIn(found, path);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no ${path} link reached ${address}`);
+}
+
 /** The link in an email's text whose path contains `path`. */
 export function linkIn(email: Email, path: string): string {
   const link = email.text.split(/\s+/).find((w) => w.startsWith("http") && w.includes(path));
