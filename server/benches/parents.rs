@@ -24,7 +24,7 @@ use app::{
     ssr::Clock,
 };
 use leptos::server_fn::ServerFn;
-use server::{app_state, config::Config, demo, migrate, open_database, router};
+use server::{app_state, config::Config, demo, migrate, open_database};
 
 const RUNS: usize = 51;
 const PUPILS: i64 = 2_000;
@@ -52,16 +52,7 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     println!("school enlarged to {pupils} pupils and {parents} parents");
 
-    let listener = server::listen("127.0.0.1:0".parse()?).await?;
-    let address = format!("http://{}", axum::serve::Listener::local_addr(&listener)?);
-    let state = app_state(&config, pool, clock.clone());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-    });
+    let address = common::spawn(app_state(&config, pool, clock.clone())).await?;
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())

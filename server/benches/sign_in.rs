@@ -21,7 +21,7 @@ use app::{
     ssr::Clock,
 };
 use leptos::server_fn::ServerFn;
-use server::{app_state, config::Config, migrate, open_database, router};
+use server::{app_state, config::Config, migrate, open_database};
 
 const RUNS: usize = 21;
 
@@ -71,16 +71,7 @@ async fn main() -> anyhow::Result<()> {
     .bind(&at)
     .execute(&pool)
     .await?;
-    let listener = server::listen("127.0.0.1:0".parse()?).await?;
-    let address = format!("http://{}", axum::serve::Listener::local_addr(&listener)?);
-    let state = app_state(&config, pool, clock.clone());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-    });
+    let address = common::spawn(app_state(&config, pool, clock.clone())).await?;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?;

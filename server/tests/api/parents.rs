@@ -88,6 +88,15 @@ async fn for_parents<F: leptos::server_fn::ServerFn>(
     app.call::<F>(client, &form).await
 }
 
+/// A parent's links as the form would send them back unchanged.
+fn links_as_saved(detail: &ParentDetail) -> Vec<(i64, &str, bool)> {
+    detail
+        .links
+        .iter()
+        .map(|l| (l.pupil.id.0, l.relationship.as_str(), l.responsibility))
+        .collect()
+}
+
 async fn find(app: &TestApp, admin: &Client, search: &str) -> PupilSearch {
     let res = app.call::<FindPupils>(admin, &[("search", search)]).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -387,11 +396,7 @@ async fn inactive_parents_lose_their_session_and_their_email() {
         StatusCode::OK
     );
     let detail = open(&app, &admin, id).await;
-    let links: Vec<(i64, &str, bool)> = detail
-        .links
-        .iter()
-        .map(|l| (l.pupil.id.0, l.relationship.as_str(), l.responsibility))
-        .collect();
+    let links = links_as_saved(&detail);
     let res = save(
         &app,
         &admin,
@@ -454,11 +459,7 @@ async fn only_the_parent_changes_their_sign_in_address_once_signed_up() {
     let admin = app.signed_in(ADMIN).await;
     let id = app.user_id(PARENT).await;
     let detail = open(&app, &admin, id).await;
-    let links: Vec<(i64, &str, bool)> = detail
-        .links
-        .iter()
-        .map(|l| (l.pupil.id.0, l.relationship.as_str(), l.responsibility))
-        .collect();
+    let links = links_as_saved(&detail);
     let res = save(
         &app,
         &admin,
