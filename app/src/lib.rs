@@ -1,6 +1,8 @@
 //! Markwell: the components, server functions and shared types, built for the
 //! server (feature `ssr`) and for the browser (feature `hydrate`).
 
+#![recursion_limit = "256"]
+
 pub mod audit;
 pub mod auth;
 pub mod error;
