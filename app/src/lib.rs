@@ -14,6 +14,7 @@ pub mod school;
 pub mod settings;
 pub mod shell;
 pub mod ui;
+pub mod usage;
 pub mod users;
 
 #[cfg(feature = "ssr")]
@@ -38,6 +39,7 @@ use crate::{
     settings::page::{ConfirmEmailPage, SettingsPage},
     shell::{home::HomePage, layout::Shell},
     ui::ErrorPanel,
+    usage::page::UsagePage,
     users::page::{NewStaffPage, StaffPage, UsersPage},
 };
 
@@ -98,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("parents/new") view=NewParentPage />
                     <Route path=path!("parents/letters") view=LettersPage />
                     <Route path=path!("parents/:id") view=EditParentPage />
+                    <Route path=path!("school-usage") view=UsagePage />
                 </ParentRoute>
             </Routes>
         </Router>

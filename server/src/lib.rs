@@ -120,6 +120,10 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     Router::new()
+        .route(
+            app::usage::model::EXPORT_PATH,
+            axum::routing::get(app::usage::export::download),
+        )
         .leptos_routes(&state, routes, move || html_shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             html_shell,

@@ -19,8 +19,8 @@ use crate::{
         address_for_limits,
         audit::{self, Audit},
         client_address, clock, db,
-        usage::{self, Client, UsageKind},
     },
+    usage::events::{self as usage, Client, UsageKind},
 };
 
 /// How long Remember me keeps someone signed in.
@@ -197,7 +197,7 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
         Some(&address),
     )
     .await?;
-    usage::record(&mut tx, &at, account.id, UsageKind::SignIn, form.client).await?;
+    usage::record(&mut tx, &at, account.id, UsageKind::SignIn, form.client, 1).await?;
     tx.commit().await?;
 
     let loaded = store::active_account(&mut conn, account.id.0)

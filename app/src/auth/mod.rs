@@ -25,4 +25,6 @@ pub mod tokens;
 mod viewer;
 
 #[cfg(feature = "ssr")]
-pub use viewer::{AdminRights, ParentRights, Reach, ReadablePupil, StaffRights, Viewer};
+pub use viewer::{
+    AdminRights, LeadershipRights, ParentRights, Reach, ReadablePupil, StaffRights, Viewer,
+};

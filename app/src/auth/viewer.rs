@@ -49,6 +49,9 @@ pub struct AdminRights(());
 /// Proof the viewer is staff (admin or teacher, SLT or not).
 #[derive(Debug)]
 pub struct StaffRights(());
+/// Proof the viewer is SLT or an admin: School Usage.
+#[derive(Debug)]
+pub struct LeadershipRights(());
 /// Proof the viewer is a parent (their account is active, or they'd be signed out).
 #[derive(Debug)]
 pub struct ParentRights(UserId);
@@ -75,6 +78,12 @@ impl Viewer {
         let auth: AuthSession = leptos_axum::extract()
             .await
             .map_err(|e| anyhow::anyhow!("reading the session: {e}"))?;
+        Viewer::of(&auth)
+    }
+
+    /// The person signed in to this session, for the few routes that are
+    /// plain axum handlers (downloads) rather than server functions.
+    pub fn of(auth: &AuthSession) -> anyhow::Result<Viewer> {
         let account = auth.user.clone().ok_or(AppError::SignedOut)?;
         Ok(Viewer {
             id: account.id,
@@ -104,6 +113,13 @@ impl Viewer {
         match self.role {
             Role::Admin | Role::Teacher => Ok(StaffRights(())),
             Role::Parent => Err(AppError::Forbidden.into()),
+        }
+    }
+
+    pub fn leadership(&self) -> anyhow::Result<LeadershipRights> {
+        match (self.role, self.slt) {
+            (Role::Admin, _) | (Role::Teacher, true) => Ok(LeadershipRights(())),
+            _ => Err(AppError::Forbidden.into()),
         }
     }
 

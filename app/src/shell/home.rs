@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 use super::layout::use_person;
 use crate::{
@@ -18,24 +19,34 @@ pub fn HomePage() -> impl IntoView {
             <Title text="Home · Markwell" />
             <h1>{format!("Welcome, {}", person.first_name)}</h1>
             <p class="role">{person.role_label()}</p>
+            <UsageLink />
             <SchoolAtAGlance />
             <GroupList heading="Groups" />
         }
         .into_any(),
         Role::Teacher => {
-            let heading = if person.slt {
-                "All groups"
-            } else {
-                "Your groups"
-            };
+            let slt = person.slt;
+            let heading = if slt { "All groups" } else { "Your groups" };
             view! {
                 <Title text="Home · Markwell" />
                 <h1>{format!("Welcome, {}", person.first_name)}</h1>
                 <p class="role">{person.role_label()}</p>
+                {slt.then(|| view! { <UsageLink /> })}
                 <GroupList heading />
             }
             .into_any()
         }
+    }
+}
+
+/// SLT and admins see how the school is using Markwell from their home page.
+#[component]
+fn UsageLink() -> impl IntoView {
+    view! {
+        <p class="home-link">
+            <A href="/school-usage">"School Usage"</A>
+            ": who used Markwell this month, with Export to Excel."
+        </p>
     }
 }
 

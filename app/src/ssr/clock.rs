@@ -50,23 +50,66 @@ pub fn stamp(at: OffsetDateTime) -> String {
 /// The time zone a school's times are shown in.
 const SCHOOL_TIME_ZONE: &str = "Europe/London";
 
+fn school_zone() -> Option<jiff::tz::TimeZone> {
+    jiff::tz::TimeZone::get(SCHOOL_TIME_ZONE).ok()
+}
+
+/// A stored timestamp as a date and time on the school's clock.
+pub fn at_school(stored: &str) -> Option<jiff::civil::DateTime> {
+    let at = stored.parse::<jiff::Timestamp>().ok()?;
+    Some(at.to_zoned(school_zone()?).datetime())
+}
+
+/// A date and time on the school's clock as a stored timestamp (UTC).
+pub fn stamp_at_school(at: jiff::civil::DateTime) -> anyhow::Result<String> {
+    let zone = school_zone().ok_or_else(|| anyhow::anyhow!("no UK time zone data"))?;
+    Ok(at
+        .to_zoned(zone)?
+        .timestamp()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string())
+}
+
+/// The school's calendar date at a stored timestamp, as stored: "2026-11-23".
+/// A day at school starts at midnight UK time, not UTC.
+pub fn school_day(stored: &str) -> anyhow::Result<String> {
+    at_school(stored)
+        .map(|at| at.date().to_string())
+        .ok_or_else(|| anyhow::anyhow!("not a stored timestamp: {stored}"))
+}
+
 /// A stored timestamp as people read it, in the school's time zone:
 /// "23 Nov 2026, 14:05". Anything unreadable is shown as stored.
 pub fn for_people(stored: &str) -> String {
-    let shown = stored.parse::<jiff::Timestamp>().ok().and_then(|at| {
-        let zone = jiff::tz::TimeZone::get(SCHOOL_TIME_ZONE).ok()?;
-        Some(at.to_zoned(zone).strftime("%-d %b %Y, %H:%M").to_string())
-    });
-    shown.unwrap_or_else(|| stored.to_owned())
+    at_school(stored)
+        .map(|at| at.strftime("%-d %b %Y, %H:%M").to_string())
+        .unwrap_or_else(|| stored.to_owned())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::for_people;
+    use super::{for_people, school_day, stamp_at_school};
 
     #[test]
     fn times_are_shown_in_uk_time() {
         assert_eq!(for_people("2026-11-23T14:05:00Z"), "23 Nov 2026, 14:05");
         assert_eq!(for_people("2026-07-01T08:30:00Z"), "1 Jul 2026, 09:30");
+    }
+
+    #[test]
+    fn a_school_day_starts_at_uk_midnight() {
+        // British Summer Time: half past midnight on 1 April is still 31 March in UTC.
+        assert_eq!(school_day("2026-03-31T23:30:00Z").unwrap(), "2026-04-01");
+        // Winter: UK time is UTC.
+        assert_eq!(school_day("2026-12-31T23:30:00Z").unwrap(), "2026-12-31");
+        assert!(school_day("yesterday").is_err());
+    }
+
+    #[test]
+    fn school_times_are_stored_in_utc() {
+        let summer = jiff::civil::date(2026, 7, 1).at(9, 30, 0, 0);
+        assert_eq!(stamp_at_school(summer).unwrap(), "2026-07-01T08:30:00Z");
+        let winter = jiff::civil::date(2026, 12, 1).at(9, 30, 0, 0);
+        assert_eq!(stamp_at_school(winter).unwrap(), "2026-12-01T09:30:00Z");
     }
 }

@@ -4,7 +4,6 @@
 pub mod audit;
 pub mod clock;
 pub mod outbox;
-pub mod usage;
 
 use std::{future::Future, net::SocketAddr, sync::Arc};
 

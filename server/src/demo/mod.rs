@@ -2,9 +2,11 @@
 //! year always give the same school. About 300 pupils in years 1 to 6 (two
 //! classes a year), 15 staff and about 450 parents with realistic links:
 //! siblings sharing parents, separated parents in two households with a new
-//! partner, grandparent carers, and a few contacts without an email address.
+//! partner, grandparent carers, and a few contacts without an email address;
+//! and a year of School Usage.
 
 mod names;
+mod usage;
 
 use anyhow::{bail, Context};
 use app::{
@@ -27,15 +29,15 @@ pub const SCHOOL_NAME: &str = "Oakfield Primary School";
 /// Every demo sign-in shares this password (it meets the password rule).
 pub const DEMO_PASSWORD: &str = "markwell-demo-1";
 
+/// The demo parent, with two children.
+const PARENT_EMAIL: &str = "parent@oakfield.example";
+
 /// The fixed demo sign-ins: (who, email).
 pub const SIGN_INS: &[(&str, &str)] = &[
     ("Admin", "admin@oakfield.example"),
     ("SLT (head teacher)", "head@oakfield.example"),
     ("Teacher (class 3 Oak)", "teacher@oakfield.example"),
-    (
-        "Parent (two children, Years 2 and 5)",
-        "parent@oakfield.example",
-    ),
+    ("Parent (two children, Years 2 and 5)", PARENT_EMAIL),
 ];
 
 pub fn print_sign_ins() {
@@ -349,7 +351,7 @@ async fn generate(
         for (n, (first, last, relationship, responsibility)) in adults.iter().enumerate() {
             let demo_parent = demo_family && n == 0;
             let email = if demo_parent {
-                Some("parent@oakfield.example".to_owned())
+                Some(PARENT_EMAIL.to_owned())
             } else if rng.random_range(0..100) < 4 {
                 None // a contact the MIS holds no email address for
             } else {
@@ -392,6 +394,7 @@ async fn generate(
             }
         }
     }
+    usage::add_history(conn, clock, &mut rng, PARENT_EMAIL).await?;
     audit::record(conn, &now, None, Audit::DemoSchoolLoaded, None).await?;
     Ok(Loaded {
         pupils,

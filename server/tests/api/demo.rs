@@ -15,6 +15,7 @@ async fn fingerprint(pool: &sqlx::SqlitePool) -> Vec<String> {
          UNION ALL SELECT 'u|' || role || '|' || first_name || '|' || surname || '|' || COALESCE(email, '-') FROM users
          UNION ALL SELECT 'l|' || parent_id || '|' || pupil_id || '|' || relationship FROM parent_links
          UNION ALL SELECT 'g|' || group_id || '|' || pupil_id FROM group_pupils
+         UNION ALL SELECT 'd|' || day || '|' || user_id || '|' || kind || '|' || client || '|' || count FROM usage_days
          ORDER BY 1",
     )
     .fetch_all(pool)
@@ -89,4 +90,46 @@ async fn the_demo_refuses_a_database_that_has_a_school() {
         .await
         .unwrap_err();
     assert!(format!("{err}").contains("already has a school"), "{err}");
+}
+
+#[tokio::test]
+async fn the_demo_school_has_a_year_of_usage() {
+    let clock = Clock::fixed(time::macros::datetime!(2026-11-23 12:00 UTC));
+    let folder = tempfile::tempdir().unwrap();
+    let pool = fresh_demo(folder.path(), &clock).await;
+    let per_month: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT substr(day, 1, 7),
+                SUM(CASE WHEN kind = 'sign-in' THEN count ELSE 0 END),
+                SUM(CASE WHEN kind = 'assessment' THEN count ELSE 0 END),
+                SUM(CASE WHEN kind = 'comment' THEN count ELSE 0 END)
+         FROM usage_days GROUP BY 1 ORDER BY 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let months: Vec<&str> = per_month.iter().map(|m| m.0.as_str()).collect();
+    assert_eq!(months.first(), Some(&"2025-11"));
+    assert_eq!(months.last(), Some(&"2026-11"));
+    assert_eq!(months.len(), 13, "every month of the past year");
+    let month = |name: &str| per_month.iter().find(|m| m.0 == name).unwrap().clone();
+    // Term time is busy, August (holiday) quiet; comments only while reports are written.
+    assert!(month("2026-10").1 > 4 * month("2026-08").1);
+    assert!(month("2026-10").2 > 1000);
+    assert!(month("2026-06").3 > 0 && month("2026-07").3 > 0 && month("2026-10").3 == 0);
+    let future: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM usage_days WHERE last_at > '2026-11-23T12:00:00Z'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(future, 0, "nothing after now");
+    // The demo parent reads reports on the app.
+    let parent_app: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(d.count), 0) FROM usage_days d JOIN users u ON u.id = d.user_id
+         WHERE u.email = 'parent@oakfield.example' AND d.client = 'app'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(parent_app > 0);
 }

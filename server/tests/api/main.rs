@@ -6,3 +6,4 @@ mod demo;
 mod helpers;
 mod parents;
 mod security;
+mod usage;

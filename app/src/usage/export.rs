@@ -1,0 +1,199 @@
+//! "Export to Excel": the month on screen as a real .xlsx. A plain GET that
+//! the browser saves, so it is an axum handler rather than a server function
+//! (a server function answers a browser's own request with a redirect).
+
+use axum::{
+    extract::{Query, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook};
+use serde::Deserialize;
+
+use super::{
+    model::{month_asked, Audience, UsageReport},
+    store,
+};
+use crate::{
+    auth::{accounts::AuthSession, Viewer},
+    error::AppError,
+    ssr::{clock, respond, AppState},
+};
+
+/// The same choices as the page's address.
+#[derive(Debug, Deserialize)]
+pub struct ExportQuery {
+    year: Option<String>,
+    month: Option<String>,
+    show: Option<String>,
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Query(query): Query<ExportQuery>,
+) -> Response {
+    let made = respond(async move {
+        let rights = Viewer::of(&auth)?.leadership()?;
+        let this_month = store::month_of(&state.clock.stamp())?;
+        let month = month_asked(query.year.as_deref(), query.month.as_deref(), this_month)?;
+        let audience = Audience::parse(query.show.as_deref().unwrap_or_default());
+        let mut conn = state.pool.acquire().await?;
+        let report = store::report(&mut conn, &rights, month, audience).await?;
+        Ok((file_name(&report), workbook(&report)?))
+    })
+    .await;
+    match made {
+        Ok((name, bytes)) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(AppError::SignedOut) => Redirect::to("/sign-in?next=/school-usage").into_response(),
+        Err(error) => (
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            error.to_string(),
+        )
+            .into_response(),
+    }
+}
+
+/// "Oakfield Primary School - School Usage - October 2026 - Staff.xlsx", in
+/// characters every browser and file system accepts in a header.
+pub fn file_name(report: &UsageReport) -> String {
+    let school: String = report
+        .school
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || " -&(),.'".contains(*c))
+        .collect();
+    let who = match report.audience {
+        Audience::Everyone => String::new(),
+        other => format!(" - {}", other.label()),
+    };
+    format!(
+        "{} - School Usage - {}{who}.xlsx",
+        school.trim(),
+        report.month.label()
+    )
+}
+
+const HEADINGS: [(&str, f64); 9] = [
+    ("Name", 28.0),
+    ("Role", 10.0),
+    ("Sign-ins", 10.0),
+    ("Last sign-in", 18.0),
+    ("Days active", 12.0),
+    ("Assessments recorded", 22.0),
+    ("Comments written", 18.0),
+    ("Browser sign-ins", 17.0),
+    ("App sign-ins", 13.0),
+];
+
+/// Text a spreadsheet could take for a formula or a command (=, +, -, @, a
+/// tab or a carriage return first) is kept as typed but marked as text.
+fn could_start_a_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+fn workbook(report: &UsageReport) -> anyhow::Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(report.month.label())?;
+    let heading = Format::new().set_bold().set_text_wrap();
+    let text = Format::new();
+    let quoted = Format::new().set_quote_prefix();
+    let date = Format::new()
+        .set_num_format("dd/mm/yyyy hh:mm")
+        .set_align(FormatAlign::Left);
+    let total = Format::new().set_bold();
+    let total_date = date.clone().set_bold();
+
+    for (col, (title, width)) in (0u16..).zip(HEADINGS) {
+        sheet.write_string_with_format(0, col, title, &heading)?;
+        sheet.set_column_width(col, width)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+
+    let mut row = 1u32;
+    for person in &report.rows {
+        for (col, value) in [(0u16, person.full_name()), (1, person.role.clone())] {
+            let format = if could_start_a_formula(&value) {
+                &quoted
+            } else {
+                &text
+            };
+            sheet.write_string_with_format(row, col, value, format)?;
+        }
+        let counts = [
+            (2u16, person.sign_ins),
+            (4, person.days_active),
+            (5, person.assessments),
+            (6, person.comments),
+            (7, person.browser),
+            (8, person.app),
+        ];
+        for (col, count) in counts {
+            sheet.write_number(row, col, count as f64)?;
+        }
+        if let Some(at) = person.last_sign_in_at.as_deref().and_then(excel_time) {
+            sheet.write_datetime_with_format(row, 3, at, &date)?;
+        }
+        row += 1;
+    }
+
+    let totals = &report.totals;
+    sheet.write_string_with_format(row, 0, format!("Total ({} people)", totals.people), &total)?;
+    let counts = [
+        (2u16, totals.sign_ins),
+        (4, totals.days_active),
+        (5, totals.assessments),
+        (6, totals.comments),
+        (7, totals.browser),
+        (8, totals.app),
+    ];
+    for (col, count) in counts {
+        sheet.write_number_with_format(row, col, count as f64, &total)?;
+    }
+    if let Some(at) = totals.last_sign_in_at.as_deref().and_then(excel_time) {
+        sheet.write_datetime_with_format(row, 3, at, &total_date)?;
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+/// A stored timestamp as Excel's date and time on the school's clock
+/// (Excel has no time zones).
+fn excel_time(stored: &str) -> Option<ExcelDateTime> {
+    let at = clock::at_school(stored)?;
+    ExcelDateTime::from_ymd(
+        u16::try_from(at.year()).ok()?,
+        at.month() as u8,
+        at.day() as u8,
+    )
+    .and_then(|d| d.and_hms(at.hour() as u16, at.minute() as u8, at.second() as f64))
+    .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::could_start_a_formula;
+
+    #[test]
+    fn formula_starts_are_spotted() {
+        for text in ["=SUM(A1)", "+44", "-1", "@cmd", "\tx", "\rx"] {
+            assert!(could_start_a_formula(text), "{text:?}");
+        }
+        for text in ["Helen Whitaker", "O'Neill", " =x", ""] {
+            assert!(!could_start_a_formula(text), "{text:?}");
+        }
+    }
+}

@@ -1,0 +1,335 @@
+//! The School Usage page: Month, Year and Show drop-downs that change the
+//! table at once, sortable columns, a totals row and "Export to Excel".
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{
+    components::Form,
+    hooks::{use_navigate, use_query_map},
+    NavigateOptions,
+};
+
+use super::{
+    api::{month_choices, school_usage},
+    model::{Audience, UsageChoices, UsageMonth, UsageReport, UsageRow, MONTHS},
+};
+use crate::ui::ErrorPanel;
+
+pub const PATH: &str = "/school-usage";
+
+/// What the address asks for: (year, month, show), each as typed.
+type Asked = (Option<String>, Option<String>, Option<String>);
+
+#[component]
+pub fn UsagePage() -> impl IntoView {
+    let query = use_query_map();
+    let asked = Memo::new(move |_| {
+        let q = query.read();
+        (q.get("year"), q.get("month"), q.get("show"))
+    });
+    // Loaded once: the drop-downs stay put (and keep focus) while the table changes.
+    let choices = Resource::new(|| (), |_| month_choices());
+    let report = Resource::new(
+        move || asked.get(),
+        |(year, month, show)| school_usage(year, month, show),
+    );
+    view! {
+        <Title text="School Usage · Markwell" />
+        <h1>"School Usage"</h1>
+        <p class="lede">
+            "Who used Markwell in a month, in a browser or the installed app. "
+            "Everyone listed has an active account."
+        </p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match choices.await {
+                    Ok(choices) => view! { <MonthChooser choices asked /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match report.await {
+                    Ok(report) => view! { <UsageTable report /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <section class="note" aria-labelledby="good-usage">
+            <h2 id="good-usage">"What good usage looks like"</h2>
+            <p>
+                "There is no score to reach. Markwell works best used little and often: a few "
+                "judgements recorded after a lesson keep the markbook current, rather than a long "
+                "session at the end of term. Expect more use while reports are being written and "
+                "less in the holidays, and compare a month with the same month last year rather "
+                "than with the month before."
+            </p>
+        </section>
+    }
+}
+
+/// The Month, Year and Show drop-downs. Choosing changes the address (so
+/// Back and a bookmark work) and the table follows without a reload.
+#[component]
+fn MonthChooser(choices: UsageChoices, asked: Memo<Asked>) -> impl IntoView {
+    let this_month = choices.this_month;
+    let chosen = move || {
+        let (year, month, show) = asked.get();
+        let year = year.and_then(|y| y.parse().ok()).unwrap_or(this_month.year);
+        let month = month
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(this_month.month);
+        (
+            year,
+            month,
+            Audience::parse(show.as_deref().unwrap_or_default()),
+        )
+    };
+    let navigate = use_navigate();
+    let go = move |year: i32, month: u8, show: Audience| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query
+            .append_pair("year", &year.to_string())
+            .append_pair("month", &month.to_string())
+            .append_pair("show", show.as_str());
+        navigate(
+            &format!("{PATH}?{}", query.finish()),
+            NavigateOptions {
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let on_month = {
+        let go = go.clone();
+        move |ev: leptos::ev::Event| {
+            let (year, _, show) = chosen();
+            if let Ok(month) = event_target_value(&ev).parse() {
+                go(year, month, show);
+            }
+        }
+    };
+    let on_year = {
+        let go = go.clone();
+        move |ev: leptos::ev::Event| {
+            let (_, month, show) = chosen();
+            if let Ok(year) = event_target_value(&ev).parse() {
+                go(year, month, show);
+            }
+        }
+    };
+    let on_show = move |ev: leptos::ev::Event| {
+        let (year, month, _) = chosen();
+        go(year, month, Audience::parse(&event_target_value(&ev)));
+    };
+    let mut years = choices.years;
+    let asked_year = chosen().0;
+    if UsageMonth::new(asked_year, 1).is_some() && !years.contains(&asked_year) {
+        years.push(asked_year);
+        years.sort_unstable();
+    }
+    view! {
+        <Form method="GET" action=PATH attr:class="filters usage-filters">
+            <div class="field">
+                <label for="usage-month">"Month"</label>
+                <select id="usage-month" name="month" on:change=on_month>
+                    {(1u8..=12).map(|m| view! {
+                        <option value=m.to_string() selected=move || chosen().1 == m>
+                            {MONTHS[usize::from(m - 1)]}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="usage-year">"Year"</label>
+                <select id="usage-year" name="year" on:change=on_year>
+                    {years.into_iter().map(|y| view! {
+                        <option value=y.to_string() selected=move || chosen().0 == y>{y}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="usage-show">"Show"</label>
+                <select id="usage-show" name="show" on:change=on_show>
+                    {Audience::ALL.into_iter().map(|a| view! {
+                        <option value=a.as_str() selected=move || chosen().2 == a>{a.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            // Without JavaScript the drop-downs can't act by themselves.
+            <noscript><button type="submit">"Show month"</button></noscript>
+        </Form>
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Name,
+    Role,
+    SignIns,
+    LastSignIn,
+    DaysActive,
+    Assessments,
+    Comments,
+    Browser,
+    App,
+}
+
+impl Column {
+    const ALL: [Column; 9] = [
+        Column::Name,
+        Column::Role,
+        Column::SignIns,
+        Column::LastSignIn,
+        Column::DaysActive,
+        Column::Assessments,
+        Column::Comments,
+        Column::Browser,
+        Column::App,
+    ];
+
+    fn heading(self) -> &'static str {
+        match self {
+            Column::Name => "Name",
+            Column::Role => "Role",
+            Column::SignIns => "Sign-ins",
+            Column::LastSignIn => "Last sign-in",
+            Column::DaysActive => "Days active",
+            Column::Assessments => "Assessments recorded",
+            Column::Comments => "Comments written",
+            Column::Browser => "Browser",
+            Column::App => "App",
+        }
+    }
+
+    /// Names and roles read A to Z first; counts and dates most first.
+    fn starts_descending(self) -> bool {
+        !matches!(self, Column::Name | Column::Role)
+    }
+
+    fn compare(self, a: &UsageRow, b: &UsageRow) -> std::cmp::Ordering {
+        let by_name = || {
+            (a.surname.to_lowercase(), a.first_name.to_lowercase())
+                .cmp(&(b.surname.to_lowercase(), b.first_name.to_lowercase()))
+        };
+        let first = match self {
+            Column::Name => std::cmp::Ordering::Equal,
+            Column::Role => a.role.cmp(&b.role),
+            Column::SignIns => a.sign_ins.cmp(&b.sign_ins),
+            Column::LastSignIn => a.last_sign_in_at.cmp(&b.last_sign_in_at),
+            Column::DaysActive => a.days_active.cmp(&b.days_active),
+            Column::Assessments => a.assessments.cmp(&b.assessments),
+            Column::Comments => a.comments.cmp(&b.comments),
+            Column::Browser => a.browser.cmp(&b.browser),
+            Column::App => a.app.cmp(&b.app),
+        };
+        first.then_with(by_name)
+    }
+}
+
+#[component]
+fn UsageTable(report: UsageReport) -> impl IntoView {
+    let month = report.month.label();
+    let export = report.export_link();
+    let totals = report.totals.clone();
+    let people = match totals.people {
+        1 => "1 person".to_owned(),
+        n => format!("{n} people"),
+    };
+    let sort = RwSignal::new((Column::Name, false));
+    let rows = StoredValue::new(report.rows);
+    let sorted = move || {
+        let (column, descending) = sort.get();
+        let mut rows = rows.get_value();
+        rows.sort_by(|a, b| {
+            let order = column.compare(a, b);
+            if descending {
+                order.reverse()
+            } else {
+                order
+            }
+        });
+        rows
+    };
+    let heading = move |column: Column| {
+        let aria_sort = move || {
+            let (by, descending) = sort.get();
+            (by == column).then_some(if descending {
+                "descending"
+            } else {
+                "ascending"
+            })
+        };
+        let numeric = column.starts_descending() && column != Column::LastSignIn;
+        view! {
+            <th scope="col" aria-sort=aria_sort class:num=numeric>
+                <button
+                    type="button"
+                    class="sort"
+                    on:click=move |_| sort.update(|(by, descending)| {
+                        if *by == column {
+                            *descending = !*descending;
+                        } else {
+                            *by = column;
+                            *descending = column.starts_descending();
+                        }
+                    })
+                >
+                    {column.heading()}
+                    <span class="arrow" aria-hidden="true">
+                        {move || match sort.get() {
+                            (by, true) if by == column => "▼",
+                            (by, false) if by == column => "▲",
+                            _ => "",
+                        }}
+                    </span>
+                </button>
+            </th>
+        }
+    };
+    view! {
+        <div class="usage-head">
+            <p class="count" role="status">{format!("{people} · {month}")}</p>
+            <a class="button" href=export download rel="external">"Export to Excel"</a>
+        </div>
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="usage-caption">
+            <table class="table usage">
+                <caption id="usage-caption">{format!("Usage in {month}")}</caption>
+                <thead><tr>{Column::ALL.into_iter().map(heading).collect_view()}</tr></thead>
+                <tbody>
+                    {move || sorted().into_iter().map(|row| view! {
+                        <tr>
+                            <th scope="row">{row.full_name()}</th>
+                            <td>{row.role.clone()}</td>
+                            <td class="num">{row.sign_ins}</td>
+                            <td>{row.last_sign_in.clone().unwrap_or_else(|| "None this month".to_owned())}</td>
+                            <td class="num">{row.days_active}</td>
+                            <td class="num">{row.assessments}</td>
+                            <td class="num">{row.comments}</td>
+                            <td class="num">{row.browser}</td>
+                            <td class="num">{row.app}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row">{format!("Total ({people})")}</th>
+                        <td></td>
+                        <td class="num">{totals.sign_ins}</td>
+                        <td>{totals.last_sign_in.clone().unwrap_or_else(|| "None this month".to_owned())}</td>
+                        <td class="num">{totals.days_active}</td>
+                        <td class="num">{totals.assessments}</td>
+                        <td class="num">{totals.comments}</td>
+                        <td class="num">{totals.browser}</td>
+                        <td class="num">{totals.app}</td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+        <p class="hint">
+            "Browser and App count sign-ins. In the totals row, Days active counts the days on "
+            "which anyone listed used Markwell."
+        </p>
+    }
+}
