@@ -24,7 +24,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::{
@@ -100,7 +100,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("parents/new") view=NewParentPage />
                     <Route path=path!("parents/letters") view=LettersPage />
                     <Route path=path!("parents/:id") view=EditParentPage />
-                    <Route path=path!("school-usage") view=UsagePage />
+                    // Whole before it is sent, so it reads (and its drop-downs
+                    // work, with "Show month") without JavaScript.
+                    <Route path=path!("school-usage") view=UsagePage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -29,33 +29,46 @@ pub fn UsagePage() -> impl IntoView {
     });
     // Loaded once: the drop-downs stay put (and keep focus) while the table changes.
     let choices = Resource::new(|| (), |_| month_choices());
+    // The sort outlives a change of month, so months compare column by column.
+    let sort = RwSignal::new((Column::Name, false));
     let report = Resource::new(
         move || asked.get(),
         |(year, month, show)| school_usage(year, month, show),
     );
     view! {
         <Title text="School Usage · Markwell" />
-        <h1>"School Usage"</h1>
-        <p class="lede">
-            "Who used Markwell in a month, in a browser or the installed app. "
-            "Everyone listed has an active account."
-        </p>
-        <Suspense fallback=|| ()>
+        // Someone without access sees one explanation, not a page around it.
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match choices.await {
-                    Ok(choices) => view! { <MonthChooser choices asked /> }.into_any(),
+                    Ok(choices) => view! {
+                        <h1>"School Usage"</h1>
+                        <p class="lede">
+                            "Who used Markwell in a month, in a browser or the installed app. "
+                            "Everyone listed has an active account."
+                        </p>
+                        <MonthChooser choices asked />
+                        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                            {move || Suspend::new(async move {
+                                match report.await {
+                                    Ok(report) => view! { <UsageTable report sort /> }.into_any(),
+                                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                                }
+                            })}
+                        </Transition>
+                        <GoodUsage />
+                    }
+                    .into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
         </Suspense>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match report.await {
-                    Ok(report) => view! { <UsageTable report /> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Transition>
+    }
+}
+
+#[component]
+fn GoodUsage() -> impl IntoView {
+    view! {
         <section class="note" aria-labelledby="good-usage">
             <h2 id="good-usage">"What good usage looks like"</h2>
             <p>
@@ -229,7 +242,11 @@ impl Column {
 }
 
 #[component]
-fn UsageTable(report: UsageReport) -> impl IntoView {
+fn UsageTable(
+    report: UsageReport,
+    /// The column sorted by, and whether most (or Z) comes first.
+    sort: RwSignal<(Column, bool)>,
+) -> impl IntoView {
     let month = report.month.label();
     let export = report.export_link();
     let totals = report.totals.clone();
@@ -237,7 +254,6 @@ fn UsageTable(report: UsageReport) -> impl IntoView {
         1 => "1 person".to_owned(),
         n => format!("{n} people"),
     };
-    let sort = RwSignal::new((Column::Name, false));
     let rows = StoredValue::new(report.rows);
     let sorted = move || {
         let (column, descending) = sort.get();

@@ -72,6 +72,8 @@ test("a teacher has no School Usage", async ({ page }) => {
   await expect(page.getByRole("link", { name: "School Usage" })).toHaveCount(0);
   await page.goto("/school-usage");
   await ready(page);
-  await expect(page.getByText("Your account can't do that.").first()).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Not available to your account" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "School Usage" })).toHaveCount(0);
   await expect(page.getByRole("table")).toHaveCount(0);
+  await expectAccessible(page);
 });

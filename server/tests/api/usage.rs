@@ -36,7 +36,7 @@ async fn usage(app: &TestApp, who: &Client, year: &str, month: &str, show: &str)
     res.json().await.expect("a usage report")
 }
 
-fn row<'a>(report: &'a UsageReport, id: i64) -> &'a UsageRow {
+fn row(report: &UsageReport, id: i64) -> &UsageRow {
     report
         .rows
         .iter()
