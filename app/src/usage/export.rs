@@ -7,11 +7,11 @@ use axum::{
     http::{header, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
-use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet};
 use serde::Deserialize;
 
 use super::{
-    model::{month_asked, Audience, UsageReport},
+    model::{month_asked, Audience, UsageCounts, UsageReport},
     store,
 };
 use crate::{
@@ -134,40 +134,40 @@ fn workbook(report: &UsageReport) -> anyhow::Result<Vec<u8>> {
             };
             sheet.write_string_with_format(row, col, value, format)?;
         }
-        let counts = [
-            (2u16, person.sign_ins),
-            (4, person.days_active),
-            (5, person.assessments),
-            (6, person.comments),
-            (7, person.browser),
-            (8, person.app),
-        ];
-        for (col, count) in counts {
-            sheet.write_number(row, col, count as f64)?;
-        }
-        if let Some(at) = person.last_sign_in_at.as_deref().and_then(excel_time) {
-            sheet.write_datetime_with_format(row, 3, at, &date)?;
-        }
+        write_counts(sheet, row, &person.counts, &text, &date)?;
         row += 1;
     }
 
     let totals = &report.totals;
     sheet.write_string_with_format(row, 0, format!("Total ({} people)", totals.people), &total)?;
-    let counts = [
-        (2u16, totals.sign_ins),
-        (4, totals.days_active),
-        (5, totals.assessments),
-        (6, totals.comments),
-        (7, totals.browser),
-        (8, totals.app),
-    ];
-    for (col, count) in counts {
-        sheet.write_number_with_format(row, col, count as f64, &total)?;
-    }
-    if let Some(at) = totals.last_sign_in_at.as_deref().and_then(excel_time) {
-        sheet.write_datetime_with_format(row, 3, at, &total_date)?;
-    }
+    write_counts(sheet, row, &totals.counts, &total, &total_date)?;
     Ok(book.save_to_buffer()?)
+}
+
+/// A row's counts from the Sign-ins column on: numbers, and the last
+/// sign-in as a date and time.
+fn write_counts(
+    sheet: &mut Worksheet,
+    row: u32,
+    counts: &UsageCounts,
+    number: &Format,
+    date: &Format,
+) -> anyhow::Result<()> {
+    let numbers = [
+        (2u16, counts.sign_ins),
+        (4, counts.days_active),
+        (5, counts.assessments),
+        (6, counts.comments),
+        (7, counts.browser),
+        (8, counts.app),
+    ];
+    for (col, count) in numbers {
+        sheet.write_number_with_format(row, col, count as f64, number)?;
+    }
+    if let Some(at) = counts.last_sign_in_at.as_deref().and_then(excel_time) {
+        sheet.write_datetime_with_format(row, 3, at, date)?;
+    }
+    Ok(())
 }
 
 /// A stored timestamp as Excel's date and time on the school's clock

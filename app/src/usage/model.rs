@@ -131,6 +131,24 @@ impl Audience {
     }
 }
 
+/// What was counted for one person, or for everyone listed, in the month.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageCounts {
+    pub sign_ins: i64,
+    /// The last sign-in in the month, as stored (UTC), for sorting.
+    pub last_sign_in_at: Option<String>,
+    /// The same in UK time: "23 Nov 2026, 14:05".
+    pub last_sign_in: Option<String>,
+    /// Days with any use; in the totals, days on which anyone listed used
+    /// Markwell (not a sum of people's days).
+    pub days_active: i64,
+    pub assessments: i64,
+    pub comments: i64,
+    /// Sign-ins in a browser tab and in the installed app.
+    pub browser: i64,
+    pub app: i64,
+}
+
 /// One active person's use of Markwell in the month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsageRow {
@@ -139,17 +157,7 @@ pub struct UsageRow {
     pub surname: String,
     /// "Admin", "SLT", "Teacher" or "Parent".
     pub role: String,
-    pub sign_ins: i64,
-    /// The last sign-in in the month, as stored (UTC), for sorting.
-    pub last_sign_in_at: Option<String>,
-    /// The same in UK time: "23 Nov 2026, 14:05".
-    pub last_sign_in: Option<String>,
-    pub days_active: i64,
-    pub assessments: i64,
-    pub comments: i64,
-    /// Sign-ins in a browser tab and in the installed app.
-    pub browser: i64,
-    pub app: i64,
+    pub counts: UsageCounts,
 }
 
 impl UsageRow {
@@ -162,15 +170,7 @@ impl UsageRow {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsageTotals {
     pub people: i64,
-    pub sign_ins: i64,
-    pub last_sign_in_at: Option<String>,
-    pub last_sign_in: Option<String>,
-    /// Days on which anyone listed used Markwell (not a sum of people's days).
-    pub days_active: i64,
-    pub assessments: i64,
-    pub comments: i64,
-    pub browser: i64,
-    pub app: i64,
+    pub counts: UsageCounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use leptos_router::{
 
 use super::{
     api::{month_choices, school_usage},
-    model::{Audience, UsageChoices, UsageMonth, UsageReport, UsageRow, MONTHS},
+    model::{Audience, UsageChoices, UsageCounts, UsageMonth, UsageReport, UsageRow, MONTHS},
 };
 use crate::ui::ErrorPanel;
 
@@ -229,13 +229,13 @@ impl Column {
         let first = match self {
             Column::Name => std::cmp::Ordering::Equal,
             Column::Role => a.role.cmp(&b.role),
-            Column::SignIns => a.sign_ins.cmp(&b.sign_ins),
-            Column::LastSignIn => a.last_sign_in_at.cmp(&b.last_sign_in_at),
-            Column::DaysActive => a.days_active.cmp(&b.days_active),
-            Column::Assessments => a.assessments.cmp(&b.assessments),
-            Column::Comments => a.comments.cmp(&b.comments),
-            Column::Browser => a.browser.cmp(&b.browser),
-            Column::App => a.app.cmp(&b.app),
+            Column::SignIns => a.counts.sign_ins.cmp(&b.counts.sign_ins),
+            Column::LastSignIn => a.counts.last_sign_in_at.cmp(&b.counts.last_sign_in_at),
+            Column::DaysActive => a.counts.days_active.cmp(&b.counts.days_active),
+            Column::Assessments => a.counts.assessments.cmp(&b.counts.assessments),
+            Column::Comments => a.counts.comments.cmp(&b.counts.comments),
+            Column::Browser => a.counts.browser.cmp(&b.counts.browser),
+            Column::App => a.counts.app.cmp(&b.counts.app),
         };
         first.then_with(by_name)
     }
@@ -318,13 +318,7 @@ fn UsageTable(
                         <tr>
                             <th scope="row">{row.full_name()}</th>
                             <td>{row.role.clone()}</td>
-                            <td class="num">{row.sign_ins}</td>
-                            <td>{row.last_sign_in.clone().unwrap_or_else(|| "None this month".to_owned())}</td>
-                            <td class="num">{row.days_active}</td>
-                            <td class="num">{row.assessments}</td>
-                            <td class="num">{row.comments}</td>
-                            <td class="num">{row.browser}</td>
-                            <td class="num">{row.app}</td>
+                            <CountCells counts=row.counts />
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -332,13 +326,7 @@ fn UsageTable(
                     <tr>
                         <th scope="row">{format!("Total ({people})")}</th>
                         <td></td>
-                        <td class="num">{totals.sign_ins}</td>
-                        <td>{totals.last_sign_in.clone().unwrap_or_else(|| "None this month".to_owned())}</td>
-                        <td class="num">{totals.days_active}</td>
-                        <td class="num">{totals.assessments}</td>
-                        <td class="num">{totals.comments}</td>
-                        <td class="num">{totals.browser}</td>
-                        <td class="num">{totals.app}</td>
+                        <CountCells counts=totals.counts />
                     </tr>
                 </tfoot>
             </table>
@@ -347,5 +335,19 @@ fn UsageTable(
             "Browser and App count sign-ins. In the totals row, Days active counts the days on "
             "which anyone listed used Markwell."
         </p>
+    }
+}
+
+/// A row's cells from Sign-ins on, for a person and for the totals.
+#[component]
+fn CountCells(counts: UsageCounts) -> impl IntoView {
+    view! {
+        <td class="num">{counts.sign_ins}</td>
+        <td>{counts.last_sign_in.unwrap_or_else(|| "None this month".to_owned())}</td>
+        <td class="num">{counts.days_active}</td>
+        <td class="num">{counts.assessments}</td>
+        <td class="num">{counts.comments}</td>
+        <td class="num">{counts.browser}</td>
+        <td class="num">{counts.app}</td>
     }
 }

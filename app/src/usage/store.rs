@@ -4,7 +4,7 @@
 use sqlx::SqliteConnection;
 
 use super::model::{
-    role_label, Audience, UsageChoices, UsageMonth, UsageReport, UsageRow, UsageTotals,
+    role_label, Audience, UsageChoices, UsageCounts, UsageMonth, UsageReport, UsageRow, UsageTotals,
 };
 use crate::{auth::LeadershipRights, ids::UserId, ssr::clock};
 
@@ -48,14 +48,16 @@ pub async fn report(
             role: role_label(&p.role, p.slt).to_owned(),
             first_name: p.first_name,
             surname: p.surname,
-            sign_ins: p.sign_ins,
-            last_sign_in: p.last_sign_in_at.as_deref().map(clock::for_people),
-            last_sign_in_at: p.last_sign_in_at,
-            days_active: p.days_active,
-            assessments: p.assessments,
-            comments: p.comments,
-            browser: p.browser,
-            app: p.app,
+            counts: UsageCounts {
+                sign_ins: p.sign_ins,
+                last_sign_in: p.last_sign_in_at.as_deref().map(clock::for_people),
+                last_sign_in_at: p.last_sign_in_at,
+                days_active: p.days_active,
+                assessments: p.assessments,
+                comments: p.comments,
+                browser: p.browser,
+                app: p.app,
+            },
         })
         .collect();
 
@@ -70,17 +72,23 @@ pub async fn report(
     )
     .fetch_one(&mut *conn)
     .await?;
-    let last_sign_in_at = rows.iter().filter_map(|r| r.last_sign_in_at.clone()).max();
+    let counts = rows.iter().map(|r| &r.counts);
+    let last_sign_in_at = counts
+        .clone()
+        .filter_map(|c| c.last_sign_in_at.clone())
+        .max();
     let totals = UsageTotals {
         people: rows.len() as i64,
-        sign_ins: rows.iter().map(|r| r.sign_ins).sum(),
-        last_sign_in: last_sign_in_at.as_deref().map(clock::for_people),
-        last_sign_in_at,
-        days_active: days_anyone_active,
-        assessments: rows.iter().map(|r| r.assessments).sum(),
-        comments: rows.iter().map(|r| r.comments).sum(),
-        browser: rows.iter().map(|r| r.browser).sum(),
-        app: rows.iter().map(|r| r.app).sum(),
+        counts: UsageCounts {
+            sign_ins: counts.clone().map(|c| c.sign_ins).sum(),
+            last_sign_in: last_sign_in_at.as_deref().map(clock::for_people),
+            last_sign_in_at,
+            days_active: days_anyone_active,
+            assessments: counts.clone().map(|c| c.assessments).sum(),
+            comments: counts.clone().map(|c| c.comments).sum(),
+            browser: counts.clone().map(|c| c.browser).sum(),
+            app: counts.map(|c| c.app).sum(),
+        },
     };
 
     let school = sqlx::query_scalar!("SELECT name FROM school WHERE id = 1")
