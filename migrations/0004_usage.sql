@@ -6,7 +6,7 @@ CREATE TABLE usage_days (
     day      TEXT NOT NULL,
     user_id  INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     kind     TEXT NOT NULL
-             CHECK (kind IN ('sign-in', 'assessment', 'comment', 'report-published', 'import')),
+             CHECK (kind IN ('sign-in', 'visit', 'assessment', 'comment', 'report-published', 'import')),
     client   TEXT NOT NULL CHECK (client IN ('browser', 'app')),
     count    INTEGER NOT NULL CHECK (count > 0),
     -- The latest event of the day (UTC), for "Last sign-in".

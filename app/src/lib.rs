@@ -56,6 +56,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#14213d" />
                 <link rel="stylesheet" href="/pkg/markwell.css" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // Lets staff and parents install Markwell as an app; School
+                // Usage counts sign-ins from it apart from the browser's.
+                <link rel="manifest" href="/manifest.webmanifest" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

@@ -128,6 +128,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             html_shell,
         ))
+        // Inside the sign-in layer, so it knows who is asking.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            app::usage::events::count_visit,
+        ))
         .layer(auth)
         .layer(middleware::from_fn(security::headers))
         .layer(middleware::from_fn(security::same_origin))

@@ -217,6 +217,7 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     } else {
         Expiry::OnSessionEnd
     }));
+    usage::note_sign_in(&session, form.client, &at).await?;
     Ok(())
 }
 

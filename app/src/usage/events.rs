@@ -1,13 +1,32 @@
 //! Usage events, recorded where they happen, in the transaction that already
 //! writes: one upsert into the person's count for the day, no extra round trip.
+//! A day someone stays signed in (Remember me, the installed app) is counted
+//! once per session by [`count_visit`].
 
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::Response,
+};
 use sqlx::SqliteConnection;
+use tower_sessions::Session;
 
-use crate::{ids::UserId, ssr::clock};
+use crate::{
+    auth::accounts::AuthSession,
+    ids::UserId,
+    ssr::{clock, AppState},
+};
+
+/// Session keys: the client the person signed in with, and the last school
+/// day this session was counted.
+const SESSION_CLIENT: &str = "usage.client";
+const SESSION_DAY: &str = "usage.day";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UsageKind {
     SignIn,
+    /// Using Markwell on a day without signing in (the session carried on).
+    Visit,
     /// A judgement set or cleared in the markbook.
     AssessmentRecorded,
     /// A report comment written or changed.
@@ -21,6 +40,7 @@ impl UsageKind {
     fn as_str(self) -> &'static str {
         match self {
             UsageKind::SignIn => "sign-in",
+            UsageKind::Visit => "visit",
             UsageKind::AssessmentRecorded => "assessment",
             UsageKind::CommentWritten => "comment",
             UsageKind::ReportPublished => "report-published",
@@ -83,5 +103,46 @@ pub async fn record(
     )
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// At sign-in: remembers in the session which client it is, and that today
+/// is already counted.
+pub async fn note_sign_in(session: &Session, client: Client, at: &str) -> anyhow::Result<()> {
+    session.insert(SESSION_CLIENT, client.as_str()).await?;
+    session.insert(SESSION_DAY, clock::school_day(at)?).await?;
+    Ok(())
+}
+
+/// Middleware: the first request of a school day from a signed-in session
+/// counts a visit, so days active and browser or app are right for people
+/// who stay signed in. Later requests that day only read the session.
+/// Counting never gets in the way of the request.
+pub async fn count_visit(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    session: Session,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(account) = &auth.user {
+        if let Err(err) = visit(&state, account.id, &session).await {
+            tracing::warn!(error = format!("{err:#}"), "couldn't count a visit");
+        }
+    }
+    next.run(request).await
+}
+
+async fn visit(state: &AppState, user: UserId, session: &Session) -> anyhow::Result<()> {
+    let at = state.clock.stamp();
+    let today = clock::school_day(&at)?;
+    if session.get::<String>(SESSION_DAY).await?.as_deref() == Some(today.as_str()) {
+        return Ok(());
+    }
+    let client = session.get::<String>(SESSION_CLIENT).await?;
+    let client = Client::from_form(client.as_deref());
+    let mut conn = state.pool.acquire().await?;
+    record(&mut conn, &at, user, UsageKind::Visit, client, 1).await?;
+    session.insert(SESSION_DAY, today).await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet};
 use serde::Deserialize;
 
 use super::{
-    model::{month_asked, Audience, UsageCounts, UsageReport},
+    model::{month_asked, people, Audience, UsageCounts, UsageReport},
     store,
 };
 use crate::{
@@ -95,8 +95,8 @@ const HEADINGS: [(&str, f64); 9] = [
     ("Days active", 12.0),
     ("Assessments recorded", 22.0),
     ("Comments written", 18.0),
-    ("Browser sign-ins", 17.0),
-    ("App sign-ins", 13.0),
+    ("Days in browser", 16.0),
+    ("Days in app", 12.0),
 ];
 
 /// Text a spreadsheet could take for a formula or a command (=, +, -, @, a
@@ -139,7 +139,7 @@ fn workbook(report: &UsageReport) -> anyhow::Result<Vec<u8>> {
     }
 
     let totals = &report.totals;
-    sheet.write_string_with_format(row, 0, format!("Total ({} people)", totals.people), &total)?;
+    sheet.write_string_with_format(row, 0, format!("Total ({})", people(totals.people)), &total)?;
     write_counts(sheet, row, &totals.counts, &total, &total_date)?;
     Ok(book.save_to_buffer()?)
 }
@@ -185,7 +185,30 @@ fn excel_time(stored: &str) -> Option<ExcelDateTime> {
 
 #[cfg(test)]
 mod tests {
-    use super::could_start_a_formula;
+    use super::{could_start_a_formula, file_name};
+    use crate::usage::model::{Audience, UsageMonth, UsageReport, UsageTotals};
+
+    #[test]
+    fn the_file_name_is_safe_in_a_header() {
+        let report = |school: &str, audience| UsageReport {
+            school: school.to_owned(),
+            month: UsageMonth::new(2026, 10).unwrap(),
+            audience,
+            rows: Vec::new(),
+            totals: UsageTotals::default(),
+        };
+        assert_eq!(
+            file_name(&report("Oakfield Primary School", Audience::Staff)),
+            "Oakfield Primary School - School Usage - October 2026 - Staff.xlsx"
+        );
+        assert_eq!(
+            file_name(&report(
+                "St Mary's \"Lower\"\r\nSet-Cookie: x",
+                Audience::Everyone
+            )),
+            "St Mary's LowerSet-Cookie x - School Usage - October 2026.xlsx"
+        );
+    }
 
     #[test]
     fn formula_starts_are_spotted() {

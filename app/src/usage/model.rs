@@ -139,12 +139,13 @@ pub struct UsageCounts {
     pub last_sign_in_at: Option<String>,
     /// The same in UK time: "23 Nov 2026, 14:05".
     pub last_sign_in: Option<String>,
-    /// Days with any use; in the totals, days on which anyone listed used
-    /// Markwell (not a sum of people's days).
+    /// Days with any use. In the totals, this and the two below count days
+    /// on which anyone listed used Markwell (not a sum of people's days).
     pub days_active: i64,
     pub assessments: i64,
     pub comments: i64,
-    /// Sign-ins in a browser tab and in the installed app.
+    /// Days used in a browser tab, and in the installed app (a day with
+    /// both counts in both).
     pub browser: i64,
     pub app: i64,
 }
@@ -158,6 +159,14 @@ pub struct UsageRow {
     /// "Admin", "SLT", "Teacher" or "Parent".
     pub role: String,
     pub counts: UsageCounts,
+}
+
+/// "1 person", "15 people".
+pub fn people(count: i64) -> String {
+    match count {
+        1 => "1 person".to_owned(),
+        n => format!("{n} people"),
+    }
 }
 
 impl UsageRow {

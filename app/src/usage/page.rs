@@ -11,9 +11,11 @@ use leptos_router::{
 
 use super::{
     api::{month_choices, school_usage},
-    model::{Audience, UsageChoices, UsageCounts, UsageMonth, UsageReport, UsageRow, MONTHS},
+    model::{
+        people, Audience, UsageChoices, UsageCounts, UsageMonth, UsageReport, UsageRow, MONTHS,
+    },
 };
-use crate::ui::ErrorPanel;
+use crate::{error::AppError, ui::ErrorPanel};
 
 pub const PATH: &str = "/school-usage";
 
@@ -31,6 +33,7 @@ pub fn UsagePage() -> impl IntoView {
     let choices = Resource::new(|| (), |_| month_choices());
     // The sort outlives a change of month, so months compare column by column.
     let sort = RwSignal::new((Column::Name, false));
+    let announce = RwSignal::new(String::new());
     let report = Resource::new(
         move || asked.get(),
         |(year, month, show)| school_usage(year, month, show),
@@ -48,10 +51,15 @@ pub fn UsagePage() -> impl IntoView {
                             "Everyone listed has an active account."
                         </p>
                         <MonthChooser choices asked />
+                        <p class="visually-hidden" role="status">{announce}</p>
                         <Transition fallback=|| view! { <p>"Loading…"</p> }>
                             {move || Suspend::new(async move {
                                 match report.await {
-                                    Ok(report) => view! { <UsageTable report sort /> }.into_any(),
+                                    Ok(report) => view! { <UsageTable report sort announce /> }.into_any(),
+                                    // A month or year typed into the address.
+                                    Err(AppError::Invalid { message, .. }) => view! {
+                                        <p class="error-note" role="alert">{message}</p>
+                                    }.into_any(),
                                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                                 }
                             })}
@@ -137,7 +145,9 @@ fn MonthChooser(choices: UsageChoices, asked: Memo<Asked>) -> impl IntoView {
         go(year, month, Audience::parse(&event_target_value(&ev)));
     };
     let mut years = choices.years;
-    let asked_year = chosen().0;
+    let asked_year = asked
+        .with_untracked(|(year, _, _)| year.as_deref().and_then(|y| y.parse().ok()))
+        .unwrap_or(this_month.year);
     if UsageMonth::new(asked_year, 1).is_some() && !years.contains(&asked_year) {
         years.push(asked_year);
         years.sort_unstable();
@@ -146,7 +156,12 @@ fn MonthChooser(choices: UsageChoices, asked: Memo<Asked>) -> impl IntoView {
         <Form method="GET" action=PATH attr:class="filters usage-filters">
             <div class="field">
                 <label for="usage-month">"Month"</label>
-                <select id="usage-month" name="month" on:change=on_month>
+                <select
+                    id="usage-month"
+                    name="month"
+                    on:change=on_month
+                    prop:value=move || chosen().1.to_string()
+                >
                     {(1u8..=12).map(|m| view! {
                         <option value=m.to_string() selected=move || chosen().1 == m>
                             {MONTHS[usize::from(m - 1)]}
@@ -156,7 +171,12 @@ fn MonthChooser(choices: UsageChoices, asked: Memo<Asked>) -> impl IntoView {
             </div>
             <div class="field">
                 <label for="usage-year">"Year"</label>
-                <select id="usage-year" name="year" on:change=on_year>
+                <select
+                    id="usage-year"
+                    name="year"
+                    on:change=on_year
+                    prop:value=move || chosen().0.to_string()
+                >
                     {years.into_iter().map(|y| view! {
                         <option value=y.to_string() selected=move || chosen().0 == y>{y}</option>
                     }).collect_view()}
@@ -164,7 +184,12 @@ fn MonthChooser(choices: UsageChoices, asked: Memo<Asked>) -> impl IntoView {
             </div>
             <div class="field">
                 <label for="usage-show">"Show"</label>
-                <select id="usage-show" name="show" on:change=on_show>
+                <select
+                    id="usage-show"
+                    name="show"
+                    on:change=on_show
+                    prop:value=move || chosen().2.as_str()
+                >
                     {Audience::ALL.into_iter().map(|a| view! {
                         <option value=a.as_str() selected=move || chosen().2 == a>{a.label()}</option>
                     }).collect_view()}
@@ -211,8 +236,8 @@ impl Column {
             Column::DaysActive => "Days active",
             Column::Assessments => "Assessments recorded",
             Column::Comments => "Comments written",
-            Column::Browser => "Browser",
-            Column::App => "App",
+            Column::Browser => "Days in browser",
+            Column::App => "Days in app",
         }
     }
 
@@ -246,14 +271,18 @@ fn UsageTable(
     report: UsageReport,
     /// The column sorted by, and whether most (or Z) comes first.
     sort: RwSignal<(Column, bool)>,
+    announce: RwSignal<String>,
 ) -> impl IntoView {
     let month = report.month.label();
     let export = report.export_link();
     let totals = report.totals.clone();
-    let people = match totals.people {
-        1 => "1 person".to_owned(),
-        n => format!("{n} people"),
-    };
+    let people = people(totals.people);
+    // Said once the table is in, by the live region that outlasts it.
+    let summary = format!("{people} · {month}");
+    Effect::new({
+        let summary = summary.clone();
+        move |_| announce.set(summary.clone())
+    });
     let rows = StoredValue::new(report.rows);
     let sorted = move || {
         let (column, descending) = sort.get();
@@ -306,8 +335,9 @@ fn UsageTable(
     };
     view! {
         <div class="usage-head">
-            <p class="count" role="status">{format!("{people} · {month}")}</p>
-            <a class="button" href=export download rel="external">"Export to Excel"</a>
+            <p class="count">{summary}</p>
+            // A plain request: the answer is a file, which the browser saves.
+            <a class="button" href=export rel="external">"Export to Excel"</a>
         </div>
         <div class="table-wrap" tabindex="0" role="region" aria-labelledby="usage-caption">
             <table class="table usage">
@@ -332,8 +362,8 @@ fn UsageTable(
             </table>
         </div>
         <p class="hint">
-            "Browser and App count sign-ins. In the totals row, Days active counts the days on "
-            "which anyone listed used Markwell."
+            "A day used in both a browser and the app counts in both. In the totals row, the "
+            "day columns count the days on which anyone listed used Markwell."
         </p>
     }
 }

@@ -25,10 +25,8 @@ pub async fn report(
              COUNT(DISTINCT d.day) AS "days_active!: i64",
              COALESCE(SUM(CASE WHEN d.kind = 'assessment' THEN d.count END), 0) AS "assessments!: i64",
              COALESCE(SUM(CASE WHEN d.kind = 'comment' THEN d.count END), 0) AS "comments!: i64",
-             COALESCE(SUM(CASE WHEN d.kind = 'sign-in' AND d.client = 'browser' THEN d.count END), 0)
-               AS "browser!: i64",
-             COALESCE(SUM(CASE WHEN d.kind = 'sign-in' AND d.client = 'app' THEN d.count END), 0)
-               AS "app!: i64"
+             COUNT(DISTINCT CASE WHEN d.client = 'browser' THEN d.day END) AS "browser!: i64",
+             COUNT(DISTINCT CASE WHEN d.client = 'app' THEN d.day END) AS "app!: i64"
            FROM users u
            LEFT JOIN usage_days d ON d.user_id = u.id AND d.day >= ?1 AND d.day < ?2
            WHERE u.active = 1
@@ -61,8 +59,10 @@ pub async fn report(
         })
         .collect();
 
-    let days_anyone_active = sqlx::query_scalar!(
-        r#"SELECT COUNT(DISTINCT d.day) AS "days!: i64"
+    let anyone = sqlx::query!(
+        r#"SELECT COUNT(DISTINCT d.day) AS "days!: i64",
+             COUNT(DISTINCT CASE WHEN d.client = 'browser' THEN d.day END) AS "browser!: i64",
+             COUNT(DISTINCT CASE WHEN d.client = 'app' THEN d.day END) AS "app!: i64"
            FROM usage_days d JOIN users u ON u.id = d.user_id
            WHERE d.day >= ?1 AND d.day < ?2 AND u.active = 1
              AND (?3 = 'everyone' OR (?3 = 'staff') = (u.role <> 'parent'))"#,
@@ -83,11 +83,11 @@ pub async fn report(
             sign_ins: counts.clone().map(|c| c.sign_ins).sum(),
             last_sign_in: last_sign_in_at.as_deref().map(clock::for_people),
             last_sign_in_at,
-            days_active: days_anyone_active,
+            days_active: anyone.days,
             assessments: counts.clone().map(|c| c.assessments).sum(),
             comments: counts.clone().map(|c| c.comments).sum(),
-            browser: counts.clone().map(|c| c.browser).sum(),
-            app: counts.map(|c| c.app).sum(),
+            browser: anyone.browser,
+            app: anyone.app,
         },
     };
 

@@ -5,7 +5,7 @@
 use std::io::{Cursor, Read};
 
 use app::{
-    auth::api::SignIn,
+    auth::api::{SignIn, WhoAmI},
     ids::UserId,
     usage::{
         api::{MonthChoices, SchoolUsage},
@@ -134,19 +134,23 @@ async fn only_slt_and_admins_read_or_export_usage() {
 async fn a_month_is_the_schools_calendar_month_across_month_and_year_ends() {
     let app = spawn_app().await;
     let teacher = app.user_id(TEACHER).await;
+    // A year the demo's history never reaches, and the next.
+    let y = app.clock.now().year() + 2;
+    let (year, next) = (y.to_string(), (y + 1).to_string());
+    let at = |when: &str| when.replace("Y+1", &next).replace('Y', &year);
 
     // 23:30 on 31 March in British Summer Time is 22:30 UTC...
-    set_clock(&app, "2031-03-31T22:30:00Z");
+    set_clock(&app, &at("Y-03-31T22:30:00Z"));
     teacher_signs_in(&app, "app").await;
     // ...and 00:30 on 1 April is still 31 March in UTC.
-    set_clock(&app, "2031-03-31T23:30:00Z");
+    set_clock(&app, &at("Y-03-31T23:30:00Z"));
     teacher_signs_in(&app, "browser").await;
     // In winter UK time is UTC: the last minutes of the year, then the first.
-    set_clock(&app, "2031-12-31T23:30:00Z");
+    set_clock(&app, &at("Y-12-31T23:30:00Z"));
     teacher_signs_in(&app, "browser").await;
     record(
         &app,
-        "2031-12-31T23:59:00Z",
+        &at("Y-12-31T23:59:00Z"),
         teacher,
         UsageKind::AssessmentRecorded,
         5,
@@ -154,7 +158,7 @@ async fn a_month_is_the_schools_calendar_month_across_month_and_year_ends() {
     .await;
     record(
         &app,
-        "2031-12-31T23:59:30Z",
+        &at("Y-12-31T23:59:30Z"),
         teacher,
         UsageKind::CommentWritten,
         2,
@@ -162,35 +166,41 @@ async fn a_month_is_the_schools_calendar_month_across_month_and_year_ends() {
     .await;
     record(
         &app,
-        "2032-01-01T00:01:00Z",
+        &at("Y+1-01-01T00:01:00Z"),
         teacher,
         UsageKind::AssessmentRecorded,
         7,
     )
     .await;
-    set_clock(&app, "2032-01-01T00:30:00Z");
+    set_clock(&app, &at("Y+1-01-01T00:30:00Z"));
     teacher_signs_in(&app, "app").await;
     let admin = app.signed_in(ADMIN).await;
 
-    let march = usage(&app, &admin, "2031", "3", "staff").await;
+    let march = usage(&app, &admin, &year, "3", "staff").await;
     let t = &row(&march, teacher).counts;
     assert_eq!((t.sign_ins, t.app, t.browser, t.days_active), (1, 1, 0, 1));
-    assert_eq!(t.last_sign_in.as_deref(), Some("31 Mar 2031, 23:30"));
+    assert_eq!(
+        t.last_sign_in.as_deref(),
+        Some(format!("31 Mar {y}, 23:30").as_str())
+    );
 
-    let april = usage(&app, &admin, "2031", "4", "staff").await;
+    let april = usage(&app, &admin, &year, "4", "staff").await;
     let t = &row(&april, teacher).counts;
     assert_eq!((t.sign_ins, t.app, t.browser, t.days_active), (1, 0, 1, 1));
-    assert_eq!(t.last_sign_in.as_deref(), Some("1 Apr 2031, 00:30"));
+    assert_eq!(
+        t.last_sign_in.as_deref(),
+        Some(format!("1 Apr {y}, 00:30").as_str())
+    );
     assert_eq!(april.totals.counts.sign_ins, 1);
 
-    let december = usage(&app, &admin, "2031", "12", "staff").await;
+    let december = usage(&app, &admin, &year, "12", "staff").await;
     let t = &row(&december, teacher).counts;
     assert_eq!(
         (t.sign_ins, t.assessments, t.comments, t.days_active),
         (1, 5, 2, 1)
     );
 
-    let january = usage(&app, &admin, "2032", "1", "staff").await;
+    let january = usage(&app, &admin, &next, "1", "staff").await;
     let t = &row(&january, teacher).counts;
     assert_eq!(
         (t.sign_ins, t.app, t.assessments, t.comments, t.days_active),
@@ -207,7 +217,7 @@ async fn a_month_is_the_schools_calendar_month_across_month_and_year_ends() {
     );
 
     // A month nobody used: everyone is still listed, with nothing counted.
-    let february = usage(&app, &admin, "2031", "2", "staff").await;
+    let february = usage(&app, &admin, &year, "2", "staff").await;
     assert_eq!(february.rows.len(), january.rows.len());
     assert_eq!(
         february.totals.counts.sign_ins + february.totals.counts.days_active,
@@ -221,15 +231,24 @@ async fn a_month_is_the_schools_calendar_month_across_month_and_year_ends() {
         .json()
         .await
         .unwrap();
-    assert_eq!((now.month.year, now.month.month), (2032, 1));
+    assert_eq!((now.month.year, now.month.month), (y + 1, 1));
     let choices: UsageChoices = app
         .call::<MonthChoices>(&admin, &[])
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(choices.years.last(), Some(&2032));
-    assert!(choices.years.len() >= 6, "back to the demo's first year");
+    assert_eq!(choices.years.last(), Some(&(y + 1)));
+    let first: String = sqlx::query_scalar("SELECT substr(MIN(day), 1, 4) FROM usage_days")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let first: i32 = first.parse().unwrap();
+    assert_eq!(
+        choices.years,
+        (first..=y + 1).collect::<Vec<_>>(),
+        "from the first year anything was recorded"
+    );
 }
 
 #[tokio::test]
@@ -376,8 +395,8 @@ async fn the_excel_file_matches_the_table_and_never_holds_a_formula() {
             "Days active",
             "Assessments recorded",
             "Comments written",
-            "Browser sign-ins",
-            "App sign-ins"
+            "Days in browser",
+            "Days in app"
         ]
     );
     assert_eq!(rows.len(), table.rows.len() + 2, "heading, people, totals");
@@ -417,8 +436,28 @@ async fn the_excel_file_matches_the_table_and_never_holds_a_formula() {
         totals[0],
         Data::String(format!("Total ({} people)", table.totals.people))
     );
-    assert_eq!(number(&totals[2]), table.totals.counts.sign_ins);
-    assert_eq!(number(&totals[5]), table.totals.counts.assessments);
+    let sums: Vec<i64> = [2, 4, 5, 6, 7, 8]
+        .iter()
+        .map(|&c| number(&totals[c]))
+        .collect();
+    let t = &table.totals.counts;
+    assert_eq!(
+        sums,
+        [
+            t.sign_ins,
+            t.days_active,
+            t.assessments,
+            t.comments,
+            t.browser,
+            t.app
+        ]
+    );
+    match (&totals[3], t.last_sign_in_at.as_deref()) {
+        (Data::DateTime(at), Some(stored)) => {
+            assert!((at.as_f64() - excel_serial(stored)).abs() < 1e-6)
+        }
+        (cell, stored) => panic!("latest sign-in {cell:?} for {stored:?}"),
+    }
     assert!(table.totals.counts.assessments >= 12 && table.totals.counts.comments >= 3);
 
     // The formula-like name is text: marked with Excel's quote prefix, and
@@ -452,4 +491,52 @@ async fn the_excel_file_matches_the_table_and_never_holds_a_formula() {
     // The heading row stays in view, and columns have widths.
     assert!(sheet.contains("ySplit=\"1\"") && sheet.contains("state=\"frozen\""));
     assert!(sheet.contains("<cols>") && sheet.contains("customWidth=\"1\""));
+}
+
+#[tokio::test]
+async fn a_day_used_without_signing_in_again_counts_once_for_its_client() {
+    let app = spawn_app().await;
+    let teacher = app.user_id(TEACHER).await;
+    let y = app.clock.now().year() + 2;
+    // Signed in on the installed app with Remember me, on 10 June...
+    set_clock(&app, &format!("{y}-06-10T08:00:00Z"));
+    let phone = client();
+    let form = [
+        ("email", TEACHER),
+        ("password", PASSWORD),
+        ("client", "app"),
+        ("remember", "on"),
+    ];
+    assert!(app
+        .call::<SignIn>(&phone, &form)
+        .await
+        .status()
+        .is_success());
+    assert_eq!(app.call::<WhoAmI>(&phone, &[]).await.status(), 200);
+    // ...and still signed in on the 11th, using it all day.
+    set_clock(&app, &format!("{y}-06-11T07:30:00Z"));
+    for _ in 0..3 {
+        assert_eq!(app.call::<WhoAmI>(&phone, &[]).await.status(), 200);
+    }
+    // A browser on a desktop the same day, signed in afresh.
+    teacher_signs_in(&app, "browser").await;
+
+    let admin = app.signed_in(ADMIN).await;
+    let june = usage(&app, &admin, &y.to_string(), "6", "staff").await;
+    let t = &row(&june, teacher).counts;
+    assert_eq!(t.sign_ins, 2, "a day carried on is not a sign-in");
+    assert_eq!(t.days_active, 2);
+    assert_eq!(
+        (t.app, t.browser),
+        (2, 1),
+        "days on the app, days in a browser"
+    );
+    let visits: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(count), 0) FROM usage_days WHERE user_id = ? AND kind = 'visit'",
+    )
+    .bind(teacher)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(visits, 1, "counted once that day, not per request");
 }
