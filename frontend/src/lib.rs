@@ -1,5 +1,9 @@
 //! The browser entry: hydrates the server-rendered page.
 
+// The release build works out the layout of the whole app's view type here;
+// as in the app crate, the default limit is too low for it.
+#![recursion_limit = "256"]
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
