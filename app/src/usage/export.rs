@@ -7,6 +7,7 @@ use axum::{
     http::{header, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet};
 use serde::Deserialize;
 
@@ -40,20 +41,17 @@ pub async fn download(
         let audience = Audience::parse(query.show.as_deref().unwrap_or_default());
         let mut conn = state.pool.acquire().await?;
         let report = store::report(&mut conn, &rights, month, audience).await?;
-        Ok((file_name(&report), workbook(&report)?))
+        Ok((content_disposition(&report), workbook(&report)?))
     })
     .await;
     match made {
-        Ok((name, bytes)) => (
+        Ok((disposition, bytes)) => (
             [
                 (
                     header::CONTENT_TYPE,
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
                 ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
+                (header::CONTENT_DISPOSITION, disposition),
                 (header::CACHE_CONTROL, "no-store".to_owned()),
             ],
             bytes,
@@ -68,14 +66,8 @@ pub async fn download(
     }
 }
 
-/// "Oakfield Primary School - School Usage - October 2026 - Staff.xlsx", in
-/// characters every browser and file system accepts in a header.
-pub fn file_name(report: &UsageReport) -> String {
-    let school: String = report
-        .school
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || " -&(),.'".contains(*c))
-        .collect();
+/// "Oakfield Primary School - School Usage - October 2026 - Staff.xlsx".
+fn file_name(school: &str, report: &UsageReport) -> String {
     let who = match report.audience {
         Audience::Everyone => String::new(),
         other => format!(" - {}", other.label()),
@@ -84,6 +76,42 @@ pub fn file_name(report: &UsageReport) -> String {
         "{} - School Usage - {}{who}.xlsx",
         school.trim(),
         report.month.label()
+    )
+}
+
+/// RFC 5987's attr-char: what `filename*` may hold unencoded.
+const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// `attachment` with the file name twice: in characters every browser
+/// accepts in a header, and in the school's own spelling ("Ysgol Glan Ŵy")
+/// for browsers that read `filename*`. Nothing can break out of the header.
+pub fn content_disposition(report: &UsageReport) -> String {
+    let plain: String = report
+        .school
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || " -&(),.'".contains(*c))
+        .collect();
+    let spelled: String = report
+        .school
+        .chars()
+        .filter(|c| !c.is_control() && !"/\\\"".contains(*c))
+        .collect();
+    format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        file_name(&plain, report),
+        utf8_percent_encode(&file_name(&spelled, report), ATTR_CHAR)
     )
 }
 
@@ -185,7 +213,7 @@ fn excel_time(stored: &str) -> Option<ExcelDateTime> {
 
 #[cfg(test)]
 mod tests {
-    use super::{could_start_a_formula, file_name};
+    use super::{content_disposition, could_start_a_formula};
     use crate::usage::model::{Audience, UsageMonth, UsageReport, UsageTotals};
 
     #[test]
@@ -198,16 +226,20 @@ mod tests {
             totals: UsageTotals::default(),
         };
         assert_eq!(
-            file_name(&report("Oakfield Primary School", Audience::Staff)),
-            "Oakfield Primary School - School Usage - October 2026 - Staff.xlsx"
+            content_disposition(&report("Oakfield Primary School", Audience::Staff)),
+            "attachment; filename=\"Oakfield Primary School - School Usage - October 2026 - Staff.xlsx\"; \
+             filename*=UTF-8''Oakfield%20Primary%20School%20-%20School%20Usage%20-%20October%202026%20-%20Staff.xlsx"
         );
-        assert_eq!(
-            file_name(&report(
-                "St Mary's \"Lower\"\r\nSet-Cookie: x",
-                Audience::Everyone
-            )),
-            "St Mary's LowerSet-Cookie x - School Usage - October 2026.xlsx"
-        );
+        let welsh = content_disposition(&report("Ysgol Glan Ŵy", Audience::Everyone));
+        assert!(welsh.contains("filename=\"Ysgol Glan y - School Usage - October 2026.xlsx\""));
+        assert!(welsh.contains("filename*=UTF-8''Ysgol%20Glan%20%C5%B4y%20-%20School"));
+        let hostile = content_disposition(&report(
+            "St Mary's \"Lower\"\r\nSet-Cookie: x/../y",
+            Audience::Everyone,
+        ));
+        assert!(hostile.contains("filename=\"St Mary's LowerSet-Cookie x..y - School Usage"));
+        assert!(!hostile.contains('\r') && !hostile.contains('\n'));
+        assert_eq!(hostile.matches('"').count(), 2, "{hostile}");
     }
 
     #[test]
