@@ -203,13 +203,24 @@ pub struct UsageChoices {
 impl UsageReport {
     /// The address of this month's Excel file.
     pub fn export_link(&self) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query
-            .append_pair("year", &self.month.year.to_string())
-            .append_pair("month", &self.month.month.to_string())
-            .append_pair("show", self.audience.as_str());
-        format!("{EXPORT_PATH}?{}", query.finish())
+        usage_link(
+            EXPORT_PATH,
+            self.month.year,
+            self.month.month,
+            self.audience,
+        )
     }
+}
+
+/// The page's or the export's address for a month and audience, in the shape
+/// both read back (`year`, `month`, `show`).
+pub fn usage_link(path: &str, year: i32, month: u8, show: Audience) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query
+        .append_pair("year", &year.to_string())
+        .append_pair("month", &month.to_string())
+        .append_pair("show", show.as_str());
+    format!("{path}?{}", query.finish())
 }
 
 /// Where "Export to Excel" downloads from (a plain GET, so the browser saves it).

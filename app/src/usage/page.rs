@@ -12,7 +12,8 @@ use leptos_router::{
 use super::{
     api::{month_choices, school_usage},
     model::{
-        people, Audience, UsageChoices, UsageCounts, UsageMonth, UsageReport, UsageRow, MONTHS,
+        people, usage_link, Audience, UsageChoices, UsageCounts, UsageMonth, UsageReport, UsageRow,
+        MONTHS,
     },
 };
 use crate::{error::AppError, ui::ErrorPanel};
@@ -108,41 +109,26 @@ fn MonthChooser(choices: UsageChoices, asked: Memo<Asked>) -> impl IntoView {
         )
     };
     let navigate = use_navigate();
-    let go = move |year: i32, month: u8, show: Audience| {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query
-            .append_pair("year", &year.to_string())
-            .append_pair("month", &month.to_string())
-            .append_pair("show", show.as_str());
-        navigate(
-            &format!("{PATH}?{}", query.finish()),
-            NavigateOptions {
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    };
-    let on_month = {
-        let go = go.clone();
+    // One handler for the three drop-downs: the changed one's new value, the
+    // other two as the address has them.
+    let on_change = move |field: &'static str| {
+        let navigate = navigate.clone();
         move |ev: leptos::ev::Event| {
-            let (year, _, show) = chosen();
-            if let Ok(month) = event_target_value(&ev).parse() {
-                go(year, month, show);
+            let (mut year, mut month, mut show) = chosen();
+            let value = event_target_value(&ev);
+            match field {
+                "year" => year = value.parse().unwrap_or(year),
+                "month" => month = value.parse().unwrap_or(month),
+                _ => show = Audience::parse(&value),
             }
+            navigate(
+                &usage_link(PATH, year, month, show),
+                NavigateOptions {
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
         }
-    };
-    let on_year = {
-        let go = go.clone();
-        move |ev: leptos::ev::Event| {
-            let (_, month, show) = chosen();
-            if let Ok(year) = event_target_value(&ev).parse() {
-                go(year, month, show);
-            }
-        }
-    };
-    let on_show = move |ev: leptos::ev::Event| {
-        let (year, month, _) = chosen();
-        go(year, month, Audience::parse(&event_target_value(&ev)));
     };
     let mut years = choices.years;
     let asked_year = asked
@@ -159,7 +145,7 @@ fn MonthChooser(choices: UsageChoices, asked: Memo<Asked>) -> impl IntoView {
                 <select
                     id="usage-month"
                     name="month"
-                    on:change=on_month
+                    on:change=on_change("month")
                     prop:value=move || chosen().1.to_string()
                 >
                     {(1u8..=12).map(|m| view! {
@@ -174,7 +160,7 @@ fn MonthChooser(choices: UsageChoices, asked: Memo<Asked>) -> impl IntoView {
                 <select
                     id="usage-year"
                     name="year"
-                    on:change=on_year
+                    on:change=on_change("year")
                     prop:value=move || chosen().0.to_string()
                 >
                     {years.into_iter().map(|y| view! {
@@ -187,7 +173,7 @@ fn MonthChooser(choices: UsageChoices, asked: Memo<Asked>) -> impl IntoView {
                 <select
                     id="usage-show"
                     name="show"
-                    on:change=on_show
+                    on:change=on_change("show")
                     prop:value=move || chosen().2.as_str()
                 >
                     {Audience::ALL.into_iter().map(|a| view! {
