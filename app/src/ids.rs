@@ -25,4 +25,10 @@ id_type!(
     PupilId,
     /// A class or set.
     GroupId,
+    /// A subject in the markbook (Reading, Writing, Maths, …).
+    SubjectId,
+    /// One statement pupils are assessed against.
+    CriterionId,
+    /// A step of the school's scale (Working towards, Expected, …).
+    LevelId,
 );

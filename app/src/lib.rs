@@ -8,6 +8,7 @@ pub mod auth;
 pub mod error;
 pub mod groups;
 pub mod ids;
+pub mod markbook;
 pub mod parents;
 pub mod portal;
 pub mod school;
@@ -34,6 +35,7 @@ use crate::{
         page::{ForgotPasswordPage, SetPasswordPage, SignInPage, SignUpPage},
     },
     error::AppError,
+    markbook::page::MarkbookPage,
     parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage},
     portal::page::ChildPage,
     settings::page::{ConfirmEmailPage, SettingsPage},
@@ -94,6 +96,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("children/:pupil") view=ChildPage />
+                    // Whole before it is sent: the grid shows at once, and reads without JavaScript.
+                    <Route path=path!("markbook") view=MarkbookPage ssr=SsrMode::Async />
                     <Route path=path!("settings") view=SettingsPage />
                     <Route path=path!("audit-log") view=AuditLogPage />
                     <Route path=path!("users") view=UsersPage />

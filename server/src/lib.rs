@@ -81,6 +81,12 @@ pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
         .migrate()
         .await
         .context("creating the session table")?;
+    // Every school starts with the framework Markwell ships with.
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    app::markbook::framework::install_default(&mut tx, &Clock::System.stamp())
+        .await
+        .context("installing the default framework")?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -103,6 +109,7 @@ pub fn app_state(config: &Config, pool: SqlitePool, clock: Clock) -> AppState {
             base_url: config.base_url.clone(),
         }),
         mail_waker: Arc::new(tokio::sync::Notify::new()),
+        markbook: Default::default(),
     }
 }
 
@@ -123,6 +130,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             app::usage::model::EXPORT_PATH,
             axum::routing::get(app::usage::export::download),
+        )
+        .route(
+            app::markbook::model::LIVE_PATH,
+            axum::routing::get(app::markbook::live::events),
         )
         .leptos_routes(&state, routes, move || html_shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(

@@ -26,5 +26,6 @@ mod viewer;
 
 #[cfg(feature = "ssr")]
 pub use viewer::{
-    AdminRights, LeadershipRights, ParentRights, Reach, ReadablePupil, StaffRights, Viewer,
+    AdminRights, LeadershipRights, OpenGroup, ParentRights, Reach, ReadablePupil, StaffRights,
+    Viewer, WritableGroup,
 };

@@ -2,7 +2,7 @@
 
 use sqlx::SqliteConnection;
 
-use crate::ids::{PupilId, UserId};
+use crate::ids::{GroupId, PupilId, UserId};
 
 /// An account as sign-in sees it. The hash never leaves the server.
 pub struct SignInRow {
@@ -222,6 +222,24 @@ pub async fn set_password(
 /// Whether a pupil is within reach. `scope` is 'all', 'teacher' or 'parent';
 /// the condition sits in the statement that reads, so nothing changes between
 /// the check and its use.
+/// Whether `viewer` teaches or created `group`; `None` when there is no such group.
+pub async fn teaches_group(
+    conn: &mut SqliteConnection,
+    group: GroupId,
+    viewer: UserId,
+) -> anyhow::Result<Option<bool>> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT (g.created_by IS ?2 OR EXISTS (
+                     SELECT 1 FROM group_teachers gt WHERE gt.group_id = g.id AND gt.user_id = ?2))
+                  AS "teaches!: bool"
+           FROM groups g WHERE g.id = ?1"#,
+        group,
+        viewer
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
 pub async fn pupil_in_reach(
     conn: &mut SqliteConnection,
     pupil: PupilId,

@@ -5,7 +5,7 @@
 use super::{accounts::AuthSession, model::Role, store};
 use crate::{
     error::AppError,
-    ids::{PupilId, UserId},
+    ids::{GroupId, PupilId, UserId},
     ssr::{
         audit::{self, Audit},
         client_address, clock, db,
@@ -69,6 +69,56 @@ pub struct ReadablePupil(PupilId);
 impl ReadablePupil {
     pub fn id(self) -> PupilId {
         self.0
+    }
+}
+
+/// Proof the viewer may open this group's markbook: staff who teach it or
+/// created it, SLT and admins. `can_edit` is false for SLT reading a group
+/// they don't teach.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenGroup {
+    id: GroupId,
+    viewer: UserId,
+    can_edit: bool,
+}
+
+impl OpenGroup {
+    pub fn id(&self) -> GroupId {
+        self.id
+    }
+
+    pub fn can_edit(&self) -> bool {
+        self.can_edit
+    }
+
+    /// Proof the viewer may change judgements of this group's pupils.
+    pub fn to_write(self) -> anyhow::Result<WritableGroup> {
+        if self.can_edit {
+            Ok(WritableGroup {
+                id: self.id,
+                viewer: self.viewer,
+            })
+        } else {
+            Err(AppError::Forbidden.into())
+        }
+    }
+}
+
+/// Proof the viewer may record judgements for this group's pupils.
+#[derive(Debug, Clone, Copy)]
+pub struct WritableGroup {
+    id: GroupId,
+    viewer: UserId,
+}
+
+impl WritableGroup {
+    pub fn id(&self) -> GroupId {
+        self.id
+    }
+
+    /// Who is recording.
+    pub fn viewer(&self) -> UserId {
+        self.viewer
     }
 }
 
@@ -148,6 +198,58 @@ impl Viewer {
                 id: pupil.0,
             },
             address.as_deref(),
+        )
+        .await?;
+        Err(AppError::NotFound.into())
+    }
+
+    /// A group's markbook the viewer may open. Out of reach answers
+    /// `NotFound`, whether or not the group exists, and leaves a trace in the
+    /// audit log, as for pupils.
+    pub async fn group_to_open(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        group: GroupId,
+    ) -> anyhow::Result<OpenGroup> {
+        let at = clock()?.stamp();
+        let address = client_address().await;
+        self.group_to_open_at(conn, group, &at, address.as_deref())
+            .await
+    }
+
+    /// [`Viewer::group_to_open`] for plain axum handlers, which have no
+    /// server-function context to read the time and address from.
+    pub async fn group_to_open_at(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        group: GroupId,
+        at: &str,
+        address: Option<&str>,
+    ) -> anyhow::Result<OpenGroup> {
+        self.staff()?;
+        let teaches = store::teaches_group(conn, group, self.id).await?;
+        let open = match (teaches, self.reach()) {
+            (Some(true), _) => Some(true),
+            // Admins change any group's judgements; SLT read the ones they don't teach.
+            (Some(false), Reach::All) => Some(self.role == Role::Admin),
+            _ => None,
+        };
+        if let Some(can_edit) = open {
+            return Ok(OpenGroup {
+                id: group,
+                viewer: self.id,
+                can_edit,
+            });
+        }
+        audit::record(
+            conn,
+            at,
+            Some(self.id),
+            Audit::AccessDenied {
+                what: "group",
+                id: group.0,
+            },
+            address,
         )
         .await?;
         Err(AppError::NotFound.into())

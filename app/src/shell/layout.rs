@@ -65,6 +65,13 @@ fn areas_for(person: &Person) -> Vec<Area> {
         href: "/",
         icon: ICON_HOME,
     }];
+    if person.is_staff() {
+        areas.push(Area {
+            label: "Markbook",
+            href: "/markbook",
+            icon: ICON_MARKBOOK,
+        });
+    }
     if person.role == Role::Admin {
         areas.push(Area {
             label: "Parents",
@@ -102,12 +109,6 @@ fn StaffFrame(person: Person) -> impl IntoView {
     let open = RwSignal::new(false);
     let sign_out = ServerAction::<SignOut>::new();
     let areas = areas_for(&person);
-    let location = use_location();
-    // Following a link closes the menu on a phone.
-    Effect::new(move |_| {
-        location.pathname.track();
-        open.set(false);
-    });
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <div class="staff" class:menu-open=move || open.get()>
@@ -126,8 +127,9 @@ fn StaffFrame(person: Person) -> impl IntoView {
             </header>
             <nav id="strip" class="strip" aria-label="Main">
                 <ul>
+                    // Following a link closes the menu on a phone.
                     {areas.into_iter().map(|area| view! {
-                        <li>
+                        <li on:click=move |_| open.set(false)>
                             <A href=area.href exact=area.href == "/">
                                 <span class="icon" inner_html=area.icon aria-hidden="true"></span>
                                 <span class="label">{area.label}</span>
@@ -170,6 +172,7 @@ fn ParentFrame(person: Person) -> impl IntoView {
 }
 
 const ICON_HOME: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M3 11l9-8 9 8"/><path d="M5 10v10h14V10"/></svg>"#;
+const ICON_MARKBOOK: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><rect x="3" y="3" width="18" height="18" rx="1"/><path d="M3 9h18M3 15h18M9 3v18M15 3v18"/></svg>"#;
 const ICON_MENU: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 6h16M4 12h16M4 18h16"/></svg>"#;
 const ICON_LOGOUT: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M15 4h4v16h-4"/><path d="M10 8l-4 4 4 4"/><path d="M6 12h10"/></svg>"#;
 const ICON_USERS: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c.8-3.6 3.4-5.5 6.5-5.5s5.7 1.9 6.5 5.5"/><path d="M16 4.8a3.5 3.5 0 010 6.4"/><path d="M18 14.8c1.8.7 3 2.4 3.5 5.2"/></svg>"#;

@@ -31,6 +31,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Wakes the mail worker when an email is queued.
     pub mail_waker: Arc<tokio::sync::Notify>,
+    /// Saved judgements, announced to the grids open on those pupils.
+    pub markbook: crate::markbook::live::Hub,
 }
 
 fn state() -> anyhow::Result<AppState> {
@@ -49,6 +51,11 @@ pub fn base_url() -> anyhow::Result<String> {
 
 fn mail_waker() -> anyhow::Result<Arc<tokio::sync::Notify>> {
     Ok(state()?.mail_waker)
+}
+
+/// Where saved judgements are announced to open grids.
+pub fn markbook_hub() -> anyhow::Result<crate::markbook::live::Hub> {
+    Ok(state()?.markbook)
 }
 
 /// The clock every feature reads "now" from, so tests can move time.

@@ -114,6 +114,20 @@ pub async fn note_sign_in(session: &Session, client: Client, at: &str) -> anyhow
     Ok(())
 }
 
+/// The client this session signed in with.
+pub async fn session_client(session: &Session) -> anyhow::Result<Client> {
+    let client = session.get::<String>(SESSION_CLIENT).await?;
+    Ok(Client::from_form(client.as_deref()))
+}
+
+/// The client of the session making this server-function request.
+pub async fn current_client() -> anyhow::Result<Client> {
+    let session: Session = leptos_axum::extract()
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the session: {e}"))?;
+    session_client(&session).await
+}
+
 /// Middleware: the first request of a school day from a signed-in session
 /// counts a visit, so days active and browser or app are right for people
 /// who stay signed in. Later requests that day only read the session.
@@ -139,8 +153,7 @@ async fn visit(state: &AppState, user: UserId, session: &Session) -> anyhow::Res
     if session.get::<String>(SESSION_DAY).await?.as_deref() == Some(today.as_str()) {
         return Ok(());
     }
-    let client = session.get::<String>(SESSION_CLIENT).await?;
-    let client = Client::from_form(client.as_deref());
+    let client = session_client(session).await?;
     let mut conn = state.pool.acquire().await?;
     record(&mut conn, &at, user, UsageKind::Visit, client, 1).await?;
     session.insert(SESSION_DAY, today).await?;

@@ -3,8 +3,10 @@
 //! classes a year), 15 staff and about 450 parents with realistic links:
 //! siblings sharing parents, separated parents in two households with a new
 //! partner, grandparent carers, and a few contacts without an email address;
-//! and a year of School Usage.
+//! class groups and sets with a half-term of judgements; and a year of
+//! School Usage.
 
+mod markbook;
 mod names;
 mod usage;
 
@@ -394,6 +396,7 @@ async fn generate(
             }
         }
     }
+    markbook::add_markbook(conn, clock, &mut rng, admin).await?;
     usage::add_history(conn, clock, &mut rng, PARENT_EMAIL).await?;
     audit::record(conn, &now, None, Audit::DemoSchoolLoaded, None).await?;
     Ok(Loaded {

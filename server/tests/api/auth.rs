@@ -280,8 +280,9 @@ async fn a_teacher_reads_only_pupils_in_their_groups() {
 async fn every_server_function_refuses_a_signed_out_caller() {
     // Every argument any server function takes, so none is refused for a
     // missing argument before it gets to ask who is calling.
-    const EVERY_ARGUMENT: [(&str, &str); 21] = [
+    const EVERY_ARGUMENT: [(&str, &str); 22] = [
         ("pupil", "1"),
+        ("criterion", "1"),
         ("id", "1"),
         ("group", "1"),
         ("search", ""),
@@ -325,12 +326,14 @@ async fn every_server_function_refuses_a_signed_out_caller() {
         if open.contains(&path) {
             continue;
         }
-        let res = client
-            .post(format!("{}{}", app.address, path))
-            .form(&EVERY_ARGUMENT)
-            .send()
-            .await
-            .unwrap();
+        let request = client.post(format!("{}{}", app.address, path));
+        // The markbook's save takes a JSON body.
+        let request = if path == app::markbook::api::SaveJudgements::PATH {
+            request.json(&serde_json::json!({ "group": 1, "changes": [] }))
+        } else {
+            request.form(&EVERY_ARGUMENT)
+        };
+        let res = request.send().await.unwrap();
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{path}");
         checked += 1;
     }

@@ -4,6 +4,7 @@ mod accounts;
 mod auth;
 mod demo;
 mod helpers;
+mod markbook;
 mod parents;
 mod security;
 mod usage;

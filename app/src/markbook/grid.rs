@@ -1,0 +1,941 @@
+//! The assessment grid: pupils down, criteria across, following the ARIA grid
+//! pattern (one tab stop, roving focus). Every judgement is shown at once,
+//! saved in the background, retried until it is saved, and changes other
+//! teachers save appear as they happen.
+//!
+//! Focus moves by setting `tabindex` on two cells rather than through a
+//! signal every cell watches, so a keystroke touches only what changed,
+//! however large the grid.
+
+use std::{
+    collections::{BTreeSet, HashMap, HashSet},
+    sync::Arc,
+    time::Duration,
+};
+
+use leptos::{prelude::*, task::spawn_local};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlTableCellElement, HtmlTableElement};
+
+use super::{
+    api::{cell_history, open_grid, save_judgements},
+    model::{
+        read_pasted, share, Grid, HistoryEntry, JudgementChange, Level, LiveChange, Pasted, Shown,
+        ALL, MOST_CHANGES,
+    },
+};
+use crate::{
+    error::AppError,
+    ids::{CriterionId, GroupId, LevelId, PupilId},
+    school::model::year_label,
+};
+
+/// Where a cell's judgement is on its way to the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Saving {
+    Saved,
+    Pending,
+    Failed,
+    /// Just changed by someone else.
+    Changed,
+}
+
+#[derive(Clone, Copy)]
+struct Cell {
+    level: RwSignal<Option<LevelId>>,
+    saving: RwSignal<Saving>,
+}
+
+/// Where focus goes after a judgement is typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Advance {
+    Down,
+    Right,
+    Stay,
+}
+
+/// Changes waiting to be saved. `latest` holds each unsaved cell's newest
+/// change number, so an answer about an older change never marks a newer
+/// one saved.
+#[derive(Default)]
+struct Queue {
+    next: u64,
+    latest: HashMap<usize, u64>,
+    waiting: BTreeSet<usize>,
+    in_flight: bool,
+    failures: u32,
+}
+
+/// What the save line says.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct SaveLine {
+    unsaved: usize,
+    problem: Option<String>,
+    retrying: bool,
+}
+
+/// Everything the grid's handlers share; all `Copy` handles.
+#[derive(Clone, Copy)]
+struct Ctx {
+    group: GroupId,
+    shown: StoredValue<Shown>,
+    can_edit: bool,
+    rows: usize,
+    cols: usize,
+    cells: StoredValue<Arc<[Cell]>>,
+    pupils: StoredValue<Vec<(PupilId, String)>>,
+    criteria: StoredValue<Vec<(CriterionId, String)>>,
+    scale: StoredValue<Vec<Level>>,
+    queue: StoredValue<Queue>,
+    line: RwSignal<SaveLine>,
+    /// The focused position: row 0 is the header row, column 0 the names.
+    focus: StoredValue<(usize, usize)>,
+    focused_label: RwSignal<String>,
+    announce: RwSignal<String>,
+    advance: RwSignal<Advance>,
+    history: RwSignal<Option<History>>,
+    table: NodeRef<leptos::html::Table>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct History {
+    about: String,
+    entries: Option<Result<Vec<HistoryEntry>, AppError>>,
+}
+
+#[component]
+pub fn GridView(grid: Grid) -> impl IntoView {
+    let rows = grid.pupils.len();
+    let cols = grid.criteria.len();
+    let cells: Arc<[Cell]> = grid
+        .cells
+        .iter()
+        .map(|level| Cell {
+            level: RwSignal::new(*level),
+            saving: RwSignal::new(Saving::Saved),
+        })
+        .collect();
+    let ctx = Ctx {
+        group: grid.shown.group,
+        shown: StoredValue::new(grid.shown.clone()),
+        can_edit: grid.can_edit,
+        rows,
+        cols,
+        cells: StoredValue::new(cells),
+        pupils: StoredValue::new(grid.pupils.iter().map(|p| (p.id, p.name.clone())).collect()),
+        criteria: StoredValue::new(
+            grid.criteria
+                .iter()
+                .map(|c| (c.id, c.statement.clone()))
+                .collect(),
+        ),
+        scale: StoredValue::new(grid.scale.clone()),
+        queue: StoredValue::new(Queue::default()),
+        line: RwSignal::new(SaveLine::default()),
+        focus: StoredValue::new(if rows > 0 && cols > 0 { (1, 1) } else { (0, 0) }),
+        focused_label: RwSignal::new(String::new()),
+        announce: RwSignal::new(String::new()),
+        advance: RwSignal::new(Advance::Down),
+        history: RwSignal::new(None),
+        table: NodeRef::new(),
+    };
+    ctx.focused_label.set(ctx.describe(ctx.focus.get_value()));
+    let secured: Arc<HashSet<LevelId>> = Arc::new(
+        grid.scale
+            .iter()
+            .filter(|l| l.secured)
+            .map(|l| l.id)
+            .collect(),
+    );
+    let row_share = {
+        let secured = secured.clone();
+        move |r: usize| {
+            let secured = secured.clone();
+            Memo::new(move |_| {
+                let n = ctx.cells.with_value(|cells| {
+                    cells[r * cols..(r + 1) * cols]
+                        .iter()
+                        .filter(|c| c.level.get().is_some_and(|l| secured.contains(&l)))
+                        .count()
+                });
+                share(n, cols)
+            })
+        }
+    };
+    let column_share = move |c: usize| {
+        let secured = secured.clone();
+        Memo::new(move |_| {
+            let n = ctx.cells.with_value(|cells| {
+                (0..rows)
+                    .filter(|r| {
+                        cells[r * cols + c]
+                            .level
+                            .get()
+                            .is_some_and(|l| secured.contains(&l))
+                    })
+                    .count()
+            });
+            share(n, rows)
+        })
+    };
+    ctx.listen_live();
+    ctx.guard_unsaved();
+
+    let caption = format!("{}, {}", grid.group_name, grid.subject_name);
+    let first = ctx.focus.get_value();
+    let tab_stop = move |r: usize, c: usize| (first == (r, c)).then_some("0");
+    let header = grid
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(c, criterion)| {
+            let share = column_share(c);
+            let title = format!(
+                "{} · {} · {}",
+                year_label(criterion.year_group),
+                criterion.strand,
+                criterion.statement
+            );
+            view! {
+                <th scope="col" title=title tabindex=tab_stop(0, c + 1)>
+                    <span class="statement">{criterion.statement.clone()}</span>
+                    <span class="share">{share}<span class="visually-hidden">" secured"</span></span>
+                </th>
+            }
+        })
+        .collect_view();
+    let body = grid
+        .pupils
+        .iter()
+        .enumerate()
+        .map(|(r, pupil)| {
+            let share = row_share(r);
+            let cells = (0..cols)
+                .map(|c| {
+                    let cell = ctx.cells.with_value(|cells| cells[r * cols + c]);
+                    view! {
+                        <td tabindex=tab_stop(r + 1, c + 1) class=move || ctx.cell_class(cell)>
+                            {move || ctx.cell_text(cell)}
+                        </td>
+                    }
+                })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row" tabindex=tab_stop(r + 1, 0)>
+                        <span class="name">{pupil.name.clone()}</span>
+                        <span class="share">{share}<span class="visually-hidden">" secured"</span></span>
+                    </th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <section class="markbook" aria-label="Judgements">
+            <Toolbar ctx />
+            {if cols == 0 {
+                view! { <p class="empty">"No criteria match. Choose another year or strand."</p> }.into_any()
+            } else if rows == 0 {
+                view! { <p class="empty">"This group has no pupils on the roll."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="grid-scroll" role="region" aria-label="Markbook grid, scrolls both ways">
+                        <table
+                            class="grid"
+                            role="grid"
+                            aria-readonly=(!ctx.can_edit).then_some("true")
+                            aria-rowcount=rows + 1
+                            aria-colcount=cols + 1
+                            node_ref=ctx.table
+                            on:keydown=move |ev| ctx.on_key(ev)
+                            on:click=move |ev| ctx.on_click(ev)
+                            on:paste=move |ev| ctx.on_paste(ev)
+                        >
+                            <caption class="visually-hidden">{caption}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col" class="corner" tabindex=tab_stop(0, 0)>
+                                        "Pupil"<span class="share">"Secured"</span>
+                                    </th>
+                                    {header}
+                                </tr>
+                            </thead>
+                            <tbody>{body}</tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+            <HistoryPanel ctx />
+            <p class="visually-hidden" role="status">{move || ctx.announce.get()}</p>
+        </section>
+    }
+}
+
+/// Above the grid: the focused cell, the scale as buttons (for a mouse or a
+/// phone), where focus goes after typing, and whether everything is saved.
+#[component]
+fn Toolbar(ctx: Ctx) -> impl IntoView {
+    let scale = ctx.scale.get_value();
+    let key = scale
+        .iter()
+        .map(|level| {
+            view! {
+                <li><span class=format!("key level-{}", level.colour)>{level.key.clone()}</span>" "{level.label.clone()}</li>
+            }
+        })
+        .collect_view();
+    let buttons = scale
+        .into_iter()
+        .map(|level| {
+            let id = level.id;
+            view! {
+                <button
+                    type="button"
+                    class=format!("level-button level-{}", level.colour)
+                    on:mousedown=|ev| ev.prevent_default()
+                    on:click=move |_| ctx.set_focused(Some(id))
+                >
+                    {level.key.clone()}" "{level.label.clone()}
+                </button>
+            }
+        })
+        .collect_view();
+    let line = move || {
+        let line = ctx.line.get();
+        match (&line.problem, line.unsaved) {
+            (_, 0) => "All changes saved.".to_owned(),
+            (None, n) => format!("Saving {n}…"),
+            (Some(problem), n) if line.retrying => {
+                format!("{n} not saved yet: {problem} Markwell keeps trying.")
+            }
+            (Some(problem), n) => format!("{n} not saved: {problem}"),
+        }
+    };
+    let failing = move || ctx.line.with(|l| l.problem.is_some() && l.unsaved > 0);
+    view! {
+        <div class="grid-tools">
+            <p class="focused" aria-hidden="true">{move || ctx.focused_label.get()}</p>
+            <ul class="scale-key" aria-label="Scale">{key}</ul>
+            {ctx.can_edit.then(|| view! {
+                <div class="set-buttons" role="group" aria-label="Set the focused cell">
+                    {buttons}
+                    <button
+                        type="button"
+                        class="secondary"
+                        on:mousedown=|ev| ev.prevent_default()
+                        on:click=move |_| ctx.set_focused(None)
+                    >"Clear"</button>
+                    <button
+                        type="button"
+                        class="secondary"
+                        on:mousedown=|ev| ev.prevent_default()
+                        on:click=move |_| ctx.open_history()
+                    >"History"</button>
+                </div>
+                <div class="field inline">
+                    <label for="markbook-advance">"After typing, move"</label>
+                    <select
+                        id="markbook-advance"
+                        on:change=move |ev| ctx.advance.set(match event_target_value(&ev).as_str() {
+                            "right" => Advance::Right,
+                            "stay" => Advance::Stay,
+                            _ => Advance::Down,
+                        })
+                    >
+                        <option value="down" selected>"Down to the next pupil"</option>
+                        <option value="right">"Right to the next criterion"</option>
+                        <option value="stay">"Nowhere"</option>
+                    </select>
+                </div>
+            })}
+            {(!ctx.can_edit).then(|| view! {
+                <p class="note">"You can read this group's markbook. Its teachers and admins change it."</p>
+                <button type="button" class="secondary" on:click=move |_| ctx.open_history()>"History"</button>
+            })}
+            <p class="save-line" class:failing=failing>
+                {line}
+                {move || failing().then(|| view! {
+                    <button type="button" class="secondary" on:click=move |_| ctx.flush()>"Try again now"</button>
+                })}
+            </p>
+            <details class="keys">
+                <summary>"Keys"</summary>
+                <ul>
+                    <li>"Arrow keys, Tab, Home and End move; Page Up and Page Down move ten pupils."</li>
+                    <li>"Type a scale key (such as 2) to set the judgement; Delete clears it."</li>
+                    <li>"On a pupil's name, a key sets the whole row; on a criterion, the whole column."</li>
+                    <li>"Paste a block copied from a spreadsheet at the focused cell."</li>
+                    <li>"H shows the focused cell's history; Escape closes it."</li>
+                </ul>
+            </details>
+        </div>
+    }
+}
+
+#[component]
+fn HistoryPanel(ctx: Ctx) -> impl IntoView {
+    view! {
+        <div class="history" aria-live="polite">
+            {move || ctx.history.get().map(|history| view! {
+                <section aria-labelledby="history-title">
+                    <h2 id="history-title">"History: "{history.about}</h2>
+                    {match history.entries {
+                        None => view! { <p>"Loading…"</p> }.into_any(),
+                        Some(Err(error)) => view! { <p class="error-note">{error.to_string()}</p> }.into_any(),
+                        Some(Ok(entries)) if entries.is_empty() => view! {
+                            <p>"No judgement has been recorded here yet."</p>
+                        }.into_any(),
+                        Some(Ok(entries)) => view! {
+                            <ol>
+                                {entries.into_iter().map(|e| view! {
+                                    <li><strong>{e.judgement}</strong>" by "{e.by}", "{e.at}</li>
+                                }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                    }}
+                    <button type="button" class="secondary" on:click=move |_| {
+                        ctx.history.set(None);
+                        ctx.refocus();
+                    }>"Close history"</button>
+                </section>
+            })}
+        </div>
+    }
+}
+
+impl Ctx {
+    fn level(&self, id: LevelId) -> Option<Level> {
+        self.scale
+            .with_value(|scale| scale.iter().find(|l| l.id == id).cloned())
+    }
+
+    fn cell_class(&self, cell: Cell) -> String {
+        let colour = cell.level.get().and_then(|id| {
+            self.scale
+                .with_value(|s| s.iter().find(|l| l.id == id).map(|l| l.colour.clone()))
+        });
+        let state = match cell.saving.get() {
+            Saving::Saved => "",
+            Saving::Pending => " pending",
+            Saving::Failed => " failed",
+            Saving::Changed => " changed",
+        };
+        match colour {
+            Some(colour) => format!("level-{colour}{state}"),
+            None => state.trim_start().to_owned(),
+        }
+    }
+
+    fn cell_text(&self, cell: Cell) -> impl IntoView {
+        let level = cell.level.get().and_then(|id| self.level(id));
+        let failed = cell.saving.get() == Saving::Failed;
+        view! {
+            {level.as_ref().map(|l| l.key.clone())}
+            <span class="visually-hidden">
+                {level.map(|l| l.label)}
+                {failed.then_some(", not saved yet")}
+            </span>
+        }
+    }
+
+    /// "Oliver Smith · Counts in multiples of 2, 5 and 10", for the focused position.
+    fn describe(&self, (r, c): (usize, usize)) -> String {
+        let pupil = (r > 0)
+            .then(|| self.pupils.with_value(|p| p[r - 1].1.clone()))
+            .unwrap_or_else(|| "Every pupil".to_owned());
+        let criterion = (c > 0)
+            .then(|| self.criteria.with_value(|cr| cr[c - 1].1.clone()))
+            .unwrap_or_else(|| "every criterion".to_owned());
+        if (r, c) == (0, 0) {
+            String::new()
+        } else {
+            format!("{pupil} · {criterion}")
+        }
+    }
+
+    fn element(&self, (r, c): (usize, usize)) -> Option<HtmlElement> {
+        let table: HtmlTableElement = self.table.get_untracked()?.unchecked_into();
+        let row = table.rows().item(r as u32)?;
+        let cell = row
+            .unchecked_into::<web_sys::HtmlTableRowElement>()
+            .cells()
+            .item(c as u32)?;
+        Some(cell.unchecked_into())
+    }
+
+    fn move_to(&self, to: (usize, usize)) {
+        let from = self.focus.get_value();
+        if let Some(old) = self.element(from).filter(|_| from != to) {
+            let _ = old.set_attribute("tabindex", "-1");
+        }
+        self.focus.set_value(to);
+        self.focused_label.set(self.describe(to));
+        self.refocus();
+    }
+
+    /// Puts focus back on the grid's focused cell.
+    fn refocus(&self) {
+        if let Some(cell) = self.element(self.focus.get_value()) {
+            let _ = cell.set_attribute("tabindex", "0");
+            let _ = cell.focus();
+        }
+    }
+
+    fn on_click(&self, ev: leptos::ev::MouseEvent) {
+        let Some(cell) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("td, th").ok().flatten())
+            .and_then(|e| e.dyn_into::<HtmlTableCellElement>().ok())
+        else {
+            return;
+        };
+        let Some(row) = cell
+            .parent_element()
+            .and_then(|r| r.dyn_into::<web_sys::HtmlTableRowElement>().ok())
+        else {
+            return;
+        };
+        let (r, c) = (row.row_index(), cell.cell_index());
+        if r >= 0 && c >= 0 {
+            self.move_to((r as usize, c as usize));
+        }
+    }
+
+    fn on_key(&self, ev: leptos::ev::KeyboardEvent) {
+        let (r, c) = self.focus.get_value();
+        let (last_r, last_c) = (self.rows, self.cols);
+        let ctrl = ev.ctrl_key() || ev.meta_key();
+        let key = ev.key();
+        let to = match key.as_str() {
+            "ArrowRight" => Some((r, (c + 1).min(last_c))),
+            "ArrowLeft" => Some((r, c.saturating_sub(1))),
+            "ArrowDown" => Some(((r + 1).min(last_r), c)),
+            "ArrowUp" => Some((r.saturating_sub(1), c)),
+            "PageDown" => Some(((r + 10).min(last_r), c)),
+            "PageUp" => Some((r.saturating_sub(10), c)),
+            "Home" if ctrl => Some((0, 0)),
+            "End" if ctrl => Some((last_r, last_c)),
+            "Home" => Some((r, 0)),
+            "End" => Some((r, last_c)),
+            // Tab reads along the rows, and leaves the grid at either end.
+            "Tab" if ev.shift_key() => match (r, c) {
+                (0, 0) => None,
+                (r, 0) => Some((r - 1, last_c)),
+                (r, c) => Some((r, c - 1)),
+            },
+            "Tab" if (r, c) == (last_r, last_c) => None,
+            "Tab" if c == last_c => Some((r + 1, 0)),
+            "Tab" => Some((r, c + 1)),
+            _ => None,
+        };
+        if let Some(to) = to {
+            ev.prevent_default();
+            self.move_to(to);
+            return;
+        }
+        if ctrl || ev.alt_key() {
+            return;
+        }
+        match key.as_str() {
+            "Delete" | "Backspace" => {
+                ev.prevent_default();
+                self.set_focused(None);
+            }
+            "Escape" if self.history.get_untracked().is_some() => {
+                ev.prevent_default();
+                self.history.set(None);
+            }
+            typed => {
+                let level = self.scale.with_value(|s| {
+                    s.iter()
+                        .find(|l| l.key.eq_ignore_ascii_case(typed))
+                        .map(|l| l.id)
+                });
+                if let Some(level) = level {
+                    ev.prevent_default();
+                    self.set_focused(Some(level));
+                } else if typed.eq_ignore_ascii_case("h") {
+                    ev.prevent_default();
+                    self.open_history();
+                }
+            }
+        }
+    }
+
+    /// The focused cell, or its whole row or column from a header.
+    fn set_focused(&self, level: Option<LevelId>) {
+        if !self.can_edit {
+            self.announce
+                .set("This markbook is read-only for your account.".to_owned());
+            return;
+        }
+        let (r, c) = self.focus.get_value();
+        let targets: Vec<usize> = match (r, c) {
+            (0, 0) => Vec::new(),
+            (0, c) => (0..self.rows).map(|row| row * self.cols + c - 1).collect(),
+            (r, 0) => (0..self.cols)
+                .map(|col| (r - 1) * self.cols + col)
+                .collect(),
+            (r, c) => vec![(r - 1) * self.cols + c - 1],
+        };
+        if targets.is_empty() {
+            return;
+        }
+        let label = level
+            .and_then(|l| self.level(l))
+            .map_or_else(|| "Cleared".to_owned(), |l| l.label);
+        let many = targets.len() > 1;
+        self.change(targets.into_iter().map(|i| (i, level)).collect());
+        if many {
+            let whom = if r == 0 {
+                "every pupil"
+            } else {
+                "every criterion"
+            };
+            self.announce.set(format!("{label} for {whom} shown."));
+            self.refocus();
+            return;
+        }
+        self.announce.set(label);
+        let next = match self.advance.get_untracked() {
+            Advance::Stay => (r, c),
+            Advance::Down if r < self.rows => (r + 1, c),
+            // From the last pupil, down carries on at the top of the next criterion.
+            Advance::Down if c < self.cols => (1, c + 1),
+            Advance::Right if c < self.cols => (r, c + 1),
+            Advance::Right if r < self.rows => (r + 1, 1),
+            _ => (r, c),
+        };
+        self.move_to(next);
+    }
+
+    fn on_paste(&self, ev: leptos::ev::ClipboardEvent) {
+        let Some(text) = ev
+            .clipboard_data()
+            .and_then(|d| d.get_data("text/plain").ok())
+        else {
+            return;
+        };
+        ev.prevent_default();
+        if !self.can_edit {
+            self.announce
+                .set("This markbook is read-only for your account.".to_owned());
+            return;
+        }
+        let (r, c) = self.focus.get_value();
+        let (top, left) = (r.max(1) - 1, c.max(1) - 1);
+        let block = self.scale.with_value(|scale| read_pasted(&text, scale));
+        let (mut changes, mut unknown, mut outside) = (Vec::new(), 0, 0);
+        for (dr, line) in block.iter().enumerate() {
+            for (dc, value) in line.iter().enumerate() {
+                let (row, col) = (top + dr, left + dc);
+                if row >= self.rows || col >= self.cols {
+                    outside += 1;
+                    continue;
+                }
+                match value {
+                    Pasted::Set(level) => changes.push((row * self.cols + col, Some(*level))),
+                    Pasted::Clear => changes.push((row * self.cols + col, None)),
+                    Pasted::Unknown => unknown += 1,
+                }
+            }
+        }
+        let mut said = format!(
+            "Pasted {} judgement{}.",
+            changes.len(),
+            if changes.len() == 1 { "" } else { "s" }
+        );
+        if unknown > 0 {
+            said.push_str(&format!(
+                " {unknown} value{} not on the scale left as they were.",
+                if unknown == 1 { "" } else { "s" }
+            ));
+        }
+        if outside > 0 {
+            said.push_str(&format!(" {outside} past the edge of the grid left out."));
+        }
+        self.change(changes);
+        self.announce.set(said);
+    }
+
+    /// Shows the change at once and queues it to be saved.
+    fn change(&self, changes: Vec<(usize, Option<LevelId>)>) {
+        self.queue.update_value(|q| {
+            self.cells.with_value(|cells| {
+                for (i, level) in changes {
+                    let cell = cells[i];
+                    cell.level.set(level);
+                    cell.saving.set(Saving::Pending);
+                    q.next += 1;
+                    q.latest.insert(i, q.next);
+                    q.waiting.insert(i);
+                }
+            });
+        });
+        self.flush();
+    }
+
+    /// Sends what is waiting, one save at a time; changes made meanwhile go
+    /// in the next one.
+    fn flush(&self) {
+        let ctx = *self;
+        let batch = self.queue.try_update_value(|q| {
+            if q.in_flight || q.waiting.is_empty() {
+                return None;
+            }
+            q.in_flight = true;
+            let take: Vec<usize> = q.waiting.iter().copied().take(MOST_CHANGES).collect();
+            for i in &take {
+                q.waiting.remove(i);
+            }
+            Some(
+                take.into_iter()
+                    .map(|i| (i, q.latest.get(&i).copied().unwrap_or_default()))
+                    .collect::<Vec<_>>(),
+            )
+        });
+        let Some(Some(batch)) = batch else {
+            self.update_line(None, false);
+            return;
+        };
+        let changes: Vec<JudgementChange> = batch.iter().map(|&(i, _)| self.change_at(i)).collect();
+        self.update_line(None, false);
+        spawn_local(async move {
+            let answer = save_judgements(ctx.group, changes).await;
+            let retry = match &answer {
+                Ok(_) => None,
+                Err(error) => Some(matches!(
+                    error,
+                    AppError::Offline | AppError::Unexpected | AppError::SignedOut
+                )),
+            };
+            ctx.queue.update_value(|q| {
+                q.in_flight = false;
+                ctx.cells.with_value(|cells| {
+                    for (i, number) in &batch {
+                        if q.latest.get(i) != Some(number) {
+                            continue;
+                        }
+                        if answer.is_ok() {
+                            q.latest.remove(i);
+                            cells[*i].saving.set(Saving::Saved);
+                        } else {
+                            cells[*i].saving.set(Saving::Failed);
+                            q.waiting.insert(*i);
+                        }
+                    }
+                });
+                q.failures = if answer.is_ok() { 0 } else { q.failures + 1 };
+            });
+            match (answer, retry) {
+                (Err(error), Some(retrying)) => {
+                    let problem = match error {
+                        AppError::SignedOut => {
+                            "You have been signed out. Sign in again in another tab.".to_owned()
+                        }
+                        other => other.to_string(),
+                    };
+                    ctx.update_line(Some(problem.clone()), retrying);
+                    ctx.announce.set(format!("Not saved: {problem}"));
+                    if retrying {
+                        let failures = ctx.queue.with_value(|q| q.failures);
+                        let wait = Duration::from_secs(1 << failures.min(5));
+                        set_timeout(move || ctx.flush(), wait);
+                    }
+                }
+                _ => ctx.flush(),
+            }
+        });
+    }
+
+    fn change_at(&self, i: usize) -> JudgementChange {
+        let (r, c) = (i / self.cols, i % self.cols);
+        JudgementChange {
+            pupil: self.pupils.with_value(|p| p[r].0),
+            criterion: self.criteria.with_value(|cr| cr[c].0),
+            level: self
+                .cells
+                .with_value(|cells| cells[i].level.get_untracked()),
+        }
+    }
+
+    fn update_line(&self, problem: Option<String>, retrying: bool) {
+        let unsaved = self.queue.with_value(|q| q.latest.len());
+        self.line.update(|line| {
+            line.unsaved = unsaved;
+            if unsaved == 0 {
+                line.problem = None;
+            } else if problem.is_some() {
+                line.problem = problem;
+                line.retrying = retrying;
+            }
+        });
+    }
+
+    fn open_history(&self) {
+        let (r, c) = self.focus.get_value();
+        if r == 0 || c == 0 {
+            self.announce
+                .set("Choose a judgement cell to see its history.".to_owned());
+            return;
+        }
+        let change = self.change_at((r - 1) * self.cols + c - 1);
+        let about = self.describe((r, c));
+        self.history.set(Some(History {
+            about: about.clone(),
+            entries: None,
+        }));
+        let ctx = *self;
+        spawn_local(async move {
+            let entries = cell_history(ctx.group, change.pupil, change.criterion).await;
+            ctx.history.update(|h| {
+                if let Some(h) = h.as_mut().filter(|h| h.about == about) {
+                    h.entries = Some(entries);
+                }
+            });
+        });
+    }
+
+    /// Applies changes saved elsewhere, except to cells with a change of our
+    /// own still on its way (ours is newer and will win).
+    fn apply_remote(&self, changes: &[LiveChange]) {
+        let rows: HashMap<PupilId, usize> = self
+            .pupils
+            .with_value(|p| p.iter().enumerate().map(|(i, p)| (p.0, i)).collect());
+        let cols: HashMap<CriterionId, usize> = self
+            .criteria
+            .with_value(|c| c.iter().enumerate().map(|(i, c)| (c.0, i)).collect());
+        let mut changed = Vec::new();
+        self.queue.with_value(|q| {
+            self.cells.with_value(|cells| {
+                for change in changes {
+                    let (Some(r), Some(c)) = (rows.get(&change.pupil), cols.get(&change.criterion))
+                    else {
+                        continue;
+                    };
+                    let i = r * self.cols + c;
+                    if q.latest.contains_key(&i) || cells[i].level.get_untracked() == change.level {
+                        continue;
+                    }
+                    cells[i].level.set(change.level);
+                    cells[i].saving.set(Saving::Changed);
+                    changed.push(cells[i]);
+                }
+            });
+        });
+        if !changed.is_empty() {
+            set_timeout(
+                move || {
+                    for cell in changed {
+                        if cell.saving.get_untracked() == Saving::Changed {
+                            cell.saving.set(Saving::Saved);
+                        }
+                    }
+                },
+                Duration::from_secs(3),
+            );
+        }
+    }
+
+    /// After missing changes (a dropped connection, falling behind), reads
+    /// the grid again and applies what differs.
+    fn resync(&self) {
+        let ctx = *self;
+        let shown = self.shown.get_value();
+        spawn_local(async move {
+            let year = Some(shown.year.map_or_else(|| ALL.to_owned(), |y| y.to_string()));
+            let again = open_grid(
+                Some(shown.group.to_string()),
+                Some(shown.subject.to_string()),
+                year,
+                shown.strand.clone(),
+            )
+            .await;
+            let Ok(Some(grid)) = again else {
+                return;
+            };
+            let cols = grid.criteria.len();
+            let now: Vec<LiveChange> = grid
+                .cells
+                .iter()
+                .enumerate()
+                .map(|(i, level)| LiveChange {
+                    pupil: grid.pupils[i / cols].id,
+                    criterion: grid.criteria[i % cols].id,
+                    level: *level,
+                })
+                .collect();
+            ctx.apply_remote(&now);
+        });
+    }
+
+    /// Opens the live stream of changes to this group's pupils.
+    fn listen_live(&self) {
+        let ctx = *self;
+        // Effects run only in the browser.
+        Effect::new(move |_| live::open(ctx));
+    }
+
+    /// Warns before leaving the page with changes not yet saved.
+    fn guard_unsaved(&self) {
+        let ctx = *self;
+        let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
+            if ctx.queue.with_value(|q| !q.latest.is_empty()) {
+                ev.prevent_default();
+                ev.set_return_value("Some judgements are not saved yet.");
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+}
+
+/// The browser's end of the live stream.
+mod live {
+    use std::{cell::Cell, rc::Rc};
+
+    use wasm_bindgen::{closure::Closure, JsCast};
+    use web_sys::{EventSource, MessageEvent};
+
+    use super::Ctx;
+    use crate::markbook::model::{LiveChange, LIVE_PATH};
+    use leptos::prelude::*;
+
+    pub fn open(ctx: Ctx) {
+        let Ok(source) = EventSource::new(&format!("{LIVE_PATH}?group={}", ctx.group)) else {
+            return;
+        };
+        let on_changes = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            let Some(data) = ev.data().as_string() else {
+                return;
+            };
+            if let Ok(changes) = serde_json::from_str::<Vec<LiveChange>>(&data) {
+                ctx.apply_remote(&changes);
+            }
+        });
+        let on_resync = Closure::<dyn FnMut(MessageEvent)>::new(move |_| ctx.resync());
+        // The browser reconnects by itself; what was missed meanwhile is read again.
+        let dropped = Rc::new(Cell::new(false));
+        let on_error = {
+            let dropped = dropped.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| dropped.set(true))
+        };
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            if dropped.replace(false) {
+                ctx.resync();
+            }
+        });
+        for (name, handler) in [
+            ("changes", on_changes.as_ref()),
+            ("resync", on_resync.as_ref()),
+            ("error", on_error.as_ref()),
+            ("open", on_open.as_ref()),
+        ] {
+            let _ = source.add_event_listener_with_callback(name, handler.unchecked_ref());
+        }
+        let kept = StoredValue::new_local((source, on_changes, on_resync, on_error, on_open));
+        on_cleanup(move || kept.with_value(|(source, ..)| source.close()));
+    }
+}

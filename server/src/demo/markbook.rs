@@ -1,0 +1,221 @@
+//! The demo school's markbook: a few sets beside the classes, and the first
+//! half-term of judgements, recorded by each class's teacher on school days
+//! over the last six weeks.
+
+use anyhow::Context;
+use app::{
+    ids::{CriterionId, GroupId, LevelId, PupilId, UserId},
+    ssr::{clock, Clock},
+};
+use rand::{seq::SliceRandom, Rng};
+use rand_chacha::ChaCha8Rng;
+use sqlx::SqliteConnection;
+use time::{Duration, Weekday};
+
+/// Share of each year's criteria a class has been judged against so far.
+const HALF_TERM: f64 = 0.4;
+
+pub async fn add_markbook(
+    conn: &mut SqliteConnection,
+    clock: &Clock,
+    rng: &mut ChaCha8Rng,
+    admin: UserId,
+) -> anyhow::Result<usize> {
+    add_sets(conn, clock, rng, admin).await?;
+    let levels =
+        sqlx::query_scalar!(r#"SELECT id AS "id!: LevelId" FROM scale_levels ORDER BY position"#)
+            .fetch_all(&mut *conn)
+            .await?;
+    anyhow::ensure!(levels.len() == 3, "the demo expects the default scale");
+    let classes = sqlx::query!(
+        r#"SELECT g.id AS "group!: GroupId", g.year_group AS "year!: i64",
+                  gt.user_id AS "teacher!: UserId"
+           FROM groups g JOIN group_teachers gt ON gt.group_id = g.id
+           WHERE g.kind = 'class' ORDER BY g.id"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let days = school_days(clock, 30);
+    let mut judgements = 0;
+    for class in classes {
+        let pupils = sqlx::query_scalar!(
+            r#"SELECT pupil_id AS "id!: PupilId" FROM group_pupils WHERE group_id = ? ORDER BY pupil_id"#,
+            class.group
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let criteria = sqlx::query!(
+            r#"SELECT id AS "id!: CriterionId", subject_id, position FROM criteria
+               WHERE year_group = ? AND retired_at IS NULL ORDER BY subject_id, position"#,
+            class.year
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        // The first part of each subject's list, as a class works through it.
+        let mut taught: Vec<CriterionId> = Vec::new();
+        for subject in criteria
+            .iter()
+            .map(|c| c.subject_id)
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            let list: Vec<_> = criteria
+                .iter()
+                .filter(|c| c.subject_id == subject)
+                .collect();
+            let n = ((list.len() as f64) * HALF_TERM).ceil() as usize;
+            taught.extend(list.iter().take(n).map(|c| c.id));
+        }
+        for pupil in pupils {
+            // Most pupils are where they should be; some need more time, some go deeper.
+            let weights: [u32; 3] = match rng.random_range(0..100) {
+                0..18 => [70, 28, 2],
+                18..85 => [15, 75, 10],
+                _ => [3, 42, 55],
+            };
+            for (i, criterion) in taught.iter().enumerate() {
+                if rng.random_range(0..100) < 8 {
+                    continue; // Not judged yet (absent that week).
+                }
+                let roll = rng.random_range(0..100);
+                let level = if roll < weights[0] {
+                    levels[0]
+                } else if roll < weights[0] + weights[1] {
+                    levels[1]
+                } else {
+                    levels[2]
+                };
+                // Criteria are judged in order over the half-term.
+                let day = days[(i * days.len() / taught.len().max(1)).min(days.len() - 1)];
+                let at = clock::stamp(
+                    day + Duration::hours(9) + Duration::minutes(rng.random_range(0..7 * 60)),
+                );
+                sqlx::query!(
+                    "INSERT INTO judgements (pupil_id, criterion_id, level_id, set_by, set_at)
+                     VALUES (?, ?, ?, ?, ?)",
+                    pupil,
+                    criterion,
+                    level,
+                    class.teacher,
+                    at
+                )
+                .execute(&mut *conn)
+                .await?;
+                sqlx::query!(
+                    "INSERT INTO judgement_history (pupil_id, criterion_id, level_id, set_by, set_at)
+                     VALUES (?, ?, ?, ?, ?)",
+                    pupil,
+                    criterion,
+                    level,
+                    class.teacher,
+                    at
+                )
+                .execute(&mut *conn)
+                .await?;
+                judgements += 1;
+            }
+        }
+    }
+    Ok(judgements)
+}
+
+/// The last `n` weekdays before today, oldest first, at midnight UTC.
+fn school_days(clock: &Clock, n: usize) -> Vec<time::OffsetDateTime> {
+    let today = clock.now().replace_time(time::Time::MIDNIGHT);
+    let mut days: Vec<_> = (1..)
+        .map(|back| today - Duration::days(back))
+        .filter(|d| !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday))
+        .take(n)
+        .collect();
+    days.reverse();
+    days
+}
+
+/// Sets beside the classes: Year 6 maths sets taught by the deputy head,
+/// a Year 3 phonics group the demo teacher made herself.
+async fn add_sets(
+    conn: &mut SqliteConnection,
+    clock: &Clock,
+    rng: &mut ChaCha8Rng,
+    admin: UserId,
+) -> anyhow::Result<()> {
+    let now = clock.stamp();
+    let deputy = user(conn, "deputy@oakfield.example").await?;
+    let teacher = user(conn, "teacher@oakfield.example").await?;
+    let mut year_six = year_pupils(conn, 6).await?;
+    year_six.shuffle(rng);
+    let half = year_six.len() / 2;
+    for (name, pupils) in [
+        ("6 Maths Set 1", &year_six[..half]),
+        ("6 Maths Set 2", &year_six[half..]),
+    ] {
+        let group = add_group(conn, name, 6, admin, &now).await?;
+        sqlx::query!(
+            "INSERT INTO group_teachers (group_id, user_id) VALUES (?, ?)",
+            group,
+            deputy
+        )
+        .execute(&mut *conn)
+        .await?;
+        add_pupils(conn, group, pupils).await?;
+    }
+    let mut year_three = year_pupils(conn, 3).await?;
+    year_three.shuffle(rng);
+    let group = add_group(conn, "3 Phonics Catch-up", 3, teacher, &now).await?;
+    add_pupils(conn, group, &year_three[..8]).await?;
+    Ok(())
+}
+
+async fn user(conn: &mut SqliteConnection, email: &str) -> anyhow::Result<UserId> {
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id!: UserId" FROM users WHERE email = ?"#,
+        email
+    )
+    .fetch_optional(conn)
+    .await?
+    .with_context(|| format!("the demo user {email}"))
+}
+
+async fn year_pupils(conn: &mut SqliteConnection, year: i64) -> anyhow::Result<Vec<PupilId>> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT id AS "id!: PupilId" FROM pupils WHERE year_group = ? ORDER BY id"#,
+        year
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+async fn add_group(
+    conn: &mut SqliteConnection,
+    name: &str,
+    year: i64,
+    created_by: UserId,
+    now: &str,
+) -> anyhow::Result<GroupId> {
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO groups (name, kind, year_group, created_by, created_at)
+           VALUES (?, 'set', ?, ?, ?) RETURNING id AS "id!: GroupId""#,
+        name,
+        year,
+        created_by,
+        now
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+async fn add_pupils(
+    conn: &mut SqliteConnection,
+    group: GroupId,
+    pupils: &[PupilId],
+) -> anyhow::Result<()> {
+    for pupil in pupils {
+        sqlx::query!(
+            "INSERT INTO group_pupils (group_id, pupil_id) VALUES (?, ?)",
+            group,
+            pupil
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
