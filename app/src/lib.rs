@@ -35,6 +35,7 @@ use crate::{
         page::{ForgotPasswordPage, SetPasswordPage, SignInPage, SignUpPage},
     },
     error::AppError,
+    groups::page::{EditGroupPage, GroupsPage, NewGroupPage},
     markbook::page::MarkbookPage,
     parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage},
     portal::page::ChildPage,
@@ -98,6 +99,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("children/:pupil") view=ChildPage />
                     // Whole before it is sent: the grid shows at once, and reads without JavaScript.
                     <Route path=path!("markbook") view=MarkbookPage ssr=SsrMode::Async />
+                    <Route path=path!("groups") view=GroupsPage />
+                    <Route path=path!("groups/new") view=NewGroupPage />
+                    <Route path=path!("groups/:id") view=EditGroupPage />
                     <Route path=path!("settings") view=SettingsPage />
                     <Route path=path!("audit-log") view=AuditLogPage />
                     <Route path=path!("users") view=UsersPage />

@@ -18,11 +18,7 @@ use std::time::Instant;
 
 use common::{median, ms};
 
-use app::{
-    auth::api::SignIn,
-    parents::api::{FindPupils, ListParents},
-    ssr::Clock,
-};
+use app::{auth::api::SignIn, parents::api::ListParents, school::api::FindPupils, ssr::Clock};
 use leptos::server_fn::ServerFn;
 use server::{app_state, config::Config, demo, migrate, open_database};
 

@@ -25,6 +25,8 @@ pub const ACTIONS: &[&str] = &[
     "made active",
     "group assigned",
     "group unassigned",
+    "group created",
+    "group changed",
     "parent account created",
     "signed up with an access code",
     "pupil linked",

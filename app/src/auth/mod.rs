@@ -26,6 +26,6 @@ mod viewer;
 
 #[cfg(feature = "ssr")]
 pub use viewer::{
-    AdminRights, LeadershipRights, OpenGroup, ParentRights, Reach, ReadablePupil, StaffRights,
-    Viewer, WritableGroup,
+    AdminRights, EditableGroup, LeadershipRights, OpenGroup, ParentRights, Reach, ReadablePupil,
+    StaffRights, Viewer, WritableGroup,
 };

@@ -240,6 +240,22 @@ pub async fn teaches_group(
     .await?)
 }
 
+/// Whether `viewer` made `group`.
+pub async fn created_group(
+    conn: &mut SqliteConnection,
+    group: GroupId,
+    viewer: UserId,
+) -> anyhow::Result<bool> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT 1 AS "one!: i64" FROM groups WHERE id = ? AND created_by = ?"#,
+        group,
+        viewer
+    )
+    .fetch_optional(conn)
+    .await?
+    .is_some())
+}
+
 pub async fn pupil_in_reach(
     conn: &mut SqliteConnection,
     pupil: PupilId,

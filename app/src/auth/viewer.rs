@@ -122,6 +122,21 @@ impl WritableGroup {
     }
 }
 
+/// Proof the viewer may change a group itself (its name, teachers and
+/// pupils): admins any group, teachers the groups they made.
+#[derive(Debug, Clone, Copy)]
+pub struct EditableGroup {
+    id: GroupId,
+    /// Admins choose a group's teachers and kind; a teacher's own group is a set they teach.
+    pub by_admin: bool,
+}
+
+impl EditableGroup {
+    pub fn id(&self) -> GroupId {
+        self.id
+    }
+}
+
 impl Viewer {
     /// The signed-in person, or `SignedOut`.
     pub async fn current() -> anyhow::Result<Viewer> {
@@ -253,6 +268,30 @@ impl Viewer {
         )
         .await?;
         Err(AppError::NotFound.into())
+    }
+
+    /// A group the viewer may change, or `None` for a new one; staff only.
+    /// A teacher's class (made by an admin) is `Forbidden`; a group out of
+    /// reach is `NotFound`, with the audit trace `group_to_open` leaves.
+    pub async fn group_to_edit(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        group: Option<GroupId>,
+    ) -> anyhow::Result<Option<EditableGroup>> {
+        self.staff()?;
+        let by_admin = self.role == Role::Admin;
+        let Some(group) = group else {
+            return Ok(None);
+        };
+        self.group_to_open(conn, group).await?;
+        if by_admin || store::created_group(conn, group, self.id).await? {
+            Ok(Some(EditableGroup {
+                id: group,
+                by_admin,
+            }))
+        } else {
+            Err(AppError::Forbidden.into())
+        }
     }
 
     pub async fn school_name(&self) -> anyhow::Result<String> {

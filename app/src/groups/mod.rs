@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod model;
+pub mod page;
 
 #[cfg(feature = "ssr")]
 mod store;

@@ -1,9 +1,11 @@
 use sqlx::SqliteConnection;
 
-use super::model::GroupSummary;
+use super::model::{GroupDetail, GroupSummary, StaffChoice};
 use crate::{
-    auth::Reach,
-    ids::{GroupId, UserId},
+    auth::{AdminRights, EditableGroup, Reach, StaffRights},
+    error::AppError,
+    ids::{GroupId, PupilId, UserId},
+    school::model::PupilMatch,
 };
 
 /// The groups within the viewer's reach: every group for admins and SLT,
@@ -12,24 +14,187 @@ pub async fn groups_in_reach(
     conn: &mut SqliteConnection,
     reach: Reach,
     viewer: UserId,
+    admin: bool,
 ) -> anyhow::Result<Vec<GroupSummary>> {
     let all = reach == Reach::All;
     let teacher = reach == Reach::OwnGroups;
     Ok(sqlx::query_as!(
         GroupSummary,
         r#"SELECT g.id AS "id!: GroupId", g.name, g.kind, g.year_group,
-                  (SELECT COUNT(*) FROM group_pupils gp WHERE gp.group_id = g.id) AS "pupils!: i64",
+                  (SELECT COUNT(*) FROM group_pupils gp JOIN pupils p ON p.id = gp.pupil_id
+                    WHERE gp.group_id = g.id AND p.active = 1) AS "pupils!: i64",
                   COALESCE((SELECT GROUP_CONCAT(u.first_name || ' ' || u.surname, ', ')
                             FROM group_teachers gt JOIN users u ON u.id = gt.user_id
-                            WHERE gt.group_id = g.id), '') AS "teachers!: String"
+                            WHERE gt.group_id = g.id), '') AS "teachers!: String",
+                  (?4 OR g.created_by IS ?3) AS "can_edit!: bool"
            FROM groups g
            WHERE ?1 OR (?2 AND (g.created_by = ?3 OR EXISTS (
                    SELECT 1 FROM group_teachers gt WHERE gt.group_id = g.id AND gt.user_id = ?3)))
            ORDER BY g.year_group, g.name"#,
         all,
         teacher,
-        viewer
+        viewer,
+        admin
     )
     .fetch_all(conn)
     .await?)
+}
+
+/// A group as its form shows it.
+pub async fn detail(
+    conn: &mut SqliteConnection,
+    group: &EditableGroup,
+) -> anyhow::Result<GroupDetail> {
+    let id = group.id();
+    let row = sqlx::query!(
+        r#"SELECT name, kind, year_group FROM groups WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let teachers = sqlx::query_scalar!(
+        r#"SELECT user_id AS "id!: UserId" FROM group_teachers WHERE group_id = ? ORDER BY user_id"#,
+        id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let pupils = sqlx::query_as!(
+        PupilMatch,
+        r#"SELECT p.id AS "id!: PupilId", p.first_name, p.surname, p.year_group,
+                  (SELECT g.name FROM group_pupils cp JOIN groups g ON g.id = cp.group_id
+                    WHERE cp.pupil_id = p.id AND g.kind = 'class' LIMIT 1) AS "class_name: String",
+                  p.date_of_birth
+           FROM group_pupils gp JOIN pupils p ON p.id = gp.pupil_id
+           WHERE gp.group_id = ? AND p.active = 1
+           ORDER BY p.surname COLLATE NOCASE, p.first_name COLLATE NOCASE"#,
+        id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(GroupDetail {
+        id,
+        name: row.name,
+        kind: row.kind,
+        year_group: row.year_group,
+        teachers,
+        pupils,
+    })
+}
+
+/// Staff who may teach a group: active admins and teachers.
+pub async fn staff_choices(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+) -> anyhow::Result<Vec<StaffChoice>> {
+    Ok(sqlx::query_as!(
+        StaffChoice,
+        r#"SELECT id AS "id!: UserId", first_name || ' ' || surname AS "name!: String"
+           FROM users WHERE role <> 'parent' AND active = 1
+           ORDER BY surname COLLATE NOCASE, first_name COLLATE NOCASE"#
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A group form that passed its checks.
+#[derive(Debug)]
+pub struct GroupForm {
+    pub name: String,
+    pub kind: String,
+    pub year_group: Option<i64>,
+    /// Only an admin's form chooses teachers.
+    pub teachers: Option<Vec<UserId>>,
+    pub pupils: Vec<PupilId>,
+}
+
+/// Creates or changes a group with its teachers and pupils; answers its id
+/// and whether it is new. Every teacher must be active staff and every
+/// pupil on the roll, or nothing is saved.
+pub async fn save(
+    conn: &mut SqliteConnection,
+    _: &StaffRights,
+    group: Option<EditableGroup>,
+    by: UserId,
+    form: &GroupForm,
+    at: &str,
+) -> anyhow::Result<(GroupId, bool)> {
+    let this = group.map(|g| g.id());
+    let taken = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: GroupId" FROM groups WHERE name = ? COLLATE NOCASE AND id IS NOT ?"#,
+        form.name,
+        this
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if taken.is_some() {
+        return Err(AppError::invalid("name", "Another group already has that name.").into());
+    }
+    let id = match group {
+        Some(group) => {
+            let id = group.id();
+            sqlx::query!(
+                "UPDATE groups SET name = ?, kind = ?, year_group = ? WHERE id = ?",
+                form.name,
+                form.kind,
+                form.year_group,
+                id
+            )
+            .execute(&mut *conn)
+            .await?;
+            id
+        }
+        None => {
+            sqlx::query_scalar!(
+                r#"INSERT INTO groups (name, kind, year_group, created_by, created_at)
+                   VALUES (?, ?, ?, ?, ?) RETURNING id AS "id!: GroupId""#,
+                form.name,
+                form.kind,
+                form.year_group,
+                by,
+                at
+            )
+            .fetch_one(&mut *conn)
+            .await?
+        }
+    };
+    if let Some(teachers) = &form.teachers {
+        sqlx::query!("DELETE FROM group_teachers WHERE group_id = ?", id)
+            .execute(&mut *conn)
+            .await?;
+        for teacher in teachers {
+            let added = sqlx::query!(
+                "INSERT INTO group_teachers (group_id, user_id)
+                 SELECT ?, id FROM users WHERE id = ? AND role <> 'parent' AND active = 1",
+                id,
+                teacher
+            )
+            .execute(&mut *conn)
+            .await?;
+            if added.rows_affected() == 0 {
+                return Err(AppError::invalid("teachers", "Choose teachers from the list.").into());
+            }
+        }
+    }
+    sqlx::query!("DELETE FROM group_pupils WHERE group_id = ?", id)
+        .execute(&mut *conn)
+        .await?;
+    for pupil in &form.pupils {
+        let added = sqlx::query!(
+            "INSERT INTO group_pupils (group_id, pupil_id)
+             SELECT ?, id FROM pupils WHERE id = ? AND active = 1",
+            id,
+            pupil
+        )
+        .execute(&mut *conn)
+        .await?;
+        if added.rows_affected() == 0 {
+            return Err(AppError::invalid(
+                "pupils",
+                "A pupil in the list is no longer on the roll. Remove them and save again.",
+            )
+            .into());
+        }
+    }
+    Ok((id, group.is_none()))
 }

@@ -442,12 +442,16 @@ impl Ctx {
 
     /// "Oliver Smith · Counts in multiples of 2, 5 and 10", for the focused position.
     fn describe(&self, (r, c): (usize, usize)) -> String {
-        let pupil = (r > 0)
-            .then(|| self.pupils.with_value(|p| p[r - 1].1.clone()))
-            .unwrap_or_else(|| "Every pupil".to_owned());
-        let criterion = (c > 0)
-            .then(|| self.criteria.with_value(|cr| cr[c - 1].1.clone()))
-            .unwrap_or_else(|| "every criterion".to_owned());
+        let pupil = if r > 0 {
+            self.pupils.with_value(|p| p[r - 1].1.clone())
+        } else {
+            "Every pupil".to_owned()
+        };
+        let criterion = if c > 0 {
+            self.criteria.with_value(|cr| cr[c - 1].1.clone())
+        } else {
+            "every criterion".to_owned()
+        };
         if (r, c) == (0, 0) {
             String::new()
         } else {

@@ -218,10 +218,9 @@ pub struct HistoryEntry {
 
 /// The share of `of` that is `secured`, as people read it: "62%", or "–" of nothing.
 pub fn share(secured: usize, of: usize) -> String {
-    if of == 0 {
-        "–".to_owned()
-    } else {
-        format!("{}%", (secured * 100 + of / 2) / of)
+    match (secured * 100 + of / 2).checked_div(of) {
+        Some(percent) => format!("{percent}%"),
+        None => "–".to_owned(),
     }
 }
 

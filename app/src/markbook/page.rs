@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
-    components::Form,
+    components::{Form, A},
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
 };
@@ -40,6 +40,7 @@ pub fn MarkbookPage() -> impl IntoView {
                 match menu.await {
                     Ok(menu) => view! {
                         <h1>"Markbook"</h1>
+                        <p class="home-link"><A href="/groups">"Groups"</A>": make a set of your own, or see who is in each group."</p>
                         <Chooser menu asked />
                         <Transition fallback=|| view! { <p>"Loading the grid…"</p> }>
                             {move || Suspend::new(async move {

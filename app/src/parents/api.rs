@@ -2,9 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::model::{
-    InvitationsSent, LetterSheet, ParentDetail, ParentList, PupilSearch, ReissuedCode,
-};
+use super::model::{InvitationsSent, LetterSheet, ParentDetail, ParentList, ReissuedCode};
 use crate::{
     error::AppError,
     ids::{PupilId, UserId},
@@ -44,27 +42,6 @@ pub async fn open_parent(id: UserId) -> Result<ParentDetail, AppError> {
         super::store::parent(&mut conn, &rights, id)
             .await?
             .ok_or_else(|| AppError::NotFound.into())
-    })
-    .await
-}
-
-/// Pupils whose forename or surname contains what was typed.
-#[server(endpoint = "parents/find_pupils")]
-pub async fn find_pupils(search: String) -> Result<PupilSearch, AppError> {
-    use crate::{
-        auth::Viewer,
-        ssr::{db, respond},
-    };
-    respond(async move {
-        let rights = Viewer::current().await?.admin()?;
-        if search.trim().chars().count() < 2 {
-            return Ok(super::model::PupilSearch {
-                pupils: Vec::new(),
-                more: false,
-            });
-        }
-        let mut conn = db()?.acquire().await?;
-        super::store::find_pupils(&mut conn, &rights, &search).await
     })
     .await
 }

@@ -3,14 +3,11 @@
 
 use sqlx::SqliteConnection;
 
-use super::model::{
-    LinkedPupil, ParentDetail, ParentList, ParentRow, PupilMatch, PupilSearch, StatusFilter,
-    MATCHES_SHOWN, PAGE_SIZE,
-};
+use super::model::{LinkedPupil, ParentDetail, ParentList, ParentRow, StatusFilter, PAGE_SIZE};
 use crate::{
     auth::AdminRights,
     ids::{PupilId, UserId},
-    school::model::year_label,
+    school::model::{year_label, PupilMatch},
     ssr::{clock::for_people, contains},
 };
 
@@ -103,36 +100,6 @@ pub async fn matching_ids(
             return Ok(ids);
         }
     }
-}
-
-/// Pupils on the roll whose forename or surname contains `search`.
-pub async fn find_pupils(
-    conn: &mut SqliteConnection,
-    _: &AdminRights,
-    search: &str,
-) -> anyhow::Result<PupilSearch> {
-    let pattern = contains(search);
-    let limit = MATCHES_SHOWN + 1;
-    let mut pupils = sqlx::query_as!(
-        PupilMatch,
-        r#"SELECT p.id AS "id!: PupilId", p.first_name, p.surname, p.year_group,
-                  (SELECT g.name FROM group_pupils gp JOIN groups g ON g.id = gp.group_id
-                    WHERE gp.pupil_id = p.id AND g.kind = 'class' LIMIT 1) AS "class_name: String",
-                  p.date_of_birth
-           FROM pupils p
-           WHERE p.active = 1
-             AND (p.surname LIKE ?1 OR p.first_name LIKE ?1
-                  OR p.first_name || ' ' || p.surname LIKE ?1)
-           ORDER BY p.surname COLLATE NOCASE, p.first_name COLLATE NOCASE, p.date_of_birth
-           LIMIT ?2"#,
-        pattern,
-        limit
-    )
-    .fetch_all(conn)
-    .await?;
-    let more = pupils.len() as i64 > MATCHES_SHOWN;
-    pupils.truncate(MATCHES_SHOWN as usize);
-    Ok(PupilSearch { pupils, more })
 }
 
 /// A pupil who may be newly linked: on the roll and active.

@@ -1,5 +1,11 @@
 use serde::{Deserialize, Serialize};
 
+use crate::ids::PupilId;
+
+/// The most pupils a search shows; a longer list means the search should be
+/// narrowed, and the message says so.
+pub const MATCHES_SHOWN: i64 = 30;
+
 /// Counts for the admin's home page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchoolOverview {
@@ -71,4 +77,44 @@ mod tests {
         assert_eq!(parse_uk_date("2019-05-04"), None);
         assert_eq!(parse_uk_date("04/05/19"), None);
     }
+}
+
+/// A pupil as a search of the roll shows them: enough to tell namesakes apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PupilMatch {
+    pub id: PupilId,
+    pub first_name: String,
+    pub surname: String,
+    pub year_group: i64,
+    pub class_name: Option<String>,
+    /// As stored ("2019-05-04").
+    pub date_of_birth: String,
+}
+
+impl PupilMatch {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.surname)
+    }
+
+    /// "Year 3, 3 Oak, born 04/05/2019".
+    pub fn description(&self) -> String {
+        let class = self
+            .class_name
+            .as_deref()
+            .map(|class| format!(", {class}"))
+            .unwrap_or_default();
+        format!(
+            "{}{class}, born {}",
+            year_label(self.year_group),
+            uk_date(&self.date_of_birth)
+        )
+    }
+}
+
+/// What a pupil search found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PupilSearch {
+    pub pupils: Vec<PupilMatch>,
+    /// More pupils matched than are shown.
+    pub more: bool,
 }

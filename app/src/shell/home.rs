@@ -86,7 +86,7 @@ fn GroupList(heading: &'static str) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match groups.await {
                         Ok(list) if list.is_empty() => view! {
-                            <p class="empty">"No groups are assigned to you yet. Your school's admin can assign them."</p>
+                            <p class="empty">"No groups are assigned to you yet. Your school's admin can assign them, or make your own in "<A href="/groups">"Groups"</A>"."</p>
                         }.into_any(),
                         Ok(list) => view! {
                             <table class="table">

@@ -3,7 +3,7 @@
 
 use sqlx::SqliteConnection;
 
-use crate::ids::{PupilId, UserId};
+use crate::ids::{GroupId, PupilId, UserId};
 
 /// What happened. The subject is an id, never a name, so the log itself holds
 /// as little personal data as it can.
@@ -70,6 +70,11 @@ pub enum Audit {
     },
     ParentCreated {
         user: UserId,
+    },
+    /// A group made, or its name, teachers or pupils changed.
+    GroupSaved {
+        group: GroupId,
+        created: bool,
     },
     /// A parent set up their account with an access code from their letter.
     SignedUp {
@@ -141,6 +146,14 @@ impl Audit {
                 about(user),
             ),
             Audit::ParentCreated { user } => ("parent account created", about(user)),
+            Audit::GroupSaved { group, created } => (
+                if *created {
+                    "group created"
+                } else {
+                    "group changed"
+                },
+                Some(format!("group:{}", group.0)),
+            ),
             Audit::SignedUp { user } => ("signed up with an access code", about(user)),
             Audit::PupilLinked {
                 user,
@@ -207,7 +220,7 @@ mod tests {
     use super::Audit;
     use crate::{
         audit::model::ACTIONS,
-        ids::{PupilId, UserId},
+        ids::{GroupId, PupilId, UserId},
     };
 
     #[test]
@@ -255,6 +268,14 @@ mod tests {
                 assigned: false,
             },
             Audit::ParentCreated { user },
+            Audit::GroupSaved {
+                group: GroupId(1),
+                created: true,
+            },
+            Audit::GroupSaved {
+                group: GroupId(1),
+                created: false,
+            },
             Audit::SignedUp { user },
             Audit::PupilLinked {
                 user,

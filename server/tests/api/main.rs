@@ -3,6 +3,7 @@
 mod accounts;
 mod auth;
 mod demo;
+mod groups;
 mod helpers;
 mod markbook;
 mod parents;
