@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod frameworks;
 pub mod groups;
 pub mod ids;
 pub mod markbook;
@@ -35,6 +36,7 @@ use crate::{
         page::{ForgotPasswordPage, SetPasswordPage, SignInPage, SignUpPage},
     },
     error::AppError,
+    frameworks::page::FrameworksPage,
     groups::page::{EditGroupPage, GroupsPage, NewGroupPage},
     markbook::page::MarkbookPage,
     parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage},
@@ -99,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("children/:pupil") view=ChildPage />
                     // Whole before it is sent: the grid shows at once, and reads without JavaScript.
                     <Route path=path!("markbook") view=MarkbookPage ssr=SsrMode::Async />
+                    <Route path=path!("frameworks") view=FrameworksPage />
                     <Route path=path!("groups") view=GroupsPage />
                     <Route path=path!("groups/new") view=NewGroupPage />
                     <Route path=path!("groups/:id") view=EditGroupPage />

@@ -27,6 +27,7 @@ pub const ACTIONS: &[&str] = &[
     "group unassigned",
     "group created",
     "group changed",
+    "framework changed",
     "parent account created",
     "signed up with an access code",
     "pupil linked",

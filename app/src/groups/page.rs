@@ -55,8 +55,9 @@ pub fn GroupsPage() -> impl IntoView {
                         <p class="empty">"No groups yet."</p>
                     }.into_any(),
                     Ok(list) => view! {
+                        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="groups-caption">
                         <table class="table">
-                            <caption class="visually-hidden">"Groups"</caption>
+                            <caption id="groups-caption" class="visually-hidden">"Groups"</caption>
                             <thead><tr>
                                 <th scope="col">"Group"</th>
                                 <th scope="col">"Kind"</th>
@@ -85,6 +86,7 @@ pub fn GroupsPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }

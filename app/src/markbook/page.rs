@@ -27,6 +27,7 @@ pub fn MarkbookPage() -> impl IntoView {
             q.get("strand"),
         )
     });
+    let admin = crate::shell::layout::use_person().role == crate::auth::model::Role::Admin;
     // Loaded once: the drop-downs stay put (and keep focus) while the grid changes.
     let menu = Resource::new(|| (), |_| markbook_menu());
     let grid = Resource::new(
@@ -40,7 +41,12 @@ pub fn MarkbookPage() -> impl IntoView {
                 match menu.await {
                     Ok(menu) => view! {
                         <h1>"Markbook"</h1>
-                        <p class="home-link"><A href="/groups">"Groups"</A>": make a set of your own, or see who is in each group."</p>
+                        <p class="home-link">
+                            <A href="/groups">"Groups"</A>": make a set of your own, or see who is in each group."
+                            {admin.then(|| view! {
+                                " "<A href="/frameworks">"Frameworks"</A>": the criteria and the scale."
+                            })}
+                        </p>
                         <Chooser menu asked />
                         <Transition fallback=|| view! { <p>"Loading the grid…"</p> }>
                             {move || Suspend::new(async move {

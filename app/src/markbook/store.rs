@@ -37,6 +37,24 @@ pub async fn menu(
     )
     .fetch_all(&mut *conn)
     .await?;
+    let subjects = subjects(&mut *conn).await?;
+    let last = sqlx::query!(
+        r#"SELECT group_id AS "group: GroupId", subject_id AS "subject: SubjectId"
+           FROM markbook_choices WHERE user_id = ?"#,
+        viewer
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(Menu {
+        groups,
+        subjects,
+        last_group: last.as_ref().and_then(|l| l.group),
+        last_subject: last.and_then(|l| l.subject),
+    })
+}
+
+/// Every subject, with the years and strands its criteria in use cover.
+pub(crate) async fn subjects(conn: &mut SqliteConnection) -> anyhow::Result<Vec<MenuSubject>> {
     let rows = sqlx::query!(
         r#"SELECT s.id AS "id!: SubjectId", s.name AS "name!: String",
                   c.year_group AS "year?: i64", c.strand AS "strand?: String"
@@ -45,7 +63,7 @@ pub async fn menu(
            GROUP BY s.id, c.year_group, c.strand
            ORDER BY s.position, s.name, c.year_group, MIN(c.position)"#
     )
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
     let mut subjects: Vec<MenuSubject> = Vec::new();
     for row in rows {
@@ -69,19 +87,7 @@ pub async fn menu(
             }
         }
     }
-    let last = sqlx::query!(
-        r#"SELECT group_id AS "group: GroupId", subject_id AS "subject: SubjectId"
-           FROM markbook_choices WHERE user_id = ?"#,
-        viewer
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(Menu {
-        groups,
-        subjects,
-        last_group: last.as_ref().and_then(|l| l.group),
-        last_subject: last.and_then(|l| l.subject),
-    })
+    Ok(subjects)
 }
 
 /// Markbook opens on this group and subject next time.
@@ -106,7 +112,7 @@ pub async fn remember_choice(
 }
 
 /// The school's scale, in order.
-pub async fn scale(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Level>> {
+pub(crate) async fn scale(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Level>> {
     Ok(sqlx::query_as!(
         Level,
         r#"SELECT id AS "id!: LevelId", key, label, colour, secured AS "secured!: bool"

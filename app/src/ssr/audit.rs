@@ -71,6 +71,11 @@ pub enum Audit {
     ParentCreated {
         user: UserId,
     },
+    /// A criterion, the scale or a subject added or changed ("criterion", id).
+    FrameworkChanged {
+        what: &'static str,
+        id: i64,
+    },
     /// A group made, or its name, teachers or pupils changed.
     GroupSaved {
         group: GroupId,
@@ -146,6 +151,9 @@ impl Audit {
                 about(user),
             ),
             Audit::ParentCreated { user } => ("parent account created", about(user)),
+            Audit::FrameworkChanged { what, id } => {
+                ("framework changed", Some(format!("{what}:{id}")))
+            }
             Audit::GroupSaved { group, created } => (
                 if *created {
                     "group created"
@@ -268,6 +276,10 @@ mod tests {
                 assigned: false,
             },
             Audit::ParentCreated { user },
+            Audit::FrameworkChanged {
+                what: "criterion",
+                id: 1,
+            },
             Audit::GroupSaved {
                 group: GroupId(1),
                 created: true,

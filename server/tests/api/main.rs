@@ -3,6 +3,7 @@
 mod accounts;
 mod auth;
 mod demo;
+mod frameworks;
 mod groups;
 mod helpers;
 mod markbook;

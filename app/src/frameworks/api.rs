@@ -1,0 +1,226 @@
+//! The server functions behind Frameworks: admins only, each change in one
+//! transaction with its audit entry.
+
+use leptos::prelude::*;
+
+use super::model::Framework;
+use crate::{
+    error::AppError,
+    ids::{CriterionId, LevelId, SubjectId},
+};
+
+/// A subject's criteria for one year (the first subject and Year 1 when not given).
+#[server(endpoint = "frameworks/framework")]
+pub async fn open_framework(
+    subject: Option<SubjectId>,
+    year: Option<i64>,
+) -> Result<Framework, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let rights = Viewer::current().await?.admin()?;
+        let year = year.unwrap_or(1);
+        if !(0..=13).contains(&year) {
+            return Err(AppError::invalid("year", "Choose a year from the list.").into());
+        }
+        let mut conn = db()?.acquire().await?;
+        super::store::framework(&mut conn, &rights, subject, year).await
+    })
+    .await
+}
+
+/// Runs one framework change with its audit entry, for an admin.
+#[cfg(feature = "ssr")]
+async fn change<T>(
+    what: &'static str,
+    work: impl AsyncFnOnce(
+        &mut sqlx::SqliteConnection,
+        &crate::auth::AdminRights,
+        &str,
+    ) -> anyhow::Result<(T, i64)>,
+) -> Result<T, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{
+            audit::{self, Audit},
+            client_address, clock, db, respond,
+        },
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let at = clock()?.stamp();
+        let address = client_address().await;
+        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let (answer, id) = work(&mut tx, &rights, &at).await?;
+        let event = Audit::FrameworkChanged { what, id };
+        audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
+        tx.commit().await?;
+        Ok(answer)
+    })
+    .await
+}
+
+/// Adds a criterion (no `id`) or changes one.
+#[server(endpoint = "frameworks/save_criterion")]
+pub async fn save_criterion(
+    id: Option<CriterionId>,
+    subject: SubjectId,
+    year_group: String,
+    strand: String,
+    statement: String,
+) -> Result<(), AppError> {
+    use super::model::{STATEMENT_LENGTH, STRAND_LENGTH};
+    change("criterion", async move |conn, rights, at| {
+        let year: i64 = year_group
+            .trim()
+            .parse()
+            .ok()
+            .filter(|y| (0..=13).contains(y))
+            .ok_or_else(|| AppError::invalid("year_group", "Choose a year from the list."))?;
+        let strand = strand.trim().to_owned();
+        let statement = statement.trim().to_owned();
+        if strand.is_empty() {
+            return Err(AppError::invalid("strand", "Enter the strand, such as Geometry.").into());
+        }
+        if strand.chars().count() > STRAND_LENGTH {
+            return Err(AppError::invalid(
+                "strand",
+                format!("Keep the strand to {STRAND_LENGTH} characters or fewer."),
+            )
+            .into());
+        }
+        if statement.is_empty() {
+            return Err(AppError::invalid(
+                "statement",
+                "Enter the statement pupils are judged against.",
+            )
+            .into());
+        }
+        if statement.chars().count() > STATEMENT_LENGTH {
+            return Err(AppError::invalid(
+                "statement",
+                format!("Keep the statement to {STATEMENT_LENGTH} characters or fewer."),
+            )
+            .into());
+        }
+        let saved =
+            super::store::save_criterion(conn, rights, id, subject, year, &strand, &statement, at)
+                .await?;
+        Ok(((), saved.0))
+    })
+    .await
+}
+
+/// Moves a criterion one place earlier (`up`) or later in its year.
+#[server(endpoint = "frameworks/move_criterion")]
+pub async fn move_criterion(id: CriterionId, up: bool) -> Result<(), AppError> {
+    change("criterion", async move |conn, rights, _| {
+        super::store::move_criterion(conn, rights, id, up).await?;
+        Ok(((), id.0))
+    })
+    .await
+}
+
+/// Retires a criterion or brings it back.
+#[server(endpoint = "frameworks/retire_criterion")]
+pub async fn retire_criterion(id: CriterionId, retired: bool) -> Result<(), AppError> {
+    change("criterion", async move |conn, rights, at| {
+        super::store::set_retired(conn, rights, id, retired, at).await?;
+        Ok(((), id.0))
+    })
+    .await
+}
+
+/// The whole scale, in order: lists with one entry per level. A level with
+/// no id is new; `secured` holds the keys of levels that count as secured.
+#[server(endpoint = "frameworks/save_scale")]
+pub async fn save_scale(
+    #[server(default)] ids: Vec<String>,
+    #[server(default)] keys: Vec<String>,
+    #[server(default)] labels: Vec<String>,
+    #[server(default)] colours: Vec<String>,
+    #[server(default)] secured: Vec<String>,
+) -> Result<(), AppError> {
+    use super::{
+        model::{key_problem, LABEL_LENGTH},
+        store::LevelForm,
+    };
+    use crate::markbook::model::COLOURS;
+    change("scale", async move |conn, rights, _| {
+        if keys.len() != ids.len() || labels.len() != ids.len() || colours.len() != ids.len() {
+            return Err(AppError::invalid(
+                "scale",
+                "Some of the scale was missing. Please try again.",
+            )
+            .into());
+        }
+        let mut levels: Vec<LevelForm> = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            let key = keys[i].trim().to_owned();
+            let label = labels[i].trim().to_owned();
+            // A new row left empty adds nothing.
+            if id.is_empty() && key.is_empty() && label.is_empty() {
+                continue;
+            }
+            let field = |name: &str| format!("{name}-{i}");
+            if let Some(problem) = key_problem(&key) {
+                return Err(AppError::invalid(&field("key"), problem).into());
+            }
+            if levels.iter().any(|l| l.key.eq_ignore_ascii_case(&key)) {
+                return Err(
+                    AppError::invalid(&field("key"), "Two levels can't share a key.").into(),
+                );
+            }
+            if label.is_empty() || label.chars().count() > LABEL_LENGTH {
+                return Err(AppError::invalid(
+                    &field("label"),
+                    format!("Give each level a label of up to {LABEL_LENGTH} characters."),
+                )
+                .into());
+            }
+            if !COLOURS.contains(&colours[i].as_str()) {
+                return Err(
+                    AppError::invalid(&field("colour"), "Choose a colour from the list.").into(),
+                );
+            }
+            let id = match id.as_str() {
+                "" => None,
+                typed => Some(LevelId(typed.parse().map_err(|_| AppError::NotFound)?)),
+            };
+            levels.push(LevelForm {
+                id,
+                secured: secured.iter().any(|s| s == &i.to_string()),
+                key,
+                label,
+                colour: colours[i].clone(),
+            });
+        }
+        if levels.len() < 2 {
+            return Err(AppError::invalid("scale", "A scale needs at least two levels.").into());
+        }
+        super::store::save_scale(conn, rights, &levels).await?;
+        Ok(((), 0))
+    })
+    .await
+}
+
+/// Adds a subject, such as Science.
+#[server(endpoint = "frameworks/add_subject")]
+pub async fn add_subject(subject_name: String) -> Result<SubjectId, AppError> {
+    change("subject", async move |conn, rights, _| {
+        let name = subject_name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 40 {
+            return Err(AppError::invalid(
+                "subject_name",
+                "Enter the subject's name, up to 40 characters.",
+            )
+            .into());
+        }
+        let id = super::store::add_subject(conn, rights, &name).await?;
+        Ok((id, id.0))
+    })
+    .await
+}

@@ -1,0 +1,10 @@
+//! Frameworks (admins): subjects, their criteria by year and strand, and the
+//! school's scale. Criteria are retired rather than deleted, so judgements
+//! against them keep their history.
+
+pub mod api;
+pub mod model;
+pub mod page;
+
+#[cfg(feature = "ssr")]
+mod store;
