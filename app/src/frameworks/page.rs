@@ -51,6 +51,16 @@ pub fn FrameworksPage() -> impl IntoView {
         |((subject, year), _)| open_framework(subject, year),
     );
     let editing = RwSignal::new(None::<CriterionRow>);
+    // Made here, outside the part each change reloads, so they outlive it.
+    let criterion_error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let scale_error = Signal::derive(move || scale.value().get().and_then(|r| r.err()));
+    let subject_error = Signal::derive(move || subject.value().get().and_then(|r| r.err()));
+    // A saved edit ends the editing.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = save.value().get() {
+            editing.set(None);
+        }
+    });
     view! {
         <Title text="Frameworks · Markwell" />
         <h1>"Frameworks"</h1>
@@ -64,9 +74,9 @@ pub fn FrameworksPage() -> impl IntoView {
                     Ok(framework) => view! {
                         <Chooser framework=framework.clone() />
                         <Criteria framework=framework.clone() moved retired editing />
-                        <CriterionForm framework=framework.clone() save editing />
-                        <ScaleForm scale=framework.scale.clone() action=scale />
-                        <SubjectForm action=subject />
+                        <CriterionForm framework=framework.clone() save editing error=criterion_error />
+                        <ScaleForm scale=framework.scale.clone() action=scale error=scale_error />
+                        <SubjectForm action=subject error=subject_error />
                     }.into_any(),
                     Err(AppError::Invalid { message, .. }) => view! {
                         <p class="error-note" role="alert">{message}</p>
@@ -153,7 +163,7 @@ fn Criteria(
                 view! { <p class="empty">"No criteria for this year yet. Add the first below."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="criteria-heading">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="Criteria table">
                         <table class="table criteria">
                             <thead><tr>
                                 <th scope="col">"Strand"</th>
@@ -223,14 +233,8 @@ fn CriterionForm(
     framework: Framework,
     save: ServerAction<SaveCriterion>,
     editing: RwSignal<Option<CriterionRow>>,
+    error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
-    // A saved edit ends the editing.
-    Effect::new(move |_| {
-        if let Some(Ok(())) = save.value().get() {
-            editing.set(None);
-        }
-    });
     let strands: Vec<String> = framework
         .subjects
         .iter()
@@ -269,8 +273,11 @@ fn CriterionForm(
 }
 
 #[component]
-fn ScaleForm(scale: Vec<Level>, action: ServerAction<SaveScale>) -> impl IntoView {
-    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+fn ScaleForm(
+    scale: Vec<Level>,
+    action: ServerAction<SaveScale>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     // The scale's rows, and an empty one for a new level.
     let rows: Vec<Option<Level>> = scale.into_iter().map(Some).chain([None]).collect();
     view! {
@@ -282,7 +289,7 @@ fn ScaleForm(scale: Vec<Level>, action: ServerAction<SaveScale>) -> impl IntoVie
             </p>
             <ActionForm action attr:novalidate=true attr:class="form scale-form">
                 <ErrorNote error id="scale-error" />
-                <div class="table-wrap" tabindex="0" role="region" aria-labelledby="scale-heading">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Scale table">
                     <table class="table">
                         <thead><tr>
                             <th scope="col">"Key"</th>
@@ -354,8 +361,7 @@ fn colour_name(colour: &str) -> &'static str {
 }
 
 #[component]
-fn SubjectForm(action: ServerAction<AddSubject>) -> impl IntoView {
-    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+fn SubjectForm(action: ServerAction<AddSubject>, error: Signal<Option<AppError>>) -> impl IntoView {
     view! {
         <section aria-labelledby="subject-heading">
             <h2 id="subject-heading">"Add a subject"</h2>
