@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::model::Framework;
 use crate::{
     error::AppError,
-    ids::{CriterionId, LevelId, SubjectId},
+    ids::{CriterionId, SubjectId},
 };
 
 /// A subject's criteria for one year (the first subject and Year 1 when not given).
@@ -106,9 +106,13 @@ pub async fn save_criterion(
             )
             .into());
         }
-        let saved =
-            super::store::save_criterion(conn, rights, id, subject, year, &strand, &statement, at)
-                .await?;
+        let form = super::store::CriterionForm {
+            subject,
+            year,
+            strand,
+            statement,
+        };
+        let saved = super::store::save_criterion(conn, rights, id, &form, at).await?;
         Ok(((), saved.0))
     })
     .await
@@ -148,6 +152,7 @@ pub async fn save_scale(
         model::{key_problem, LABEL_LENGTH},
         store::LevelForm,
     };
+    use crate::ids::LevelId;
     use crate::markbook::model::COLOURS;
     change("scale", async move |conn, rights, _| {
         if keys.len() != ids.len() || labels.len() != ids.len() || colours.len() != ids.len() {

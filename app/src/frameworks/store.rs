@@ -47,17 +47,29 @@ pub async fn framework(
     })
 }
 
+/// A criterion form that passed its checks.
+#[derive(Debug)]
+pub struct CriterionForm {
+    pub subject: SubjectId,
+    pub year: i64,
+    pub strand: String,
+    pub statement: String,
+}
+
 /// Adds a criterion at the end of its year, or changes one's year, strand and statement.
 pub async fn save_criterion(
     conn: &mut SqliteConnection,
     _: &AdminRights,
     id: Option<CriterionId>,
-    subject: SubjectId,
-    year: i64,
-    strand: &str,
-    statement: &str,
+    form: &CriterionForm,
     at: &str,
 ) -> anyhow::Result<CriterionId> {
+    let CriterionForm {
+        subject,
+        year,
+        strand,
+        statement,
+    } = form;
     match id {
         Some(id) => {
             let changed = sqlx::query!(

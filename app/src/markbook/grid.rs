@@ -716,24 +716,29 @@ impl Ctx {
                     AppError::Offline | AppError::Unexpected | AppError::SignedOut
                 )),
             };
-            ctx.queue.update_value(|q| {
+            // The grid may have gone (another page): the save itself is done.
+            let settled = ctx.queue.try_update_value(|q| {
                 q.in_flight = false;
-                ctx.cells.with_value(|cells| {
+                ctx.cells.try_with_value(|cells| {
                     for (i, number) in &batch {
                         if q.latest.get(i) != Some(number) {
                             continue;
                         }
                         if answer.is_ok() {
                             q.latest.remove(i);
-                            cells[*i].saving.set(Saving::Saved);
+                            cells[*i].saving.try_set(Saving::Saved);
                         } else {
-                            cells[*i].saving.set(Saving::Failed);
+                            cells[*i].saving.try_set(Saving::Failed);
                             q.waiting.insert(*i);
                         }
                     }
                 });
                 q.failures = if answer.is_ok() { 0 } else { q.failures + 1 };
+                q.failures
             });
+            let Some(failures) = settled else {
+                return;
+            };
             match (answer, retry) {
                 (Err(error), Some(retrying)) => {
                     let problem = match error {
@@ -743,9 +748,8 @@ impl Ctx {
                         other => other.to_string(),
                     };
                     ctx.update_line(Some(problem.clone()), retrying);
-                    ctx.announce.set(format!("Not saved: {problem}"));
+                    ctx.announce.try_set(format!("Not saved: {problem}"));
                     if retrying {
-                        let failures = ctx.queue.with_value(|q| q.failures);
                         let wait = Duration::from_secs(1 << failures.min(5));
                         set_timeout(move || ctx.flush(), wait);
                     }
@@ -767,8 +771,10 @@ impl Ctx {
     }
 
     fn update_line(&self, problem: Option<String>, retrying: bool) {
-        let unsaved = self.queue.with_value(|q| q.latest.len());
-        self.line.update(|line| {
+        let Some(unsaved) = self.queue.try_with_value(|q| q.latest.len()) else {
+            return;
+        };
+        self.line.try_update(|line| {
             line.unsaved = unsaved;
             if unsaved == 0 {
                 line.problem = None;
@@ -795,7 +801,7 @@ impl Ctx {
         let ctx = *self;
         spawn_local(async move {
             let entries = cell_history(ctx.group, change.pupil, change.criterion).await;
-            ctx.history.update(|h| {
+            ctx.history.try_update(|h| {
                 if let Some(h) = h.as_mut().filter(|h| h.about == about) {
                     h.entries = Some(entries);
                 }
@@ -834,8 +840,8 @@ impl Ctx {
             set_timeout(
                 move || {
                     for cell in changed {
-                        if cell.saving.get_untracked() == Saving::Changed {
-                            cell.saving.set(Saving::Saved);
+                        if cell.saving.try_get_untracked() == Some(Saving::Changed) {
+                            cell.saving.try_set(Saving::Saved);
                         }
                     }
                 },
