@@ -219,9 +219,6 @@ pub async fn set_password(
     Ok(())
 }
 
-/// Whether a pupil is within reach. `scope` is 'all', 'teacher' or 'parent';
-/// the condition sits in the statement that reads, so nothing changes between
-/// the check and its use.
 /// Whether `viewer` teaches or created `group`; `None` when there is no such group.
 pub async fn teaches_group(
     conn: &mut SqliteConnection,
@@ -256,6 +253,9 @@ pub async fn created_group(
     .is_some())
 }
 
+/// Whether a pupil is within reach. `scope` is 'all', 'teacher' or 'parent';
+/// the condition sits in the statement that reads, so nothing changes between
+/// the check and its use.
 pub async fn pupil_in_reach(
     conn: &mut SqliteConnection,
     pupil: PupilId,

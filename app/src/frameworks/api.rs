@@ -139,7 +139,8 @@ pub async fn retire_criterion(id: CriterionId, retired: bool) -> Result<(), AppE
 }
 
 /// The whole scale, in order: lists with one entry per level. A level with
-/// no id is new; `secured` holds the keys of levels that count as secured.
+/// no id is new; `secured` holds the row numbers (from 0) of the levels that
+/// count as secured.
 #[server(endpoint = "frameworks/save_scale")]
 pub async fn save_scale(
     #[server(default)] ids: Vec<String>,
@@ -204,7 +205,7 @@ pub async fn save_scale(
             });
         }
         if levels.len() < 2 {
-            return Err(AppError::invalid("scale", "A scale needs at least two levels.").into());
+            return Err(AppError::invalid("", "A scale needs at least two levels.").into());
         }
         super::store::save_scale(conn, rights, &levels).await?;
         Ok(((), 0))
@@ -215,12 +216,13 @@ pub async fn save_scale(
 /// Adds a subject, such as Science.
 #[server(endpoint = "frameworks/add_subject")]
 pub async fn add_subject(subject_name: String) -> Result<SubjectId, AppError> {
+    use super::model::SUBJECT_LENGTH;
     change("subject", async move |conn, rights, _| {
         let name = subject_name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 40 {
+        if name.is_empty() || name.chars().count() > SUBJECT_LENGTH {
             return Err(AppError::invalid(
                 "subject_name",
-                "Enter the subject's name, up to 40 characters.",
+                format!("Enter the subject's name, up to {SUBJECT_LENGTH} characters."),
             )
             .into());
         }

@@ -30,6 +30,7 @@ pub struct Framework {
 pub const STRAND_LENGTH: usize = 60;
 pub const STATEMENT_LENGTH: usize = 200;
 pub const LABEL_LENGTH: usize = 30;
+pub const SUBJECT_LENGTH: usize = 40;
 
 /// Keys the grid keeps for itself, so a scale level can't take them.
 pub fn key_problem(key: &str) -> Option<&'static str> {

@@ -55,11 +55,15 @@ pub fn FrameworksPage() -> impl IntoView {
     let criterion_error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let scale_error = Signal::derive(move || scale.value().get().and_then(|r| r.err()));
     let subject_error = Signal::derive(move || subject.value().get().and_then(|r| r.err()));
-    // A saved edit ends the editing.
+    // A saved edit, or another subject or year, ends the editing.
     Effect::new(move |_| {
         if let Some(Ok(())) = save.value().get() {
             editing.set(None);
         }
+    });
+    Effect::new(move |_| {
+        asked.track();
+        editing.set(None);
     });
     view! {
         <Title text="Frameworks · Markwell" />
@@ -327,11 +331,14 @@ fn ScaleForm(
                                             <p id=field("label-error") class="error-note">{message("label")}</p>
                                         </td>
                                         <td>
-                                            <select name="colours[]" aria-label=format!("Colour, {what}")>
+                                            <select name="colours[]" aria-label=format!("Colour, {what}")
+                                                aria-describedby=field("colour-error")
+                                                aria-invalid=move || message("colour")().map(|_| "true")>
                                                 {COLOURS.iter().map(|c| view! {
                                                     <option value=*c selected=*c == colour>{colour_name(c)}</option>
                                                 }).collect_view()}
                                             </select>
+                                            <p id=field("colour-error") class="error-note">{message("colour")}</p>
                                         </td>
                                         <td>
                                             <input type="checkbox" name="secured[]" value=i checked=secured

@@ -73,7 +73,12 @@ pub async fn save_criterion(
     match id {
         Some(id) => {
             let changed = sqlx::query!(
-                "UPDATE criteria SET year_group = ?, strand = ?, statement = ? WHERE id = ? AND subject_id = ?",
+                // Moved to another year, it goes to the end of that year's list.
+                "UPDATE criteria SET
+                   position = CASE WHEN year_group = ?1 THEN position ELSE
+                     (SELECT COALESCE(MAX(position), 0) + 1 FROM criteria WHERE subject_id = ?5 AND year_group = ?1) END,
+                   year_group = ?1, strand = ?2, statement = ?3
+                 WHERE id = ?4 AND subject_id = ?5",
                 year,
                 strand,
                 statement,
@@ -229,7 +234,7 @@ pub async fn save_scale(
         }
     }
     let left = sqlx::query_scalar!(
-        r#"SELECT COUNT(*) AS "n!: i64" FROM scale_levels WHERE key LIKE '#%'"#
+        r#"SELECT COUNT(*) AS "n!: i64" FROM scale_levels WHERE key LIKE '#_%'"#
     )
     .fetch_one(conn)
     .await?;

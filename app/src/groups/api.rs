@@ -67,6 +67,10 @@ pub async fn save_group(
     #[server(default)] kind: String,
     #[server(default)] year_group: String,
     #[server(default)] teachers: Vec<UserId>,
+    /// Sent with the teachers' tick boxes: without it (the boxes never
+    /// loaded) the teachers stay as they were rather than all being taken off.
+    #[server(default)]
+    teachers_shown: bool,
     #[server(default)] pupils: Vec<PupilId>,
 ) -> Result<(), AppError> {
     use super::{model::NAME_LENGTH, store::GroupForm};
@@ -99,10 +103,12 @@ pub async fn save_group(
             )
             .into());
         }
+        // A teacher's new group is a set; their changes leave the kind alone.
         let kind = match (by_admin, kind.as_str()) {
-            (false, _) => "set",
-            (true, "class") => "class",
-            (true, "set") => "set",
+            (false, _) if group.is_some() => None,
+            (false, _) => Some("set"),
+            (true, "class") => Some("class"),
+            (true, "set") => Some("set"),
             (true, _) => return Err(AppError::invalid("kind", "Choose Class or Set.").into()),
         };
         let year_group = match year_group.trim() {
@@ -120,11 +126,14 @@ pub async fn save_group(
         let mut chosen = pupils;
         chosen.sort_unstable();
         chosen.dedup();
+        let mut teachers = teachers;
+        teachers.sort_unstable();
+        teachers.dedup();
         let form = GroupForm {
             name,
-            kind: kind.to_owned(),
+            kind: kind.map(str::to_owned),
             year_group,
-            teachers: by_admin.then_some(teachers),
+            teachers: (by_admin && teachers_shown).then_some(teachers),
             pupils: chosen,
         };
         let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;

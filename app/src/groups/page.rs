@@ -260,6 +260,7 @@ fn TeacherChoices(chosen: Vec<crate::ids::UserId>, error: Signal<Option<String>>
                     Suspend::new(async move {
                         match staff.await {
                             Ok(staff) => view! {
+                                <input type="hidden" name="teachers_shown" value="true" />
                                 <ul class="plain columns">
                                     {staff.into_iter().map(|StaffChoice { id, name }| {
                                         let box_id = format!("teacher-{id}");

@@ -101,7 +101,8 @@ pub async fn staff_choices(
 #[derive(Debug)]
 pub struct GroupForm {
     pub name: String,
-    pub kind: String,
+    /// None leaves an existing group's kind as it is.
+    pub kind: Option<String>,
     pub year_group: Option<i64>,
     /// Only an admin's form chooses teachers.
     pub teachers: Option<Vec<UserId>>,
@@ -134,7 +135,7 @@ pub async fn save(
         Some(group) => {
             let id = group.id();
             sqlx::query!(
-                "UPDATE groups SET name = ?, kind = ?, year_group = ? WHERE id = ?",
+                "UPDATE groups SET name = ?, kind = COALESCE(?, kind), year_group = ? WHERE id = ?",
                 form.name,
                 form.kind,
                 form.year_group,
@@ -145,11 +146,12 @@ pub async fn save(
             id
         }
         None => {
+            let kind = form.kind.as_deref().unwrap_or("set");
             sqlx::query_scalar!(
                 r#"INSERT INTO groups (name, kind, year_group, created_by, created_at)
                    VALUES (?, ?, ?, ?, ?) RETURNING id AS "id!: GroupId""#,
                 form.name,
-                form.kind,
+                kind,
                 form.year_group,
                 by,
                 at
@@ -176,9 +178,14 @@ pub async fn save(
             }
         }
     }
-    sqlx::query!("DELETE FROM group_pupils WHERE group_id = ?", id)
-        .execute(&mut *conn)
-        .await?;
+    // Pupils who have left the roll aren't in the form, so they stay as they were.
+    sqlx::query!(
+        "DELETE FROM group_pupils WHERE group_id = ?
+         AND pupil_id IN (SELECT id FROM pupils WHERE active = 1)",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
     for pupil in &form.pupils {
         let added = sqlx::query!(
             "INSERT INTO group_pupils (group_id, pupil_id)

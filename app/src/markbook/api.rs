@@ -77,6 +77,12 @@ pub async fn save_judgements(
     };
     respond(async move {
         let viewer = Viewer::current().await?;
+        let client = current_client().await?;
+        let at = clock()?.stamp();
+        // Refusals are checked outside the transaction so their audit entries stay.
+        let mut conn = db()?.acquire().await?;
+        let open = viewer.group_to_open(&mut conn, group).await?;
+        let writable = open.to_write()?;
         if changes.len() > MOST_CHANGES {
             return Err(AppError::invalid(
                 "changes",
@@ -84,12 +90,6 @@ pub async fn save_judgements(
             )
             .into());
         }
-        let client = current_client().await?;
-        let at = clock()?.stamp();
-        // Refusals are checked outside the transaction so their audit entries stay.
-        let mut conn = db()?.acquire().await?;
-        let open = viewer.group_to_open(&mut conn, group).await?;
-        let writable = open.to_write()?;
         let on_roll = super::store::pupil_ids(&mut conn, &open).await?;
         if let Some(stranger) = changes.iter().find(|c| !on_roll.contains(&c.pupil)) {
             let address = client_address().await;

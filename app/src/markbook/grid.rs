@@ -21,7 +21,7 @@ use super::{
     api::{cell_history, open_grid, save_judgements},
     model::{
         read_pasted, share, Grid, HistoryEntry, JudgementChange, Level, LiveChange, Pasted, Shown,
-        ALL, MOST_CHANGES,
+        MOST_CHANGES,
     },
 };
 use crate::{
@@ -72,6 +72,9 @@ struct SaveLine {
     unsaved: usize,
     problem: Option<String>,
     retrying: bool,
+    /// Changes the server refused (a pupil who left the group, a retired
+    /// criterion): shown until the next save goes through.
+    refused: Option<String>,
 }
 
 /// Everything the grid's handlers share; all `Copy` handles.
@@ -267,6 +270,7 @@ pub fn GridView(grid: Grid) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
+            <span id="after-grid" tabindex="-1"></span>
             <HistoryPanel ctx />
             <p class="visually-hidden" role="status">{move || ctx.announce.get()}</p>
         </section>
@@ -305,6 +309,7 @@ fn Toolbar(ctx: Ctx) -> impl IntoView {
     let line = move || {
         let line = ctx.line.get();
         match (&line.problem, line.unsaved) {
+            (_, 0) if line.refused.is_some() => line.refused.clone().unwrap_or_default(),
             (_, 0) => "All changes saved.".to_owned(),
             (None, n) => format!("Saving {n}…"),
             (Some(problem), n) if line.retrying => {
@@ -313,7 +318,10 @@ fn Toolbar(ctx: Ctx) -> impl IntoView {
             (Some(problem), n) => format!("{n} not saved: {problem}"),
         }
     };
-    let failing = move || ctx.line.with(|l| l.problem.is_some() && l.unsaved > 0);
+    let failing = move || {
+        ctx.line
+            .with(|l| (l.problem.is_some() && l.unsaved > 0) || l.refused.is_some())
+    };
     view! {
         <div class="grid-tools">
             <p class="focused" aria-hidden="true">{move || ctx.focused_label.get()}</p>
@@ -368,6 +376,7 @@ fn Toolbar(ctx: Ctx) -> impl IntoView {
                     <li>"On a pupil's name, a key sets the whole row; on a criterion, the whole column."</li>
                     <li>"Paste a block copied from a spreadsheet at the focused cell."</li>
                     <li>"H shows the focused cell's history; Escape closes it."</li>
+                    <li>"Escape takes you on past the grid."</li>
                 </ul>
             </details>
         </div>
@@ -552,6 +561,13 @@ impl Ctx {
                 ev.prevent_default();
                 self.history.set(None);
             }
+            // Tab moves between cells, so Escape is the way on past the grid.
+            "Escape" => {
+                ev.prevent_default();
+                if let Some(after) = leptos::prelude::document().get_element_by_id("after-grid") {
+                    let _ = after.unchecked_into::<HtmlElement>().focus();
+                }
+            }
             typed => {
                 let level = self.scale.with_value(|s| {
                     s.iter()
@@ -709,14 +725,18 @@ impl Ctx {
         self.update_line(None, false);
         spawn_local(async move {
             let answer = save_judgements(ctx.group, changes).await;
-            let retry = match &answer {
-                Ok(_) => None,
-                Err(error) => Some(matches!(
+            // The grid may have gone (another page): the save itself is done.
+            // A refusal can't be retried (the whole save would be refused
+            // again, and everything typed after it with it): those cells are
+            // marked, said, and read again from the server. Anything else
+            // (offline, signed out, a server error) is tried again.
+            let refused = matches!(
+                &answer,
+                Err(error) if !matches!(
                     error,
                     AppError::Offline | AppError::Unexpected | AppError::SignedOut
-                )),
-            };
-            // The grid may have gone (another page): the save itself is done.
+                )
+            );
             let settled = ctx.queue.try_update_value(|q| {
                 q.in_flight = false;
                 ctx.cells.try_with_value(|cells| {
@@ -727,6 +747,9 @@ impl Ctx {
                         if answer.is_ok() {
                             q.latest.remove(i);
                             cells[*i].saving.try_set(Saving::Saved);
+                        } else if refused {
+                            q.latest.remove(i);
+                            cells[*i].saving.try_set(Saving::Failed);
                         } else {
                             cells[*i].saving.try_set(Saving::Failed);
                             q.waiting.insert(*i);
@@ -739,22 +762,32 @@ impl Ctx {
             let Some(failures) = settled else {
                 return;
             };
-            match (answer, retry) {
-                (Err(error), Some(retrying)) => {
+            match answer {
+                Err(error) if refused => {
+                    let problem = format!("Not saved: {error}");
+                    ctx.line
+                        .try_update(|line| line.refused = Some(problem.clone()));
+                    ctx.announce.try_set(problem);
+                    ctx.update_line(None, false);
+                    ctx.resync();
+                    ctx.flush();
+                }
+                Err(error) => {
                     let problem = match error {
                         AppError::SignedOut => {
                             "You have been signed out. Sign in again in another tab.".to_owned()
                         }
                         other => other.to_string(),
                     };
-                    ctx.update_line(Some(problem.clone()), retrying);
+                    ctx.update_line(Some(problem.clone()), true);
                     ctx.announce.try_set(format!("Not saved: {problem}"));
-                    if retrying {
-                        let wait = Duration::from_secs(1 << failures.min(5));
-                        set_timeout(move || ctx.flush(), wait);
-                    }
+                    let wait = Duration::from_secs(1 << failures.min(5));
+                    set_timeout(move || ctx.flush(), wait);
                 }
-                _ => ctx.flush(),
+                Ok(_) => {
+                    ctx.line.try_update(|line| line.refused = None);
+                    ctx.flush();
+                }
             }
         });
     }
@@ -812,15 +845,26 @@ impl Ctx {
     /// Applies changes saved elsewhere, except to cells with a change of our
     /// own still on its way (ours is newer and will win).
     fn apply_remote(&self, changes: &[LiveChange]) {
-        let rows: HashMap<PupilId, usize> = self
-            .pupils
-            .with_value(|p| p.iter().enumerate().map(|(i, p)| (p.0, i)).collect());
-        let cols: HashMap<CriterionId, usize> = self
-            .criteria
-            .with_value(|c| c.iter().enumerate().map(|(i, c)| (c.0, i)).collect());
+        // Also called once a reload answers, when the grid may have gone.
+        let Some(rows) = self.pupils.try_with_value(|p| {
+            p.iter()
+                .enumerate()
+                .map(|(i, p)| (p.0, i))
+                .collect::<HashMap<PupilId, usize>>()
+        }) else {
+            return;
+        };
+        let Some(cols) = self.criteria.try_with_value(|c| {
+            c.iter()
+                .enumerate()
+                .map(|(i, c)| (c.0, i))
+                .collect::<HashMap<CriterionId, usize>>()
+        }) else {
+            return;
+        };
         let mut changed = Vec::new();
-        self.queue.with_value(|q| {
-            self.cells.with_value(|cells| {
+        self.queue.try_with_value(|q| {
+            self.cells.try_with_value(|cells| {
                 for change in changes {
                     let (Some(r), Some(c)) = (rows.get(&change.pupil), cols.get(&change.criterion))
                     else {
@@ -830,8 +874,8 @@ impl Ctx {
                     if q.latest.contains_key(&i) || cells[i].level.get_untracked() == change.level {
                         continue;
                     }
-                    cells[i].level.set(change.level);
-                    cells[i].saving.set(Saving::Changed);
+                    cells[i].level.try_set(change.level);
+                    cells[i].saving.try_set(Saving::Changed);
                     changed.push(cells[i]);
                 }
             });
@@ -854,9 +898,11 @@ impl Ctx {
     /// the grid again and applies what differs.
     fn resync(&self) {
         let ctx = *self;
-        let shown = self.shown.get_value();
+        let Some(shown) = self.shown.try_get_value() else {
+            return;
+        };
         spawn_local(async move {
-            let year = Some(shown.year.map_or_else(|| ALL.to_owned(), |y| y.to_string()));
+            let year = Some(shown.year_param());
             let again = open_grid(
                 Some(shown.group.to_string()),
                 Some(shown.subject.to_string()),

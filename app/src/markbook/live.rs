@@ -45,9 +45,12 @@ impl Hub {
     }
 }
 
+/// How long one stream lasts before the browser reconnects and is checked again.
+const CHECK_AGAIN_AFTER: Duration = Duration::from_secs(300);
+
 #[derive(Debug, Deserialize)]
 pub struct LiveQuery {
-    group: Option<i64>,
+    group: Option<String>,
 }
 
 /// GET /markbook/live?group=N: a stream of the group's pupils' changes, for
@@ -61,8 +64,12 @@ pub async fn events(
     let pool = state.pool.clone();
     let at = state.clock.stamp();
     let opened = respond(async move {
-        let group = GroupId(query.group.ok_or(AppError::NotFound)?);
         let viewer = Viewer::of(&auth)?;
+        let group = query
+            .group
+            .and_then(|g| g.parse().ok())
+            .map(GroupId)
+            .ok_or(AppError::NotFound)?;
         let mut conn = pool.acquire().await?;
         let address = from.ip().to_string();
         let open = viewer
@@ -80,9 +87,16 @@ pub async fn events(
         }
     };
     let changes = state.markbook.0.subscribe();
-    let stream = stream::unfold((changes, pupils), |(mut changes, pupils)| async move {
+    // Each stream ends after a while and the browser opens a new one, so who
+    // may listen (and to which pupils) is checked again: a teacher taken off
+    // the group, or an account made inactive, stops hearing at the next check.
+    let until = tokio::time::Instant::now() + CHECK_AGAIN_AFTER;
+    let stream = stream::unfold((changes, pupils), move |(mut changes, pupils)| async move {
         loop {
-            let event = match changes.recv().await {
+            let Ok(received) = tokio::time::timeout_at(until, changes.recv()).await else {
+                return None;
+            };
+            let event = match received {
                 Ok(batch) => {
                     let theirs: Vec<&LiveChange> =
                         batch.iter().filter(|c| pupils.contains(&c.pupil)).collect();

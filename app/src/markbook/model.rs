@@ -71,6 +71,13 @@ pub struct Shown {
 /// The Year drop-down's value for "every year".
 pub const ALL: &str = "all";
 
+impl Shown {
+    /// The year as the address and the Year drop-down say it.
+    pub fn year_param(&self) -> String {
+        self.year.map_or_else(|| ALL.to_owned(), |y| y.to_string())
+    }
+}
+
 impl Menu {
     /// Fills in what the address leaves out: the last group and subject
     /// opened, else the first group and Reading; the group's own year when
@@ -146,10 +153,7 @@ pub fn markbook_link(shown: &Shown) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     query.append_pair("group", &shown.group.to_string());
     query.append_pair("subject", &shown.subject.to_string());
-    query.append_pair(
-        "year",
-        &shown.year.map_or_else(|| ALL.to_owned(), |y| y.to_string()),
-    );
+    query.append_pair("year", &shown.year_param());
     if let Some(strand) = &shown.strand {
         query.append_pair("strand", strand);
     }

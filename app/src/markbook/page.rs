@@ -11,7 +11,7 @@ use leptos_router::{
 use super::{
     api::{markbook_menu, open_grid},
     grid::GridView,
-    model::{markbook_link, Asked, Menu, Shown, ALL, PATH},
+    model::{markbook_link, Asked, Grid, Menu, Shown, ALL, PATH},
 };
 use crate::{error::AppError, school::model::year_label, ui::ErrorPanel};
 
@@ -47,7 +47,7 @@ pub fn MarkbookPage() -> impl IntoView {
                                 " "<A href="/frameworks">"Frameworks"</A>": the criteria and the scale."
                             })}
                         </p>
-                        <Chooser menu asked />
+                        <Chooser menu asked grid />
                         <Transition fallback=|| view! { <p>"Loading the grid…"</p> }>
                             {move || Suspend::new(async move {
                                 match grid.await {
@@ -77,12 +77,27 @@ pub fn MarkbookPage() -> impl IntoView {
 /// Group, Subject, Year and Strand: each change shows its grid at once and
 /// goes into the address, so Back, Forward and bookmarks work.
 #[component]
-fn Chooser(menu: Menu, asked: Memo<Asked>) -> impl IntoView {
+fn Chooser(
+    menu: Menu,
+    asked: Memo<Asked>,
+    grid: Resource<Result<Option<Grid>, AppError>>,
+) -> impl IntoView {
     if menu.groups.is_empty() {
         return ().into_any();
     }
     let menu = StoredValue::new(menu);
-    let shown = Memo::new(move |_| menu.with_value(|m| m.resolve(&asked.get()).ok().flatten()));
+    // What the grid on screen shows; before it arrives, what the address asks.
+    // (The menu's "last opened" is from when the page loaded, so it can't say.)
+    let shown = Memo::new(move |_| {
+        grid.with(|answer| {
+            answer
+                .as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .and_then(|g| g.as_ref())
+                .map(|g| g.shown.clone())
+        })
+        .or_else(|| menu.with_value(|m| m.resolve(&asked.get()).ok().flatten()))
+    });
     let navigate = use_navigate();
     let go = move |next: Option<Shown>| {
         if let Some(next) = next {
@@ -122,7 +137,7 @@ fn Chooser(menu: Menu, asked: Memo<Asked>) -> impl IntoView {
                     m.resolve(&(
                         Some(now.group.to_string()),
                         Some(now.subject.to_string()),
-                        Some(now.year.map_or_else(|| ALL.to_owned(), |y| y.to_string())),
+                        Some(now.year_param()),
                         Some(value),
                     ))
                 }),
@@ -140,8 +155,7 @@ fn Chooser(menu: Menu, asked: Memo<Asked>) -> impl IntoView {
     let year = move || {
         shown
             .get()
-            .and_then(|s| s.year)
-            .map_or_else(|| ALL.to_owned(), |y| y.to_string())
+            .map_or_else(|| ALL.to_owned(), |s| s.year_param())
     };
     let strand = move || {
         shown

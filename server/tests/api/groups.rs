@@ -30,6 +30,8 @@ async fn save(app: &TestApp, who: &Client, form: &Form<'_>) -> Response {
     if let Some(id) = form.id {
         fields.push(("id".into(), id.to_string()));
     }
+    // As the form sends it once the teachers' tick boxes have loaded.
+    fields.push(("teachers_shown".into(), "true".into()));
     for (i, t) in form.teachers.iter().enumerate() {
         fields.push((format!("teachers[{i}]"), t.to_string()));
     }

@@ -281,12 +281,18 @@ async fn parents_and_strangers_get_no_markbook() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = client()
-        .get(format!("{}{LIVE_PATH}?group={class}", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    for query in [
+        format!("?group={class}"),
+        String::new(),
+        "?group=x".to_owned(),
+    ] {
+        let res = client()
+            .get(format!("{}{LIVE_PATH}{query}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{query}");
+    }
 }
 
 #[tokio::test]
