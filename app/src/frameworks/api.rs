@@ -44,21 +44,18 @@ async fn change<T>(
     use crate::{
         auth::Viewer,
         ssr::{
-            audit::{self, Audit},
-            client_address, clock, db, respond,
+            audit::{audited, Audit},
+            respond,
         },
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
-        let at = clock()?.stamp();
-        let address = client_address().await;
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
-        let (answer, id) = work(&mut tx, &rights, &at).await?;
-        let event = Audit::FrameworkChanged { what, id };
-        audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
-        tx.commit().await?;
-        Ok(answer)
+        audited(viewer.id, async move |conn, at| {
+            let (answer, id) = work(conn, &rights, at).await?;
+            Ok((answer, Audit::FrameworkChanged { what, id }))
+        })
+        .await
     })
     .await
 }

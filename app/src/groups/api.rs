@@ -77,15 +77,13 @@ pub async fn save_group(
     use crate::{
         auth::Viewer,
         ssr::{
-            audit::{self, Audit},
-            client_address, clock, db, respond,
+            audit::{audited, Audit},
+            db, respond,
         },
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let staff = viewer.staff()?;
-        let at = clock()?.stamp();
-        let address = client_address().await;
         let mut conn = db()?.acquire().await?;
         let group = viewer.group_to_edit(&mut conn, id).await?;
         drop(conn);
@@ -136,12 +134,12 @@ pub async fn save_group(
             teachers: (by_admin && teachers_shown).then_some(teachers),
             pupils: chosen,
         };
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
-        let (id, created) =
-            super::store::save(&mut tx, &staff, group, viewer.id, &form, &at).await?;
-        let event = Audit::GroupSaved { group: id, created };
-        audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
-        tx.commit().await?;
+        let created = audited(viewer.id, async move |conn, at| {
+            let (id, created) =
+                super::store::save(conn, &staff, group, viewer.id, &form, at).await?;
+            Ok((created, Audit::GroupSaved { group: id, created }))
+        })
+        .await?;
         leptos_axum::redirect(&format!(
             "/groups?done={}",
             if created { "created" } else { "saved" }

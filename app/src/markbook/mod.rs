@@ -11,4 +11,4 @@ pub mod framework;
 #[cfg(feature = "ssr")]
 pub mod live;
 #[cfg(feature = "ssr")]
-pub(crate) mod store;
+pub mod store;

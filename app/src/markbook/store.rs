@@ -256,43 +256,7 @@ pub async fn save(
         if current.level == change.level {
             continue;
         }
-        match change.level {
-            Some(level) => {
-                sqlx::query!(
-                    "INSERT INTO judgements (pupil_id, criterion_id, level_id, set_by, set_at)
-                     VALUES (?, ?, ?, ?, ?)
-                     ON CONFLICT (pupil_id, criterion_id) DO UPDATE
-                     SET level_id = excluded.level_id, set_by = excluded.set_by, set_at = excluded.set_at",
-                    change.pupil,
-                    change.criterion,
-                    level,
-                    by,
-                    at
-                )
-                .execute(&mut *conn)
-                .await?;
-            }
-            None => {
-                sqlx::query!(
-                    "DELETE FROM judgements WHERE pupil_id = ? AND criterion_id = ?",
-                    change.pupil,
-                    change.criterion
-                )
-                .execute(&mut *conn)
-                .await?;
-            }
-        }
-        sqlx::query!(
-            "INSERT INTO judgement_history (pupil_id, criterion_id, level_id, set_by, set_at)
-             VALUES (?, ?, ?, ?, ?)",
-            change.pupil,
-            change.criterion,
-            change.level,
-            by,
-            at
-        )
-        .execute(&mut *conn)
-        .await?;
+        record(conn, change, by, at).await?;
         saved.push(LiveChange {
             pupil: change.pupil,
             criterion: change.criterion,
@@ -312,6 +276,53 @@ pub async fn pupil_ids(
         .into_iter()
         .map(|p| p.id)
         .collect())
+}
+
+/// Writes one judgement, or clears it, with its history row.
+pub async fn record(
+    conn: &mut SqliteConnection,
+    change: &JudgementChange,
+    by: UserId,
+    at: &str,
+) -> anyhow::Result<()> {
+    match change.level {
+        Some(level) => {
+            sqlx::query!(
+                "INSERT INTO judgements (pupil_id, criterion_id, level_id, set_by, set_at)
+                 VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (pupil_id, criterion_id) DO UPDATE
+                 SET level_id = excluded.level_id, set_by = excluded.set_by, set_at = excluded.set_at",
+                change.pupil,
+                change.criterion,
+                level,
+                by,
+                at
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+        None => {
+            sqlx::query!(
+                "DELETE FROM judgements WHERE pupil_id = ? AND criterion_id = ?",
+                change.pupil,
+                change.criterion
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    sqlx::query!(
+        "INSERT INTO judgement_history (pupil_id, criterion_id, level_id, set_by, set_at)
+         VALUES (?, ?, ?, ?, ?)",
+        change.pupil,
+        change.criterion,
+        change.level,
+        by,
+        at
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Whether the pupil is on the roll of the group.

@@ -192,6 +192,22 @@ impl Audit {
     }
 }
 
+/// Runs `work` in one `BEGIN IMMEDIATE` transaction with the audit entry it
+/// answers, by `actor`: the change and its entry are kept together or not at
+/// all. `work` gets the connection and the time of the change.
+pub async fn audited<T>(
+    actor: UserId,
+    work: impl AsyncFnOnce(&mut SqliteConnection, &str) -> anyhow::Result<(T, Audit)>,
+) -> anyhow::Result<T> {
+    let at = super::clock()?.stamp();
+    let address = super::client_address().await;
+    let mut tx = super::db()?.begin_with("BEGIN IMMEDIATE").await?;
+    let (answer, event) = work(&mut tx, &at).await?;
+    record(&mut tx, &at, Some(actor), event, address.as_deref()).await?;
+    tx.commit().await?;
+    Ok(answer)
+}
+
 /// The subject of an entry about an account.
 fn about(user: &UserId) -> Option<String> {
     Some(format!("user:{}", user.0))

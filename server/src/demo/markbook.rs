@@ -5,6 +5,7 @@
 use anyhow::Context;
 use app::{
     ids::{CriterionId, GroupId, LevelId, PupilId, UserId},
+    markbook::{model::JudgementChange, store},
     ssr::{clock, Clock},
 };
 use rand::{seq::SliceRandom, Rng};
@@ -89,28 +90,12 @@ pub async fn add_markbook(
                 let at = clock::stamp(
                     day + Duration::hours(9) + Duration::minutes(rng.random_range(0..7 * 60)),
                 );
-                sqlx::query!(
-                    "INSERT INTO judgements (pupil_id, criterion_id, level_id, set_by, set_at)
-                     VALUES (?, ?, ?, ?, ?)",
+                let change = JudgementChange {
                     pupil,
-                    criterion,
-                    level,
-                    class.teacher,
-                    at
-                )
-                .execute(&mut *conn)
-                .await?;
-                sqlx::query!(
-                    "INSERT INTO judgement_history (pupil_id, criterion_id, level_id, set_by, set_at)
-                     VALUES (?, ?, ?, ?, ?)",
-                    pupil,
-                    criterion,
-                    level,
-                    class.teacher,
-                    at
-                )
-                .execute(&mut *conn)
-                .await?;
+                    criterion: *criterion,
+                    level: Some(level),
+                };
+                store::record(conn, &change, class.teacher, &at).await?;
                 judgements += 1;
             }
         }
