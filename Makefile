@@ -53,3 +53,6 @@ bench:
 	scripts/setup.sh build
 	cargo bench -p server --bench sign_in
 	cargo bench -p server --bench parents
+	cargo bench -p server --bench markbook
+	cargo leptos build --release
+	scripts/bench-browser.sh

@@ -1,0 +1,299 @@
+//! `make bench`: the markbook at the size of a big set, on the server.
+//!
+//! Run alone with `cargo bench -p server --bench markbook`.
+//!
+//! The demo school is loaded, then `scripts/bench-seed.sql` (which the
+//! browser benchmark, `scripts/bench-browser.sh`, seeds too) adds the demo
+//! teacher's set "Bench 6": 35 pupils against the subject "Bench" of 150
+//! criteria, every one of the 5,250 cells judged. Through the real HTTP
+//! endpoints, signed in as the teacher, it measures:
+//! 1. the grid page, server-rendered in full (`/markbook?group=G&subject=S&year=all`):
+//!    median and p90, and its size (target: under 20 ms);
+//! 2. the `open_grid` server function alone, for comparison;
+//! 3. saving: 20 clients at once, each signed in with its own session, each
+//!    saving single-cell changes to its own pupil's row one after another;
+//!    p50 and p99 over every save, and the throughput (target: p99 under 20 ms).
+//!
+//! Times are round trips on loopback, so they include the session lookup and
+//! the access checks. Nothing here fails on a slow time (the machine may be
+//! busy); any answer but 200 fails the run.
+
+mod common;
+
+use std::{
+    io::{Read, Write},
+    time::{Duration, Instant},
+};
+
+use common::{median, ms};
+
+use app::{
+    auth::api::SignIn,
+    ids::{GroupId, LevelId, SubjectId},
+    markbook::{
+        api::{OpenGrid, SaveJudgements},
+        model::Grid,
+    },
+    ssr::Clock,
+};
+use leptos::server_fn::ServerFn;
+use server::{app_state, config::Config, demo, migrate, open_database};
+
+const SEED_SQL: &str = include_str!("../../scripts/bench-seed.sql");
+const TEACHER: &str = "teacher@oakfield.example";
+const WARM_UP: usize = 5;
+const RUNS: usize = 51;
+const CLIENTS: usize = 20;
+const SAVES: usize = 50;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let folder = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", folder.path().join("bench.db").display());
+    let config = Config::from_lookup(|name| match name {
+        "DATABASE_URL" => Some(url.clone()),
+        "MARKWELL_OUTBOX" => Some(folder.path().join("outbox").display().to_string()),
+        _ => None,
+    })?;
+    let pool = open_database(&config.database_url).await?;
+    migrate(&pool).await?;
+    let clock = Clock::fixed(time::OffsetDateTime::now_utc());
+    demo::load(&pool, &clock, demo::SEED).await?;
+    {
+        let mut conn = pool.acquire().await?;
+        sqlx::raw_sql(SEED_SQL).execute(&mut *conn).await?;
+    }
+    let group = GroupId(
+        sqlx::query_scalar("SELECT id FROM groups WHERE name = 'Bench 6'")
+            .fetch_one(&pool)
+            .await?,
+    );
+    let subject = SubjectId(
+        sqlx::query_scalar("SELECT id FROM subjects WHERE name = 'Bench'")
+            .fetch_one(&pool)
+            .await?,
+    );
+    let cells: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM judgements j JOIN criteria c ON c.id = j.criterion_id
+         WHERE c.subject_id = ?",
+    )
+    .bind(subject.0)
+    .fetch_one(&pool)
+    .await?;
+    println!(
+        "seeded \"Bench 6\" (group {group}) in \"Bench\" (subject {subject}): {cells} judgements"
+    );
+
+    let address = common::spawn(app_state(&config, pool, clock.clone())).await?;
+
+    // 1. The grid page, server-rendered.
+    let teacher = signed_in(&address).await?;
+    let page = format!("{address}/markbook?group={group}&subject={subject}&year=all");
+    let mut samples = Vec::new();
+    let mut size = 0;
+    for run in 0..WARM_UP + RUNS {
+        let started = Instant::now();
+        let res = teacher.get(&page).send().await?;
+        let status = res.status();
+        let body = res.bytes().await?;
+        let took = started.elapsed();
+        anyhow::ensure!(status == 200, "{page}: {status}");
+        if run >= WARM_UP {
+            samples.push(took);
+        }
+        size = body.len();
+    }
+    let (page_median, page_p90) = (median(samples.clone()), percentile(samples, 0.90));
+    println!(
+        "grid page: median {:.1} ms, p90 {:.1} ms over {RUNS} runs, {size} bytes (target under 20 ms)",
+        ms(page_median),
+        ms(page_p90)
+    );
+    println!(
+        "grid page compressed: {}",
+        compressed_size(&teacher, &page).await?
+    );
+
+    // 2. The grid's server function alone.
+    let open = format!("{address}{}", OpenGrid::PATH);
+    let form = [
+        ("group", group.to_string()),
+        ("subject", subject.to_string()),
+        ("year", "all".to_owned()),
+    ];
+    let mut samples = Vec::new();
+    let mut grid = None;
+    for run in 0..WARM_UP + RUNS {
+        let started = Instant::now();
+        let res = teacher.post(&open).form(&form).send().await?;
+        let status = res.status();
+        let body = res.bytes().await?;
+        let took = started.elapsed();
+        anyhow::ensure!(status == 200, "{open}: {status}");
+        if run >= WARM_UP {
+            samples.push(took);
+        }
+        if grid.is_none() {
+            let read: Option<Grid> = serde_json::from_slice(&body)?;
+            grid = Some((
+                read.ok_or_else(|| anyhow::anyhow!("no grid to open"))?,
+                body.len(),
+            ));
+        }
+    }
+    let (grid, grid_bytes) = grid.expect("at least one run");
+    anyhow::ensure!(
+        grid.pupils.len() == 35 && grid.criteria.len() == 150,
+        "the bench grid is {} by {}",
+        grid.pupils.len(),
+        grid.criteria.len()
+    );
+    println!(
+        "open_grid server function: median {:.1} ms, p90 {:.1} ms over {RUNS} runs, {grid_bytes} bytes of JSON",
+        ms(median(samples.clone())),
+        ms(percentile(samples, 0.90))
+    );
+
+    // 3. Saving, 20 clients at once.
+    let mut clients = Vec::new();
+    for _ in 0..CLIENTS {
+        clients.push(signed_in(&address).await?);
+    }
+    let save = format!("{address}{}", SaveJudgements::PATH);
+    let scale: Vec<LevelId> = grid.scale.iter().map(|l| l.id).collect();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (row, client) in clients.into_iter().enumerate() {
+        // Each client its own pupil, so no two ever save the same cell.
+        let pupil = grid.pupils[row].id;
+        let columns = grid.criteria.len();
+        let mut levels: Vec<Option<LevelId>> =
+            grid.cells[row * columns..(row + 1) * columns].to_vec();
+        let criteria: Vec<_> = grid.criteria.iter().map(|c| c.id).collect();
+        let (save, scale) = (save.clone(), scale.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut samples = Vec::new();
+            for n in 0..WARM_UP + SAVES {
+                let column = n % columns;
+                // The next level on the scale, so every save changes the cell.
+                let next = match levels[column] {
+                    Some(now) => {
+                        let at = scale.iter().position(|l| *l == now).unwrap_or(0);
+                        scale[(at + 1) % scale.len()]
+                    }
+                    None => scale[0],
+                };
+                let body = serde_json::json!({
+                    "group": group,
+                    "changes": [{"pupil": pupil, "criterion": criteria[column], "level": next}],
+                });
+                let began = Instant::now();
+                let res = client.post(&save).json(&body).send().await?;
+                let status = res.status();
+                let answer = res.bytes().await?;
+                let took = began.elapsed();
+                anyhow::ensure!(
+                    status == 200,
+                    "saving: {status} {}",
+                    String::from_utf8_lossy(&answer)
+                );
+                levels[column] = Some(next);
+                if n >= WARM_UP {
+                    samples.push(took);
+                }
+            }
+            Ok::<_, anyhow::Error>(samples)
+        }));
+    }
+    let mut samples = Vec::new();
+    for task in tasks {
+        samples.extend(task.await??);
+    }
+    let wall = started.elapsed();
+    let count = samples.len();
+    println!(
+        "save round trip, {CLIENTS} clients at once: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms over {count} saves (target p99 under 20 ms)",
+        ms(percentile(samples.clone(), 0.50)),
+        ms(percentile(samples.clone(), 0.99)),
+        ms(samples.iter().max().copied().unwrap_or_default()),
+    );
+    println!(
+        "save throughput: {:.0} saves a second ({} saves, warm-up included, in {:.2} s)",
+        (CLIENTS * (WARM_UP + SAVES)) as f64 / wall.as_secs_f64(),
+        CLIENTS * (WARM_UP + SAVES),
+        wall.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// A client signed in as the demo teacher, with its own session.
+async fn signed_in(address: &str) -> anyhow::Result<reqwest::Client> {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let res = client
+        .post(format!("{address}{}", SignIn::PATH))
+        .form(&[("email", TEACHER), ("password", demo::DEMO_PASSWORD)])
+        .send()
+        .await?;
+    anyhow::ensure!(
+        res.status().is_success() || res.status().is_redirection(),
+        "signing in: {}",
+        res.status()
+    );
+    Ok(client)
+}
+
+/// The sample below which `share` of them fall (nearest rank).
+fn percentile(mut samples: Vec<Duration>, share: f64) -> Duration {
+    samples.sort();
+    let rank = (share * samples.len() as f64).ceil() as usize;
+    samples[rank.clamp(1, samples.len()) - 1]
+}
+
+/// What the page costs over the wire to a browser that accepts gzip. This
+/// workspace's reqwest has no gzip feature, so it asks by hand and gets the
+/// compressed bytes as they are; when the server sends the page uncompressed,
+/// its deflate size (gzip's, less an 18-byte header) is worked out here.
+async fn compressed_size(client: &reqwest::Client, page: &str) -> anyhow::Result<String> {
+    let res = client
+        .get(page)
+        .header(reqwest::header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await?;
+    let status = res.status();
+    let encoding = res
+        .headers()
+        .get(reqwest::header::CONTENT_ENCODING)
+        .and_then(|e| e.to_str().ok())
+        .map(str::to_owned);
+    let body = res.bytes().await?;
+    anyhow::ensure!(status == 200, "{page}: {status}");
+    Ok(match encoding {
+        Some(encoding) => format!("{} bytes as sent with Content-Encoding: {encoding}", body.len()),
+        None => format!(
+            "the server sends it uncompressed even to Accept-Encoding: gzip; gzip -6 would make it about {} bytes",
+            deflated(&body)? + 18
+        ),
+    })
+}
+
+/// The size of `bytes` deflated at level 6, through the zip crate the tests
+/// already use (flate2 is not a dependency of this package).
+fn deflated(bytes: &[u8]) -> anyhow::Result<u64> {
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(6));
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    writer.start_file("page.html", options)?;
+    writer.write_all(bytes)?;
+    let mut archive = zip::ZipArchive::new(writer.finish()?)?;
+    let mut file = archive.by_index(0)?;
+    let size = file.compressed_size();
+    // Read it back, so a wrong size can't pass unnoticed.
+    let mut back = Vec::new();
+    file.read_to_end(&mut back)?;
+    anyhow::ensure!(back == bytes, "the deflated page didn't read back");
+    Ok(size)
+}
