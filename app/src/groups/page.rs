@@ -95,13 +95,36 @@ pub fn GroupsPage() -> impl IntoView {
     }
 }
 
+/// The staff an admin may choose as teachers; nobody for a teacher's form.
+fn staff_to_choose() -> Resource<Result<Vec<StaffChoice>, crate::error::AppError>> {
+    let admin = use_person().role == Role::Admin;
+    Resource::new(
+        move || admin,
+        |admin| async move {
+            if admin {
+                group_staff().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )
+}
+
 #[component]
 pub fn NewGroupPage() -> impl IntoView {
+    let staff = staff_to_choose();
     view! {
         <Title text="New group · Groups · Markwell" />
         <p class="back"><A href="/groups">"Groups"</A></p>
         <h1>"New group"</h1>
-        <GroupForm detail=None />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match staff.await {
+                    Ok(staff) => view! { <GroupForm detail=None staff /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -109,17 +132,18 @@ pub fn NewGroupPage() -> impl IntoView {
 pub fn EditGroupPage() -> impl IntoView {
     let route_id = route_id();
     let detail = Resource::new(move || GroupId(route_id()), open_group);
+    let staff = staff_to_choose();
     view! {
         <Title text="Edit group · Groups · Markwell" />
         <p class="back"><A href="/groups">"Groups"</A></p>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(detail) => view! {
+                match (detail.await, staff.await) {
+                    (Ok(detail), Ok(staff)) => view! {
                         <h1>{format!("Edit {}", detail.name)}</h1>
-                        <GroupForm detail=Some(detail) />
+                        <GroupForm detail=Some(detail) staff />
                     }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -143,7 +167,7 @@ fn year_options() -> Vec<(&'static str, &'static str)> {
 }
 
 #[component]
-fn GroupForm(detail: Option<GroupDetail>) -> impl IntoView {
+fn GroupForm(detail: Option<GroupDetail>, staff: Vec<StaffChoice>) -> impl IntoView {
     let save = ServerAction::<SaveGroup>::new();
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let admin = use_person().role == Role::Admin;
@@ -183,7 +207,7 @@ fn GroupForm(detail: Option<GroupDetail>) -> impl IntoView {
                 <SelectField name="kind" label="Kind" error options=KINDS.to_vec() selected=kind.clone() />
             })}
             <SelectField name="year_group" label="Year group" error options=year_options() selected=year />
-            {admin.then(|| view! { <TeacherChoices chosen=teachers.clone() error=teachers_error /> })}
+            {admin.then(|| view! { <TeacherChoices staff=staff.clone() chosen=teachers.clone() error=teachers_error /> })}
 
             <PupilFinder
                 heading="Add pupils"
@@ -248,42 +272,34 @@ fn GroupForm(detail: Option<GroupDetail>) -> impl IntoView {
 
 /// An admin's choice of the group's teachers, as tick boxes.
 #[component]
-fn TeacherChoices(chosen: Vec<crate::ids::UserId>, error: Signal<Option<String>>) -> impl IntoView {
-    let staff = Resource::new(|| (), |_| group_staff());
+fn TeacherChoices(
+    staff: Vec<StaffChoice>,
+    chosen: Vec<crate::ids::UserId>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
     view! {
         <fieldset class="field teacher-choices" aria-describedby="teachers-error">
             <legend>"Teachers"</legend>
             <p id="teachers-error" class="error-note" role="alert">{move || error.get()}</p>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || {
-                    let chosen = chosen.clone();
-                    Suspend::new(async move {
-                        match staff.await {
-                            Ok(staff) => view! {
-                                <input type="hidden" name="teachers_shown" value="true" />
-                                <ul class="plain columns">
-                                    {staff.into_iter().map(|StaffChoice { id, name }| {
-                                        let box_id = format!("teacher-{id}");
-                                        view! {
-                                            <li class="check">
-                                                <input
-                                                    id=box_id.clone()
-                                                    type="checkbox"
-                                                    name="teachers[]"
-                                                    value=id.0
-                                                    checked=chosen.contains(&id)
-                                                />
-                                                <label for=box_id>{name}</label>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                            Err(error) => view! { <p class="error-note">{error.to_string()}</p> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
+            // Says the boxes were on the page, so none ticked means none.
+            <input type="hidden" name="teachers_shown" value="true" />
+            <ul class="plain columns">
+                {staff.into_iter().map(|StaffChoice { id, name }| {
+                    let box_id = format!("teacher-{id}");
+                    view! {
+                        <li class="check">
+                            <input
+                                id=box_id.clone()
+                                type="checkbox"
+                                name="teachers[]"
+                                value=id.0
+                                checked=chosen.contains(&id)
+                            />
+                            <label for=box_id>{name}</label>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
         </fieldset>
     }
 }

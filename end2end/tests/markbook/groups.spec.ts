@@ -30,6 +30,14 @@ test("a teacher makes a set of their own and opens it in Markbook", async ({ pag
   await page.getByLabel("Group name").fill(name);
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Group created.")).toBeVisible();
+  // Its form opens again with what was saved.
+  await page.getByRole("link", { name: `Edit ${name}` }).click();
+  await ready(page);
+  await expect(page.getByLabel("Group name")).toHaveValue(name);
+  await expect(page.locator(".selected-pupil")).toHaveCount(2);
+  await expectAccessible(page);
+  await page.goBack();
+  await ready(page);
   await page.getByRole("link", { name, exact: true }).click();
   await ready(page);
   await expect(page.getByLabel("Group", { exact: true }).locator("option:checked")).toHaveText(name);
