@@ -81,6 +81,14 @@ if [ -z "$ready" ]; then
   cat "$folder/server.log" >&2
   exit 1
 fi
+# `cargo bench` and `cargo test` rebuild target/release/markwell without
+# cargo-leptos's settings, and that build asks for WebAssembly the site lacks.
+wasm=$(curl -sf "http://$LEPTOS_SITE_ADDR/sign-in" | grep -o '/pkg/[^"]*\.wasm' | head -n 1 || true)
+if [ -z "$wasm" ] || ! curl -sf -o /dev/null "http://$LEPTOS_SITE_ADDR$wasm"; then
+  echo "bench-browser: the page asks for ${wasm:-no WebAssembly}, which $LEPTOS_SITE_ROOT doesn't serve;" \
+    "rebuild with: cargo leptos build --release" >&2
+  exit 1
+fi
 
 BENCH_URL="http://$LEPTOS_SITE_ADDR" \
   BENCH_PATH="/markbook?group=$group&subject=$subject&year=all" \
