@@ -28,16 +28,14 @@ use std::{
 use common::{median, ms};
 
 use app::{
-    auth::api::SignIn,
     ids::{GroupId, LevelId, SubjectId},
     markbook::{
         api::{OpenGrid, SaveJudgements},
         model::Grid,
     },
-    ssr::Clock,
 };
 use leptos::server_fn::ServerFn;
-use server::{app_state, config::Config, demo, migrate, open_database};
+use server::{app_state, demo};
 
 const SEED_SQL: &str = include_str!("../../scripts/bench-seed.sql");
 const TEACHER: &str = "teacher@oakfield.example";
@@ -49,15 +47,7 @@ const SAVES: usize = 50;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let folder = tempfile::tempdir()?;
-    let url = format!("sqlite://{}", folder.path().join("bench.db").display());
-    let config = Config::from_lookup(|name| match name {
-        "DATABASE_URL" => Some(url.clone()),
-        "MARKWELL_OUTBOX" => Some(folder.path().join("outbox").display().to_string()),
-        _ => None,
-    })?;
-    let pool = open_database(&config.database_url).await?;
-    migrate(&pool).await?;
-    let clock = Clock::fixed(time::OffsetDateTime::now_utc());
+    let (config, pool, clock) = common::database(folder.path()).await?;
     demo::load(&pool, &clock, demo::SEED).await?;
     {
         let mut conn = pool.acquire().await?;
@@ -87,7 +77,7 @@ async fn main() -> anyhow::Result<()> {
     let address = common::spawn(app_state(&config, pool, clock.clone())).await?;
 
     // 1. The grid page, server-rendered.
-    let teacher = signed_in(&address).await?;
+    let teacher = common::signed_in(&address, TEACHER, demo::DEMO_PASSWORD).await?;
     let page = format!("{address}/markbook?group={group}&subject={subject}&year=all");
     let mut samples = Vec::new();
     // The size varies between runs (the grid's data has been seen serialized
@@ -165,7 +155,7 @@ async fn main() -> anyhow::Result<()> {
     // 3. Saving, 20 clients at once.
     let mut clients = Vec::new();
     for _ in 0..CLIENTS {
-        clients.push(signed_in(&address).await?);
+        clients.push(common::signed_in(&address, TEACHER, demo::DEMO_PASSWORD).await?);
     }
     let save = format!("{address}{}", SaveJudgements::PATH);
     let scale: Vec<LevelId> = grid.scale.iter().map(|l| l.id).collect();
@@ -232,25 +222,6 @@ async fn main() -> anyhow::Result<()> {
         wall.as_secs_f64()
     );
     Ok(())
-}
-
-/// A client signed in as the demo teacher, with its own session.
-async fn signed_in(address: &str) -> anyhow::Result<reqwest::Client> {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
-    let res = client
-        .post(format!("{address}{}", SignIn::PATH))
-        .form(&[("email", TEACHER), ("password", demo::DEMO_PASSWORD)])
-        .send()
-        .await?;
-    anyhow::ensure!(
-        res.status().is_success() || res.status().is_redirection(),
-        "signing in: {}",
-        res.status()
-    );
-    Ok(client)
 }
 
 /// The sample below which `share` of them fall (nearest rank).

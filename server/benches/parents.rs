@@ -18,9 +18,9 @@ use std::time::Instant;
 
 use common::{median, ms};
 
-use app::{auth::api::SignIn, parents::api::ListParents, school::api::FindPupils, ssr::Clock};
+use app::{auth::api::SignIn, parents::api::ListParents, school::api::FindPupils};
 use leptos::server_fn::ServerFn;
-use server::{app_state, config::Config, demo, migrate, open_database};
+use server::{app_state, demo};
 
 const RUNS: usize = 51;
 const PUPILS: i64 = 2_000;
@@ -29,15 +29,7 @@ const PARENTS: i64 = 4_000;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let folder = tempfile::tempdir()?;
-    let url = format!("sqlite://{}", folder.path().join("bench.db").display());
-    let config = Config::from_lookup(|name| match name {
-        "DATABASE_URL" => Some(url.clone()),
-        "MARKWELL_OUTBOX" => Some(folder.path().join("outbox").display().to_string()),
-        _ => None,
-    })?;
-    let pool = open_database(&config.database_url).await?;
-    migrate(&pool).await?;
-    let clock = Clock::fixed(time::OffsetDateTime::now_utc());
+    let (config, pool, clock) = common::database(folder.path()).await?;
     demo::load(&pool, &clock, demo::SEED).await?;
     enlarge(&pool, &clock.stamp()).await?;
     let pupils: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pupils")

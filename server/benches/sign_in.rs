@@ -16,12 +16,9 @@ use std::time::Instant;
 
 use common::{median, ms};
 
-use app::{
-    auth::{api::SignIn, password},
-    ssr::Clock,
-};
+use app::auth::{api::SignIn, password};
 use leptos::server_fn::ServerFn;
-use server::{app_state, config::Config, migrate, open_database};
+use server::app_state;
 
 const RUNS: usize = 21;
 
@@ -49,15 +46,7 @@ async fn main() -> anyhow::Result<()> {
 
     // The real server over a fresh database with one account.
     let folder = tempfile::tempdir()?;
-    let url = format!("sqlite://{}", folder.path().join("bench.db").display());
-    let config = Config::from_lookup(|name| match name {
-        "DATABASE_URL" => Some(url.clone()),
-        "MARKWELL_OUTBOX" => Some(folder.path().join("outbox").display().to_string()),
-        _ => None,
-    })?;
-    let pool = open_database(&config.database_url).await?;
-    migrate(&pool).await?;
-    let clock = Clock::fixed(time::OffsetDateTime::now_utc());
+    let (config, pool, clock) = common::database(folder.path()).await?;
     let at = clock.stamp();
     sqlx::query("INSERT INTO school (id, name, created_at) VALUES (1, 'Bench School', ?)")
         .bind(&at)

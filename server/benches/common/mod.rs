@@ -25,3 +25,49 @@ pub async fn spawn(state: app::ssr::AppState) -> anyhow::Result<String> {
     });
     Ok(address)
 }
+
+/// A fresh, migrated database in `folder` with the configuration that
+/// points at it, and a clock fixed at now.
+pub async fn database(
+    folder: &std::path::Path,
+) -> anyhow::Result<(server::config::Config, sqlx::SqlitePool, app::ssr::Clock)> {
+    let url = format!("sqlite://{}", folder.join("bench.db").display());
+    let outbox = folder.join("outbox").display().to_string();
+    let config = server::config::Config::from_lookup(|name| match name {
+        "DATABASE_URL" => Some(url.clone()),
+        "MARKWELL_OUTBOX" => Some(outbox.clone()),
+        _ => None,
+    })?;
+    let pool = server::open_database(&config.database_url).await?;
+    server::migrate(&pool).await?;
+    Ok((
+        config,
+        pool,
+        app::ssr::Clock::fixed(time::OffsetDateTime::now_utc()),
+    ))
+}
+
+/// A client signed in at `address` as `email`.
+#[allow(dead_code)] // Not every bench signs in a client of its own.
+pub async fn signed_in(
+    address: &str,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<reqwest::Client> {
+    use leptos::server_fn::ServerFn;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let res = client
+        .post(format!("{address}{}", app::auth::api::SignIn::PATH))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await?;
+    anyhow::ensure!(
+        res.status().is_success() || res.status().is_redirection(),
+        "signing in: {}",
+        res.status()
+    );
+    Ok(client)
+}
