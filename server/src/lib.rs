@@ -23,6 +23,7 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     SqlitePool,
 };
+use tower_http::compression::CompressionLayer;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
@@ -103,6 +104,9 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 pub fn app_state(config: &Config, pool: SqlitePool, clock: Clock) -> AppState {
     AppState {
         leptos_options: leptos_options(config),
+        writer: SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_lazy_with((*pool.connect_options()).clone()),
         pool,
         clock,
         settings: Arc::new(Settings {
@@ -147,5 +151,8 @@ pub fn router(state: AppState) -> Router {
         .layer(auth)
         .layer(middleware::from_fn(security::headers))
         .layer(middleware::from_fn(security::same_origin))
+        // Pages, server function answers and the WebAssembly travel gzipped
+        // to browsers that ask; the live markbook stream is left as it is.
+        .layer(CompressionLayer::new())
         .with_state(state)
 }

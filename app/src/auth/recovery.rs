@@ -36,7 +36,7 @@ pub async fn request_reset(email: &str) -> anyhow::Result<()> {
     let now = clock.now();
     let at = clock.stamp();
     let address = address_for_limits().await;
-    let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::ssr::begin_write().await?;
     let since = crate::ssr::clock::stamp(now - Duration::minutes(RESET_WINDOW_MINUTES));
     let recent = store::recent_reset_requests(&mut tx, email, &address, &since).await?;
     if recent.for_email >= RESETS_PER_EMAIL || recent.from_address >= RESETS_PER_ADDRESS {
@@ -149,7 +149,7 @@ pub async fn set_password_from_link(
     super::accounts::check_new_password_for(&person, &new_password, confirm)?;
     let hash = password::hash(new_password).await?;
     let address = client_address().await;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::ssr::begin_write().await?;
     if !tokens::use_up(&mut tx, &link, &at).await? {
         return Err(LinkState::Used.refusal().into());
     }

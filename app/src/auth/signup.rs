@@ -19,7 +19,6 @@ use crate::{
         audit::{self, Audit},
         clock,
         clock::stamp,
-        db,
     },
 };
 
@@ -75,12 +74,11 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     let now = clock.now();
     let at = clock.stamp();
     let address = address_for_limits().await;
-    let pool = db()?;
 
     // The code and date of birth first, counting a failure in its own
     // transaction so it stands whatever happens next.
     let claim = {
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::ssr::begin_write().await?;
         let link = codes::link_for(&mut tx, &form.code).await?;
         if let Some(minutes) = locked_for(&mut tx, now, &address, link).await? {
             return Err(AppError::TooManyAttempts { minutes }.into());
@@ -125,7 +123,7 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     )?;
     let hash = password::hash(form.password).await?;
 
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::ssr::begin_write().await?;
     let email = match details::check_email_free(&mut tx, "email", &email, Some(claim.parent)).await
     {
         Ok(email) => email,

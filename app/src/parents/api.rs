@@ -64,7 +64,7 @@ pub async fn save_parent(
 ) -> Result<(), AppError> {
     use crate::{
         auth::Viewer,
-        ssr::{client_address, clock, db, respond},
+        ssr::{client_address, clock, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
@@ -80,7 +80,7 @@ pub async fn save_parent(
         )?;
         let at = clock()?.stamp();
         let address = client_address().await;
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::ssr::begin_write().await?;
         let id = super::saving::save(
             &mut tx,
             &rights,
@@ -113,7 +113,7 @@ pub async fn send_invitations(
         auth::{recovery, Viewer},
         ssr::{
             audit::{self, Audit},
-            client_address, clock, db, outbox, respond,
+            client_address, clock, outbox, respond,
         },
     };
     respond(async move {
@@ -122,7 +122,7 @@ pub async fn send_invitations(
         let clock = clock()?;
         let (now, at) = (clock.now(), clock.stamp());
         let address = client_address().await;
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::ssr::begin_write().await?;
         let chosen =
             super::saving::chosen(&mut tx, &rights, ids, everyone, &search, &status).await?;
         let mut sent = InvitationsSent::default();
@@ -168,14 +168,14 @@ pub async fn make_letters(
 ) -> Result<LetterSheet, AppError> {
     use crate::{
         auth::Viewer,
-        ssr::{client_address, clock, db, respond},
+        ssr::{client_address, clock, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
         let at = clock()?.stamp();
         let address = client_address().await;
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::ssr::begin_write().await?;
         let chosen =
             super::saving::chosen(&mut tx, &rights, ids, everyone, &search, &status).await?;
         let sheet = super::letters::make(
@@ -199,14 +199,14 @@ pub async fn make_letters(
 pub async fn reissue_code(id: UserId, pupil: PupilId) -> Result<ReissuedCode, AppError> {
     use crate::{
         auth::Viewer,
-        ssr::{client_address, clock, db, respond},
+        ssr::{client_address, clock, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
         let at = clock()?.stamp();
         let address = client_address().await;
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::ssr::begin_write().await?;
         let code = super::letters::reissue(
             &mut tx,
             &rights,

@@ -28,7 +28,7 @@ pub async fn save_my_name(first_name: String, surname: String) -> Result<(), App
         auth::{details, Viewer},
         ssr::{
             audit::{self, Audit},
-            client_address, clock, db, respond,
+            client_address, clock, respond,
         },
     };
     respond(async move {
@@ -37,7 +37,7 @@ pub async fn save_my_name(first_name: String, surname: String) -> Result<(), App
         let surname = details::check_name("surname", &surname, "surname")?;
         let at = clock()?.stamp();
         let address = client_address().await;
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::ssr::begin_write().await?;
         super::store::set_name(&mut tx, viewer.id, &first_name, &surname).await?;
         let event = Audit::NameChanged { user: viewer.id };
         audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
@@ -75,7 +75,7 @@ pub async fn request_email_change(
         let (now, at) = (clock.now(), clock.stamp());
         let address = client_address().await;
         let purpose = tokens::Purpose::NewEmail;
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::ssr::begin_write().await?;
         let token = tokens::issue(&mut tx, now, viewer.id, purpose, Some(&new_email)).await?;
         let link = format!("{}/confirm-email/{}", base_url()?, token.as_str());
         let letter = Letter {
@@ -122,7 +122,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
         },
         ssr::{
             audit::{self, Audit},
-            client_address, clock, db,
+            client_address, clock,
             outbox::{self, Letter, Template},
             respond,
         },
@@ -131,7 +131,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
         let clock = clock()?;
         let (now, at) = (clock.now(), clock.stamp());
         let address = client_address().await;
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::ssr::begin_write().await?;
         let link = match tokens::check(&mut tx, now, &token, tokens::Purpose::NewEmail).await? {
             LinkState::Ready(link) => link,
             other => return Err(other.refusal().into()),

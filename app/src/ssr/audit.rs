@@ -201,7 +201,7 @@ pub async fn audited<T>(
 ) -> anyhow::Result<T> {
     let at = super::clock()?.stamp();
     let address = super::client_address().await;
-    let mut tx = super::db()?.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin_write().await?;
     let (answer, event) = work(&mut tx, &at).await?;
     record(&mut tx, &at, Some(actor), event, address.as_deref()).await?;
     tx.commit().await?;

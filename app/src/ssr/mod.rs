@@ -27,6 +27,11 @@ pub struct Settings {
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: SqlitePool,
+    /// One connection to the same database, for write transactions: writers
+    /// wait their turn here, in order, rather than in SQLite's busy handler,
+    /// which sleeps in growing steps and makes the unlucky wait longest.
+    #[from_ref(skip)]
+    pub writer: SqlitePool,
     pub clock: Clock,
     pub settings: Arc<Settings>,
     /// Wakes the mail worker when an email is queued.
@@ -42,6 +47,11 @@ fn state() -> anyhow::Result<AppState> {
 /// The school's database.
 pub fn db() -> anyhow::Result<SqlitePool> {
     Ok(state()?.pool)
+}
+
+/// Starts a write transaction, in turn with every other one.
+pub async fn begin_write() -> anyhow::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    Ok(state()?.writer.begin_with("BEGIN IMMEDIATE").await?)
 }
 
 /// Where people reach Markwell, for links in emails (no trailing slash).

@@ -63,7 +63,7 @@ pub async fn invite_staff(
         auth::{details, recovery, Viewer},
         ssr::{
             audit::{self, Audit},
-            client_address, clock, db, outbox, respond,
+            client_address, clock, outbox, respond,
         },
     };
     respond(async move {
@@ -73,7 +73,7 @@ pub async fn invite_staff(
         let clock = clock()?;
         let (now, at) = (clock.now(), clock.stamp());
         let address = client_address().await;
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::ssr::begin_write().await?;
         let email = details::check_email_free(&mut tx, "email", &email, None).await?;
         let staff = NewStaff {
             first_name: &first_name,
@@ -137,7 +137,7 @@ pub async fn save_staff(
         auth::{details, model::Role, recovery, Viewer},
         ssr::{
             audit::{self, Audit},
-            client_address, clock, db, outbox, respond,
+            client_address, clock, outbox, respond,
         },
     };
     respond(async move {
@@ -154,7 +154,7 @@ pub async fn save_staff(
         let clock = clock()?;
         let at = clock.stamp();
         let address = client_address().await;
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::ssr::begin_write().await?;
         let before = store::staff_member(&mut tx, &rights, id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -216,7 +216,7 @@ pub async fn set_staff_active(id: UserId, active: bool) -> Result<(), AppError> 
         auth::{accounts::end_all_sessions, Viewer},
         ssr::{
             audit::{self, Audit},
-            client_address, clock, db, outbox, respond,
+            client_address, clock, outbox, respond,
         },
     };
     respond(async move {
@@ -231,7 +231,7 @@ pub async fn set_staff_active(id: UserId, active: bool) -> Result<(), AppError> 
         }
         let at = clock()?.stamp();
         let address = client_address().await;
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::ssr::begin_write().await?;
         let member = super::store::staff_member(&mut tx, &rights, id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -263,7 +263,7 @@ pub async fn resend_invitation(id: UserId) -> Result<(), AppError> {
         auth::{recovery, Viewer},
         ssr::{
             audit::{self, Audit},
-            client_address, clock, db, outbox, respond,
+            client_address, clock, outbox, respond,
         },
     };
     respond(async move {
@@ -271,7 +271,7 @@ pub async fn resend_invitation(id: UserId) -> Result<(), AppError> {
         let rights = viewer.admin()?;
         let clock = clock()?;
         let address = client_address().await;
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::ssr::begin_write().await?;
         let member = super::store::staff_member(&mut tx, &rights, id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -315,7 +315,7 @@ pub async fn assign_group(id: UserId, group: GroupId, assigned: bool) -> Result<
         auth::Viewer,
         ssr::{
             audit::{self, Audit},
-            client_address, clock, db, respond,
+            client_address, clock, respond,
         },
     };
     respond(async move {
@@ -323,7 +323,7 @@ pub async fn assign_group(id: UserId, group: GroupId, assigned: bool) -> Result<
         let rights = viewer.admin()?;
         let at = clock()?.stamp();
         let address = client_address().await;
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::ssr::begin_write().await?;
         super::store::staff_member(&mut tx, &rights, id)
             .await?
             .ok_or(AppError::NotFound)?;
