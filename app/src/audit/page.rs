@@ -61,25 +61,29 @@ pub fn AuditLogPage() -> impl IntoView {
         <Title text="Audit log · Markwell" />
         <h1>"Audit log"</h1>
         <p>"Every sign-in and every change to accounts: who did it, when and from where."</p>
-        <Form method="GET" action="" attr:class="filters">
-            <ErrorNote error id="filters-error" />
-            <div class="field">
-                <label for="person">"Person"</label>
-                <input id="person" name="person" type="search" prop:value=move || filters.get().person />
-            </div>
-            <div class="field">
-                <label for="action">"Action"</label>
-                <select id="action" name="action">
-                    <option value="" selected=move || filters.get().action.is_empty()>"Any action"</option>
-                    {ACTIONS.iter().map(|action| view! {
-                        <option value=*action selected=move || filters.get().action == *action>{*action}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <crate::ui::TextField name="from" label="From" kind="date" error value=filters.get_untracked().from />
-            <crate::ui::TextField name="to" label="To" kind="date" error value=filters.get_untracked().to />
-            <button type="submit">"Filter"</button>
-        </Form>
+        // The filters show the entries' error beside its field, so they wait
+        // for the entries too (and keep what is shown while the next load).
+        <Transition fallback=|| ()>
+            <Form method="GET" action="" attr:class="filters">
+                <ErrorNote error id="filters-error" />
+                <div class="field">
+                    <label for="person">"Person"</label>
+                    <input id="person" name="person" type="search" prop:value=move || filters.get().person />
+                </div>
+                <div class="field">
+                    <label for="action">"Action"</label>
+                    <select id="action" name="action">
+                        <option value="" selected=move || filters.get().action.is_empty()>"Any action"</option>
+                        {ACTIONS.iter().map(|action| view! {
+                            <option value=*action selected=move || filters.get().action == *action>{*action}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <crate::ui::TextField name="from" label="From" kind="date" error value=filters.get_untracked().from />
+                <crate::ui::TextField name="to" label="To" kind="date" error value=filters.get_untracked().to />
+                <button type="submit">"Filter"</button>
+            </Form>
+        </Transition>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match entries.await {

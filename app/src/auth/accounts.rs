@@ -11,7 +11,10 @@ use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 use tower_sessions::{cookie::time::Duration, Expiry};
 
-use super::{model::Role, password, store};
+use super::{
+    model::{Person, Role},
+    password, store,
+};
 use crate::{
     error::AppError,
     ids::UserId,
@@ -43,6 +46,27 @@ impl Accounts {
 
 pub type AuthSession = axum_login::AuthSession<Accounts>;
 
+/// Who is signed in to the request being answered, read from what the
+/// session layer has already loaded: no query, so a page can know it while
+/// it renders, without waiting.
+pub fn signed_in_person() -> Result<Person, AppError> {
+    let parts =
+        leptos::prelude::use_context::<http::request::Parts>().ok_or(AppError::SignedOut)?;
+    let account = parts
+        .extensions
+        .get::<AuthSession>()
+        .and_then(|auth| auth.user.as_ref())
+        .ok_or(AppError::SignedOut)?;
+    Ok(Person {
+        id: account.id,
+        first_name: account.first_name.clone(),
+        surname: account.surname.clone(),
+        role: account.role,
+        slt: account.slt,
+        school_name: account.school_name.clone(),
+    })
+}
+
 /// A signed-in account, reloaded each request.
 #[derive(Clone)]
 pub struct Account {
@@ -51,6 +75,7 @@ pub struct Account {
     pub slt: bool,
     pub first_name: String,
     pub surname: String,
+    pub school_name: String,
     auth_hash: Vec<u8>,
 }
 
@@ -92,6 +117,7 @@ impl From<store::SessionRow> for Account {
             slt: row.is_slt,
             first_name: row.first_name,
             surname: row.surname,
+            school_name: row.school_name,
             auth_hash: session_auth_hash(&row.password_hash, row.session_epoch),
         }
     }
@@ -156,7 +182,7 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
     let matches = password::verify(stored_hash, form.password).await?;
 
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::ssr::begin_write().await?;
     let account = match account {
         Some(account) if matches => account,
         other => {
@@ -347,7 +373,7 @@ pub async fn change_password(
     let hash = password::hash(new_password).await?;
     let at = clock()?.stamp();
     let address = client_address().await;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::ssr::begin_write().await?;
     store::set_password(&mut tx, user, &hash).await?;
     end_all_sessions(&mut tx, user).await?;
     audit::record(

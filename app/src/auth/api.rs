@@ -77,21 +77,8 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// The signed-in person, or `SignedOut`.
 #[server(endpoint = "auth/who_am_i")]
 pub async fn who_am_i() -> Result<Person, AppError> {
-    use super::Viewer;
     use crate::ssr::respond;
-    respond(async move {
-        let viewer = Viewer::current().await?;
-        let school_name = viewer.school_name().await?;
-        Ok(Person {
-            id: viewer.id,
-            first_name: viewer.first_name,
-            surname: viewer.surname,
-            role: viewer.role,
-            slt: viewer.slt,
-            school_name,
-        })
-    })
-    .await
+    respond(async move { Ok(super::accounts::signed_in_person()?) }).await
 }
 
 /// "Send reset password link": answers the same whether or not the address

@@ -34,6 +34,7 @@ pub struct SessionRow {
     pub surname: String,
     pub password_hash: String,
     pub session_epoch: i64,
+    pub school_name: String,
 }
 
 /// The account behind a session, only while it is active and has a password.
@@ -44,20 +45,14 @@ pub async fn active_account(
     Ok(sqlx::query_as!(
         SessionRow,
         r#"SELECT id AS "id!: UserId", role, is_slt AS "is_slt: bool", first_name, surname,
-                  password_hash AS "password_hash!", session_epoch
+                  password_hash AS "password_hash!", session_epoch,
+                  COALESCE((SELECT name FROM school WHERE id = 1), 'Markwell') AS "school_name!: String"
            FROM users
            WHERE id = ? AND active = 1 AND password_hash IS NOT NULL"#,
         id
     )
     .fetch_optional(conn)
     .await?)
-}
-
-pub async fn school_name(conn: &mut SqliteConnection) -> anyhow::Result<String> {
-    Ok(sqlx::query_scalar!("SELECT name FROM school WHERE id = 1")
-        .fetch_optional(conn)
-        .await?
-        .unwrap_or_else(|| "Markwell".to_owned()))
 }
 
 pub async fn note_sign_in(conn: &mut SqliteConnection, id: UserId, at: &str) -> anyhow::Result<()> {

@@ -293,9 +293,4 @@ impl Viewer {
             Err(AppError::Forbidden.into())
         }
     }
-
-    pub async fn school_name(&self) -> anyhow::Result<String> {
-        let mut conn = db()?.acquire().await?;
-        store::school_name(&mut conn).await
-    }
 }

@@ -18,38 +18,57 @@ pub fn use_person() -> Person {
     expect_context::<Person>()
 }
 
-/// Loads who is signed in, then frames the page for their role. Signed-out
-/// visitors are sent to sign in and brought back afterwards.
+/// Frames the page for the signed-in person's role. Signed-out visitors are
+/// sent to sign in and brought back afterwards.
+///
+/// On the server the person is known from the request, and the answer
+/// travels to the browser with the page, so the frame and the page inside
+/// it render in one pass: a Suspense here would build the page below it
+/// (and start its loads) again on each of its passes. A shell first built
+/// in the browser asks the server.
 #[component]
 pub fn Shell() -> impl IntoView {
-    let person = Resource::new_blocking(|| (), |_| who_am_i());
     let location = use_location();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match person.await {
-                    Ok(person) => {
-                        provide_context(person.clone());
-                        if person.role == Role::Parent {
-                            view! { <ParentFrame person /> }.into_any()
-                        } else {
-                            view! { <StaffFrame person /> }.into_any()
-                        }
-                    }
-                    Err(AppError::SignedOut) => {
-                        let here = location.pathname.get_untracked();
-                        let path = if here == "/" {
-                            "/sign-in".to_owned()
-                        } else {
-                            format!("/sign-in?next={here}")
-                        };
-                        view! { <Redirect path /> }.into_any()
-                    }
-                    Err(error) => view! { <main id="main"><ErrorPanel error /></main> }.into_any(),
-                }
-            })}
-        </Suspense>
+    let frame = move |answer: Result<Person, AppError>| match answer {
+        Ok(person) => {
+            provide_context(person.clone());
+            if person.role == Role::Parent {
+                view! { <ParentFrame person /> }.into_any()
+            } else {
+                view! { <StaffFrame person /> }.into_any()
+            }
+        }
+        Err(AppError::SignedOut) => {
+            let here = location.pathname.get_untracked();
+            let path = if here == "/" {
+                "/sign-in".to_owned()
+            } else {
+                format!("/sign-in?next={here}")
+            };
+            view! { <Redirect path /> }.into_any()
+        }
+        Err(error) => view! { <main id="main"><ErrorPanel error /></main> }.into_any(),
+    };
+    match SharedValue::new(known_from_request).into_inner() {
+        Some(answer) => frame(answer),
+        None => {
+            let person = Resource::new(|| (), |_| who_am_i());
+            view! {
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move { frame(person.await) })}
+                </Suspense>
+            }
+            .into_any()
+        }
     }
+}
+
+/// The signed-in person while rendering on the server; nothing in the browser.
+fn known_from_request() -> Option<Result<Person, AppError>> {
+    #[cfg(feature = "ssr")]
+    return Some(crate::auth::accounts::signed_in_person());
+    #[cfg(not(feature = "ssr"))]
+    None
 }
 
 /// One area in the staff strip. Only areas that exist are listed.
