@@ -90,18 +90,17 @@ pub async fn save_judgements(
             )
             .into());
         }
-        let on_roll = super::store::pupil_ids(&mut conn, &open).await?;
-        if let Some(stranger) = changes.iter().find(|c| !on_roll.contains(&c.pupil)) {
+        if let Some(stranger) = super::store::stranger(&mut conn, open.id(), &changes).await? {
             let address = client_address().await;
             let denied = Audit::AccessDenied {
                 what: "pupil",
-                id: stranger.pupil.0,
+                id: stranger.0,
             };
             audit::record(&mut conn, &at, Some(viewer.id), denied, address.as_deref()).await?;
             return Err(AppError::NotFound.into());
         }
         drop(conn);
-        let mut tx = db()?.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::ssr::begin_write().await?;
         let saved = super::store::save(&mut tx, &writable, &at, &changes).await?;
         let times = u32::try_from(saved.len()).unwrap_or(u32::MAX);
         events::record(

@@ -166,9 +166,10 @@ pub async fn grid(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let judgements = sqlx::query!(
-        r#"SELECT j.pupil_id AS "pupil!: PupilId", j.criterion_id AS "criterion!: CriterionId",
-                  j.level_id AS "level!: LevelId"
+    // One row holding every judgement as JSON: the SQLite driver hands each
+    // row across a thread, which for a big grid cost more than the query.
+    let judgements = sqlx::query_scalar!(
+        r#"SELECT json_group_array(json_array(j.pupil_id, j.criterion_id, j.level_id)) AS "cells!: String"
            FROM group_pupils gp
            JOIN judgements j ON j.pupil_id = gp.pupil_id
            JOIN criteria c ON c.id = j.criterion_id
@@ -179,8 +180,9 @@ pub async fn grid(
         shown.year,
         shown.strand
     )
-    .fetch_all(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
+    let judgements: Vec<(PupilId, CriterionId, LevelId)> = serde_json::from_str(&judgements)?;
     let row_of: HashMap<PupilId, usize> =
         pupils.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
     let column_of: HashMap<CriterionId, usize> = criteria
@@ -189,9 +191,9 @@ pub async fn grid(
         .map(|(i, c)| (c.id, i))
         .collect();
     let mut cells = vec![None; pupils.len() * criteria.len()];
-    for j in judgements {
-        if let (Some(row), Some(column)) = (row_of.get(&j.pupil), column_of.get(&j.criterion)) {
-            cells[row * criteria.len() + column] = Some(j.level);
+    for (pupil, criterion, level) in judgements {
+        if let (Some(row), Some(column)) = (row_of.get(&pupil), column_of.get(&criterion)) {
+            cells[row * criteria.len() + column] = Some(level);
         }
     }
     Ok(Grid {
@@ -216,12 +218,7 @@ pub async fn save(
     at: &str,
     changes: &[JudgementChange],
 ) -> anyhow::Result<Vec<LiveChange>> {
-    let on_roll: HashSet<PupilId> = pupils(conn, group.id())
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    if changes.iter().any(|c| !on_roll.contains(&c.pupil)) {
+    if stranger(conn, group.id(), changes).await?.is_some() {
         return Err(AppError::NotFound.into());
     }
     let levels: HashSet<LevelId> = scale(conn).await?.into_iter().map(|l| l.id).collect();
@@ -264,6 +261,28 @@ pub async fn save(
         });
     }
     Ok(saved)
+}
+
+/// The first pupil the changes name who isn't on the group's roll, if any.
+/// One row back, however many changes: the roll stays in the database.
+pub async fn stranger(
+    conn: &mut SqliteConnection,
+    group: GroupId,
+    changes: &[JudgementChange],
+) -> anyhow::Result<Option<PupilId>> {
+    let named = serde_json::to_string(&changes.iter().map(|c| c.pupil).collect::<Vec<_>>())?;
+    // Not the checked macro: its analyser can't see json_each's columns.
+    Ok(sqlx::query_scalar::<_, PupilId>(
+        "SELECT value FROM json_each(?1)
+         WHERE value NOT IN (SELECT gp.pupil_id FROM group_pupils gp
+                             JOIN pupils p ON p.id = gp.pupil_id
+                             WHERE gp.group_id = ?2 AND p.active = 1)
+         LIMIT 1",
+    )
+    .bind(named)
+    .bind(group)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// The group's pupils on the roll, for the live stream's filter.
