@@ -353,7 +353,8 @@ impl Ctx {
             Saving::Changed => " changed",
         };
         match colour {
-            Some(colour) => format!("level-{colour}{state}"),
+            // Colours come from COLOURS, checked when saved; escaped all the same.
+            Some(colour) => format!("level-{}{state}", attribute(&colour)),
             None => state.trim_start().to_owned(),
         }
     }
@@ -370,31 +371,24 @@ impl Ctx {
         )
     }
 
-    fn row_share(&self, r: usize) -> String {
+    /// The share of the cells at `indices` holding a secured level, as shown.
+    fn share_of(&self, indices: impl Iterator<Item = usize>, of: usize) -> String {
         let n = self.cells.with_value(|cells| {
             self.secured.with_value(|secured| {
-                cells[r * self.cols..(r + 1) * self.cols]
-                    .iter()
-                    .filter(|c| c.level.is_some_and(|l| secured.contains(&l)))
+                indices
+                    .filter(|&i| cells[i].level.is_some_and(|l| secured.contains(&l)))
                     .count()
             })
         });
-        share_markup(&share(n, self.cols))
+        share_markup(&share(n, of))
+    }
+
+    fn row_share(&self, r: usize) -> String {
+        self.share_of((0..self.cols).map(|c| r * self.cols + c), self.cols)
     }
 
     fn column_share(&self, c: usize) -> String {
-        let n = self.cells.with_value(|cells| {
-            self.secured.with_value(|secured| {
-                (0..self.rows)
-                    .filter(|r| {
-                        cells[r * self.cols + c]
-                            .level
-                            .is_some_and(|l| secured.contains(&l))
-                    })
-                    .count()
-            })
-        });
-        share_markup(&share(n, self.rows))
+        self.share_of((0..self.rows).map(|r| r * self.cols + c), self.rows)
     }
 
     /// The header row and the rows of pupils, as HTML. The roles are
