@@ -218,31 +218,39 @@ pub async fn save(
     at: &str,
     changes: &[JudgementChange],
 ) -> anyhow::Result<Vec<LiveChange>> {
-    if stranger(conn, group.id(), changes).await?.is_some() {
-        return Err(AppError::NotFound.into());
-    }
-    let levels: HashSet<LevelId> = scale(conn).await?.into_iter().map(|l| l.id).collect();
-    if changes
-        .iter()
-        .any(|c| c.level.is_some_and(|l| !levels.contains(&l)))
-    {
-        return Err(
-            AppError::invalid("level", "That judgement isn't on the school's scale.").into(),
-        );
-    }
     let by = group.viewer();
+    let group = group.id();
     let mut saved = Vec::new();
+    // One query a change answers every check: saves queue for the one
+    // writer, so each round trip inside the transaction costs every save
+    // waiting behind it. The pupil is checked again here (the server
+    // function checked before, to audit a refusal): they may have left.
     for change in changes {
         let current = sqlx::query!(
             r#"SELECT c.retired_at IS NOT NULL AS "retired!: bool",
                       (SELECT j.level_id FROM judgements j
-                       WHERE j.pupil_id = ?1 AND j.criterion_id = c.id) AS "level: LevelId"
+                       WHERE j.pupil_id = ?1 AND j.criterion_id = c.id) AS "level: LevelId",
+                      EXISTS (SELECT 1 FROM group_pupils gp JOIN pupils p ON p.id = gp.pupil_id
+                              WHERE gp.group_id = ?3 AND gp.pupil_id = ?1 AND p.active = 1)
+                        AS "on_roll!: bool",
+                      (?4 IS NULL OR EXISTS (SELECT 1 FROM scale_levels l WHERE l.id = ?4))
+                        AS "on_scale!: bool"
                FROM criteria c WHERE c.id = ?2"#,
             change.pupil,
-            change.criterion
+            change.criterion,
+            group,
+            change.level
         )
         .fetch_optional(&mut *conn)
         .await?;
+        if current.as_ref().is_some_and(|c| !c.on_roll) {
+            return Err(AppError::NotFound.into());
+        }
+        if current.as_ref().is_some_and(|c| !c.on_scale) {
+            return Err(
+                AppError::invalid("level", "That judgement isn't on the school's scale.").into(),
+            );
+        }
         let Some(current) = current.filter(|c| !c.retired) else {
             return Err(AppError::invalid(
                 "criterion",
