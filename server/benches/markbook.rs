@@ -168,15 +168,18 @@ async fn main() -> anyhow::Result<()> {
         clients.push(common::signed_in(&address, TEACHER, demo::DEMO_PASSWORD).await?);
     }
     let save = format!("{address}{}", SaveJudgements::PATH);
-    for pace in [Some(PACE), None] {
+    for (pass, pace) in [Some(PACE), None].into_iter().enumerate() {
         let started = Instant::now();
         let mut tasks = Vec::new();
         for (row, client) in clients.iter().cloned().enumerate() {
+            // Each pass on columns the last didn't touch, so every save
+            // still changes its cell.
+            let start = pass * (WARM_UP + SAVES) + row * 7;
             tasks.push(tokio::spawn(save_row(
                 client,
                 save.clone(),
                 grid.clone(),
-                row,
+                (row, start),
                 pace,
             )));
         }
@@ -201,16 +204,16 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One client saving single-cell changes along its own pupil's row (so no
-/// two clients ever save the same cell), each change the next level on the
-/// scale so every save changes the cell. With a pace, it saves on that beat
+/// One client saving single-cell changes along its own pupil's row from
+/// column `start` (so no two clients ever save the same cell), each change
+/// the next level on the scale so every save changes the cell. With a pace, it saves on that beat
 /// (a save still running when the next is due delays it); without, as soon
 /// as the last answers.
 async fn save_row(
     client: reqwest::Client,
     save: String,
     grid: Grid,
-    row: usize,
+    (row, start): (usize, usize),
     pace: Option<Duration>,
 ) -> anyhow::Result<Vec<Duration>> {
     let scale: Vec<LevelId> = grid.scale.iter().map(|l| l.id).collect();
@@ -229,7 +232,7 @@ async fn save_row(
         if let Some(beat) = beat.as_mut() {
             beat.tick().await;
         }
-        let column = (n + row * 7) % columns;
+        let column = (start + n) % columns;
         let next = match levels[column] {
             Some(now) => {
                 let at = scale.iter().position(|l| *l == now).unwrap_or(0);
