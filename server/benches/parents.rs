@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use common::{median, ms};
 
-use app::{auth::api::SignIn, parents::api::ListParents, school::api::FindPupils};
+use app::{parents::api::ListParents, school::api::FindPupils};
 use leptos::server_fn::ServerFn;
 use server::{app_state, demo};
 
@@ -41,23 +41,7 @@ async fn main() -> anyhow::Result<()> {
     println!("school enlarged to {pupils} pupils and {parents} parents");
 
     let address = common::spawn(app_state(&config, pool, clock.clone())).await?;
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
-    let res = client
-        .post(format!("{address}{}", SignIn::PATH))
-        .form(&[
-            ("email", "admin@oakfield.example"),
-            ("password", demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await?;
-    anyhow::ensure!(
-        res.status().is_success() || res.status().is_redirection(),
-        "signing in: {}",
-        res.status()
-    );
+    let client = common::signed_in(&address, "admin@oakfield.example", demo::DEMO_PASSWORD).await?;
 
     let time = |path: String, form: Vec<(&'static str, String)>| {
         let client = client.clone();
