@@ -2,17 +2,25 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export SQLX_OFFLINE := true
+# cargo-leptos prints a long backtrace after its error, which buries the error
+# itself at the end of a log; the error alone says what went wrong.
+LEPTOS := RUST_BACKTRACE=0 cargo leptos
+# A fresh clone in CI builds once: incremental caches would only fill the disk
+# (several GB) and slow the build.
+ifeq ($(CI),true)
+export CARGO_INCREMENTAL := 0
+endif
 
 .PHONY: run test dev bench setup lint rust-test release-wasm e2e sqlx-prepare sqlx-check
 
 run:
 	scripts/setup.sh build
-	cargo leptos build --release
+	$(LEPTOS) build --release
 	scripts/run.sh
 
 dev:
 	scripts/setup.sh build
-	cargo leptos watch
+	$(LEPTOS) watch
 
 test:
 	scripts/setup.sh test
@@ -36,7 +44,7 @@ release-wasm:
 
 # The browser suite runs against a debug build (quicker to make than release).
 e2e:
-	cargo leptos build
+	$(LEPTOS) build
 	cd end2end && npx playwright test
 
 # After changing a query or a migration: refresh .sqlx/ and commit it.
@@ -54,5 +62,5 @@ bench:
 	cargo bench -p server --bench sign_in
 	cargo bench -p server --bench parents
 	cargo bench -p server --bench markbook
-	cargo leptos build --release
+	$(LEPTOS) build --release
 	scripts/bench-browser.sh

@@ -5,6 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what=${1:-build}
+
+# A first build of everything `make test` makes fills about 15 GB of target/.
+free_gb=$(df -Pk . | awk 'NR == 2 { print int($4 / 1048576) }')
+if [ "$free_gb" -lt 16 ]; then
+  printf 'setup: only %s GB free on this disk; a first full build needs about 15 GB.\n' "$free_gb" >&2
+fi
 CARGO_LEPTOS_VERSION=0.3.10
 SQLX_CLI_VERSION=0.8.6
 # The wasm-bindgen CLI must match the library version in Cargo.lock.

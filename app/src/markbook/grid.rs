@@ -510,7 +510,12 @@ impl Ctx {
             let _ = old.set_attribute("tabindex", "-1");
         }
         self.focus.set_value(to);
-        self.focused_label.set(self.describe(to));
+        // Typing with focus staying put keeps the label: leave its text alone
+        // so the keystroke's frame lays out nothing outside the grid.
+        let label = self.describe(to);
+        if self.focused_label.with_untracked(|l| *l != label) {
+            self.focused_label.set(label);
+        }
         self.refocus();
     }
 
@@ -724,7 +729,12 @@ impl Ctx {
             });
         });
         self.paint(&touched);
-        self.flush();
+        // Send after the cell is painted, so the request (and a quick answer)
+        // stays out of the keystroke's frame. A hidden tab has no frames: the
+        // timeout sends it anyway. A second flush finds nothing to do.
+        let ctx = *self;
+        request_animation_frame(move || set_timeout(move || ctx.flush(), Duration::ZERO));
+        set_timeout(move || ctx.flush(), Duration::from_millis(100));
     }
 
     /// Sends what is waiting, one save at a time; changes made meanwhile go
@@ -837,15 +847,20 @@ impl Ctx {
         let Some(unsaved) = self.queue.try_with_value(|q| q.latest.len()) else {
             return;
         };
-        self.line.try_update(|line| {
-            line.unsaved = unsaved;
-            if unsaved == 0 {
-                line.problem = None;
-            } else if problem.is_some() {
-                line.problem = problem;
-                line.retrying = retrying;
-            }
-        });
+        let Some(mut line) = self.line.try_get_untracked() else {
+            return;
+        };
+        line.unsaved = unsaved;
+        if unsaved == 0 {
+            line.problem = None;
+        } else if problem.is_some() {
+            line.problem = problem;
+            line.retrying = retrying;
+        }
+        // Unchanged words stay as they are: no relayout for nothing.
+        if self.line.with_untracked(|now| *now != line) {
+            self.line.set(line);
+        }
     }
 
     fn open_history(&self) {
