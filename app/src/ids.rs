@@ -31,4 +31,8 @@ id_type!(
     CriterionId,
     /// A step of the school's scale (Working towards, Expected, …).
     LevelId,
+    /// A reporting session ("Summer 2026").
+    ReportSessionId,
+    /// One pupil's report in a reporting session.
+    ReportId,
 );

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod markbook;
 pub mod parents;
 pub mod portal;
+pub mod reports;
 pub mod school;
 pub mod settings;
 pub mod shell;
@@ -41,6 +42,7 @@ use crate::{
     markbook::page::MarkbookPage,
     parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage},
     portal::page::ChildPage,
+    reports::page::ReportPage,
     settings::page::{ConfirmEmailPage, SettingsPage},
     shell::{home::HomePage, layout::Shell},
     ui::ErrorPanel,
@@ -97,8 +99,16 @@ pub fn App() -> impl IntoView {
                 />
                 <Route path=path!("/confirm-email/:token") view=ConfirmEmailPage />
                 <ParentRoute path=path!("") view=Shell>
-                    <Route path=path!("") view=HomePage />
-                    <Route path=path!("children/:pupil") view=ChildPage />
+                    // Parents' pages are whole before they are sent: they read
+                    // on a slow phone before the WebAssembly arrives, and
+                    // with JavaScript off.
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("children/:pupil") view=ChildPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("children/:pupil/reports/:report")
+                        view=ReportPage
+                        ssr=SsrMode::Async
+                    />
                     // Whole before it is sent: the grid shows at once, and reads without JavaScript.
                     <Route path=path!("markbook") view=MarkbookPage ssr=SsrMode::Async />
                     <Route path=path!("frameworks") view=FrameworksPage />

@@ -27,5 +27,5 @@ mod viewer;
 #[cfg(feature = "ssr")]
 pub use viewer::{
     AdminRights, EditableGroup, LeadershipRights, OpenGroup, ParentRights, Reach, ReadablePupil,
-    StaffRights, Viewer, WritableGroup,
+    ReadableReport, StaffRights, Viewer, WritableGroup,
 };

@@ -2,7 +2,7 @@
 
 use sqlx::SqliteConnection;
 
-use crate::ids::{GroupId, PupilId, UserId};
+use crate::ids::{GroupId, PupilId, ReportId, UserId};
 
 /// An account as sign-in sees it. The hash never leaves the server.
 pub struct SignInRow {
@@ -251,6 +251,23 @@ pub async fn created_group(
 /// Whether a pupil is within reach. `scope` is 'all', 'teacher' or 'parent';
 /// the condition sits in the statement that reads, so nothing changes between
 /// the check and its use.
+/// Whether this pupil's report is published, or None when the pupil has no
+/// such report.
+pub async fn report_published(
+    conn: &mut SqliteConnection,
+    report: ReportId,
+    pupil: PupilId,
+) -> anyhow::Result<Option<bool>> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT published_at IS NOT NULL AS "published!: bool"
+           FROM reports WHERE id = ?1 AND pupil_id = ?2"#,
+        report,
+        pupil
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
 pub async fn pupil_in_reach(
     conn: &mut SqliteConnection,
     pupil: PupilId,

@@ -5,7 +5,7 @@
 use super::{accounts::AuthSession, model::Role, store};
 use crate::{
     error::AppError,
-    ids::{GroupId, PupilId, UserId},
+    ids::{GroupId, PupilId, ReportId, UserId},
     ssr::{
         audit::{self, Audit},
         client_address, clock, db,
@@ -69,6 +69,30 @@ pub struct ReadablePupil(PupilId);
 impl ReadablePupil {
     pub fn id(self) -> PupilId {
         self.0
+    }
+}
+
+/// Proof the viewer may read this report: staff who may read its pupil, or
+/// a parent linked to the pupil once it is published.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadableReport {
+    id: ReportId,
+    pupil: PupilId,
+    by_parent: bool,
+}
+
+impl ReadableReport {
+    pub fn id(self) -> ReportId {
+        self.id
+    }
+
+    pub fn pupil(self) -> PupilId {
+        self.pupil
+    }
+
+    /// Read by a parent: their page shows their other children to switch to.
+    pub fn by_parent(self) -> bool {
+        self.by_parent
     }
 }
 
@@ -211,6 +235,47 @@ impl Viewer {
             Audit::AccessDenied {
                 what: "pupil",
                 id: pupil.0,
+            },
+            address.as_deref(),
+        )
+        .await?;
+        Err(AppError::NotFound.into())
+    }
+
+    /// A report of this pupil the viewer may read. A parent reads only
+    /// published reports of children linked to them, checked again on every
+    /// request (a removed link or a deactivated account loses the report at
+    /// once). Out of reach answers `NotFound`, whether or not the report
+    /// exists, and leaves a trace in the audit log.
+    pub async fn report_to_read(
+        &self,
+        pupil: PupilId,
+        report: ReportId,
+    ) -> anyhow::Result<ReadableReport> {
+        let at = clock()?.stamp();
+        let address = client_address().await;
+        let mut conn = db()?.acquire().await?;
+        let by_parent = self.role == Role::Parent;
+        let readable = match store::report_published(&mut conn, report, pupil).await? {
+            Some(published) if published || !by_parent => {
+                store::pupil_in_reach(&mut conn, pupil, self.reach().as_scope(), self.id).await?
+            }
+            _ => false,
+        };
+        if readable {
+            return Ok(ReadableReport {
+                id: report,
+                pupil,
+                by_parent,
+            });
+        }
+        audit::record(
+            &mut conn,
+            &at,
+            Some(self.id),
+            Audit::AccessDenied {
+                what: "report",
+                id: report.0,
             },
             address.as_deref(),
         )

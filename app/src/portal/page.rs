@@ -5,7 +5,11 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::api::{child_details, my_children};
-use crate::{ids::PupilId, ui::ErrorPanel};
+use crate::{
+    ids::PupilId,
+    reports::{api::child_reports, page::ReportList},
+    ui::ErrorPanel,
+};
 
 /// The parent's home: a card per linked child.
 #[component]
@@ -59,11 +63,17 @@ pub fn ChildPage() -> impl IntoView {
             None => Err(crate::error::AppError::NotFound),
         }
     });
+    let reports = Resource::new_blocking(pupil, |id| async move {
+        match id {
+            Some(id) => child_reports(PupilId(id)).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match record.await {
-                    Ok(c) => {
+                match (record.await, reports.await) {
+                    (Ok(c), Ok(reports)) => {
                         let name = format!("{} {}", c.first_name, c.surname);
                         view! {
                             <Title text=format!("{name} · Markwell") />
@@ -74,9 +84,10 @@ pub fn ChildPage() -> impl IntoView {
                                 <dt>"Class"</dt><dd>{c.class_name.unwrap_or_else(|| "Not in a class".to_owned())}</dd>
                                 <dt>"Class teacher"</dt><dd>{c.teachers}</dd>
                             </dl>
+                            <ReportList pupil=c.id reports />
                         }.into_any()
                     }
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -86,9 +86,21 @@ pub fn for_people(stored: &str) -> String {
         .unwrap_or_else(|| stored.to_owned())
 }
 
+/// The school's date at a stored timestamp, written out: "13 July 2026".
+pub fn day_for_people(stored: &str) -> String {
+    at_school(stored)
+        .map(|at| at.strftime("%-d %B %Y").to_string())
+        .unwrap_or_else(|| stored.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{for_people, school_day, stamp_at_school};
+    use super::{day_for_people, for_people, school_day, stamp_at_school};
+
+    #[test]
+    fn days_are_written_out_in_uk_time() {
+        assert_eq!(day_for_people("2026-07-12T23:30:00Z"), "13 July 2026");
+    }
 
     #[test]
     fn times_are_shown_in_uk_time() {

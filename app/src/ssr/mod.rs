@@ -103,6 +103,17 @@ pub fn set_status(code: u16) {
     }
 }
 
+/// Marks the response as one person's, never to be kept by a browser or a
+/// proxy: a report read on a shared computer isn't left in its cache.
+pub fn keep_private() {
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("private, no-store"),
+        );
+    }
+}
+
 /// The address the request came from, kept in the audit log ("from where")
 /// and for rate limits; never written to the server log.
 pub async fn client_address() -> Option<String> {

@@ -150,7 +150,7 @@ async fn add_sets(
     Ok(())
 }
 
-async fn user(conn: &mut SqliteConnection, email: &str) -> anyhow::Result<UserId> {
+pub(super) async fn user(conn: &mut SqliteConnection, email: &str) -> anyhow::Result<UserId> {
     sqlx::query_scalar!(
         r#"SELECT id AS "id!: UserId" FROM users WHERE email = ?"#,
         email

@@ -8,6 +8,7 @@
 
 mod markbook;
 mod names;
+mod reports;
 mod usage;
 
 use anyhow::{bail, Context};
@@ -398,6 +399,7 @@ async fn generate(
     }
     markbook::add_markbook(conn, clock, &mut rng, admin).await?;
     usage::add_history(conn, clock, &mut rng, PARENT_EMAIL).await?;
+    reports::add_reports(conn, clock, seed).await?;
     audit::record(conn, &now, None, Audit::DemoSchoolLoaded, None).await?;
     Ok(Loaded {
         pupils,

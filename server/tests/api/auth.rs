@@ -280,7 +280,8 @@ async fn a_teacher_reads_only_pupils_in_their_groups() {
 async fn every_server_function_refuses_a_signed_out_caller() {
     // Every argument any server function takes, so none is refused for a
     // missing argument before it gets to ask who is calling.
-    const EVERY_ARGUMENT: [(&str, &str); 30] = [
+    const EVERY_ARGUMENT: [(&str, &str); 31] = [
+        ("report", "1"),
         ("name", "A group"),
         ("subject", "1"),
         ("year_group", "1"),

@@ -8,5 +8,6 @@ mod groups;
 mod helpers;
 mod markbook;
 mod parents;
+mod reports;
 mod security;
 mod usage;

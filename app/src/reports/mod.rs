@@ -1,0 +1,10 @@
+//! Online reports: a report per pupil in a reporting session, with their
+//! attainment in words and their teacher's comment, read by their parents
+//! once published.
+
+pub mod api;
+pub mod model;
+pub mod page;
+
+#[cfg(feature = "ssr")]
+pub mod store;

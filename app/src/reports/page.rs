@@ -1,0 +1,190 @@
+//! The report viewer: one child's report, made for a phone first, whole in
+//! the HTML the server sends (it reads before the WebAssembly arrives, and
+//! with JavaScript off), and printable on A4.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::{
+    api::read_report,
+    model::{ReportSummary, ReportView},
+};
+use crate::{
+    error::AppError,
+    ids::{PupilId, ReportId},
+    ui::ErrorPanel,
+};
+
+/// `children/:pupil/reports/:report`.
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let params = use_params_map();
+    let ids = move || {
+        let params = params.read();
+        let number = |key| params.get(key).and_then(|p| p.parse::<i64>().ok());
+        Some((number("pupil")?, number("report")?))
+    };
+    let report = Resource::new_blocking(ids, |ids| async move {
+        match ids {
+            Some((pupil, report)) => read_report(PupilId(pupil), ReportId(report)).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading the report…"</p> }>
+            {move || Suspend::new(async move {
+                match report.await {
+                    Ok(report) => view! { <Report report /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Report(report: ReportView) -> impl IntoView {
+    let ReportView {
+        pupil,
+        first_name,
+        surname,
+        year,
+        class_name,
+        session,
+        published_on,
+        attainment,
+        comment,
+        written_by,
+        children,
+        ..
+    } = report;
+    let about = [
+        Some(year),
+        class_name.map(|c| format!("Class {c}")),
+        Some(published_on.map_or_else(
+            || "Not published yet".to_owned(),
+            |on| format!("Published {on}"),
+        )),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let print = move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    };
+    let switcher = (children.len() > 1).then(|| {
+        view! {
+            <nav class="child-switcher" aria-label="Your children">
+                <ul>
+                    {children
+                        .into_iter()
+                        .map(|child| {
+                            let current = (child.id == pupil).then_some("page");
+                            view! {
+                                <li>
+                                    <A href=format!("/children/{}", child.id) attr:aria-current=current>
+                                        {child.name}
+                                    </A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        }
+    });
+    let attainment = attainment.map(|subjects| {
+        let empty = subjects.is_empty();
+        view! {
+            <section class="report-section" aria-labelledby="attainment">
+                <h2 id="attainment">{format!("How {first_name} is doing")}</h2>
+                {empty.then(|| view! { <p>"Nothing has been assessed yet for this report."</p> })}
+                <ul class="attainment">
+                    {subjects
+                        .into_iter()
+                        .map(|s| {
+                            let detail = s.detail();
+                            view! {
+                                <li>
+                                    <h3>{s.subject}</h3>
+                                    <p class="words">{s.words}</p>
+                                    <p class="detail">{detail}</p>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    });
+    let comment = comment.map(|text| {
+        let paragraphs: Vec<String> = text
+            .split('\n')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect();
+        view! {
+            <section class="report-section" aria-labelledby="comment">
+                <h2 id="comment">"Teacher's comment"</h2>
+                {paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                {written_by.map(|who| view! { <p class="signed">{who}</p> })}
+            </section>
+        }
+    });
+    view! {
+        <Title text=format!("{first_name}'s {session} report · Markwell") />
+        {switcher}
+        <p class="no-print">
+            <A href=format!("/children/{pupil}")>{format!("← {first_name}'s page")}</A>
+        </p>
+        <article class="report">
+            <header>
+                <p class="report-session">{format!("{session} report")}</p>
+                <h1>{format!("{first_name} {surname}")}</h1>
+                <p class="report-about">{about}</p>
+            </header>
+            {attainment}
+            {comment}
+        </article>
+        <p class="no-print print-action">
+            <button type="button" on:click=print>"Print"</button>
+        </p>
+    }
+}
+
+/// The list of a child's published reports, on the child's page.
+#[component]
+pub fn ReportList(pupil: PupilId, reports: Vec<ReportSummary>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="reports">
+            <h2 id="reports">"Reports"</h2>
+            {if reports.is_empty() {
+                view! { <p class="empty">"No reports have been published yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="cards">
+                        {reports
+                            .into_iter()
+                            .map(|r| {
+                                view! {
+                                    <li class="card">
+                                        <A href=format!("/children/{pupil}/reports/{}", r.id)>
+                                            {format!("{} report", r.session)}
+                                        </A>
+                                        <p>{format!("Published {}", r.published_on)}</p>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
