@@ -36,7 +36,12 @@ pub async fn read_report(pupil: PupilId, report: ReportId) -> Result<ReportView,
         let viewer = Viewer::current().await?;
         let readable = viewer.report_to_read(pupil, report).await?;
         let mut conn = db()?.acquire().await?;
-        super::store::view(&mut conn, readable, viewer.id).await
+        let parent = if readable.by_parent() {
+            Some(viewer.parent()?)
+        } else {
+            None
+        };
+        super::store::view(&mut conn, readable, parent).await
     })
     .await
 }

@@ -4,8 +4,9 @@ use super::model::{
     overall, parent_words, ChildLink, ReportSummary, ReportView, SubjectAttainment,
 };
 use crate::{
-    auth::{ReadablePupil, ReadableReport},
+    auth::{ParentRights, ReadablePupil, ReadableReport},
     ids::{PupilId, ReportId},
+    portal::store::{children, Which},
     school::model::year_label,
     ssr::clock::day_for_people,
 };
@@ -40,7 +41,7 @@ pub async fn published_for(
 pub async fn view(
     conn: &mut SqliteConnection,
     report: ReadableReport,
-    reader: crate::ids::UserId,
+    parent: Option<ParentRights>,
 ) -> anyhow::Result<ReportView> {
     let id = report.id();
     let row = sqlx::query!(
@@ -66,24 +67,17 @@ pub async fn view(
         Some(attainment_now(conn, row.pupil, row.year_group).await?)
     };
     let comment = Some(row.comment).filter(|c| row.with_comment && !c.trim().is_empty());
-    let children = if report.by_parent() {
-        sqlx::query!(
-            r#"SELECT p.id AS "id!: PupilId", p.first_name || ' ' || p.surname AS "name!: String"
-               FROM parent_links l JOIN pupils p ON p.id = l.pupil_id
-               WHERE l.parent_id = ? AND p.active = 1
-               ORDER BY p.date_of_birth"#,
-            reader
-        )
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|c| ChildLink {
-            id: c.id,
-            name: c.name,
-        })
-        .collect()
-    } else {
-        Vec::new()
+    // The parent's children for the switcher: the portal's own list.
+    let children = match parent {
+        Some(parent) => children(conn, Which::LinkedTo(parent))
+            .await?
+            .into_iter()
+            .map(|c| ChildLink {
+                id: c.id,
+                name: format!("{} {}", c.first_name, c.surname),
+            })
+            .collect(),
+        None => Vec::new(),
     };
     Ok(ReportView {
         id,
