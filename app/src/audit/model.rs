@@ -35,6 +35,10 @@ pub const ACTIONS: &[&str] = &[
     "link changed",
     "access code issued",
     "access code reissued",
+    "report ready for review",
+    "report sent back",
+    "report approved",
+    "reports published",
     "admin created",
     "demo school loaded",
 ];

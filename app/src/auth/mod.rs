@@ -27,5 +27,5 @@ mod viewer;
 #[cfg(feature = "ssr")]
 pub use viewer::{
     AdminRights, EditableGroup, LeadershipRights, OpenGroup, ParentRights, Reach, ReadablePupil,
-    ReadableReport, StaffRights, Viewer, WritableGroup,
+    ReadableReport, WritableReport, StaffRights, Viewer, WritableGroup,
 };

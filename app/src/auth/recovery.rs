@@ -60,6 +60,7 @@ pub async fn request_reset(email: &str) -> anyhow::Result<()> {
                 to_name: &account.first_name,
                 link: Some(&link),
                 expires: Some(Purpose::PasswordReset.lifetime_in_words()),
+                about: None,
             },
         )
         .await?;
@@ -104,6 +105,7 @@ pub async fn queue_invitation(
             to_name: first_name,
             link: Some(&link),
             expires: Some(Purpose::Invitation.lifetime_in_words()),
+            about: None,
         },
     )
     .await

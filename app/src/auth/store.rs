@@ -251,6 +251,20 @@ pub async fn created_group(
 /// Whether a pupil is within reach. `scope` is 'all', 'teacher' or 'parent';
 /// the condition sits in the statement that reads, so nothing changes between
 /// the check and its use.
+/// The group a report is written from, if it has one.
+pub async fn report_group(
+    conn: &mut SqliteConnection,
+    report: ReportId,
+) -> anyhow::Result<Option<GroupId>> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT group_id AS "group: GroupId" FROM reports WHERE id = ?"#,
+        report
+    )
+    .fetch_optional(conn)
+    .await?
+    .flatten())
+}
+
 /// Whether this pupil's report is published, or None when the pupil has no
 /// such report.
 pub async fn report_published(

@@ -96,6 +96,25 @@ impl ReadableReport {
     }
 }
 
+/// Proof the viewer may write this report's comment: a teacher of its
+/// group, or an admin.
+#[derive(Debug, Clone, Copy)]
+pub struct WritableReport {
+    id: ReportId,
+    viewer: UserId,
+}
+
+impl WritableReport {
+    pub fn id(self) -> ReportId {
+        self.id
+    }
+
+    /// Who is writing.
+    pub fn viewer(self) -> UserId {
+        self.viewer
+    }
+}
+
 /// Proof the viewer may open this group's markbook: staff who teach it or
 /// created it, SLT and admins. `can_edit` is false for SLT reading a group
 /// they don't teach.
@@ -281,6 +300,41 @@ impl Viewer {
         )
         .await?;
         Err(AppError::NotFound.into())
+    }
+
+    /// A report whose comment the viewer may write: the markbook's rule for
+    /// its group (teachers of the group and admins write; SLT who don't
+    /// teach it only read). Out of reach is `NotFound` with an audit row.
+    pub async fn report_to_write(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        report: ReportId,
+    ) -> anyhow::Result<WritableReport> {
+        self.staff()?;
+        let at = clock()?.stamp();
+        let address = client_address().await;
+        let Some(group) = store::report_group(conn, report).await? else {
+            audit::record(
+                conn,
+                &at,
+                Some(self.id),
+                Audit::AccessDenied {
+                    what: "report",
+                    id: report.0,
+                },
+                address.as_deref(),
+            )
+            .await?;
+            return Err(AppError::NotFound.into());
+        };
+        let open = self
+            .group_to_open_at(conn, group, &at, address.as_deref())
+            .await?;
+        open.to_write()?;
+        Ok(WritableReport {
+            id: report,
+            viewer: self.id,
+        })
     }
 
     /// A group's markbook the viewer may open. Out of reach answers

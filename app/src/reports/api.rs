@@ -1,9 +1,11 @@
 use leptos::prelude::*;
 
-use super::model::{ReportSummary, ReportView};
+use super::model::{
+    CommentSaved, Published, ReportSummary, ReportView, Review, SessionSummary, Writer,
+};
 use crate::{
     error::AppError,
-    ids::{PupilId, ReportId},
+    ids::{GroupId, PupilId, ReportId, ReportSessionId},
 };
 
 /// A child's published reports, for a parent linked to them or staff who
@@ -42,6 +44,202 @@ pub async fn read_report(pupil: PupilId, report: ReportId) -> Result<ReportView,
             None
         };
         super::store::view(&mut conn, readable, parent).await
+    })
+    .await
+}
+
+/// The reporting sessions, with progress, for staff.
+#[server(endpoint = "reports/list_sessions")]
+pub async fn list_sessions() -> Result<Vec<SessionSummary>, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let staff = viewer.staff()?;
+        let mut conn = db()?.acquire().await?;
+        super::store::sessions(&mut conn, &staff, viewer.id).await
+    })
+    .await
+}
+
+/// A group's reports in a session, for the comment writer: teachers of the
+/// group and admins write, SLT read.
+#[server(endpoint = "reports/open_writer")]
+pub async fn open_writer(session: ReportSessionId, group: GroupId) -> Result<Writer, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let mut conn = db()?.acquire().await?;
+        let open = viewer.group_to_open(&mut conn, group).await?;
+        super::store::writer(&mut conn, session, &open).await
+    })
+    .await
+}
+
+/// Autosave of a comment. `version` is the one the teacher's text started
+/// from: if someone saved since, nothing is overwritten and the teacher is
+/// told, with their text kept in the box.
+#[server(endpoint = "reports/save_comment")]
+pub async fn save_comment(
+    report: ReportId,
+    comment: String,
+    version: i64,
+) -> Result<CommentSaved, AppError> {
+    use super::model::COMMENT_LENGTH;
+    use crate::{
+        auth::Viewer,
+        ssr::{begin_write, clock, db, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let at = clock()?.stamp();
+        // Refusals are checked outside the transaction so their audit entries stay.
+        let mut conn = db()?.acquire().await?;
+        let writable = viewer.report_to_write(&mut conn, report).await?;
+        drop(conn);
+        let comment = comment.replace("\r\n", "\n");
+        let length = comment.chars().count();
+        if length > COMMENT_LENGTH {
+            return Err(AppError::invalid(
+                "comment",
+                format!("A comment can be at most {COMMENT_LENGTH} characters; this one has {length}."),
+            )
+            .into());
+        }
+        let mut tx = begin_write().await?;
+        let saved =
+            super::store::save_comment(&mut tx, writable, comment.trim_end(), version, &at).await?;
+        tx.commit().await?;
+        Ok(saved)
+    })
+    .await
+}
+
+/// "Ready for review".
+#[server(endpoint = "reports/mark_ready")]
+pub async fn mark_ready(report: ReportId) -> Result<(), AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{
+            audit::{audited, Audit},
+            db, respond,
+        },
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let mut conn = db()?.acquire().await?;
+        let writable = viewer.report_to_write(&mut conn, report).await?;
+        drop(conn);
+        audited(viewer.id, async |conn, _at| {
+            super::store::mark_ready(conn, writable).await?;
+            Ok(((), Audit::ReportReady { report }))
+        })
+        .await
+    })
+    .await
+}
+
+/// A session's written comments for SLT and admins to review.
+#[server(endpoint = "reports/open_review")]
+pub async fn open_review(session: ReportSessionId) -> Result<Review, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let leadership = viewer.leadership()?;
+        let mut conn = db()?.acquire().await?;
+        super::store::review(&mut conn, &leadership, session).await
+    })
+    .await
+}
+
+/// "Approve" (SLT and admins).
+#[server(endpoint = "reports/approve_report")]
+pub async fn approve_report(report: ReportId) -> Result<(), AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{
+            audit::{audited, Audit},
+            respond,
+        },
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let leadership = viewer.leadership()?;
+        audited(viewer.id, async |conn, at| {
+            super::store::approve(conn, &leadership, report, viewer.id, at).await?;
+            Ok(((), Audit::ReportApproved { report }))
+        })
+        .await
+    })
+    .await
+}
+
+/// "Send back" with a note for the teacher (SLT and admins).
+#[server(endpoint = "reports/send_back")]
+pub async fn send_back(report: ReportId, note: String) -> Result<(), AppError> {
+    use super::model::NOTE_LENGTH;
+    use crate::{
+        auth::Viewer,
+        ssr::{
+            audit::{audited, Audit},
+            respond,
+        },
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let leadership = viewer.leadership()?;
+        let note = note.trim().to_owned();
+        if note.is_empty() {
+            return Err(AppError::invalid("note", "Say what the teacher should change.").into());
+        }
+        if note.chars().count() > NOTE_LENGTH {
+            return Err(AppError::invalid(
+                "note",
+                format!("A note can be at most {NOTE_LENGTH} characters."),
+            )
+            .into());
+        }
+        audited(viewer.id, async |conn, at| {
+            super::store::send_back(conn, &leadership, report, &note, viewer.id, at).await?;
+            Ok(((), Audit::ReportSentBack { report }))
+        })
+        .await
+    })
+    .await
+}
+
+/// "Publish" (SLT and admins): the session's approved reports go to their
+/// parents, each of whom gets one email per report.
+#[server(endpoint = "reports/publish_reports")]
+pub async fn publish_reports(session: ReportSessionId) -> Result<Published, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{
+            audit::{self, Audit},
+            base_url, begin_write, client_address, clock, outbox, respond,
+        },
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let leadership = viewer.leadership()?;
+        let at = clock()?.stamp();
+        let address = client_address().await;
+        let base = base_url()?;
+        let mut tx = begin_write().await?;
+        let published =
+            super::store::publish(&mut tx, &leadership, session, viewer.id, &at, &base).await?;
+        let event = Audit::ReportsPublished { session };
+        audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
+        outbox::commit(tx).await?;
+        Ok(published)
     })
     .await
 }

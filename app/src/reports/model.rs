@@ -1,6 +1,139 @@
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{PupilId, ReportId};
+use crate::ids::{GroupId, PupilId, ReportId, ReportSessionId};
+
+/// The longest comment a teacher can save (the guide is shorter).
+pub const COMMENT_LENGTH: usize = 6000;
+/// The longest note SLT send back with a comment.
+pub const NOTE_LENGTH: usize = 1000;
+
+/// Where a report is on its way to parents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReportStatus {
+    /// No comment yet.
+    NotStarted,
+    Writing,
+    Ready,
+    SentBack,
+    Approved,
+    Published,
+}
+
+impl ReportStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportStatus::NotStarted => "Not started",
+            ReportStatus::Writing => "Being written",
+            ReportStatus::Ready => "Ready for review",
+            ReportStatus::SentBack => "Sent back",
+            ReportStatus::Approved => "Approved",
+            ReportStatus::Published => "Published",
+        }
+    }
+
+    /// From the stored status and whether there is a comment.
+    pub fn from_stored(status: &str, has_comment: bool) -> ReportStatus {
+        match status {
+            "ready" => ReportStatus::Ready,
+            "returned" => ReportStatus::SentBack,
+            "approved" => ReportStatus::Approved,
+            "published" => ReportStatus::Published,
+            _ if has_comment => ReportStatus::Writing,
+            _ => ReportStatus::NotStarted,
+        }
+    }
+
+    /// Whether the teacher can still change the comment.
+    pub fn writable(self) -> bool {
+        matches!(
+            self,
+            ReportStatus::NotStarted
+                | ReportStatus::Writing
+                | ReportStatus::Ready
+                | ReportStatus::SentBack
+        )
+    }
+}
+
+/// A reporting session, as listed on Reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    pub id: ReportSessionId,
+    pub name: String,
+    /// "Writing 13/11/2026 to 11/12/2026 · publish 18/12/2026".
+    pub dates: String,
+    pub published: bool,
+    /// Reports in the session, and how many have a comment, are approved
+    /// and are published.
+    pub reports: i64,
+    pub written: i64,
+    pub approved: i64,
+    pub published_count: i64,
+    /// The viewer's groups in this session, for "Write comments".
+    pub my_groups: Vec<(GroupId, String)>,
+}
+
+/// A group's reports in a session, for the comment writer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Writer {
+    pub session: String,
+    pub group: String,
+    /// The length to keep a comment to.
+    pub guide: usize,
+    /// False for SLT reading a group they don't teach, or a session's
+    /// published reports.
+    pub can_write: bool,
+    pub pupils: Vec<WriterPupil>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriterPupil {
+    pub report: ReportId,
+    pub first_name: String,
+    pub surname: String,
+    pub status: ReportStatus,
+    pub comment: String,
+    /// Saves must name the version they change, so an older autosave never
+    /// overwrites a newer comment.
+    pub version: i64,
+    pub review_note: Option<String>,
+    pub attainment: Vec<SubjectAttainment>,
+}
+
+/// What a save answers: the version now stored and the report's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentSaved {
+    pub version: i64,
+    pub status: ReportStatus,
+}
+
+/// A report as SLT review it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub report: ReportId,
+    pub pupil: PupilId,
+    pub name: String,
+    pub group: Option<String>,
+    pub status: ReportStatus,
+    pub comment: String,
+    pub written_by: Option<String>,
+    pub review_note: Option<String>,
+}
+
+/// A session's reports for review, and what publishing would do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub session: String,
+    pub published: bool,
+    pub items: Vec<ReviewItem>,
+}
+
+/// What Publish did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Published {
+    pub reports: i64,
+    pub emails: i64,
+}
 
 /// A published report, as listed on a child's page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,14 +1,22 @@
 use sqlx::SqliteConnection;
 
 use super::model::{
-    overall, parent_words, ChildLink, ReportSummary, ReportView, SubjectAttainment,
+    overall, parent_words, ChildLink, CommentSaved, Published, ReportStatus, ReportSummary,
+    ReportView, Review, ReviewItem, SessionSummary, SubjectAttainment, Writer, WriterPupil,
 };
 use crate::{
-    auth::{ParentRights, ReadablePupil, ReadableReport},
-    ids::{PupilId, ReportId},
+    auth::{
+        LeadershipRights, OpenGroup, ParentRights, ReadablePupil, ReadableReport, StaffRights,
+        WritableReport,
+    },
+    error::AppError,
+    ids::{GroupId, PupilId, ReportId, ReportSessionId, UserId},
     portal::store::{children, Which},
-    school::model::year_label,
-    ssr::clock::day_for_people,
+    school::model::{uk_date, year_label},
+    ssr::{
+        clock::day_for_people,
+        outbox::{self, Letter, Template},
+    },
 };
 
 /// A child's published reports, newest first.
@@ -46,9 +54,9 @@ pub async fn view(
     let id = report.id();
     let row = sqlx::query!(
         r#"SELECT r.pupil_id AS "pupil!: PupilId", p.first_name, p.surname, r.year_group,
-                  g.name AS "class_name: String", s.name AS session, r.published_at,
+                  g.name AS "class_name?: String", s.name AS session, r.published_at,
                   s.with_attainment AS "with_attainment!: bool", s.with_comment AS "with_comment!: bool",
-                  r.comment, w.first_name || ' ' || w.surname AS "written_by: String"
+                  r.comment, w.first_name || ' ' || w.surname AS "written_by?: String"
            FROM reports r
            JOIN pupils p ON p.id = r.pupil_id
            JOIN report_sessions s ON s.id = r.session_id
@@ -186,4 +194,376 @@ pub async fn freeze(
         .await?;
     }
     Ok(())
+}
+
+/// The reporting sessions, newest first, with their progress and the
+/// viewer's own groups in each.
+pub async fn sessions(
+    conn: &mut SqliteConnection,
+    _staff: &StaffRights,
+    viewer: UserId,
+) -> anyhow::Result<Vec<SessionSummary>> {
+    let rows = sqlx::query!(
+        r#"SELECT s.id AS "id!: ReportSessionId", s.name, s.writing_opens_on, s.writing_closes_on,
+                  s.publish_on, s.published_at IS NOT NULL AS "published!: bool",
+                  COUNT(r.id) AS "reports!: i64",
+                  COALESCE(SUM(r.comment <> ''), 0) AS "written!: i64",
+                  COALESCE(SUM(r.status = 'approved'), 0) AS "approved!: i64",
+                  COALESCE(SUM(r.status = 'published'), 0) AS "published_count!: i64"
+           FROM report_sessions s LEFT JOIN reports r ON r.session_id = s.id
+           GROUP BY s.id ORDER BY s.publish_on DESC, s.id DESC"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut sessions = Vec::with_capacity(rows.len());
+    for row in rows {
+        let my_groups = sqlx::query!(
+            r#"SELECT DISTINCT g.id AS "id!: GroupId", g.name
+               FROM reports r JOIN groups g ON g.id = r.group_id
+               WHERE r.session_id = ?1 AND (g.created_by = ?2 OR EXISTS (
+                     SELECT 1 FROM group_teachers gt WHERE gt.group_id = g.id AND gt.user_id = ?2))
+               ORDER BY g.year_group, g.name"#,
+            row.id,
+            viewer
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g.name))
+        .collect();
+        sessions.push(SessionSummary {
+            id: row.id,
+            name: row.name,
+            dates: format!(
+                "Writing {} to {} · publish {}",
+                uk_date(&row.writing_opens_on),
+                uk_date(&row.writing_closes_on),
+                uk_date(&row.publish_on)
+            ),
+            published: row.published,
+            reports: row.reports,
+            written: row.written,
+            approved: row.approved,
+            published_count: row.published_count,
+            my_groups,
+        });
+    }
+    Ok(sessions)
+}
+
+/// A group's reports in a session, each with the pupil's attainment now.
+pub async fn writer(
+    conn: &mut SqliteConnection,
+    session: ReportSessionId,
+    group: &OpenGroup,
+) -> anyhow::Result<Writer> {
+    let group_id = group.id();
+    let head = sqlx::query!(
+        r#"SELECT s.name AS session, s.comment_guide, g.name AS "group!: String"
+           FROM report_sessions s JOIN groups g ON g.id = ?2
+           WHERE s.id = ?1"#,
+        session,
+        group_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let rows = sqlx::query!(
+        r#"SELECT r.id AS "report!: ReportId", r.pupil_id AS "pupil!: PupilId", r.year_group,
+                  p.first_name, p.surname, r.status, r.comment, r.version, r.review_note
+           FROM reports r JOIN pupils p ON p.id = r.pupil_id
+           WHERE r.session_id = ? AND r.group_id = ?
+           ORDER BY p.surname COLLATE NOCASE, p.first_name COLLATE NOCASE"#,
+        session,
+        group_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut pupils = Vec::with_capacity(rows.len());
+    for row in rows {
+        let attainment = attainment_now(conn, row.pupil, row.year_group).await?;
+        pupils.push(WriterPupil {
+            report: row.report,
+            first_name: row.first_name,
+            surname: row.surname,
+            status: ReportStatus::from_stored(&row.status, !row.comment.trim().is_empty()),
+            comment: row.comment,
+            version: row.version,
+            review_note: row.review_note,
+            attainment,
+        });
+    }
+    Ok(Writer {
+        session: head.session,
+        group: head.group,
+        guide: head.comment_guide as usize,
+        can_write: group.can_edit(),
+        pupils,
+    })
+}
+
+/// Saves a comment if nobody saved a newer one since `version` was read.
+/// Approved and published comments are locked.
+pub async fn save_comment(
+    conn: &mut SqliteConnection,
+    report: WritableReport,
+    comment: &str,
+    version: i64,
+    at: &str,
+) -> anyhow::Result<CommentSaved> {
+    let id = report.id();
+    let writer = report.viewer();
+    let saved = sqlx::query!(
+        r#"UPDATE reports SET comment = ?1, version = version + 1, written_by = ?2, written_at = ?3,
+                  status = CASE WHEN status = 'ready' AND ?1 = '' THEN 'writing' ELSE status END
+           WHERE id = ?4 AND version = ?5 AND status IN ('writing', 'ready', 'returned')
+           RETURNING version, status"#,
+        comment,
+        writer,
+        at,
+        id,
+        version
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(saved) = saved {
+        return Ok(CommentSaved {
+            version: saved.version,
+            status: ReportStatus::from_stored(&saved.status, !comment.trim().is_empty()),
+        });
+    }
+    let status = sqlx::query_scalar!("SELECT status FROM reports WHERE id = ?", id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let message = if matches!(status.as_str(), "approved" | "published") {
+        "This comment has been approved, so it can't be changed. Ask SLT to send it back."
+    } else {
+        "Someone else changed this comment since you opened it. Your text is still in the box: copy it, then reload to see theirs."
+    };
+    Err(AppError::invalid("comment", message).into())
+}
+
+/// "Ready for review": the comment goes to SLT.
+pub async fn mark_ready(conn: &mut SqliteConnection, report: WritableReport) -> anyhow::Result<()> {
+    let id = report.id();
+    let done = sqlx::query!(
+        "UPDATE reports SET status = 'ready'
+         WHERE id = ? AND comment <> '' AND status IN ('writing', 'returned')",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::invalid(
+            "comment",
+            "Write a comment before marking it ready for review.",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// A session's written reports for SLT, those waiting for review first.
+pub async fn review(
+    conn: &mut SqliteConnection,
+    _leadership: &LeadershipRights,
+    session: ReportSessionId,
+) -> anyhow::Result<Review> {
+    let head = sqlx::query!(
+        r#"SELECT name, published_at IS NOT NULL AS "published!: bool" FROM report_sessions WHERE id = ?"#,
+        session
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let items = sqlx::query!(
+        r#"SELECT r.id AS "report!: ReportId", r.pupil_id AS "pupil!: PupilId",
+                  p.first_name || ' ' || p.surname AS "name!: String", g.name AS "group?: String",
+                  r.status, r.comment, w.first_name || ' ' || w.surname AS "written_by?: String",
+                  r.review_note
+           FROM reports r JOIN pupils p ON p.id = r.pupil_id
+           LEFT JOIN groups g ON g.id = r.group_id
+           LEFT JOIN users w ON w.id = r.written_by
+           WHERE r.session_id = ? AND r.comment <> ''
+           ORDER BY CASE r.status WHEN 'ready' THEN 0 WHEN 'returned' THEN 1 WHEN 'writing' THEN 2
+                                  WHEN 'approved' THEN 3 ELSE 4 END,
+                    g.year_group, g.name, p.surname COLLATE NOCASE, p.first_name COLLATE NOCASE"#,
+        session
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| ReviewItem {
+        report: r.report,
+        pupil: r.pupil,
+        name: r.name,
+        group: r.group,
+        status: ReportStatus::from_stored(&r.status, true),
+        comment: r.comment,
+        written_by: r.written_by,
+        review_note: r.review_note,
+    })
+    .collect();
+    Ok(Review {
+        session: head.name,
+        published: head.published,
+        items,
+    })
+}
+
+/// Approves a written comment that isn't published yet.
+pub async fn approve(
+    conn: &mut SqliteConnection,
+    _leadership: &LeadershipRights,
+    report: ReportId,
+    reviewer: UserId,
+    at: &str,
+) -> anyhow::Result<()> {
+    let done = sqlx::query!(
+        "UPDATE reports SET status = 'approved', review_note = NULL, reviewed_by = ?, reviewed_at = ?
+         WHERE id = ? AND comment <> '' AND status IN ('writing', 'ready', 'returned', 'approved')",
+        reviewer,
+        at,
+        report
+    )
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound.into());
+    }
+    Ok(())
+}
+
+/// Sends a comment back to its teacher with a note; it unlocks an approved one.
+pub async fn send_back(
+    conn: &mut SqliteConnection,
+    _leadership: &LeadershipRights,
+    report: ReportId,
+    note: &str,
+    reviewer: UserId,
+    at: &str,
+) -> anyhow::Result<()> {
+    let done = sqlx::query!(
+        "UPDATE reports SET status = 'returned', review_note = ?, reviewed_by = ?, reviewed_at = ?
+         WHERE id = ? AND status IN ('writing', 'ready', 'returned', 'approved')",
+        note,
+        reviewer,
+        at,
+        report
+    )
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound.into());
+    }
+    Ok(())
+}
+
+/// Publishes a session's approved reports, in the caller's transaction:
+/// each gets its attainment frozen, and each active parent linked to the
+/// pupil with an email address gets one email per report, never twice.
+pub async fn publish(
+    conn: &mut SqliteConnection,
+    _leadership: &LeadershipRights,
+    session: ReportSessionId,
+    publisher: UserId,
+    at: &str,
+    base_url: &str,
+) -> anyhow::Result<Published> {
+    let name = sqlx::query_scalar!("SELECT name FROM report_sessions WHERE id = ?", session)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let approved = sqlx::query!(
+        r#"SELECT r.id AS "report!: ReportId", r.pupil_id AS "pupil!: PupilId", r.year_group
+           FROM reports r WHERE r.session_id = ? AND r.status = 'approved'"#,
+        session
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    if approved.is_empty() {
+        return Err(AppError::invalid(
+            "publish",
+            "No reports are approved yet: approve some in Review first.",
+        )
+        .into());
+    }
+    for report in &approved {
+        let attainment = attainment_now(conn, report.pupil, report.year_group).await?;
+        freeze(conn, report.report, &attainment).await?;
+        sqlx::query!(
+            "UPDATE reports SET status = 'published', published_at = ? WHERE id = ?",
+            at,
+            report.report
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query!(
+        "UPDATE report_sessions SET published_at = COALESCE(published_at, ?1),
+                published_by = COALESCE(published_by, ?2) WHERE id = ?3",
+        at,
+        publisher,
+        session
+    )
+    .execute(&mut *conn)
+    .await?;
+    // Who to tell: RETURNING gives only the rows this publish added, so a
+    // second publish never emails a parent about the same report again.
+    let notices = sqlx::query!(
+        r#"INSERT INTO report_notices (report_id, parent_id, queued_at)
+           SELECT r.id, u.id, ?2 FROM reports r
+           JOIN parent_links l ON l.pupil_id = r.pupil_id
+           JOIN users u ON u.id = l.parent_id
+           WHERE r.session_id = ?1 AND r.status = 'published'
+             AND u.role = 'parent' AND u.active = 1 AND u.email IS NOT NULL
+           ON CONFLICT (report_id, parent_id) DO NOTHING
+           RETURNING report_id AS "report!: ReportId", parent_id AS "parent!: UserId""#,
+        session,
+        at
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for notice in &notices {
+        let to = sqlx::query!(
+            r#"SELECT u.email AS "email!: String", u.first_name || ' ' || u.surname AS "name!: String",
+                      p.first_name AS child, r.pupil_id AS "pupil!: PupilId"
+               FROM users u, reports r JOIN pupils p ON p.id = r.pupil_id
+               WHERE u.id = ? AND r.id = ?"#,
+            notice.parent,
+            notice.report
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        let link = format!("{base_url}/children/{}/reports/{}", to.pupil, notice.report);
+        let about = format!("{}'s {name} report", to.child);
+        outbox::queue(
+            conn,
+            at,
+            Letter {
+                template: Template::ReportPublished,
+                to_address: &to.email,
+                to_name: &to.name,
+                link: Some(&link),
+                expires: None,
+                about: Some(&about),
+            },
+        )
+        .await?;
+        let outbox_id = sqlx::query_scalar!("SELECT last_insert_rowid() AS \"id!: i64\"")
+            .fetch_one(&mut *conn)
+            .await?;
+        sqlx::query!(
+            "UPDATE report_notices SET outbox_id = ? WHERE report_id = ? AND parent_id = ?",
+            outbox_id,
+            notice.report,
+            notice.parent
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(Published {
+        reports: approved.len() as i64,
+        emails: notices.len() as i64,
+    })
 }

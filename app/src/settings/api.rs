@@ -84,6 +84,7 @@ pub async fn request_email_change(
             to_name: &viewer.first_name,
             link: Some(&link),
             expires: Some(purpose.lifetime_in_words()),
+            about: None,
         };
         outbox::queue(&mut tx, &at, letter).await?;
         let event = Audit::EmailChangeRequested { user: viewer.id };
@@ -149,6 +150,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
                 to_name: &person.first_name,
                 link: None,
                 expires: None,
+                about: None,
             };
             outbox::queue(&mut tx, &at, letter).await?;
         }

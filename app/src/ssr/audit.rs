@@ -3,7 +3,7 @@
 
 use sqlx::SqliteConnection;
 
-use crate::ids::{GroupId, PupilId, UserId};
+use crate::ids::{GroupId, PupilId, ReportId, ReportSessionId, UserId};
 
 /// What happened. The subject is an id, never a name, so the log itself holds
 /// as little personal data as it can.
@@ -103,6 +103,21 @@ pub enum Audit {
         pupil: PupilId,
         reissued: bool,
     },
+    /// A comment marked ready for review by its teacher.
+    ReportReady {
+        report: ReportId,
+    },
+    /// SLT sent a comment back to its teacher with a note.
+    ReportSentBack {
+        report: ReportId,
+    },
+    ReportApproved {
+        report: ReportId,
+    },
+    /// Approved reports of a session published to parents.
+    ReportsPublished {
+        session: ReportSessionId,
+    },
 }
 
 impl Audit {
@@ -188,8 +203,19 @@ impl Audit {
                 },
                 about_link(user, pupil),
             ),
+            Audit::ReportReady { report } => ("report ready for review", about_report(report)),
+            Audit::ReportSentBack { report } => ("report sent back", about_report(report)),
+            Audit::ReportApproved { report } => ("report approved", about_report(report)),
+            Audit::ReportsPublished { session } => {
+                ("reports published", Some(format!("session:{}", session.0)))
+            }
         }
     }
+}
+
+/// The subject of an entry about a report.
+fn about_report(report: &ReportId) -> Option<String> {
+    Some(format!("report:{}", report.0))
 }
 
 /// Runs `work` in one `BEGIN IMMEDIATE` transaction with the audit entry it
@@ -244,13 +270,14 @@ mod tests {
     use super::Audit;
     use crate::{
         audit::model::ACTIONS,
-        ids::{GroupId, PupilId, UserId},
+        ids::{GroupId, PupilId, ReportId, ReportSessionId, UserId},
     };
 
     #[test]
     fn the_filter_lists_every_action_written() {
         let user = UserId(1);
         let pupil = PupilId(2);
+        let report = ReportId(3);
         let events = [
             Audit::SignedIn,
             Audit::SignInFailed,
@@ -325,6 +352,12 @@ mod tests {
                 user,
                 pupil,
                 reissued: true,
+            },
+            Audit::ReportReady { report },
+            Audit::ReportSentBack { report },
+            Audit::ReportApproved { report },
+            Audit::ReportsPublished {
+                session: ReportSessionId(1),
             },
         ];
         for event in events {

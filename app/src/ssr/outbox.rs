@@ -27,6 +27,8 @@ pub enum Template {
     NewEmail,
     /// Sent to the old address when the email address changes.
     EmailChanged,
+    /// A child's report is published: a link to read it.
+    ReportPublished,
 }
 
 impl Template {
@@ -37,11 +39,16 @@ impl Template {
             Template::PasswordReset => "password-reset",
             Template::NewEmail => "new-email",
             Template::EmailChanged => "email-changed",
+            Template::ReportPublished => "report-published",
         }
     }
 
-    fn subject(self, school: &str) -> String {
+    fn subject(self, school: &str, about: Option<&str>) -> String {
         match self {
+            Template::ReportPublished => format!(
+                "{} from {school}",
+                about.unwrap_or("A new report")
+            ),
             Template::Invitation => format!("Your {school} account on Markwell"),
             Template::ParentInvitation => {
                 format!("Read your child's reports from {school} on Markwell")
@@ -55,7 +62,7 @@ impl Template {
 
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
-    let files: [(&str, &str); 11] = [
+    let files: [(&str, &str); 13] = [
         (
             "layout.html",
             include_str!("../../templates/email/layout.html"),
@@ -100,6 +107,14 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "email-changed.html",
             include_str!("../../templates/email/email-changed.html"),
         ),
+        (
+            "report-published.txt",
+            include_str!("../../templates/email/report-published.txt"),
+        ),
+        (
+            "report-published.html",
+            include_str!("../../templates/email/report-published.html"),
+        ),
     ];
     for (name, source) in files {
         env.add_template(name, source)
@@ -117,6 +132,9 @@ pub struct Letter<'a> {
     pub link: Option<&'a str>,
     /// When the link stops working, in words ("in 24 hours").
     pub expires: Option<&'a str>,
+    /// What the email is about, for its subject and text: "Amira's Summer
+    /// 2026 report".
+    pub about: Option<&'a str>,
 }
 
 impl std::fmt::Debug for Letter<'_> {
@@ -133,6 +151,7 @@ struct Values<'a> {
     name: &'a str,
     link: Option<&'a str>,
     expires: Option<&'a str>,
+    about: Option<&'a str>,
 }
 
 /// The subject, text and HTML of a letter, as it will be sent.
@@ -148,6 +167,7 @@ pub fn render(letter: &Letter<'_>, school: &str) -> anyhow::Result<Rendered> {
         name: letter.to_name,
         link: letter.link,
         expires: letter.expires,
+        about: letter.about,
     };
     let name = letter.template.name();
     let text = TEMPLATES
@@ -159,7 +179,7 @@ pub fn render(letter: &Letter<'_>, school: &str) -> anyhow::Result<Rendered> {
         .render(&values)
         .with_context(|| format!("rendering the {name} email's HTML"))?;
     Ok(Rendered {
-        subject: letter.template.subject(school),
+        subject: letter.template.subject(school, letter.about),
         text,
         html,
     })

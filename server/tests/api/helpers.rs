@@ -88,8 +88,9 @@ pub async fn spawn_app() -> TestApp {
     }
 }
 
-/// A real SMTP server on loopback (mailin), in its own thread, keeping every
-/// message it receives.
+/// A real SMTP server on loopback (mailin), on its own threads, keeping every
+/// message it receives. Several threads, because a mail worker's pool keeps its
+/// connection open: with one thread a second sender waits out the timeout.
 #[derive(Clone)]
 pub struct Mailbox {
     pub port: u16,
@@ -154,7 +155,7 @@ impl Mailbox {
             let mut server = Server::new(sink);
             server
                 .with_name("mail.test")
-                .with_num_threads(1)
+                .with_num_threads(4)
                 .with_tcp_listener(listener);
             server.serve().expect("the test SMTP server");
         });

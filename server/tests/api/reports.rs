@@ -1,12 +1,17 @@
 //! Online reports over real HTTP: who reads which report, checked again on
 //! every request.
 
+use std::collections::BTreeSet;
+
 use app::{
     error::AppError,
-    ids::{PupilId, ReportId},
+    ids::{GroupId, PupilId, ReportId, ReportSessionId},
     reports::{
-        api::{ChildReports, ReadReport},
-        model::{ReportSummary, ReportView},
+        api::{
+            ApproveReport, ChildReports, MarkReady, OpenReview, OpenWriter, PublishReports,
+            ReadReport, SaveComment, SendBack,
+        },
+        model::{CommentSaved, Published, ReportStatus, ReportSummary, ReportView, Review, Writer},
     },
 };
 use reqwest::{Client, Response, StatusCode};
@@ -250,4 +255,290 @@ async fn a_teacher_reads_reports_only_of_pupils_in_their_groups() {
             StatusCode::NOT_FOUND
         );
     }
+}
+
+/// The session still being written, and the demo teacher's class in it.
+async fn current_session(app: &TestApp) -> (ReportSessionId, GroupId) {
+    let session: i64 =
+        sqlx::query_scalar("SELECT id FROM report_sessions WHERE published_at IS NULL")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let group: i64 = sqlx::query_scalar(
+        "SELECT g.id FROM groups g JOIN group_teachers gt ON gt.group_id = g.id
+         JOIN users u ON u.id = gt.user_id WHERE u.email = ? AND g.kind = 'class'",
+    )
+    .bind(TEACHER)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    (ReportSessionId(session), GroupId(group))
+}
+
+async fn writer(app: &TestApp, who: &Client, session: ReportSessionId, group: GroupId) -> Response {
+    app.call::<OpenWriter>(
+        who,
+        &[("session", &session.to_string()), ("group", &group.to_string())],
+    )
+    .await
+}
+
+async fn save(app: &TestApp, who: &Client, report: ReportId, text: &str, version: i64) -> Response {
+    app.call::<SaveComment>(
+        who,
+        &[
+            ("report", &report.to_string()),
+            ("comment", text),
+            ("version", &version.to_string()),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn teachers_write_comments_only_for_their_own_groups() {
+    let app = spawn_app().await;
+    let (session, group) = current_session(&app).await;
+    let teacher = app.signed_in(TEACHER).await;
+    let res = writer(&app, &teacher, session, group).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page: Writer = res.json().await.unwrap();
+    assert!(page.can_write);
+    assert!(!page.pupils.is_empty());
+    // Another class's report: neither opened nor written.
+    let (other_group, other_report): (i64, i64) = sqlx::query_as(
+        "SELECT group_id, id FROM reports WHERE session_id = ? AND group_id <> ? LIMIT 1",
+    )
+    .bind(session.0)
+    .bind(group.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        writer(&app, &teacher, session, GroupId(other_group)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let res = save(&app, &teacher, ReportId(other_report), "Not mine to write.", 0).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let untouched: String = sqlx::query_scalar("SELECT comment FROM reports WHERE id = ?")
+        .bind(other_report)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_ne!(untouched, "Not mine to write.");
+    // SLT read a class they don't teach but don't write in it; parents get nothing.
+    let head = app.signed_in(SLT).await;
+    let page: Writer = writer(&app, &head, session, group).await.json().await.unwrap();
+    assert!(!page.can_write);
+    let report = page.pupils[0].report;
+    assert_eq!(save(&app, &head, report, "SLT text", page.pupils[0].version).await.status(), StatusCode::FORBIDDEN);
+    let parent = app.signed_in(PARENT).await;
+    assert_eq!(writer(&app, &parent, session, group).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(save(&app, &parent, report, "Parent text", 0).await.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_autosave_never_overwrites_a_newer_comment() {
+    let app = spawn_app().await;
+    let (session, group) = current_session(&app).await;
+    let teacher = app.signed_in(TEACHER).await;
+    let page: Writer = writer(&app, &teacher, session, group).await.json().await.unwrap();
+    let pupil = page
+        .pupils
+        .iter()
+        .find(|p| p.status.writable())
+        .expect("a comment still to write");
+    let first: CommentSaved = save(&app, &teacher, pupil.report, "First draft.", pupil.version)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first.version, pupil.version + 1);
+    let second: CommentSaved = save(&app, &teacher, pupil.report, "Second draft.", first.version)
+        .await
+        .json()
+        .await
+        .unwrap();
+    // A late save from the first version (another tab) is refused and says so.
+    let stale = save(&app, &teacher, pupil.report, "Stale text.", first.version).await;
+    assert_eq!(stale.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let AppError::Invalid { field, message } = error_of(stale).await else {
+        panic!("not Invalid")
+    };
+    assert_eq!(field, "comment");
+    assert!(message.contains("still in the box"), "{message}");
+    let stored: (String, i64) = sqlx::query_as("SELECT comment, version FROM reports WHERE id = ?")
+        .bind(pupil.report.0)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, ("Second draft.".to_owned(), second.version));
+    // Too long: refused beside the box, nothing stored.
+    let long = "a".repeat(6001);
+    let res = save(&app, &teacher, pupil.report, &long, second.version).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn an_approved_comment_is_locked_until_sent_back() {
+    let app = spawn_app().await;
+    let (session, group) = current_session(&app).await;
+    let teacher = app.signed_in(TEACHER).await;
+    let head = app.signed_in(SLT).await;
+    let page: Writer = writer(&app, &teacher, session, group).await.json().await.unwrap();
+    let pupil = page.pupils.iter().find(|p| p.status.writable()).unwrap();
+    let saved: CommentSaved = save(&app, &teacher, pupil.report, "A fine term.", pupil.version)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ready = app.call::<MarkReady>(&teacher, &[("report", &pupil.report.to_string())]).await;
+    assert_eq!(ready.status(), StatusCode::OK);
+    // Only SLT and admins approve.
+    let report_id = pupil.report.to_string();
+    let form = [("report", report_id.as_str())];
+    let approve = |who| app.call::<ApproveReport>(who, &form);
+    assert_eq!(approve(&teacher).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(approve(&head).await.status(), StatusCode::OK);
+    let res = save(&app, &teacher, pupil.report, "Changed after approval.", saved.version).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let AppError::Invalid { message, .. } = error_of(res).await else { panic!() };
+    assert!(message.contains("approved"), "{message}");
+    // Sent back with a note: the teacher sees the note and can write again.
+    let note = [("report", pupil.report.to_string()), ("note", "Say more about maths.".to_owned())];
+    let note: Vec<(&str, &str)> = note.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.call::<SendBack>(&teacher, &note).await.status(), StatusCode::FORBIDDEN);
+    let empty = [("report", note[0].1), ("note", " ")];
+    assert_eq!(
+        app.call::<SendBack>(&head, &empty).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(app.call::<SendBack>(&head, &note).await.status(), StatusCode::OK);
+    let page: Writer = writer(&app, &teacher, session, group).await.json().await.unwrap();
+    let back = page.pupils.iter().find(|p| p.report == pupil.report).unwrap();
+    assert_eq!(back.status, ReportStatus::SentBack);
+    assert_eq!(back.review_note.as_deref(), Some("Say more about maths."));
+    assert_eq!(save(&app, &teacher, pupil.report, "More on maths.", back.version).await.status(), StatusCode::OK);
+    // The review list shows SLT what waits; teachers can't open it.
+    let session_id = session.to_string();
+    let form = [("session", session_id.as_str())];
+    let review = |who| app.call::<OpenReview>(who, &form);
+    assert_eq!(review(&teacher).await.status(), StatusCode::FORBIDDEN);
+    let list: Review = review(&head).await.json().await.unwrap();
+    assert!(list.items.iter().any(|i| i.report == pupil.report));
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE subject = ? AND action IN
+         ('report ready for review', 'report approved', 'report sent back')",
+    )
+    .bind(format!("report:{}", pupil.report))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 3);
+}
+
+#[tokio::test]
+async fn publishing_emails_each_linked_active_parent_once_per_report() {
+    let app = spawn_app().await;
+    let (session, _) = current_session(&app).await;
+    let head = app.signed_in(SLT).await;
+    let teacher = app.signed_in(TEACHER).await;
+    // One co-parent of an approved report's pupil is made inactive: no email for them.
+    let inactive: String = sqlx::query_scalar(
+        "SELECT u.email FROM reports r JOIN parent_links l ON l.pupil_id = r.pupil_id
+         JOIN users u ON u.id = l.parent_id
+         WHERE r.session_id = ? AND r.status = 'approved' AND u.email IS NOT NULL
+           AND (SELECT COUNT(*) FROM parent_links o WHERE o.pupil_id = r.pupil_id) > 1
+         LIMIT 1",
+    )
+    .bind(session.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE users SET active = 0 WHERE email = ?")
+        .bind(&inactive)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let expected: BTreeSet<(String, i64)> = sqlx::query_as::<_, (String, i64)>(
+        "SELECT u.email, r.id FROM reports r JOIN parent_links l ON l.pupil_id = r.pupil_id
+         JOIN users u ON u.id = l.parent_id
+         WHERE r.session_id = ? AND r.status = 'approved' AND u.active = 1 AND u.email IS NOT NULL",
+    )
+    .bind(session.0)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
+    assert!(!expected.is_empty());
+    let session_id = session.to_string();
+    let form = [("session", session_id.as_str())];
+    let publish = |who| app.call::<PublishReports>(who, &form);
+    assert_eq!(publish(&teacher).await.status(), StatusCode::FORBIDDEN);
+    let res = publish(&head).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let published: Published = res.json().await.unwrap();
+    assert_eq!(published.emails as usize, expected.len());
+    while app.deliver_mail().await > 0 {}
+    let mut received = BTreeSet::new();
+    for message in app.mailbox.messages() {
+        let report: i64 = message
+            .text
+            .split("/reports/")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|id| id.parse().ok())
+            .expect("a link to the report");
+        assert!(message.subject.ends_with("report from Oakfield Primary School"), "{}", message.subject);
+        assert!(received.insert((message.to.clone(), report)), "{} got report {report} twice", message.to);
+    }
+    assert_eq!(received, expected);
+    assert!(received.iter().all(|(to, _)| *to != inactive));
+    // Publishing again sends nothing new, and the reports stay published.
+    let again = publish(&head).await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "nothing approved is left");
+    assert_eq!(app.deliver_mail().await, 0);
+    // The parent's link opens the report for them.
+    let (to, report) = expected.iter().next().unwrap().clone();
+    let pupil: i64 = sqlx::query_scalar("SELECT pupil_id FROM reports WHERE id = ?")
+        .bind(report)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE email = ?) WHERE email = ?")
+        .bind(PARENT)
+        .bind(&to)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let parent = app.signed_in(&to).await;
+    let res = read(&app, &parent, PupilId(pupil), ReportId(report)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_published_report_keeps_its_attainment_when_the_markbook_changes() {
+    let app = spawn_app().await;
+    let (session, _) = current_session(&app).await;
+    let head = app.signed_in(SLT).await;
+    let res = app.call::<PublishReports>(&head, &[("session", &session.to_string())]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let (report, pupil): (i64, i64) = sqlx::query_as(
+        "SELECT r.id, r.pupil_id FROM reports r WHERE r.session_id = ? AND r.status = 'published'
+           AND EXISTS (SELECT 1 FROM judgements j WHERE j.pupil_id = r.pupil_id) LIMIT 1",
+    )
+    .bind(session.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let before: ReportView = read(&app, &head, PupilId(pupil), ReportId(report)).await.json().await.unwrap();
+    sqlx::query("DELETE FROM judgements WHERE pupil_id = ?")
+        .bind(pupil)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let after: ReportView = read(&app, &head, PupilId(pupil), ReportId(report)).await.json().await.unwrap();
+    assert!(!before.attainment.as_ref().unwrap().is_empty());
+    assert_eq!(before.attainment, after.attainment);
 }
