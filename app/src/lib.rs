@@ -42,7 +42,12 @@ use crate::{
     markbook::page::MarkbookPage,
     parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage},
     portal::page::ChildPage,
-    reports::page::ReportPage,
+    reports::{
+        page::ReportPage,
+        review::ReviewPage,
+        sessions::{EditSessionPage, NewSessionPage, ReportsPage},
+        writer::WriterPage,
+    },
     settings::page::{ConfirmEmailPage, SettingsPage},
     shell::{home::HomePage, layout::Shell},
     ui::ErrorPanel,
@@ -111,6 +116,11 @@ pub fn App() -> impl IntoView {
                     />
                     // Whole before it is sent: the grid shows at once, and reads without JavaScript.
                     <Route path=path!("markbook") view=MarkbookPage ssr=SsrMode::Async />
+                    <Route path=path!("reports") view=ReportsPage />
+                    <Route path=path!("reports/new") view=NewSessionPage />
+                    <Route path=path!("reports/:id/edit") view=EditSessionPage />
+                    <Route path=path!("reports/:session/review") view=ReviewPage />
+                    <Route path=path!("reports/:session/write/:group") view=WriterPage />
                     <Route path=path!("frameworks") view=FrameworksPage />
                     <Route path=path!("groups") view=GroupsPage />
                     <Route path=path!("groups/new") view=NewGroupPage />

@@ -39,6 +39,8 @@ pub const ACTIONS: &[&str] = &[
     "report sent back",
     "report approved",
     "reports published",
+    "reporting session created",
+    "reporting session changed",
     "admin created",
     "demo school loaded",
 ];

@@ -27,5 +27,5 @@ mod viewer;
 #[cfg(feature = "ssr")]
 pub use viewer::{
     AdminRights, EditableGroup, LeadershipRights, OpenGroup, ParentRights, Reach, ReadablePupil,
-    ReadableReport, WritableReport, StaffRights, Viewer, WritableGroup,
+    ReadableReport, StaffRights, Viewer, WritableGroup, WritableReport,
 };

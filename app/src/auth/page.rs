@@ -71,7 +71,7 @@ pub fn SignInPage() -> impl IntoView {
                         <label for="remember">"Remember me"</label>
                     </div>
                     <input type="hidden" name="client" prop:value=client />
-                    <input type="hidden" name="next" prop:value=next />
+                    <input type="hidden" name="next" value=next />
                     <button type="submit" class="primary" disabled=move || action.pending().get()>
                         "Sign in"
                     </button>

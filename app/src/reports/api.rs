@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::model::{
-    CommentSaved, Published, ReportSummary, ReportView, Review, SessionSummary, Writer,
+    CommentSaved, Published, ReportSummary, ReportView, Review, SessionForm, SessionSummary, Writer,
 };
 use crate::{
     error::AppError,
@@ -107,7 +107,9 @@ pub async fn save_comment(
         if length > COMMENT_LENGTH {
             return Err(AppError::invalid(
                 "comment",
-                format!("A comment can be at most {COMMENT_LENGTH} characters; this one has {length}."),
+                format!(
+                    "A comment can be at most {COMMENT_LENGTH} characters; this one has {length}."
+                ),
             )
             .into());
         }
@@ -240,6 +242,148 @@ pub async fn publish_reports(session: ReportSessionId) -> Result<Published, AppE
         audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
         outbox::commit(tx).await?;
         Ok(published)
+    })
+    .await
+}
+
+/// The session form: the session to change (none for a new one) and the
+/// school's groups (admins).
+#[server(endpoint = "reports/open_session_form")]
+pub async fn open_session_form(session: Option<ReportSessionId>) -> Result<SessionForm, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let admin = viewer.admin()?;
+        let mut conn = db()?.acquire().await?;
+        let detail = match session {
+            Some(session) => Some(super::store::session_detail(&mut conn, &admin, session).await?),
+            None => None,
+        };
+        let groups = super::store::group_choices(&mut conn, &admin).await?;
+        Ok(SessionForm { detail, groups })
+    })
+    .await
+}
+
+/// "Save" on the session form (admins): the session, with a report for
+/// each pupil it covers, in one transaction. Dates are typed DD/MM/YYYY.
+#[server(endpoint = "reports/save_session")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_session(
+    id: Option<ReportSessionId>,
+    name: String,
+    #[server(default)] groups: Vec<GroupId>,
+    #[server(default)] years: Vec<i64>,
+    #[server(default)] sections: Vec<String>,
+    opens_on: String,
+    closes_on: String,
+    publish_on: String,
+    guide: String,
+) -> Result<(), AppError> {
+    use super::{
+        model::{SECTIONS, SESSION_NAME_LENGTH},
+        store::SessionChange,
+    };
+    use crate::{
+        auth::Viewer,
+        school::model::parse_uk_date,
+        ssr::{
+            audit::{audited, Audit},
+            respond,
+        },
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let admin = viewer.admin()?;
+        let name = name.trim().to_owned();
+        if name.is_empty() {
+            return Err(AppError::invalid(
+                "name",
+                "Enter the session's name, such as Summer 2027.",
+            )
+            .into());
+        }
+        if name.chars().count() > SESSION_NAME_LENGTH {
+            return Err(AppError::invalid(
+                "name",
+                format!("Keep the name to {SESSION_NAME_LENGTH} characters or fewer."),
+            )
+            .into());
+        }
+        if groups.is_empty() && years.is_empty() {
+            return Err(
+                AppError::invalid("groups", "Choose at least one year group or group.").into(),
+            );
+        }
+        if years.iter().any(|y| !(0..=13).contains(y)) {
+            return Err(AppError::invalid("groups", "Choose year groups from the list.").into());
+        }
+        let mut sections = sections;
+        sections.retain(|s| SECTIONS.iter().any(|(value, _)| value == s));
+        if sections.is_empty() {
+            return Err(AppError::invalid("sections", "Choose at least one section.").into());
+        }
+        let date = |field: &'static str, typed: &str| {
+            parse_uk_date(typed).ok_or_else(|| {
+                AppError::invalid(field, "Enter a date as DD/MM/YYYY, such as 13/07/2027.")
+            })
+        };
+        let opens_on = date("opens_on", &opens_on)?;
+        let closes_on = date("closes_on", &closes_on)?;
+        let publish_on = date("publish_on", &publish_on)?;
+        if closes_on < opens_on {
+            return Err(AppError::invalid(
+                "closes_on",
+                "Writing must close on or after the day it opens.",
+            )
+            .into());
+        }
+        if publish_on < closes_on {
+            return Err(AppError::invalid(
+                "publish_on",
+                "The publish date must be on or after writing closes.",
+            )
+            .into());
+        }
+        let guide = guide
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|g| (200..=4000).contains(g))
+            .ok_or_else(|| {
+                AppError::invalid("guide", "Enter a number of characters from 200 to 4000.")
+            })?;
+        let mut change = SessionChange {
+            name,
+            groups,
+            years,
+            sections,
+            opens_on,
+            closes_on,
+            publish_on,
+            guide,
+        };
+        change.groups.sort_unstable();
+        change.groups.dedup();
+        change.years.sort_unstable();
+        change.years.dedup();
+        let (session, created) = audited(viewer.id, async move |conn, at| {
+            let (session, created) =
+                super::store::save_session(conn, &admin, id, &change, viewer.id, at).await?;
+            Ok((
+                (session, created),
+                Audit::ReportSessionSaved { session, created },
+            ))
+        })
+        .await?;
+        leptos_axum::redirect(&format!(
+            "/reports?done={}&session={session}",
+            if created { "created" } else { "saved" }
+        ));
+        Ok(())
     })
     .await
 }

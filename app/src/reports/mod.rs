@@ -5,6 +5,9 @@
 pub mod api;
 pub mod model;
 pub mod page;
+pub mod review;
+pub mod sessions;
+pub mod writer;
 
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -55,6 +55,62 @@ impl ReportStatus {
     }
 }
 
+/// The longest name a reporting session can have.
+pub const SESSION_NAME_LENGTH: usize = 60;
+
+/// The sections a report can have: (form value, label on the session form).
+pub const SECTIONS: [(&str, &str); 5] = [
+    (
+        "attainment",
+        "Attainment in each subject, from the markbook",
+    ),
+    ("external", "External results"),
+    ("comment", "Teacher's comment"),
+    ("attendance", "Attendance, where recorded"),
+    ("behaviour", "Behaviour, where recorded"),
+];
+
+/// A reporting session as the admin's form shows it. Dates are as typed,
+/// DD/MM/YYYY.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionDetail {
+    pub id: ReportSessionId,
+    pub name: String,
+    pub groups: Vec<GroupId>,
+    pub years: Vec<i64>,
+    pub sections: Vec<String>,
+    pub opens_on: String,
+    pub closes_on: String,
+    pub publish_on: String,
+    pub guide: i64,
+    pub published: bool,
+}
+
+/// One of the viewer's groups in a session, with its comments written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupProgress {
+    pub id: GroupId,
+    pub name: String,
+    pub written: i64,
+    pub reports: i64,
+}
+
+/// A group the session form offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupChoice {
+    pub id: GroupId,
+    pub name: String,
+    pub year: String,
+}
+
+/// What the session form needs: the session (none for a new one) and the
+/// school's groups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionForm {
+    pub detail: Option<SessionDetail>,
+    pub groups: Vec<GroupChoice>,
+}
+
 /// A reporting session, as listed on Reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionSummary {
@@ -70,7 +126,7 @@ pub struct SessionSummary {
     pub approved: i64,
     pub published_count: i64,
     /// The viewer's groups in this session, for "Write comments".
-    pub my_groups: Vec<(GroupId, String)>,
+    pub my_groups: Vec<GroupProgress>,
 }
 
 /// A group's reports in a session, for the comment writer.

@@ -8,7 +8,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
     api::read_report,
-    model::{ReportSummary, ReportView},
+    model::{ReportSummary, ReportView, SubjectAttainment},
 };
 use crate::{
     error::AppError,
@@ -103,21 +103,7 @@ fn Report(report: ReportView) -> impl IntoView {
             <section class="report-section" aria-labelledby="attainment">
                 <h2 id="attainment">{format!("How {first_name} is doing")}</h2>
                 {empty.then(|| view! { <p>"Nothing has been assessed yet for this report."</p> })}
-                <ul class="attainment">
-                    {subjects
-                        .into_iter()
-                        .map(|s| {
-                            let detail = s.detail();
-                            view! {
-                                <li>
-                                    <h3>{s.subject}</h3>
-                                    <p class="words">{s.words}</p>
-                                    <p class="detail">{detail}</p>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
+                <AttainmentList subjects />
             </section>
         }
     });
@@ -154,6 +140,28 @@ fn Report(report: ReportView) -> impl IntoView {
         <p class="no-print print-action">
             <button type="button" on:click=print>"Print"</button>
         </p>
+    }
+}
+
+/// Attainment per subject in words, with how many criteria are secured.
+#[component]
+pub fn AttainmentList(subjects: Vec<SubjectAttainment>) -> impl IntoView {
+    view! {
+        <ul class="attainment">
+            {subjects
+                .into_iter()
+                .map(|s| {
+                    let detail = s.detail();
+                    view! {
+                        <li>
+                            <h3>{s.subject}</h3>
+                            <p class="words">{s.words}</p>
+                            <p class="detail">{detail}</p>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
     }
 }
 

@@ -1,13 +1,14 @@
 use sqlx::SqliteConnection;
 
 use super::model::{
-    overall, parent_words, ChildLink, CommentSaved, Published, ReportStatus, ReportSummary,
-    ReportView, Review, ReviewItem, SessionSummary, SubjectAttainment, Writer, WriterPupil,
+    overall, parent_words, ChildLink, CommentSaved, GroupChoice, GroupProgress, Published,
+    ReportStatus, ReportSummary, ReportView, Review, ReviewItem, SessionDetail, SessionSummary,
+    SubjectAttainment, Writer, WriterPupil, SECTIONS,
 };
 use crate::{
     auth::{
-        LeadershipRights, OpenGroup, ParentRights, ReadablePupil, ReadableReport, StaffRights,
-        WritableReport,
+        AdminRights, LeadershipRights, OpenGroup, ParentRights, ReadablePupil, ReadableReport,
+        StaffRights, WritableReport,
     },
     error::AppError,
     ids::{GroupId, PupilId, ReportId, ReportSessionId, UserId},
@@ -217,20 +218,19 @@ pub async fn sessions(
     .await?;
     let mut sessions = Vec::with_capacity(rows.len());
     for row in rows {
-        let my_groups = sqlx::query!(
-            r#"SELECT DISTINCT g.id AS "id!: GroupId", g.name
+        let my_groups = sqlx::query_as!(
+            GroupProgress,
+            r#"SELECT g.id AS "id!: GroupId", g.name, COUNT(*) AS "reports!: i64",
+                      COALESCE(SUM(r.comment <> ''), 0) AS "written!: i64"
                FROM reports r JOIN groups g ON g.id = r.group_id
                WHERE r.session_id = ?1 AND (g.created_by = ?2 OR EXISTS (
                      SELECT 1 FROM group_teachers gt WHERE gt.group_id = g.id AND gt.user_id = ?2))
-               ORDER BY g.year_group, g.name"#,
+               GROUP BY g.id ORDER BY g.year_group, g.name"#,
             row.id,
             viewer
         )
         .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|g| (g.id, g.name))
-        .collect();
+        .await?;
         sessions.push(SessionSummary {
             id: row.id,
             name: row.name,
@@ -566,4 +566,269 @@ pub async fn publish(
         reports: approved.len() as i64,
         emails: notices.len() as i64,
     })
+}
+
+/// The school's groups, for the session form.
+pub async fn group_choices(
+    conn: &mut SqliteConnection,
+    _admin: &AdminRights,
+) -> anyhow::Result<Vec<GroupChoice>> {
+    Ok(sqlx::query!(
+        r#"SELECT id AS "id!: GroupId", name, year_group FROM groups
+           ORDER BY year_group IS NULL, year_group, kind, name COLLATE NOCASE"#
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(|g| GroupChoice {
+        id: g.id,
+        name: g.name,
+        year: g
+            .year_group
+            .map(year_label)
+            .unwrap_or_else(|| "Mixed years".to_owned()),
+    })
+    .collect())
+}
+
+/// A session as its form shows it.
+pub async fn session_detail(
+    conn: &mut SqliteConnection,
+    _admin: &AdminRights,
+    session: ReportSessionId,
+) -> anyhow::Result<SessionDetail> {
+    let row = sqlx::query!(
+        r#"SELECT name, with_attainment AS "with_attainment!: bool", with_external AS "with_external!: bool",
+                  with_comment AS "with_comment!: bool", with_attendance AS "with_attendance!: bool",
+                  with_behaviour AS "with_behaviour!: bool", comment_guide, writing_opens_on,
+                  writing_closes_on, publish_on, published_at IS NOT NULL AS "published!: bool"
+           FROM report_sessions WHERE id = ?"#,
+        session
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let groups = sqlx::query_scalar!(
+        r#"SELECT group_id AS "id!: GroupId" FROM report_session_groups WHERE session_id = ?"#,
+        session
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let years = sqlx::query_scalar!(
+        "SELECT year_group FROM report_session_years WHERE session_id = ? ORDER BY year_group",
+        session
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let on = [
+        row.with_attainment,
+        row.with_external,
+        row.with_comment,
+        row.with_attendance,
+        row.with_behaviour,
+    ];
+    let sections = SECTIONS
+        .iter()
+        .zip(on)
+        .filter(|(_, on)| *on)
+        .map(|((value, _), _)| (*value).to_owned())
+        .collect();
+    Ok(SessionDetail {
+        id: session,
+        name: row.name,
+        groups,
+        years,
+        sections,
+        opens_on: uk_date(&row.writing_opens_on),
+        closes_on: uk_date(&row.writing_closes_on),
+        publish_on: uk_date(&row.publish_on),
+        guide: row.comment_guide,
+        published: row.published,
+    })
+}
+
+/// A checked session form: dates stored as 'YYYY-MM-DD'.
+pub struct SessionChange {
+    pub name: String,
+    pub groups: Vec<GroupId>,
+    pub years: Vec<i64>,
+    pub sections: Vec<String>,
+    pub opens_on: String,
+    pub closes_on: String,
+    pub publish_on: String,
+    pub guide: i64,
+}
+
+/// Creates or changes a session, then gives every pupil it now covers a
+/// report. Answers the session and whether it is new.
+pub async fn save_session(
+    conn: &mut SqliteConnection,
+    _admin: &AdminRights,
+    session: Option<ReportSessionId>,
+    change: &SessionChange,
+    by: UserId,
+    at: &str,
+) -> anyhow::Result<(ReportSessionId, bool)> {
+    let on = |section: &str| change.sections.iter().any(|s| s == section);
+    let (attainment, external, comment, attendance, behaviour) = (
+        on("attainment"),
+        on("external"),
+        on("comment"),
+        on("attendance"),
+        on("behaviour"),
+    );
+    let taken = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: ReportSessionId" FROM report_sessions WHERE name = ? AND id IS NOT ?"#,
+        change.name,
+        session
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if taken.is_some() {
+        return Err(AppError::invalid(
+            "name",
+            "Another reporting session has this name. Choose a different one.",
+        )
+        .into());
+    }
+    let id = match session {
+        Some(id) => {
+            let published = sqlx::query_scalar!(
+                r#"SELECT published_at IS NOT NULL AS "published!: bool" FROM report_sessions WHERE id = ?"#,
+                id
+            )
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+            if published {
+                return Err(AppError::invalid(
+                    "",
+                    "This session has been published, so it can't be changed.",
+                )
+                .into());
+            }
+            sqlx::query!(
+                "UPDATE report_sessions SET name = ?, with_attainment = ?, with_external = ?,
+                        with_comment = ?, with_attendance = ?, with_behaviour = ?, comment_guide = ?,
+                        writing_opens_on = ?, writing_closes_on = ?, publish_on = ?
+                 WHERE id = ?",
+                change.name,
+                attainment,
+                external,
+                comment,
+                attendance,
+                behaviour,
+                change.guide,
+                change.opens_on,
+                change.closes_on,
+                change.publish_on,
+                id
+            )
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query!("DELETE FROM report_session_groups WHERE session_id = ?", id)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query!("DELETE FROM report_session_years WHERE session_id = ?", id)
+                .execute(&mut *conn)
+                .await?;
+            id
+        }
+        None => {
+            sqlx::query_scalar!(
+                r#"INSERT INTO report_sessions (name, with_attainment, with_external, with_comment,
+                      with_attendance, with_behaviour, comment_guide, writing_opens_on,
+                      writing_closes_on, publish_on, created_by, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               RETURNING id AS "id!: ReportSessionId""#,
+                change.name,
+                attainment,
+                external,
+                comment,
+                attendance,
+                behaviour,
+                change.guide,
+                change.opens_on,
+                change.closes_on,
+                change.publish_on,
+                by,
+                at
+            )
+            .fetch_one(&mut *conn)
+            .await?
+        }
+    };
+    for group in &change.groups {
+        sqlx::query!(
+            "INSERT INTO report_session_groups (session_id, group_id)
+             SELECT ?1, id FROM groups WHERE id = ?2",
+            id,
+            group
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    for year in &change.years {
+        sqlx::query!(
+            "INSERT INTO report_session_years (session_id, year_group) VALUES (?, ?)",
+            id,
+            year
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    fill_reports(conn, id, at).await?;
+    Ok((id, session.is_none()))
+}
+
+/// Gives each active pupil the session covers a report (a chosen group's
+/// pupils under that group; a chosen year's under their class), and drops
+/// untouched reports of pupils it no longer covers. Written ones are kept.
+async fn fill_reports(
+    conn: &mut SqliteConnection,
+    session: ReportSessionId,
+    at: &str,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "INSERT INTO reports (session_id, pupil_id, group_id, year_group, created_at)
+         SELECT ?1, gp.pupil_id, MIN(gp.group_id), p.year_group, ?2
+         FROM report_session_groups sg
+         JOIN group_pupils gp ON gp.group_id = sg.group_id
+         JOIN pupils p ON p.id = gp.pupil_id
+         WHERE sg.session_id = ?1 AND p.active = 1
+         GROUP BY gp.pupil_id
+         ON CONFLICT (session_id, pupil_id) DO NOTHING",
+        session,
+        at
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO reports (session_id, pupil_id, group_id, year_group, created_at)
+         SELECT ?1, p.id,
+                (SELECT MIN(g.id) FROM group_pupils gp JOIN groups g ON g.id = gp.group_id
+                 WHERE gp.pupil_id = p.id AND g.kind = 'class'),
+                p.year_group, ?2
+         FROM pupils p JOIN report_session_years y ON y.year_group = p.year_group
+         WHERE y.session_id = ?1 AND p.active = 1
+         ON CONFLICT (session_id, pupil_id) DO NOTHING",
+        session,
+        at
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM reports
+         WHERE session_id = ?1 AND status = 'writing' AND comment = ''
+           AND pupil_id NOT IN (
+               SELECT gp.pupil_id FROM report_session_groups sg
+               JOIN group_pupils gp ON gp.group_id = sg.group_id WHERE sg.session_id = ?1
+               UNION
+               SELECT p.id FROM pupils p JOIN report_session_years y ON y.year_group = p.year_group
+               WHERE y.session_id = ?1)",
+        session
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

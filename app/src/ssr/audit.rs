@@ -118,6 +118,11 @@ pub enum Audit {
     ReportsPublished {
         session: ReportSessionId,
     },
+    /// An admin made or changed a reporting session.
+    ReportSessionSaved {
+        session: ReportSessionId,
+        created: bool,
+    },
 }
 
 impl Audit {
@@ -209,6 +214,14 @@ impl Audit {
             Audit::ReportsPublished { session } => {
                 ("reports published", Some(format!("session:{}", session.0)))
             }
+            Audit::ReportSessionSaved { session, created } => (
+                if *created {
+                    "reporting session created"
+                } else {
+                    "reporting session changed"
+                },
+                Some(format!("session:{}", session.0)),
+            ),
         }
     }
 }
@@ -358,6 +371,14 @@ mod tests {
             Audit::ReportApproved { report },
             Audit::ReportsPublished {
                 session: ReportSessionId(1),
+            },
+            Audit::ReportSessionSaved {
+                session: ReportSessionId(1),
+                created: true,
+            },
+            Audit::ReportSessionSaved {
+                session: ReportSessionId(1),
+                created: false,
             },
         ];
         for event in events {

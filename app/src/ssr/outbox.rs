@@ -45,10 +45,9 @@ impl Template {
 
     fn subject(self, school: &str, about: Option<&str>) -> String {
         match self {
-            Template::ReportPublished => format!(
-                "{} from {school}",
-                about.unwrap_or("A new report")
-            ),
+            Template::ReportPublished => {
+                format!("{} from {school}", about.unwrap_or("A new report"))
+            }
             Template::Invitation => format!("Your {school} account on Markwell"),
             Template::ParentInvitation => {
                 format!("Read your child's reports from {school} on Markwell")

@@ -8,10 +8,13 @@ use app::{
     ids::{GroupId, PupilId, ReportId, ReportSessionId},
     reports::{
         api::{
-            ApproveReport, ChildReports, MarkReady, OpenReview, OpenWriter, PublishReports,
-            ReadReport, SaveComment, SendBack,
+            ApproveReport, ChildReports, MarkReady, OpenReview, OpenSessionForm, OpenWriter,
+            PublishReports, ReadReport, SaveComment, SaveSession, SendBack,
         },
-        model::{CommentSaved, Published, ReportStatus, ReportSummary, ReportView, Review, Writer},
+        model::{
+            CommentSaved, Published, ReportStatus, ReportSummary, ReportView, Review, SessionForm,
+            Writer,
+        },
     },
 };
 use reqwest::{Client, Response, StatusCode};
@@ -278,7 +281,10 @@ async fn current_session(app: &TestApp) -> (ReportSessionId, GroupId) {
 async fn writer(app: &TestApp, who: &Client, session: ReportSessionId, group: GroupId) -> Response {
     app.call::<OpenWriter>(
         who,
-        &[("session", &session.to_string()), ("group", &group.to_string())],
+        &[
+            ("session", &session.to_string()),
+            ("group", &group.to_string()),
+        ],
     )
     .await
 }
@@ -315,10 +321,19 @@ async fn teachers_write_comments_only_for_their_own_groups() {
     .await
     .unwrap();
     assert_eq!(
-        writer(&app, &teacher, session, GroupId(other_group)).await.status(),
+        writer(&app, &teacher, session, GroupId(other_group))
+            .await
+            .status(),
         StatusCode::NOT_FOUND
     );
-    let res = save(&app, &teacher, ReportId(other_report), "Not mine to write.", 0).await;
+    let res = save(
+        &app,
+        &teacher,
+        ReportId(other_report),
+        "Not mine to write.",
+        0,
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let untouched: String = sqlx::query_scalar("SELECT comment FROM reports WHERE id = ?")
         .bind(other_report)
@@ -328,13 +343,28 @@ async fn teachers_write_comments_only_for_their_own_groups() {
     assert_ne!(untouched, "Not mine to write.");
     // SLT read a class they don't teach but don't write in it; parents get nothing.
     let head = app.signed_in(SLT).await;
-    let page: Writer = writer(&app, &head, session, group).await.json().await.unwrap();
+    let page: Writer = writer(&app, &head, session, group)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(!page.can_write);
     let report = page.pupils[0].report;
-    assert_eq!(save(&app, &head, report, "SLT text", page.pupils[0].version).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        save(&app, &head, report, "SLT text", page.pupils[0].version)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
     let parent = app.signed_in(PARENT).await;
-    assert_eq!(writer(&app, &parent, session, group).await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(save(&app, &parent, report, "Parent text", 0).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        writer(&app, &parent, session, group).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        save(&app, &parent, report, "Parent text", 0).await.status(),
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]
@@ -342,7 +372,11 @@ async fn an_autosave_never_overwrites_a_newer_comment() {
     let app = spawn_app().await;
     let (session, group) = current_session(&app).await;
     let teacher = app.signed_in(TEACHER).await;
-    let page: Writer = writer(&app, &teacher, session, group).await.json().await.unwrap();
+    let page: Writer = writer(&app, &teacher, session, group)
+        .await
+        .json()
+        .await
+        .unwrap();
     let pupil = page
         .pupils
         .iter()
@@ -385,14 +419,20 @@ async fn an_approved_comment_is_locked_until_sent_back() {
     let (session, group) = current_session(&app).await;
     let teacher = app.signed_in(TEACHER).await;
     let head = app.signed_in(SLT).await;
-    let page: Writer = writer(&app, &teacher, session, group).await.json().await.unwrap();
+    let page: Writer = writer(&app, &teacher, session, group)
+        .await
+        .json()
+        .await
+        .unwrap();
     let pupil = page.pupils.iter().find(|p| p.status.writable()).unwrap();
     let saved: CommentSaved = save(&app, &teacher, pupil.report, "A fine term.", pupil.version)
         .await
         .json()
         .await
         .unwrap();
-    let ready = app.call::<MarkReady>(&teacher, &[("report", &pupil.report.to_string())]).await;
+    let ready = app
+        .call::<MarkReady>(&teacher, &[("report", &pupil.report.to_string())])
+        .await;
     assert_eq!(ready.status(), StatusCode::OK);
     // Only SLT and admins approve.
     let report_id = pupil.report.to_string();
@@ -400,25 +440,56 @@ async fn an_approved_comment_is_locked_until_sent_back() {
     let approve = |who| app.call::<ApproveReport>(who, &form);
     assert_eq!(approve(&teacher).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(approve(&head).await.status(), StatusCode::OK);
-    let res = save(&app, &teacher, pupil.report, "Changed after approval.", saved.version).await;
+    let res = save(
+        &app,
+        &teacher,
+        pupil.report,
+        "Changed after approval.",
+        saved.version,
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let AppError::Invalid { message, .. } = error_of(res).await else { panic!() };
+    let AppError::Invalid { message, .. } = error_of(res).await else {
+        panic!()
+    };
     assert!(message.contains("approved"), "{message}");
     // Sent back with a note: the teacher sees the note and can write again.
-    let note = [("report", pupil.report.to_string()), ("note", "Say more about maths.".to_owned())];
+    let note = [
+        ("report", pupil.report.to_string()),
+        ("note", "Say more about maths.".to_owned()),
+    ];
     let note: Vec<(&str, &str)> = note.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(app.call::<SendBack>(&teacher, &note).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.call::<SendBack>(&teacher, &note).await.status(),
+        StatusCode::FORBIDDEN
+    );
     let empty = [("report", note[0].1), ("note", " ")];
     assert_eq!(
         app.call::<SendBack>(&head, &empty).await.status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    assert_eq!(app.call::<SendBack>(&head, &note).await.status(), StatusCode::OK);
-    let page: Writer = writer(&app, &teacher, session, group).await.json().await.unwrap();
-    let back = page.pupils.iter().find(|p| p.report == pupil.report).unwrap();
+    assert_eq!(
+        app.call::<SendBack>(&head, &note).await.status(),
+        StatusCode::OK
+    );
+    let page: Writer = writer(&app, &teacher, session, group)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let back = page
+        .pupils
+        .iter()
+        .find(|p| p.report == pupil.report)
+        .unwrap();
     assert_eq!(back.status, ReportStatus::SentBack);
     assert_eq!(back.review_note.as_deref(), Some("Say more about maths."));
-    assert_eq!(save(&app, &teacher, pupil.report, "More on maths.", back.version).await.status(), StatusCode::OK);
+    assert_eq!(
+        save(&app, &teacher, pupil.report, "More on maths.", back.version)
+            .await
+            .status(),
+        StatusCode::OK
+    );
     // The review list shows SLT what waits; teachers can't open it.
     let session_id = session.to_string();
     let form = [("session", session_id.as_str())];
@@ -490,14 +561,28 @@ async fn publishing_emails_each_linked_active_parent_once_per_report() {
             .and_then(|rest| rest.split_whitespace().next())
             .and_then(|id| id.parse().ok())
             .expect("a link to the report");
-        assert!(message.subject.ends_with("report from Oakfield Primary School"), "{}", message.subject);
-        assert!(received.insert((message.to.clone(), report)), "{} got report {report} twice", message.to);
+        assert!(
+            message
+                .subject
+                .ends_with("report from Oakfield Primary School"),
+            "{}",
+            message.subject
+        );
+        assert!(
+            received.insert((message.to.clone(), report)),
+            "{} got report {report} twice",
+            message.to
+        );
     }
     assert_eq!(received, expected);
     assert!(received.iter().all(|(to, _)| *to != inactive));
     // Publishing again sends nothing new, and the reports stay published.
     let again = publish(&head).await;
-    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "nothing approved is left");
+    assert_eq!(
+        again.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "nothing approved is left"
+    );
     assert_eq!(app.deliver_mail().await, 0);
     // The parent's link opens the report for them.
     let (to, report) = expected.iter().next().unwrap().clone();
@@ -522,7 +607,9 @@ async fn a_published_report_keeps_its_attainment_when_the_markbook_changes() {
     let app = spawn_app().await;
     let (session, _) = current_session(&app).await;
     let head = app.signed_in(SLT).await;
-    let res = app.call::<PublishReports>(&head, &[("session", &session.to_string())]).await;
+    let res = app
+        .call::<PublishReports>(&head, &[("session", &session.to_string())])
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     let (report, pupil): (i64, i64) = sqlx::query_as(
         "SELECT r.id, r.pupil_id FROM reports r WHERE r.session_id = ? AND r.status = 'published'
@@ -532,13 +619,150 @@ async fn a_published_report_keeps_its_attainment_when_the_markbook_changes() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    let before: ReportView = read(&app, &head, PupilId(pupil), ReportId(report)).await.json().await.unwrap();
+    let before: ReportView = read(&app, &head, PupilId(pupil), ReportId(report))
+        .await
+        .json()
+        .await
+        .unwrap();
     sqlx::query("DELETE FROM judgements WHERE pupil_id = ?")
         .bind(pupil)
         .execute(&app.pool)
         .await
         .unwrap();
-    let after: ReportView = read(&app, &head, PupilId(pupil), ReportId(report)).await.json().await.unwrap();
+    let after: ReportView = read(&app, &head, PupilId(pupil), ReportId(report))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(!before.attainment.as_ref().unwrap().is_empty());
     assert_eq!(before.attainment, after.attainment);
+}
+
+/// Saves the session form, its fields as below with `change` applied (an
+/// empty value leaves the field out).
+async fn save_session(app: &TestApp, who: &Client, change: &[(&str, &str)]) -> Response {
+    let mut form = vec![
+        ("name", "Spring 2027"),
+        ("years[]", "4"),
+        ("sections[]", "attainment"),
+        ("sections[]", "comment"),
+        ("opens_on", "01/03/2027"),
+        ("closes_on", "19/03/2027"),
+        ("publish_on", "26/03/2027"),
+        ("guide", "1000"),
+    ];
+    for (key, value) in change {
+        form.retain(|(k, _)| k != key);
+        if !value.is_empty() {
+            form.push((key, value));
+        }
+    }
+    app.call::<SaveSession>(who, &form).await
+}
+
+async fn count(app: &TestApp, sql: &str, bind: i64) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(bind)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_admin_makes_a_session_and_each_pupil_it_covers_gets_one_report() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let head = app.signed_in(SLT).await;
+    // Only admins make sessions.
+    let res = save_session(&app, &head, &[]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Each mistake is named on its field, and nothing is stored.
+    for (change, field) in [
+        (("name", "  "), "name"),
+        (("name", "Summer 2026"), "name"),
+        (("years[]", ""), "groups"),
+        (("sections[]", ""), "sections"),
+        (("opens_on", "31/02/2027"), "opens_on"),
+        (("closes_on", "28/02/2027"), "closes_on"),
+        (("publish_on", "18/03/2027"), "publish_on"),
+        (("guide", "50"), "guide"),
+    ] {
+        let res = save_session(&app, &admin, &[change]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{change:?}");
+        let error = error_of(res).await;
+        assert!(
+            error.for_field(field).is_some(),
+            "{change:?} gave {error:?}"
+        );
+    }
+    let sessions = count(&app, "SELECT COUNT(*) FROM report_sessions WHERE id > ?", 0).await;
+    assert_eq!(sessions, 2, "the demo's two sessions and nothing more");
+    // Year 4 and a Year 2 class: every active pupil once.
+    let extra: i64 =
+        sqlx::query_scalar("SELECT id FROM groups WHERE kind = 'class' AND year_group = 2 LIMIT 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let extra_id = extra.to_string();
+    let res = save_session(&app, &admin, &[("groups[]", &extra_id)]).await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let session: i64 =
+        sqlx::query_scalar("SELECT id FROM report_sessions WHERE name = 'Spring 2027'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let expected = count(
+        &app,
+        "SELECT COUNT(*) FROM pupils p WHERE p.active = 1 AND (p.year_group = 4
+           OR p.id IN (SELECT pupil_id FROM group_pupils WHERE group_id = ?))",
+        extra,
+    )
+    .await;
+    let in_session = "SELECT COUNT(*) FROM reports WHERE session_id = ?";
+    assert!(expected > 0);
+    assert_eq!(count(&app, in_session, session).await, expected);
+    // The form reads back as saved.
+    let session_id = session.to_string();
+    let res = app
+        .call::<OpenSessionForm>(&admin, &[("session", session_id.as_str())])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let form: SessionForm = res.json().await.unwrap();
+    let detail = form.detail.expect("the session");
+    assert_eq!(detail.years, vec![4]);
+    assert_eq!(detail.groups, vec![GroupId(extra)]);
+    assert_eq!(detail.opens_on, "01/03/2027");
+    assert_eq!(detail.sections, vec!["attainment", "comment"]);
+    // Dropping the Year 2 class drops its untouched reports.
+    let res = save_session(&app, &admin, &[("id", &session_id)]).await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let year_4 = count(
+        &app,
+        "SELECT COUNT(*) FROM pupils WHERE active = 1 AND year_group = ?",
+        4,
+    )
+    .await;
+    assert_eq!(count(&app, in_session, session).await, year_4);
+    // A published session can't be changed.
+    let published: i64 =
+        sqlx::query_scalar("SELECT id FROM report_sessions WHERE published_at IS NOT NULL")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let published = published.to_string();
+    let res = save_session(&app, &admin, &[("id", &published), ("name", "Summer 2026")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM report_sessions WHERE id = ? AND name = 'Summer 2026'",
+            published.parse().unwrap()
+        )
+        .await,
+        1
+    );
 }

@@ -1,0 +1,306 @@
+//! The comment writer: a group's pupils in a reporting session, each with
+//! their attainment beside a comment box that saves itself as the teacher
+//! types. A save that fails says so and leaves the text where it is.
+
+use std::time::Duration;
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::{
+    api::{mark_ready, open_writer, save_comment},
+    model::{ReportStatus, Writer, WriterPupil, COMMENT_LENGTH},
+    page::AttainmentList,
+};
+use crate::{
+    error::AppError,
+    ids::{GroupId, ReportId, ReportSessionId},
+    ui::ErrorPanel,
+};
+
+/// How long typing pauses before the comment saves.
+const AUTOSAVE_AFTER: Duration = Duration::from_millis(1500);
+
+/// `/reports/:session/write/:group`.
+#[component]
+pub fn WriterPage() -> impl IntoView {
+    let params = use_params_map();
+    let ids = move || {
+        let params = params.read();
+        let number = |key| {
+            params
+                .get(key)
+                .and_then(|p| p.parse::<i64>().ok())
+                .unwrap_or(0)
+        };
+        (ReportSessionId(number("session")), GroupId(number("group")))
+    };
+    let writer = Resource::new(ids, |(session, group)| open_writer(session, group));
+    view! {
+        <Title text="Write reports · Reports · Markwell" />
+        <p class="back"><A href="/reports">"Reports"</A></p>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match writer.await {
+                    Ok(writer) => view! { <WriterView writer /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn WriterView(writer: Writer) -> impl IntoView {
+    let Writer {
+        session,
+        group,
+        guide,
+        can_write,
+        pupils,
+    } = writer;
+    let total = pupils.len();
+    let written: Vec<RwSignal<bool>> = pupils
+        .iter()
+        .map(|p| RwSignal::new(!p.comment.trim().is_empty()))
+        .collect();
+    let progress = {
+        let written = written.clone();
+        move || {
+            let done = written.iter().filter(|w| w.get()).count();
+            format!("{done} of {total} comments written")
+        }
+    };
+    view! {
+        <h1>{format!("{session} reports: {group}")}</h1>
+        <p class="lede">
+            {if can_write {
+                "Write a comment for each pupil, with their attainment beside it. Comments save as you type; mark each one Ready for review when it's done."
+            } else {
+                "The comments written for this group so far. Only the group's teachers and admins change them."
+            }}
+        </p>
+        <p class="progress" role="status" aria-live="polite">{progress}</p>
+        <ol class="plain writer">
+            {pupils.into_iter().zip(written).map(|(pupil, written)| view! {
+                <PupilComment pupil guide can_write written />
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// One comment's state in the browser: what is typed, what the server has,
+/// and the version the next save starts from.
+#[derive(Clone, Copy)]
+struct Comment {
+    report: ReportId,
+    typed: RwSignal<String>,
+    saved: RwSignal<String>,
+    version: StoredValue<i64>,
+    status: RwSignal<ReportStatus>,
+    /// What the status line says: saving, saved, or why not.
+    line: RwSignal<String>,
+    failed: RwSignal<bool>,
+    saving: StoredValue<bool>,
+    /// Bumped by each keystroke, so only the last pause saves.
+    keystrokes: StoredValue<u64>,
+}
+
+impl Comment {
+    fn unsaved(self) -> bool {
+        self.typed
+            .with(|typed| self.saved.with(|saved| typed != saved))
+    }
+
+    /// Saves until what the server has is what is typed, one request at a
+    /// time; text typed during a save goes in the next.
+    fn save(self) {
+        if self.saving.get_value() || !self.unsaved() {
+            return;
+        }
+        self.saving.set_value(true);
+        spawn_local(async move {
+            while self.unsaved() {
+                let sending = self.typed.get_untracked();
+                self.line.set("Saving…".to_owned());
+                match save_comment(self.report, sending.clone(), self.version.get_value()).await {
+                    Ok(answer) => {
+                        self.version.set_value(answer.version);
+                        self.saved.set(sending);
+                        self.status.set(answer.status);
+                        self.failed.set(false);
+                        self.line.set("Saved".to_owned());
+                    }
+                    Err(error) => {
+                        self.failed.set(true);
+                        self.line.set(not_saved(&error));
+                        break;
+                    }
+                }
+            }
+            self.saving.set_value(false);
+        });
+    }
+
+    /// Saves after a pause in typing.
+    fn typed(self, text: String) {
+        self.typed.set(text);
+        let keystroke = self.keystrokes.get_value() + 1;
+        self.keystrokes.set_value(keystroke);
+        set_timeout(
+            move || {
+                if self.keystrokes.get_value() == keystroke {
+                    self.save();
+                }
+            },
+            AUTOSAVE_AFTER,
+        );
+    }
+
+    fn mark_ready(self) {
+        spawn_local(async move {
+            match mark_ready(self.report).await {
+                Ok(()) => {
+                    self.status.set(ReportStatus::Ready);
+                    self.line.set("Ready for review".to_owned());
+                }
+                Err(error) => self.line.set(
+                    error
+                        .for_field("comment")
+                        .unwrap_or_else(|| error.to_string()),
+                ),
+            }
+        });
+    }
+}
+
+/// Why a save failed, and that nothing typed is lost.
+fn not_saved(error: &AppError) -> String {
+    match error.for_field("comment") {
+        Some(message) => format!("Not saved. {message}"),
+        None => format!(
+            "Not saved: {error}. Your text is still in the box; it saves when you type again or leave the box."
+        ),
+    }
+}
+
+#[component]
+fn PupilComment(
+    pupil: WriterPupil,
+    guide: usize,
+    can_write: bool,
+    written: RwSignal<bool>,
+) -> impl IntoView {
+    let WriterPupil {
+        report,
+        first_name,
+        surname,
+        status,
+        comment,
+        version,
+        review_note,
+        attainment,
+    } = pupil;
+    let state = Comment {
+        report,
+        typed: RwSignal::new(comment.clone()),
+        saved: RwSignal::new(comment.clone()),
+        version: StoredValue::new(version),
+        status: RwSignal::new(status),
+        line: RwSignal::new(String::new()),
+        failed: RwSignal::new(false),
+        saving: StoredValue::new(false),
+        keystrokes: StoredValue::new(0),
+    };
+    let name = format!("{first_name} {surname}");
+    let box_id = format!("comment-{report}");
+    let heading_id = format!("pupil-{report}");
+    let guide_id = format!("guide-{report}");
+    let line_id = format!("line-{report}");
+    let editable = move || can_write && state.status.get().writable();
+    let length = move || state.typed.with(|t| t.chars().count());
+    let guide_words = move || {
+        let length = length();
+        if length > guide {
+            format!(
+                "{length} characters: {} over the guide of {guide}",
+                length - guide
+            )
+        } else {
+            format!("{length} of about {guide} characters")
+        }
+    };
+    let guide_class = move || {
+        if length() > guide {
+            "hint over"
+        } else {
+            "hint"
+        }
+    };
+    let line_class = move || {
+        if state.failed.get() {
+            "save-line error-note"
+        } else {
+            "save-line"
+        }
+    };
+    let ready_disabled = move || {
+        !matches!(
+            state.status.get(),
+            ReportStatus::Writing | ReportStatus::SentBack
+        ) || state.unsaved()
+            || state.typed.with(|t| t.trim().is_empty())
+    };
+    view! {
+        <li class="card pupil-comment" aria-labelledby=heading_id.clone()>
+            <header class="pupil-comment-head">
+                <h2 id=heading_id.clone()>{name.clone()}</h2>
+                <span class="status">{move || state.status.get().label()}</span>
+            </header>
+            {review_note.map(|note| view! {
+                <p class="review-note"><strong>"Note from SLT: "</strong>{note}</p>
+            })}
+            <div class="pupil-comment-body">
+                <div class="pupil-attainment">
+                    {if attainment.is_empty() {
+                        view! { <p class="hint">"Nothing judged in the markbook yet."</p> }.into_any()
+                    } else {
+                        view! { <AttainmentList subjects=attainment /> }.into_any()
+                    }}
+                </div>
+                <div class="field comment-field">
+                    <label for=box_id.clone()>{format!("Comment for {name}")}</label>
+                    <textarea
+                        id=box_id
+                        rows="7"
+                        maxlength=COMMENT_LENGTH
+                        readonly=move || !editable()
+                        aria-describedby=format!("{guide_id} {line_id}")
+                        aria-invalid=move || state.failed.get().then_some("true")
+                        on:input=move |ev| {
+                            let text = event_target_value(&ev);
+                            written.set(!text.trim().is_empty());
+                            state.typed(text);
+                        }
+                        on:blur=move |_| state.save()
+                    >{comment}</textarea>
+                    <p id=guide_id class=guide_class>{guide_words}</p>
+                    <p id=line_id class=line_class role="status">
+                        {move || state.line.get()}
+                    </p>
+                    {can_write.then(|| view! {
+                        <p class="actions">
+                            <button type="button" class="secondary"
+                                disabled=move || !editable() || !state.unsaved()
+                                on:click=move |_| state.save()>"Save now"</button>
+                            <button type="button"
+                                disabled=ready_disabled
+                                on:click=move |_| state.mark_ready()>"Ready for review"</button>
+                        </p>
+                    })}
+                </div>
+            </div>
+        </li>
+    }
+}
