@@ -205,3 +205,34 @@ test("the strip leads staff to Reports, and parents are kept out", async ({ page
   await page.goto("/reports");
   await expect(page.getByRole("heading", { name: "Not available to your account" })).toBeVisible();
 });
+
+test("a comment whose save fails says so and keeps every word typed", async ({ page }) => {
+  await signIn(page, TEACHER);
+  await page.goto("/reports");
+  await ready(page);
+  await page
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading", { name: "Autumn 2026" }) })
+    .getByRole("link", { name: /^Write: / })
+    .first()
+    .click();
+  await ready(page);
+  const report = (await page.locator("textarea:not([readonly])").first().getAttribute("id"))!.replace("comment-", "");
+  const box = page.locator(`#comment-${report}`);
+  const pupil = page.locator(`li[aria-labelledby="pupil-${report}"]`);
+  const words = `Settles quickly and listens well ${Date.now() % 100000}.`;
+  // The connection drops: the save fails, says so, and the words stay.
+  await page.route("**/api/reports/save_comment", (route) => route.abort("internetdisconnected"));
+  await box.fill(words);
+  await box.blur();
+  await expect(pupil.locator(".save-line")).toContainText("Not saved");
+  await expect(box).toHaveAttribute("aria-invalid", "true");
+  await expect(box).toHaveValue(words);
+  // Back online, the next save stores them.
+  await page.unroute("**/api/reports/save_comment");
+  await pupil.getByRole("button", { name: "Save now" }).click();
+  await expect(pupil.locator(".save-line")).toHaveText("Saved");
+  await page.reload();
+  await ready(page);
+  await expect(page.getByText(words)).toHaveCount(1);
+});
