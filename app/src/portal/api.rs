@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::model::Child;
+use super::model::{Child, ChildRecord};
 use crate::{error::AppError, ids::PupilId};
 
 /// The children the signed-in parent is linked to.
@@ -19,9 +19,10 @@ pub async fn my_children() -> Result<Vec<Child>, AppError> {
     .await
 }
 
-/// One child, for a parent linked to them or staff who may read them.
+/// One child with their published reports, for a parent linked to them or
+/// staff who may read them: one check of who may see the child for both.
 #[server(endpoint = "portal/child_details")]
-pub async fn child_details(pupil: PupilId) -> Result<Child, AppError> {
+pub async fn child_details(pupil: PupilId) -> Result<ChildRecord, AppError> {
     use crate::{
         auth::Viewer,
         ssr::{db, respond},
@@ -30,9 +31,12 @@ pub async fn child_details(pupil: PupilId) -> Result<Child, AppError> {
         let viewer = Viewer::current().await?;
         let readable = viewer.pupil_to_read(pupil).await?;
         let mut conn = db()?.acquire().await?;
-        let mut found =
-            super::store::children(&mut conn, super::store::Which::One(readable)).await?;
-        found.pop().ok_or_else(|| AppError::NotFound.into())
+        let child = super::store::children(&mut conn, super::store::Which::One(readable))
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound)?;
+        let reports = crate::reports::store::published_for(&mut conn, readable).await?;
+        Ok(ChildRecord { child, reports })
     })
     .await
 }

@@ -15,6 +15,13 @@ pub struct Child {
     pub teachers: String,
 }
 
+/// One child's page: who they are and their published reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildRecord {
+    pub child: Child,
+    pub reports: Vec<crate::reports::model::ReportSummary>,
+}
+
 impl Child {
     pub fn year_label(&self) -> String {
         crate::school::model::year_label(self.year_group)

@@ -4,12 +4,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
-use super::api::{child_details, my_children};
-use crate::{
-    ids::PupilId,
-    reports::{api::child_reports, page::ReportList},
-    ui::ErrorPanel,
+use super::{
+    api::{child_details, my_children},
+    model::ChildRecord,
 };
+use crate::{ids::PupilId, reports::page::ReportList, ui::ErrorPanel};
 
 /// The parent's home: a card per linked child.
 #[component]
@@ -63,17 +62,11 @@ pub fn ChildPage() -> impl IntoView {
             None => Err(crate::error::AppError::NotFound),
         }
     });
-    let reports = Resource::new_blocking(pupil, |id| async move {
-        match id {
-            Some(id) => child_reports(PupilId(id)).await,
-            None => Err(crate::error::AppError::NotFound),
-        }
-    });
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match (record.await, reports.await) {
-                    (Ok(c), Ok(reports)) => {
+                match record.await {
+                    Ok(ChildRecord { child: c, reports }) => {
                         let name = format!("{} {}", c.first_name, c.surname);
                         view! {
                             <Title text=format!("{name} · Markwell") />
@@ -87,7 +80,7 @@ pub fn ChildPage() -> impl IntoView {
                             <ReportList pupil=c.id reports />
                         }.into_any()
                     }
-                    (Err(error), _) | (_, Err(error)) => view! { <ErrorPanel error /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -1,29 +1,12 @@
 use leptos::prelude::*;
 
 use super::model::{
-    CommentSaved, Published, ReportSummary, ReportView, Review, SessionForm, SessionSummary, Writer,
+    CommentSaved, Published, ReportView, Review, SessionForm, SessionSummary, Writer,
 };
 use crate::{
     error::AppError,
     ids::{GroupId, PupilId, ReportId, ReportSessionId},
 };
-
-/// A child's published reports, for a parent linked to them or staff who
-/// may read them.
-#[server(endpoint = "reports/child_reports")]
-pub async fn child_reports(pupil: PupilId) -> Result<Vec<ReportSummary>, AppError> {
-    use crate::{
-        auth::Viewer,
-        ssr::{db, respond},
-    };
-    respond(async move {
-        let viewer = Viewer::current().await?;
-        let readable = viewer.pupil_to_read(pupil).await?;
-        let mut conn = db()?.acquire().await?;
-        super::store::published_for(&mut conn, readable).await
-    })
-    .await
-}
 
 /// One report: for a linked parent once it is published, for staff who may
 /// read the pupil at any time.

@@ -13,6 +13,7 @@ use super::{
 use crate::{
     error::AppError,
     ids::{PupilId, ReportId},
+    shell::layout::use_person,
     ui::ErrorPanel,
 };
 
@@ -130,6 +131,7 @@ fn Report(report: ReportView) -> impl IntoView {
         </p>
         <article class="report">
             <header>
+                <p class="report-school">{use_person().school_name}</p>
                 <p class="report-session">{format!("{session} report")}</p>
                 <h1>{format!("{first_name} {surname}")}</h1>
                 <p class="report-about">{about}</p>

@@ -6,10 +6,11 @@ use std::collections::BTreeSet;
 use app::{
     error::AppError,
     ids::{GroupId, PupilId, ReportId, ReportSessionId},
+    portal::{api::ChildDetails, model::ChildRecord},
     reports::{
         api::{
-            ApproveReport, ChildReports, MarkReady, OpenReview, OpenSessionForm, OpenWriter,
-            PublishReports, ReadReport, SaveComment, SaveSession, SendBack,
+            ApproveReport, MarkReady, OpenReview, OpenSessionForm, OpenWriter, PublishReports,
+            ReadReport, SaveComment, SaveSession, SendBack,
         },
         model::{
             CommentSaved, Published, ReportStatus, ReportSummary, ReportView, Review, SessionForm,
@@ -32,12 +33,13 @@ async fn read(app: &TestApp, who: &Client, pupil: PupilId, report: ReportId) -> 
     .await
 }
 
+/// A child's published reports, as their page lists them.
 async fn listed(app: &TestApp, who: &Client, pupil: PupilId) -> Vec<ReportSummary> {
     let res = app
-        .call::<ChildReports>(who, &[("pupil", &pupil.to_string())])
+        .call::<ChildDetails>(who, &[("pupil", &pupil.to_string())])
         .await;
     assert_eq!(res.status(), StatusCode::OK, "listing reports");
-    res.json().await.unwrap()
+    res.json::<ChildRecord>().await.unwrap().reports
 }
 
 async fn children_of(app: &TestApp, parent: &str) -> Vec<PupilId> {
@@ -141,7 +143,7 @@ async fn a_parent_asking_for_another_pupils_report_by_id_gets_nothing() {
         "each refusal is in the audit log"
     );
     let res = app
-        .call::<ChildReports>(&parent, &[("pupil", &stranger.to_string())])
+        .call::<ChildDetails>(&parent, &[("pupil", &stranger.to_string())])
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
