@@ -222,10 +222,12 @@ fn ReviewCard(
         spawn_local(async move {
             match approve_report(report).await {
                 Ok(()) => {
-                    problem.set(None);
-                    status.set(ReportStatus::Approved);
+                    problem.try_set(None);
+                    status.try_set(ReportStatus::Approved);
                 }
-                Err(error) => problem.set(Some(error.to_string())),
+                Err(error) => {
+                    problem.try_set(Some(error.to_string()));
+                }
             }
         });
     };
@@ -235,14 +237,16 @@ fn ReviewCard(
         spawn_local(async move {
             match send_back(report, text.clone()).await {
                 Ok(()) => {
-                    note_problem.set(None);
-                    sending_back.set(false);
-                    last_note.set(Some(text.trim().to_owned()));
-                    status.set(ReportStatus::SentBack);
+                    note_problem.try_set(None);
+                    sending_back.try_set(false);
+                    last_note.try_set(Some(text.trim().to_owned()));
+                    status.try_set(ReportStatus::SentBack);
                 }
-                Err(error) => note_problem.set(Some(
-                    error.for_field("note").unwrap_or_else(|| error.to_string()),
-                )),
+                Err(error) => {
+                    note_problem.try_set(Some(
+                        error.for_field("note").unwrap_or_else(|| error.to_string()),
+                    ));
+                }
             }
         });
     };

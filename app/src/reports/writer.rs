@@ -2,7 +2,7 @@
 //! their attainment beside a comment box that saves itself as the teacher
 //! types. A save that fails says so and leaves the text where it is.
 
-use std::time::Duration;
+use std::{collections::BTreeSet, time::Duration};
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
@@ -61,6 +61,14 @@ fn WriterView(writer: Writer) -> impl IntoView {
         pupils,
     } = writer;
     let total = pupils.len();
+    // Comments typed but not yet saved: leaving the page asks first.
+    let unsaved = StoredValue::new(BTreeSet::<ReportId>::new());
+    let leaving = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if unsaved.with_value(|u| !u.is_empty()) {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || leaving.remove());
     let written: Vec<RwSignal<bool>> = pupils
         .iter()
         .map(|p| RwSignal::new(!p.comment.trim().is_empty()))
@@ -84,7 +92,7 @@ fn WriterView(writer: Writer) -> impl IntoView {
         <p class="progress" role="status" aria-live="polite">{progress}</p>
         <ol class="plain writer">
             {pupils.into_iter().zip(written).map(|(pupil, written)| view! {
-                <PupilComment pupil guide can_write written />
+                <PupilComment pupil guide can_write written unsaved />
             }).collect_view()}
         </ol>
     }
@@ -105,52 +113,81 @@ struct Comment {
     saving: StoredValue<bool>,
     /// Bumped by each keystroke, so only the last pause saves.
     keystrokes: StoredValue<u64>,
+    /// The page's comments with unsaved words.
+    page_unsaved: StoredValue<BTreeSet<ReportId>>,
 }
 
 impl Comment {
+    /// Whether words typed are not saved yet. False once the page is gone:
+    /// a save still under way when the teacher moves on finishes quietly.
     fn unsaved(self) -> bool {
         self.typed
-            .with(|typed| self.saved.with(|saved| typed != saved))
+            .try_with(|typed| self.saved.try_with(|saved| typed != saved))
+            .flatten()
+            .unwrap_or(false)
+    }
+
+    /// Notes on the page whether this comment has unsaved words.
+    fn mark_unsaved(self, unsaved: bool) {
+        self.page_unsaved.try_update_value(|u| {
+            if unsaved {
+                u.insert(self.report);
+            } else {
+                u.remove(&self.report);
+            }
+        });
     }
 
     /// Saves until what the server has is what is typed, one request at a
     /// time; text typed during a save goes in the next.
     fn save(self) {
-        if self.saving.get_value() || !self.unsaved() {
+        if self.saving.try_get_value() != Some(false) {
+            return;
+        }
+        if !self.unsaved() {
+            self.mark_unsaved(false);
             return;
         }
         self.saving.set_value(true);
         spawn_local(async move {
             while self.unsaved() {
-                let sending = self.typed.get_untracked();
-                self.line.set("Saving…".to_owned());
-                match save_comment(self.report, sending.clone(), self.version.get_value()).await {
+                let (Some(sending), Some(version)) =
+                    (self.typed.try_get_untracked(), self.version.try_get_value())
+                else {
+                    break;
+                };
+                self.line.try_set("Saving…".to_owned());
+                match save_comment(self.report, sending.clone(), version).await {
                     Ok(answer) => {
-                        self.version.set_value(answer.version);
-                        self.saved.set(sending);
-                        self.status.set(answer.status);
-                        self.failed.set(false);
-                        self.line.set("Saved".to_owned());
+                        self.version.try_set_value(answer.version);
+                        self.saved.try_set(sending);
+                        self.status.try_set(answer.status);
+                        self.failed.try_set(false);
+                        self.line.try_set("Saved".to_owned());
                     }
                     Err(error) => {
-                        self.failed.set(true);
-                        self.line.set(not_saved(&error));
+                        self.failed.try_set(true);
+                        self.line.try_set(not_saved(&error));
                         break;
                     }
                 }
             }
-            self.saving.set_value(false);
+            if !self.unsaved() {
+                self.mark_unsaved(false);
+            }
+            self.saving.try_set_value(false);
         });
     }
 
     /// Saves after a pause in typing.
     fn typed(self, text: String) {
         self.typed.set(text);
+        self.mark_unsaved(true);
         let keystroke = self.keystrokes.get_value() + 1;
         self.keystrokes.set_value(keystroke);
         set_timeout(
             move || {
-                if self.keystrokes.get_value() == keystroke {
+                if self.keystrokes.try_get_value() == Some(keystroke) {
                     self.save();
                 }
             },
@@ -162,14 +199,16 @@ impl Comment {
         spawn_local(async move {
             match mark_ready(self.report).await {
                 Ok(()) => {
-                    self.status.set(ReportStatus::Ready);
-                    self.line.set("Ready for review".to_owned());
+                    self.status.try_set(ReportStatus::Ready);
+                    self.line.try_set("Ready for review".to_owned());
                 }
-                Err(error) => self.line.set(
-                    error
-                        .for_field("comment")
-                        .unwrap_or_else(|| error.to_string()),
-                ),
+                Err(error) => {
+                    self.line.try_set(
+                        error
+                            .for_field("comment")
+                            .unwrap_or_else(|| error.to_string()),
+                    );
+                }
             }
         });
     }
@@ -191,6 +230,7 @@ fn PupilComment(
     guide: usize,
     can_write: bool,
     written: RwSignal<bool>,
+    unsaved: StoredValue<BTreeSet<ReportId>>,
 ) -> impl IntoView {
     let WriterPupil {
         report,
@@ -212,6 +252,7 @@ fn PupilComment(
         failed: RwSignal::new(false),
         saving: StoredValue::new(false),
         keystrokes: StoredValue::new(0),
+        page_unsaved: unsaved,
     };
     let name = format!("{first_name} {surname}");
     let box_id = format!("comment-{report}");
