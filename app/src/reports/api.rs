@@ -254,7 +254,6 @@ pub async fn open_session_form(session: Option<ReportSessionId>) -> Result<Sessi
 /// "Save" on the session form (admins): the session, with a report for
 /// each pupil it covers, in one transaction. Dates are typed DD/MM/YYYY.
 #[server(endpoint = "reports/save_session")]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_session(
     id: Option<ReportSessionId>,
     name: String,
