@@ -196,7 +196,7 @@ fn ReviewCard(
 ) -> impl IntoView {
     let ReviewItem {
         report,
-        pupil: _,
+        pupil,
         name,
         group,
         status: _,
@@ -271,6 +271,7 @@ fn ReviewCard(
             <blockquote class="comment">
                 {paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
             </blockquote>
+            <p><A href=format!("/children/{pupil}/reports/{report}")>{format!("Read {name}'s whole report")}</A></p>
             {move || last_note.get().filter(|_| status.get() == ReportStatus::SentBack).map(|note| view! {
                 <p class="review-note"><strong>"Sent back: "</strong>{note}</p>
             })}
