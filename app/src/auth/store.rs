@@ -265,6 +265,16 @@ pub async fn report_group(
     .flatten())
 }
 
+pub async fn report_exists(conn: &mut SqliteConnection, report: ReportId) -> anyhow::Result<bool> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT 1 AS "one!: i64" FROM reports WHERE id = ?"#,
+        report
+    )
+    .fetch_optional(conn)
+    .await?
+    .is_some())
+}
+
 /// Whether this pupil's report is published, or None when the pupil has no
 /// such report.
 pub async fn report_published(

@@ -147,7 +147,7 @@ pub async fn open_review(session: ReportSessionId) -> Result<Review, AppError> {
 
 /// "Approve" (SLT and admins).
 #[server(endpoint = "reports/approve_report")]
-pub async fn approve_report(report: ReportId) -> Result<(), AppError> {
+pub async fn approve_report(report: ReportId, version: i64) -> Result<(), AppError> {
     use crate::{
         auth::Viewer,
         ssr::{
@@ -159,7 +159,7 @@ pub async fn approve_report(report: ReportId) -> Result<(), AppError> {
         let viewer = Viewer::current().await?;
         let leadership = viewer.leadership()?;
         audited(viewer.id, async |conn, at| {
-            super::store::approve(conn, &leadership, report, viewer.id, at).await?;
+            super::store::approve(conn, &leadership, report, version, viewer.id, at).await?;
             Ok(((), Audit::ReportApproved { report }))
         })
         .await
@@ -204,7 +204,11 @@ pub async fn send_back(report: ReportId, note: String) -> Result<(), AppError> {
 /// "Publish" (SLT and admins): the session's approved reports go to their
 /// parents, each of whom gets one email per report.
 #[server(endpoint = "reports/publish_reports")]
-pub async fn publish_reports(session: ReportSessionId) -> Result<Published, AppError> {
+pub async fn publish_reports(
+    session: ReportSessionId,
+    /// How many approved reports the reviewer was asked to publish.
+    expected: i64,
+) -> Result<Published, AppError> {
     use crate::{
         auth::Viewer,
         ssr::{
@@ -219,8 +223,16 @@ pub async fn publish_reports(session: ReportSessionId) -> Result<Published, AppE
         let address = client_address().await;
         let base = base_url()?;
         let mut tx = begin_write().await?;
-        let published =
-            super::store::publish(&mut tx, &leadership, session, viewer.id, &at, &base).await?;
+        let published = super::store::publish(
+            &mut tx,
+            &leadership,
+            session,
+            expected,
+            viewer.id,
+            &at,
+            &base,
+        )
+        .await?;
         let event = Audit::ReportsPublished { session };
         audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
         outbox::commit(tx).await?;

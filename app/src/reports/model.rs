@@ -139,6 +139,9 @@ pub struct Writer {
     /// False for SLT reading a group they don't teach, or a session's
     /// published reports.
     pub can_write: bool,
+    /// Whether the session's reports have a teacher's comment; without one a
+    /// report only needs marking ready.
+    pub with_comment: bool,
     pub pupils: Vec<WriterPupil>,
 }
 
@@ -174,6 +177,8 @@ pub struct ReviewItem {
     pub comment: String,
     pub written_by: Option<String>,
     pub review_note: Option<String>,
+    /// The comment's version as read, so Approve approves what was read.
+    pub version: i64,
 }
 
 /// A session's reports for review, and what publishing would do.

@@ -125,6 +125,15 @@ fn PublishPanel(
 ) -> impl IntoView {
     let publish = ServerAction::<PublishReports>::new();
     let asking = RwSignal::new(false);
+    // Focus follows the question: to "Publish now" when asked, back to
+    // "Publish" when cancelled.
+    let publish_now = NodeRef::<leptos::html::Button>::new();
+    let publish_button = NodeRef::<leptos::html::Button>::new();
+    let cancelled = StoredValue::new(false);
+    focus_when_shown(publish_now, || true);
+    focus_when_shown(publish_button, move || {
+        cancelled.try_update_value(std::mem::take).unwrap_or(false)
+    });
     let answer = move || publish.value().get();
     Effect::new(move |_| {
         if let Some(Ok(_)) = publish.value().get() {
@@ -165,21 +174,41 @@ fn PublishPanel(
                         )}</strong></p>
                         <ActionForm action=publish>
                             <input type="hidden" name="session" value=session.0 />
-                            <button type="submit" class="primary" disabled=move || publish.pending().get()>"Publish now"</button>
+                            <input type="hidden" name="expected" value=approved.get_untracked() />
+                            <button type="submit" class="primary" node_ref=publish_now disabled=move || publish.pending().get()>"Publish now"</button>
                             " "
-                            <button type="button" class="secondary" on:click=move |_| asking.set(false)>"Cancel"</button>
+                            <button type="button" class="secondary" on:click=move |_| {
+                                cancelled.set_value(true);
+                                asking.set(false);
+                            }>"Cancel"</button>
                         </ActionForm>
                     </div>
                 }.into_any()
             } else {
                 view! {
-                    <button type="button" class="primary"
+                    <button type="button" class="primary" node_ref=publish_button
                         disabled=move || approved.get() == 0
                         on:click=move |_| asking.set(true)>"Publish"</button>
                 }.into_any()
             }}
         </section>
     }
+}
+
+/// Focuses an element when it appears and `wanted` says so.
+fn focus_when_shown<E>(node: NodeRef<E>, wanted: impl Fn() -> bool + 'static)
+where
+    E: leptos::html::ElementType,
+    E::Output: AsRef<web_sys::HtmlElement> + Clone + 'static,
+    NodeRef<E>: Get<Value = Option<E::Output>>,
+{
+    Effect::new(move |_| {
+        if let Some(element) = node.get() {
+            if wanted() {
+                let _ = element.as_ref().focus();
+            }
+        }
+    });
 }
 
 fn publish_error(error: &AppError) -> String {
@@ -203,6 +232,7 @@ fn ReviewCard(
         comment,
         written_by,
         review_note,
+        version,
     } = item;
     let heading_id = format!("review-{report}");
     let note_id = format!("note-{report}");
@@ -218,15 +248,29 @@ fn ReviewCard(
             ReportStatus::Published | ReportStatus::NotStarted
         )
     };
+    // Approve is for comments marked ready (or sent back, should SLT change
+    // their mind); a draft still being written waits for its teacher.
+    let approvable = move || matches!(status.get(), ReportStatus::Ready | ReportStatus::SentBack);
+    let note_box = NodeRef::<leptos::html::Textarea>::new();
+    let send_back_button = NodeRef::<leptos::html::Button>::new();
+    let cancelled = StoredValue::new(false);
+    focus_when_shown(note_box, || true);
+    focus_when_shown(send_back_button, move || {
+        cancelled.try_update_value(std::mem::take).unwrap_or(false)
+    });
     let approve = move |_| {
         spawn_local(async move {
-            match approve_report(report).await {
+            match approve_report(report, version).await {
                 Ok(()) => {
                     problem.try_set(None);
                     status.try_set(ReportStatus::Approved);
                 }
                 Err(error) => {
-                    problem.try_set(Some(error.to_string()));
+                    problem.try_set(Some(
+                        error
+                            .for_field("approve")
+                            .unwrap_or_else(|| error.to_string()),
+                    ));
                 }
             }
         });
@@ -278,10 +322,10 @@ fn ReviewCard(
             <p class="error-note" role="alert">{move || problem.get()}</p>
             {move || (open() && !sending_back.get()).then(|| view! {
                 <p class="actions">
-                    <button type="button" class="primary"
-                        disabled=move || status.get() == ReportStatus::Approved
-                        on:click=approve>"Approve"</button>
-                    <button type="button" class="secondary"
+                    {move || approvable().then(|| view! {
+                        <button type="button" class="primary" on:click=approve>"Approve"</button>
+                    })}
+                    <button type="button" class="secondary" node_ref=send_back_button
                         on:click=move |_| sending_back.set(true)>"Send back"</button>
                 </p>
             })}
@@ -294,6 +338,7 @@ fn ReviewCard(
                     <div class="field">
                         <label for=note_id.clone()>"Note for the teacher"</label>
                         <textarea
+                            node_ref=note_box
                             id=note_id.clone()
                             rows="3"
                             maxlength=NOTE_LENGTH
@@ -307,7 +352,10 @@ fn ReviewCard(
                     <p class="actions">
                         <button type="submit" class="primary">{format!("Send back to {name}'s teacher")}</button>
                         " "
-                        <button type="button" class="secondary" on:click=move |_| sending_back.set(false)>"Cancel"</button>
+                        <button type="button" class="secondary" on:click=move |_| {
+                            cancelled.set_value(true);
+                            sending_back.set(false);
+                        }>"Cancel"</button>
                     </p>
                 </form>
             })}

@@ -259,7 +259,9 @@ pub async fn writer(
 ) -> anyhow::Result<Writer> {
     let group_id = group.id();
     let head = sqlx::query!(
-        r#"SELECT s.name AS session, s.comment_guide, g.name AS "group!: String"
+        r#"SELECT s.name AS session, s.comment_guide, g.name AS "group!: String",
+                  s.with_comment AS "with_comment!: bool",
+                  s.published_at IS NOT NULL AS "published!: bool"
            FROM report_sessions s JOIN groups g ON g.id = ?2
            WHERE s.id = ?1"#,
         session,
@@ -297,7 +299,8 @@ pub async fn writer(
         session: head.session,
         group: head.group,
         guide: head.comment_guide as usize,
-        can_write: group.can_edit(),
+        can_write: group.can_edit() && !head.published,
+        with_comment: head.with_comment,
         pupils,
     })
 }
@@ -332,9 +335,21 @@ pub async fn save_comment(
             status: ReportStatus::from_stored(&saved.status, !comment.trim().is_empty()),
         });
     }
-    let status = sqlx::query_scalar!("SELECT status FROM reports WHERE id = ?", id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let stored = sqlx::query!(
+        "SELECT status, comment, version FROM reports WHERE id = ?",
+        id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let status = stored.status;
+    // The same words are stored already: an earlier save went through but its
+    // answer never arrived. Carry on from the stored version.
+    if stored.comment == comment && matches!(status.as_str(), "writing" | "ready" | "returned") {
+        return Ok(CommentSaved {
+            version: stored.version,
+            status: ReportStatus::from_stored(&status, !comment.trim().is_empty()),
+        });
+    }
     let message = if matches!(status.as_str(), "approved" | "published") {
         "This comment has been approved, so it can't be changed. Ask SLT to send it back."
     } else {
@@ -348,7 +363,9 @@ pub async fn mark_ready(conn: &mut SqliteConnection, report: WritableReport) -> 
     let id = report.id();
     let done = sqlx::query!(
         "UPDATE reports SET status = 'ready'
-         WHERE id = ? AND comment <> '' AND status IN ('writing', 'returned')",
+         WHERE id = ? AND status IN ('writing', 'returned')
+           AND (comment <> '' OR NOT (SELECT with_comment FROM report_sessions s
+                                      WHERE s.id = reports.session_id))",
         id
     )
     .execute(&mut *conn)
@@ -380,11 +397,12 @@ pub async fn review(
         r#"SELECT r.id AS "report!: ReportId", r.pupil_id AS "pupil!: PupilId",
                   p.first_name || ' ' || p.surname AS "name!: String", g.name AS "group?: String",
                   r.status, r.comment, w.first_name || ' ' || w.surname AS "written_by?: String",
-                  r.review_note
+                  r.review_note, r.version
            FROM reports r JOIN pupils p ON p.id = r.pupil_id
+           JOIN report_sessions s ON s.id = r.session_id
            LEFT JOIN groups g ON g.id = r.group_id
            LEFT JOIN users w ON w.id = r.written_by
-           WHERE r.session_id = ? AND r.comment <> ''
+           WHERE r.session_id = ? AND (r.comment <> '' OR r.status <> 'writing' OR NOT s.with_comment)
            ORDER BY CASE r.status WHEN 'ready' THEN 0 WHEN 'returned' THEN 1 WHEN 'writing' THEN 2
                                   WHEN 'approved' THEN 3 ELSE 4 END,
                     g.year_group, g.name, p.surname COLLATE NOCASE, p.first_name COLLATE NOCASE"#,
@@ -402,6 +420,7 @@ pub async fn review(
         comment: r.comment,
         written_by: r.written_by,
         review_note: r.review_note,
+        version: r.version,
     })
     .collect();
     Ok(Review {
@@ -411,27 +430,43 @@ pub async fn review(
     })
 }
 
-/// Approves a written comment that isn't published yet.
+/// Approves a comment marked ready for review (or one sent back, should SLT
+/// change their mind), as long as it is the version the reviewer read.
 pub async fn approve(
     conn: &mut SqliteConnection,
     _leadership: &LeadershipRights,
     report: ReportId,
+    version: i64,
     reviewer: UserId,
     at: &str,
 ) -> anyhow::Result<()> {
     let done = sqlx::query!(
         "UPDATE reports SET status = 'approved', review_note = NULL, reviewed_by = ?, reviewed_at = ?
-         WHERE id = ? AND comment <> '' AND status IN ('writing', 'ready', 'returned', 'approved')",
+         WHERE id = ? AND version = ? AND status IN ('ready', 'returned')",
         reviewer,
         at,
-        report
+        report,
+        version
     )
     .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound.into());
+    if done.rows_affected() > 0 {
+        return Ok(());
     }
-    Ok(())
+    let stored = sqlx::query!("SELECT status, version FROM reports WHERE id = ?", report)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let message = match stored.status.as_str() {
+        "published" => return Err(AppError::NotFound.into()),
+        "approved" => "This comment is approved already.",
+        "writing" => "This comment isn't ready for review yet.",
+        _ if stored.version != version => {
+            "The teacher has changed this comment since you opened it. Reload to read it before approving."
+        }
+        _ => "This comment can't be approved now. Reload to see where it is.",
+    };
+    Err(AppError::invalid("approve", message).into())
 }
 
 /// Sends a comment back to its teacher with a note; it unlocks an approved one.
@@ -466,6 +501,7 @@ pub async fn publish(
     conn: &mut SqliteConnection,
     _leadership: &LeadershipRights,
     session: ReportSessionId,
+    expected: i64,
     publisher: UserId,
     at: &str,
     base_url: &str,
@@ -485,6 +521,17 @@ pub async fn publish(
         return Err(AppError::invalid(
             "publish",
             "No reports are approved yet: approve some in Review first.",
+        )
+        .into());
+    }
+    // The reviewer was asked about a number of reports: publish only that.
+    if approved.len() as i64 != expected {
+        return Err(AppError::invalid(
+            "publish",
+            format!(
+                "{} reports are approved now, not {expected}: someone else has approved or published some. Reload to see them before publishing.",
+                approved.len()
+            ),
         )
         .into());
     }
@@ -814,6 +861,19 @@ async fn fill_reports(
          ON CONFLICT (session_id, pupil_id) DO NOTHING",
         session,
         at
+    )
+    .execute(&mut *conn)
+    .await?;
+    // Reports nobody has started follow the session's groups as they are now.
+    sqlx::query!(
+        "UPDATE reports SET group_id = COALESCE(
+             (SELECT MIN(gp.group_id) FROM report_session_groups sg
+              JOIN group_pupils gp ON gp.group_id = sg.group_id
+              WHERE sg.session_id = reports.session_id AND gp.pupil_id = reports.pupil_id),
+             (SELECT MIN(g.id) FROM group_pupils gp JOIN groups g ON g.id = gp.group_id
+              WHERE gp.pupil_id = reports.pupil_id AND g.kind = 'class'))
+         WHERE session_id = ? AND status = 'writing' AND comment = ''",
+        session
     )
     .execute(&mut *conn)
     .await?;

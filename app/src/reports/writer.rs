@@ -58,6 +58,7 @@ fn WriterView(writer: Writer) -> impl IntoView {
         group,
         guide,
         can_write,
+        with_comment,
         pupils,
     } = writer;
     let total = pupils.len();
@@ -92,7 +93,7 @@ fn WriterView(writer: Writer) -> impl IntoView {
         <p class="progress" role="status" aria-live="polite">{progress}</p>
         <ol class="plain writer">
             {pupils.into_iter().zip(written).map(|(pupil, written)| view! {
-                <PupilComment pupil guide can_write written unsaved />
+                <PupilComment pupil guide can_write with_comment written unsaved />
             }).collect_view()}
         </ol>
     }
@@ -229,6 +230,7 @@ fn PupilComment(
     pupil: WriterPupil,
     guide: usize,
     can_write: bool,
+    with_comment: bool,
     written: RwSignal<bool>,
     unsaved: StoredValue<BTreeSet<ReportId>>,
 ) -> impl IntoView {
@@ -254,6 +256,20 @@ fn PupilComment(
         keystrokes: StoredValue::new(0),
         page_unsaved: unsaved,
     };
+    // Moving to another page within Markwell before the pause is over: the
+    // words go in one last save. (Cleanups run while the signals still live.)
+    on_cleanup(move || {
+        if state.unsaved() && state.saving.try_get_value() == Some(false) {
+            if let (Some(text), Some(version)) = (
+                state.typed.try_get_untracked(),
+                state.version.try_get_value(),
+            ) {
+                spawn_local(async move {
+                    let _ = save_comment(report, text, version).await;
+                });
+            }
+        }
+    });
     let name = format!("{first_name} {surname}");
     let box_id = format!("comment-{report}");
     let heading_id = format!("pupil-{report}");
@@ -287,11 +303,26 @@ fn PupilComment(
         }
     };
     let ready_disabled = move || {
+        if !with_comment {
+            return !matches!(
+                state.status.get(),
+                ReportStatus::NotStarted | ReportStatus::Writing | ReportStatus::SentBack
+            );
+        }
         !matches!(
             state.status.get(),
             ReportStatus::Writing | ReportStatus::SentBack
         ) || state.unsaved()
             || state.typed.with(|t| t.trim().is_empty())
+    };
+    let ready_button = move || {
+        can_write.then(|| {
+            view! {
+                <button type="button" disabled=ready_disabled on:click=move |_| state.mark_ready()>
+                    "Ready for review"
+                </button>
+            }
+        })
     };
     view! {
         <li class="card pupil-comment" aria-labelledby=heading_id.clone()>
@@ -310,6 +341,15 @@ fn PupilComment(
                         view! { <AttainmentList subjects=attainment /> }.into_any()
                     }}
                 </div>
+                {if !with_comment {
+                    view! {
+                        <div class="comment-field">
+                            <p class="hint">"This session's reports have no teacher's comment."</p>
+                            <p id=line_id.clone() class=line_class role="status">{move || state.line.get()}</p>
+                            <p class="actions">{ready_button}</p>
+                        </div>
+                    }.into_any()
+                } else { view! {
                 <div class="field comment-field">
                     <label for=box_id.clone()>{format!("Comment for {name}")}</label>
                     <textarea
@@ -335,12 +375,11 @@ fn PupilComment(
                             <button type="button" class="secondary"
                                 disabled=move || !editable() || !state.unsaved()
                                 on:click=move |_| state.save()>"Save now"</button>
-                            <button type="button"
-                                disabled=ready_disabled
-                                on:click=move |_| state.mark_ready()>"Ready for review"</button>
+                            {ready_button}
                         </p>
                     })}
                 </div>
+                }.into_any() }}
             </div>
         </li>
     }

@@ -130,10 +130,12 @@ test("a teacher writes, SLT approve and publish, and a parent reads the report o
   // A note is needed to send a comment back.
   const first = head.getByRole("listitem").filter({ has: head.getByRole("heading", { name: children[0].name }) });
   await first.getByRole("button", { name: "Send back" }).click();
+  await expect(first.getByLabel("Note for the teacher")).toBeFocused();
   await first.getByRole("button", { name: /^Send back to/ }).click();
   await expect(first.getByText("Say what the teacher should change.")).toBeVisible();
   await expectAccessible(head);
   await first.getByRole("button", { name: "Cancel" }).click();
+  await expect(first.getByRole("button", { name: "Send back" })).toBeFocused();
   for (const child of children) {
     const item = head.getByRole("listitem").filter({ has: head.getByRole("heading", { name: child.name }) });
     await item.getByRole("button", { name: "Approve" }).click();
@@ -141,10 +143,11 @@ test("a teacher writes, SLT approve and publish, and a parent reads the report o
   }
   const before = await emailCount(PARENT);
   await head.getByRole("button", { name: "Publish", exact: true }).click();
-  await expect(head.getByText(/Publish \d+ reports\? Each parent/)).toBeVisible();
+  await expect(head.getByText(/Publish 2 reports\? Each parent/)).toBeVisible();
+  await expect(head.getByRole("button", { name: "Publish now" })).toBeFocused();
   await expectAccessible(head);
   await head.getByRole("button", { name: "Publish now" }).click();
-  await expect(head.getByText(/Published \d+ reports\. \d+ emails are on their way to parents\./)).toBeVisible();
+  await expect(head.getByText(/Published 2 reports\. \d+ emails are on their way to parents\./)).toBeVisible();
   const link = await linkEmailedTo(PARENT, "/reports/", before);
 
   // The parent follows the email's link on their phone, signs in, and reads it.

@@ -290,6 +290,7 @@ async fn every_server_function_refuses_a_signed_out_caller() {
         ("closes_on", "02/01/2027"),
         ("publish_on", "03/01/2027"),
         ("guide", "1200"),
+        ("expected", "1"),
         ("name", "A group"),
         ("subject", "1"),
         ("year_group", "1"),

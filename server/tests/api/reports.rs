@@ -409,10 +409,26 @@ async fn an_autosave_never_overwrites_a_newer_comment() {
         .await
         .unwrap();
     assert_eq!(stored, ("Second draft.".to_owned(), second.version));
+    // The same words again from the older version (the answer to a save that
+    // went through was lost on the way): no harm done, and the version now.
+    let again: CommentSaved = save(&app, &teacher, pupil.report, "Second draft.", first.version)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again.version, second.version);
     // Too long: refused beside the box, nothing stored.
     let long = "a".repeat(6001);
     let res = save(&app, &teacher, pupil.report, &long, second.version).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = error_of(res).await;
+    assert!(error.for_field("comment").is_some(), "{error:?}");
+    let stored: String = sqlx::query_scalar("SELECT comment FROM reports WHERE id = ?")
+        .bind(pupil.report.0)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, "Second draft.");
 }
 
 #[tokio::test]
@@ -436,11 +452,27 @@ async fn an_approved_comment_is_locked_until_sent_back() {
         .call::<MarkReady>(&teacher, &[("report", &pupil.report.to_string())])
         .await;
     assert_eq!(ready.status(), StatusCode::OK);
-    // Only SLT and admins approve.
+    // Only SLT and admins approve, and only the version they read.
     let report_id = pupil.report.to_string();
-    let form = [("report", report_id.as_str())];
+    let version = saved.version.to_string();
+    let stale = (saved.version - 1).to_string();
+    let form = [
+        ("report", report_id.as_str()),
+        ("version", version.as_str()),
+    ];
     let approve = |who| app.call::<ApproveReport>(who, &form);
     assert_eq!(approve(&teacher).await.status(), StatusCode::FORBIDDEN);
+    let res = app
+        .call::<ApproveReport>(&head, &[("report", &report_id), ("version", &stale)])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = error_of(res).await;
+    assert!(
+        error
+            .for_field("approve")
+            .is_some_and(|m| m.contains("changed")),
+        "{error:?}"
+    );
     assert_eq!(approve(&head).await.status(), StatusCode::OK);
     let res = save(
         &app,
@@ -545,13 +577,37 @@ async fn publishing_emails_each_linked_active_parent_once_per_report() {
     .into_iter()
     .collect();
     assert!(!expected.is_empty());
-    let session_id = session.to_string();
-    let form = [("session", session_id.as_str())];
-    let publish = |who| app.call::<PublishReports>(who, &form);
-    assert_eq!(publish(&teacher).await.status(), StatusCode::FORBIDDEN);
-    let res = publish(&head).await;
+    let approved = count(
+        &app,
+        "SELECT COUNT(*) FROM reports WHERE session_id = ? AND status = 'approved'",
+        session.0,
+    )
+    .await;
+    let publish = |who, expected: i64| {
+        let form = [
+            ("session", session.to_string()),
+            ("expected", expected.to_string()),
+        ];
+        let app = &app;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call::<PublishReports>(who, &form).await
+        }
+    };
+    assert_eq!(
+        publish(&teacher, approved).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // Asked about a different number than are approved now: nothing is published.
+    let res = publish(&head, approved - 1).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let published_now =
+        "SELECT COUNT(*) FROM reports WHERE session_id = ? AND status = 'published'";
+    assert_eq!(count(&app, published_now, session.0).await, 0);
+    let res = publish(&head, approved).await;
     assert_eq!(res.status(), StatusCode::OK);
     let published: Published = res.json().await.unwrap();
+    assert_eq!(published.reports, approved);
     assert_eq!(published.emails as usize, expected.len());
     while app.deliver_mail().await > 0 {}
     let mut received = BTreeSet::new();
@@ -579,13 +635,73 @@ async fn publishing_emails_each_linked_active_parent_once_per_report() {
     assert_eq!(received, expected);
     assert!(received.iter().all(|(to, _)| *to != inactive));
     // Publishing again sends nothing new, and the reports stay published.
-    let again = publish(&head).await;
+    let again = publish(&head, 0).await;
     assert_eq!(
         again.status(),
         StatusCode::UNPROCESSABLE_ENTITY,
         "nothing approved is left"
     );
     assert_eq!(app.deliver_mail().await, 0);
+    // A published report can't be sent back or approved again.
+    let (report, version): (i64, i64) = sqlx::query_as(
+        "SELECT id, version FROM reports WHERE session_id = ? AND status = 'published' LIMIT 1",
+    )
+    .bind(session.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let (report, version) = (report.to_string(), version.to_string());
+    let res = app
+        .call::<SendBack>(&head, &[("report", report.as_str()), ("note", "More")])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = app
+        .call::<ApproveReport>(
+            &head,
+            &[("report", report.as_str()), ("version", version.as_str())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // One more report approved later: only its pupil's parents hear, once.
+    let (later, later_version, later_pupil): (i64, i64, i64) = sqlx::query_as(
+        "SELECT r.id, r.version, r.pupil_id FROM reports r WHERE r.session_id = ? AND r.status = 'ready'
+           AND EXISTS (SELECT 1 FROM parent_links l JOIN users u ON u.id = l.parent_id
+                       WHERE l.pupil_id = r.pupil_id AND u.active = 1 AND u.email IS NOT NULL)
+         LIMIT 1",
+    )
+    .bind(session.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let (later_id, later_version) = (later.to_string(), later_version.to_string());
+    let res = app
+        .call::<ApproveReport>(
+            &head,
+            &[
+                ("report", later_id.as_str()),
+                ("version", later_version.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let before = app.mailbox.messages().len();
+    let res = publish(&head, 1).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let published: Published = res.json().await.unwrap();
+    let parents = count(
+        &app,
+        "SELECT COUNT(*) FROM parent_links l JOIN users u ON u.id = l.parent_id
+         WHERE l.pupil_id = ? AND u.active = 1 AND u.email IS NOT NULL",
+        later_pupil,
+    )
+    .await;
+    assert_eq!((published.reports, published.emails), (1, parents));
+    while app.deliver_mail().await > 0 {}
+    let news = app.mailbox.messages().split_off(before);
+    assert_eq!(news.len() as i64, parents);
+    assert!(news
+        .iter()
+        .all(|m| m.text.contains(&format!("/reports/{later}"))));
     // The parent's link opens the report for them.
     let (to, report) = expected.iter().next().unwrap().clone();
     let pupil: i64 = sqlx::query_scalar("SELECT pupil_id FROM reports WHERE id = ?")
@@ -609,8 +725,20 @@ async fn a_published_report_keeps_its_attainment_when_the_markbook_changes() {
     let app = spawn_app().await;
     let (session, _) = current_session(&app).await;
     let head = app.signed_in(SLT).await;
+    let approved = count(
+        &app,
+        "SELECT COUNT(*) FROM reports WHERE session_id = ? AND status = 'approved'",
+        session.0,
+    )
+    .await;
     let res = app
-        .call::<PublishReports>(&head, &[("session", &session.to_string())])
+        .call::<PublishReports>(
+            &head,
+            &[
+                ("session", &session.to_string()),
+                ("expected", &approved.to_string()),
+            ],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let (report, pupil): (i64, i64) = sqlx::query_as(
@@ -739,7 +867,17 @@ async fn an_admin_makes_a_session_and_each_pupil_it_covers_gets_one_report() {
     assert_eq!(detail.groups, vec![GroupId(extra)]);
     assert_eq!(detail.opens_on, "01/03/2027");
     assert_eq!(detail.sections, vec!["attainment", "comment"]);
-    // Dropping the Year 2 class drops its untouched reports.
+    // Dropping the Year 2 class drops its untouched reports, but keeps one
+    // with a comment written.
+    sqlx::query(
+        "UPDATE reports SET comment = 'Begun.', version = 1
+         WHERE id = (SELECT MIN(r.id) FROM reports r JOIN pupils p ON p.id = r.pupil_id
+                     WHERE r.session_id = ? AND p.year_group = 2)",
+    )
+    .bind(session)
+    .execute(&app.pool)
+    .await
+    .unwrap();
     let res = save_session(&app, &admin, &[("id", &session_id)]).await;
     assert!(res.status().is_success() || res.status().is_redirection());
     let year_4 = count(
@@ -748,7 +886,7 @@ async fn an_admin_makes_a_session_and_each_pupil_it_covers_gets_one_report() {
         4,
     )
     .await;
-    assert_eq!(count(&app, in_session, session).await, year_4);
+    assert_eq!(count(&app, in_session, session).await, year_4 + 1);
     // A published session can't be changed.
     let published: i64 =
         sqlx::query_scalar("SELECT id FROM report_sessions WHERE published_at IS NOT NULL")
@@ -756,7 +894,12 @@ async fn an_admin_makes_a_session_and_each_pupil_it_covers_gets_one_report() {
             .await
             .unwrap();
     let published = published.to_string();
-    let res = save_session(&app, &admin, &[("id", &published), ("name", "Summer 2026")]).await;
+    let res = save_session(
+        &app,
+        &admin,
+        &[("id", &published), ("name", "Summer 2026 again")],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         count(
