@@ -62,5 +62,6 @@ bench:
 	cargo bench -p server --bench sign_in
 	cargo bench -p server --bench parents
 	cargo bench -p server --bench markbook
+	cargo bench -p server --bench reports
 	$(LEPTOS) build --release
 	scripts/bench-browser.sh
