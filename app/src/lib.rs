@@ -59,6 +59,14 @@ use crate::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     ssr::provide_request_nonce();
+    // A report opened on its own (from the parent's email) is a finished
+    // document: it comes without the WebAssembly, so a cheap phone on a slow
+    // connection reads it without downloading the app. Its one script is the
+    // Print button's. Reached from within Markwell, the running app shows it.
+    #[cfg(feature = "ssr")]
+    let whole_app = !ssr::request_path().is_some_and(|path| reports::page::is_report_path(&path));
+    #[cfg(not(feature = "ssr"))]
+    let whole_app = true;
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -72,7 +80,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Usage counts sign-ins from it apart from the browser's.
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                {whole_app.then(|| view! { <HydrationScripts options /> })}
+                {(!whole_app).then(|| view! { <script src="/print.js" defer></script> })}
                 <MetaTags />
             </head>
             <body>

@@ -17,6 +17,16 @@ use crate::{
     ui::ErrorPanel,
 };
 
+/// Whether `path` is a report's own page, `/children/:pupil/reports/:report`.
+pub fn is_report_path(path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    matches!(
+        parts.as_slice(),
+        ["children", pupil, "reports", report]
+            if pupil.parse::<i64>().is_ok() && report.parse::<i64>().is_ok()
+    )
+}
+
 /// `children/:pupil/reports/:report`.
 #[component]
 pub fn ReportPage() -> impl IntoView {
@@ -140,7 +150,7 @@ fn Report(report: ReportView) -> impl IntoView {
             {comment}
         </article>
         <p class="no-print print-action">
-            <button type="button" on:click=print>"Print"</button>
+            <button type="button" data-print="" on:click=print>"Print"</button>
         </p>
     }
 }
@@ -196,5 +206,20 @@ pub fn ReportList(pupil: PupilId, reports: Vec<ReportSummary>) -> impl IntoView 
                     .into_any()
             }}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_report_path;
+
+    #[test]
+    fn only_a_reports_own_page_is_a_report_path() {
+        assert!(is_report_path("/children/12/reports/345"));
+        assert!(is_report_path("/children/12/reports/345/"));
+        assert!(!is_report_path("/children/12"));
+        assert!(!is_report_path("/children/12/reports"));
+        assert!(!is_report_path("/children/x/reports/1"));
+        assert!(!is_report_path("/reports/1/review"));
     }
 }

@@ -142,6 +142,11 @@ pub async fn address_for_limits() -> String {
 #[derive(Debug, Clone)]
 pub struct CspNonce(pub String);
 
+/// The path of the page being rendered on the server.
+pub fn request_path() -> Option<String> {
+    use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_owned())
+}
+
 pub fn provide_request_nonce() {
     let nonce = use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());

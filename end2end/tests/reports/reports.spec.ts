@@ -239,3 +239,23 @@ test("a comment whose save fails says so and keeps every word typed", async ({ p
   await ready(page);
   await expect(page.getByText(words)).toHaveCount(1);
 });
+
+test("a report opened on its own comes without the WebAssembly and still prints", async ({ page }) => {
+  await signIn(page, PARENT);
+  await page.getByRole("list", { name: "Your children" }).getByRole("link").first().click();
+  await ready(page);
+  await page.getByRole("link", { name: /report$/ }).first().click();
+  await expect(page).toHaveURL(/\/reports\/\d+$/);
+  const loaded: string[] = [];
+  page.on("request", (request) => loaded.push(new URL(request.url()).pathname));
+  await page.reload();
+  await page.waitForLoadState("networkidle");
+  expect(loaded.filter((path) => path.endsWith(".wasm") || path.endsWith("markwell.js"))).toEqual([]);
+  await expect(page.getByRole("heading", { name: /How .* is doing/ })).toBeVisible();
+  await page.evaluate(() => {
+    window.print = () => document.documentElement.setAttribute("data-printed", "");
+  });
+  await page.getByRole("button", { name: "Print" }).click();
+  await expect(page.locator("html[data-printed]")).toHaveCount(1);
+  await expectAccessible(page);
+});
