@@ -238,6 +238,21 @@ impl Viewer {
         }
     }
 
+    /// Out of reach: the refusal goes in the audit log, and the answer is
+    /// `NotFound`, so a refused id looks the same as one that doesn't exist.
+    async fn out_of_reach<T>(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        at: &str,
+        address: Option<&str>,
+        what: &'static str,
+        id: i64,
+    ) -> anyhow::Result<T> {
+        let denied = Audit::AccessDenied { what, id };
+        audit::record(conn, at, Some(self.id), denied, address).await?;
+        Err(AppError::NotFound.into())
+    }
+
     /// A pupil the viewer may read. Out of reach answers `NotFound`, whether
     /// or not the pupil exists, and leaves a trace in the audit log.
     pub async fn pupil_to_read(&self, pupil: PupilId) -> anyhow::Result<ReadablePupil> {
@@ -247,18 +262,8 @@ impl Viewer {
         }
         let at = clock()?.stamp();
         let address = client_address().await;
-        audit::record(
-            &mut conn,
-            &at,
-            Some(self.id),
-            Audit::AccessDenied {
-                what: "pupil",
-                id: pupil.0,
-            },
-            address.as_deref(),
-        )
-        .await?;
-        Err(AppError::NotFound.into())
+        self.out_of_reach(&mut conn, &at, address.as_deref(), "pupil", pupil.0)
+            .await
     }
 
     /// A report of this pupil the viewer may read. A parent reads only
@@ -288,18 +293,8 @@ impl Viewer {
                 by_parent,
             });
         }
-        audit::record(
-            &mut conn,
-            &at,
-            Some(self.id),
-            Audit::AccessDenied {
-                what: "report",
-                id: report.0,
-            },
-            address.as_deref(),
-        )
-        .await?;
-        Err(AppError::NotFound.into())
+        self.out_of_reach(&mut conn, &at, address.as_deref(), "report", report.0)
+            .await
     }
 
     /// A report whose comment the viewer may write: the markbook's rule for
@@ -322,18 +317,9 @@ impl Viewer {
             });
         }
         let Some(group) = group else {
-            audit::record(
-                conn,
-                &at,
-                Some(self.id),
-                Audit::AccessDenied {
-                    what: "report",
-                    id: report.0,
-                },
-                address.as_deref(),
-            )
-            .await?;
-            return Err(AppError::NotFound.into());
+            return self
+                .out_of_reach(conn, &at, address.as_deref(), "report", report.0)
+                .await;
         };
         let open = self
             .group_to_open_at(conn, group, &at, address.as_deref())
@@ -383,18 +369,7 @@ impl Viewer {
                 can_edit,
             });
         }
-        audit::record(
-            conn,
-            at,
-            Some(self.id),
-            Audit::AccessDenied {
-                what: "group",
-                id: group.0,
-            },
-            address,
-        )
-        .await?;
-        Err(AppError::NotFound.into())
+        self.out_of_reach(conn, at, address, "group", group.0).await
     }
 
     /// A group the viewer may change, or `None` for a new one; staff only.
