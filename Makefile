@@ -1,67 +1,66 @@
 # Markwell: `make run` and `make test` are all a fresh machine needs.
+# Builds use plain cargo, the wasm-bindgen CLI, wasm-opt and Lightning CSS
+# (scripts/site.sh); cargo-leptos is installed for `make dev` only.
 SHELL := /bin/bash
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export SQLX_OFFLINE := true
-# cargo-leptos prints a long backtrace after its error, which buries the error
-# itself at the end of a log; the error alone says what went wrong.
-LEPTOS := RUST_BACKTRACE=0 cargo leptos
 # A fresh clone in CI builds once: incremental caches would only fill the disk
 # (several GB) and slow the build.
 ifeq ($(CI),true)
 export CARGO_INCREMENTAL := 0
 endif
+# The Rust tests' one build: app and server together, so their dependencies
+# compile once with one set of features. Its target/debug/markwell is also the
+# server the browser tests run.
+RUST_TESTS := cargo test --package=app --package=server --features=app/ssr
 
-.PHONY: run test dev bench setup lint rust-test release-wasm e2e sqlx-prepare sqlx-check
+.PHONY: run test dev bench lint rust-test site e2e sqlx-prepare sqlx-check
 
 run:
-	scripts/setup.sh build
-	$(LEPTOS) build --release
+	scripts/setup.sh run
+	scripts/build.sh
 	scripts/run.sh
 
 dev:
-	scripts/setup.sh build
-	$(LEPTOS) watch
+	scripts/setup.sh dev
+	RUST_BACKTRACE=0 cargo leptos watch
 
 test:
 	scripts/setup.sh test
-	$(MAKE) --no-print-directory lint sqlx-check rust-test release-wasm e2e
+	scripts/test.sh
 
+# Clippy on the server side also checks .sqlx/ against the code and the
+# migrations (scripts/sqlx.sh), in the same compile.
 lint:
 	cargo fmt --all --check
-	cargo clippy -p app -p server --all-targets -- -D warnings
-	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
-	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	scripts/sqlx.sh check clippy --package=app --package=server --all-targets -- -D warnings
+	cargo clippy --package=frontend --target=wasm32-unknown-unknown -- -D warnings
 
 rust-test:
-	cargo test -p app --features ssr
-	cargo test -p server
+	$(RUST_TESTS)
 
-# The WebAssembly that `make run` builds, built as cargo-leptos builds it (same
-# profile and folder, so `make run` reuses it). Only this optimised build has
-# outgrown the compiler's recursion limit on a deep view type; catch it here.
-release-wasm:
-	cargo build --package=frontend --lib --target-dir=target/front --target=wasm32-unknown-unknown --no-default-features --profile=wasm-release
+# The browser's side, release-built: what `make run`, the browser tests and
+# the benchmarks all serve.
+site:
+	scripts/site.sh
 
-# The browser suite runs against a debug build (quicker to make than release).
-e2e:
-	$(LEPTOS) build
+e2e: site
+	$(RUST_TESTS) --no-run
 	cd end2end && npx playwright test
 
 # After changing a query or a migration: refresh .sqlx/ and commit it.
 sqlx-prepare:
-	scripts/setup.sh sqlx
 	scripts/sqlx.sh prepare
 
-# Fails when .sqlx/ is missing or out of date for the queries in the code.
 sqlx-check:
 	scripts/sqlx.sh check
 
 # Performance targets are measured here, never in timed tests.
 bench:
-	scripts/setup.sh build
+	scripts/setup.sh bench
 	cargo bench -p server --bench sign_in
 	cargo bench -p server --bench parents
 	cargo bench -p server --bench markbook
 	cargo bench -p server --bench reports
-	$(LEPTOS) build --release
+	scripts/build.sh
 	scripts/bench-browser.sh

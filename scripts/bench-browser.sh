@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: the markbook in a real browser. Builds nothing: it serves the
-# release build (`cargo leptos build --release`) as scripts/e2e-server.sh
+# release build (`scripts/build.sh`) as scripts/e2e-server.sh
 # serves the debug one, over a fresh SQLite file holding the demo school and
 # the 35 × 150 "Bench 6" grid of scripts/bench-seed.sql (the grid
 # `cargo bench -p server --bench markbook` measures too), runs
@@ -19,11 +19,11 @@ export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site}
 export LEPTOS_SITE_ADDR=127.0.0.1:$port
 
 if [ ! -x "$bin" ]; then
-  echo "bench-browser: no $bin; build it first with: cargo leptos build --release" >&2
+  echo "bench-browser: no $bin; build it first with: scripts/build.sh" >&2
   exit 1
 fi
-if [ ! -f "$LEPTOS_SITE_ROOT/pkg/markwell.wasm" ]; then
-  echo "bench-browser: no $LEPTOS_SITE_ROOT/pkg/markwell.wasm; build it first with: cargo leptos build --release" >&2
+if [ ! -f "$LEPTOS_SITE_ROOT/pkg/markwell_bg.wasm" ]; then
+  echo "bench-browser: no $LEPTOS_SITE_ROOT/pkg/markwell_bg.wasm; build it first with: scripts/build.sh" >&2
   exit 1
 fi
 if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -84,11 +84,11 @@ if [ -z "$ready" ]; then
   exit 1
 fi
 # `cargo bench` and `cargo test` rebuild target/release/markwell without
-# cargo-leptos's settings, and that build asks for WebAssembly the site lacks.
+# the settings of scripts/build.sh; check the page asks for WebAssembly the site has.
 wasm=$(curl -sf "http://$LEPTOS_SITE_ADDR/sign-in" | grep -o '/pkg/[^"]*\.wasm' | head -n 1 || true)
 if [ -z "$wasm" ] || ! curl -sf -o /dev/null "http://$LEPTOS_SITE_ADDR$wasm"; then
   echo "bench-browser: the page asks for ${wasm:-no WebAssembly}, which $LEPTOS_SITE_ROOT doesn't serve;" \
-    "rebuild with: cargo leptos build --release" >&2
+    "rebuild with: scripts/build.sh" >&2
   exit 1
 fi
 

@@ -1,17 +1,63 @@
 #!/usr/bin/env bash
-# Runs `cargo sqlx prepare` (or its --check) against a scratch database built
-# from the migrations, so nobody needs a live database to build Markwell.
+# Keeps .sqlx/ (the query data Markwell builds from, with no database) true to
+# the code and the migrations, without sqlx-cli. sqlx's macros, compiling
+# against a scratch database built from migrations/, write each query's data
+# to SQLX_OFFLINE_DIR; that folder is then compared with .sqlx/ (check) or
+# becomes it (prepare).
+#
+#   scripts/sqlx.sh check|prepare [cargo subcommand and arguments]
+#
+# The cargo command defaults to `cargo check` of app and server, all targets;
+# `make lint` passes its clippy run instead, so the check costs no extra build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+
+mode=${1:-check}
+shift || true
+[ $# -gt 0 ] || set -- check -p app -p server --all-targets --features app/ssr
+
 mkdir -p target/sqlx
-db=target/sqlx/prepare.db
-rm -f "$db" "$db"-wal "$db"-shm
-export DATABASE_URL="sqlite://$db"
-export SQLX_OFFLINE=false
-sqlx database create
-sqlx migrate run >/dev/null
-case "${1:-check}" in
-  prepare) cargo sqlx prepare --workspace -- --tests ;;
-  check) cargo sqlx prepare --workspace --check -- --tests ;;
+stamp=target/sqlx/checked
+# Nothing changed since the last check passed: the cargo command alone.
+if [ "$mode" = check ] && [ -f "$stamp" ] &&
+  [ -z "$(find app server migrations .sqlx Cargo.lock -newer "$stamp" -print -quit)" ]; then
+  exec cargo "$@"
+fi
+rm -f "$stamp"
+db=$PWD/target/sqlx/scratch.db
+out=$PWD/target/sqlx/queries
+rm -rf "$db" "$db"-wal "$db"-shm "$out"
+mkdir -p "$out"
+python3 - "$db" migrations/*.sql <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+for migration in sys.argv[2:]:
+    db.executescript(open(migration, encoding="utf-8").read())
+PY
+
+# The macros run again only when their crates compile again.
+touch app/src/lib.rs server/src/lib.rs server/src/main.rs server/tests/api/main.rs server/benches/*.rs
+SQLX_OFFLINE=false DATABASE_URL="sqlite://$db" SQLX_OFFLINE_DIR="$out" cargo "$@"
+
+case "$mode" in
+  check)
+    if ! diff -rq .sqlx "$out" >/dev/null; then
+      echo "sqlx: .sqlx/ is out of date for the queries in the code:" >&2
+      diff -rq .sqlx "$out" >&2 || true
+      echo "Run: make sqlx-prepare, and commit .sqlx/" >&2
+      exit 1
+    fi
+    touch "$stamp"
+    echo "sqlx: .sqlx/ matches the queries ($(ls "$out" | wc -l) of them)"
+    ;;
+  prepare)
+    rm -rf .sqlx
+    cp -r "$out" .sqlx
+    echo "sqlx: wrote $(ls .sqlx | wc -l) queries to .sqlx/; commit it"
+    ;;
+  *)
+    echo "usage: scripts/sqlx.sh check|prepare [cargo arguments]" >&2
+    exit 2
+    ;;
 esac
