@@ -33,6 +33,7 @@ test:
 # migrations (scripts/sqlx.sh), in the same compile.
 lint:
 	cargo fmt --all --check
+	cargo machete
 	scripts/sqlx.sh check clippy --package=app --package=server --all-targets -- -D warnings
 	cargo clippy --package=frontend --target=wasm32-unknown-unknown -- -D warnings
 

@@ -2,7 +2,7 @@
 # Installs what each Markwell command needs, only when missing or of the wrong
 # version, so a second run takes a second. Usage: scripts/setup.sh run|test|bench|dev
 #   run    the wasm32 target, the wasm-bindgen CLI, wasm-opt and Lightning CSS
-#   test   those, plus clippy, rustfmt, Playwright, axe and Debian's Chromium
+#   test   those, plus clippy, rustfmt, cargo-machete, Playwright, axe and Debian's Chromium
 #   bench  test's, plus Lighthouse
 #   dev    run's, plus cargo-leptos (its watch mode; nothing else uses it)
 set -euo pipefail
@@ -51,6 +51,13 @@ fi
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
   say "Installing the wasm-bindgen CLI $WASM_BINDGEN_VERSION (about 2 minutes, once)"
   quick_install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# cargo-machete: `make lint` fails on a dependency nothing uses.
+CARGO_MACHETE_VERSION=0.9.2
+if [ "$what" = test ] && [ "$(cargo machete --version 2>/dev/null | awk '{print $NF}')" != "$CARGO_MACHETE_VERSION" ]; then
+  say "Installing cargo-machete $CARGO_MACHETE_VERSION (once)"
+  quick_install cargo-machete --version "$CARGO_MACHETE_VERSION" --locked
 fi
 
 if [ "$what" = dev ] && [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then

@@ -14,8 +14,15 @@ pub enum AppError {
     #[error("We couldn't find that.")]
     NotFound,
     /// Bad input: `field` names the form field the message belongs beside.
+    /// A form with several mistakes names the first here (it gets the
+    /// focus) and the rest in `more`, so each is shown beside its field.
     #[error("{message}")]
-    Invalid { field: String, message: String },
+    Invalid {
+        field: String,
+        message: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        more: Vec<FieldProblem>,
+    },
     #[error("Too many attempts. Try again in {minutes} minutes.")]
     TooManyAttempts { minutes: u32 },
     #[error("Markwell can't be reached. Check your connection and try again.")]
@@ -24,11 +31,19 @@ pub enum AppError {
     Unexpected,
 }
 
+/// One mistake on a form, beside the field it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         AppError::Invalid {
             field: field.to_owned(),
             message: message.into(),
+            more: Vec::new(),
         }
     }
 
@@ -52,10 +67,96 @@ impl AppError {
 
     /// The message for one form field, if this error is about that field.
     pub fn for_field(&self, name: &str) -> Option<String> {
-        match self {
-            AppError::Invalid { field, message } if field == name => Some(message.clone()),
-            _ => None,
+        self.problems()
+            .find(|problem| problem.field == name)
+            .map(|problem| problem.message.to_owned())
+    }
+
+    /// Every mistake this error names, the first first.
+    pub fn problems(&self) -> impl Iterator<Item = Problem<'_>> {
+        let (first, more) = match self {
+            AppError::Invalid {
+                field,
+                message,
+                more,
+            } => (Some(Problem { field, message }), more.as_slice()),
+            _ => (None, &[][..]),
+        };
+        first.into_iter().chain(more.iter().map(|p| Problem {
+            field: &p.field,
+            message: &p.message,
+        }))
+    }
+}
+
+/// A borrowed [`FieldProblem`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Problem<'a> {
+    pub field: &'a str,
+    pub message: &'a str,
+}
+
+/// Gathers the mistakes on a form as each field is parsed, so that all of
+/// them are shown at once rather than one per try. Any error other than
+/// bad input (the database, say) is kept and wins.
+#[derive(Debug, Default)]
+pub struct Problems {
+    found: Vec<FieldProblem>,
+    other: Option<AppError>,
+}
+
+impl Problems {
+    /// The parsed value, or `None` with its mistakes noted.
+    pub fn take<T>(&mut self, parsed: Result<T, AppError>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(error @ AppError::Invalid { .. }) => {
+                self.found.extend(error.problems().map(|p| FieldProblem {
+                    field: p.field.to_owned(),
+                    message: p.message.to_owned(),
+                }));
+                None
+            }
+            Err(error) => {
+                self.other.get_or_insert(error);
+                None
+            }
         }
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.found.push(FieldProblem {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.found.is_empty() && self.other.is_none()
+    }
+
+    /// Ok when nothing was wrong; else one error naming every mistake.
+    pub fn finish(self) -> Result<(), AppError> {
+        if let Some(other) = self.other {
+            return Err(other);
+        }
+        let mut found = self.found.into_iter();
+        match found.next() {
+            None => Ok(()),
+            Some(first) => Err(AppError::Invalid {
+                field: first.field,
+                message: first.message,
+                more: found.collect(),
+            }),
+        }
+    }
+
+    /// `value` when nothing was wrong: for the end of a parse whose
+    /// fields were each taken with [`Problems::take`].
+    pub fn finish_with<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, AppError> {
+        self.finish()?;
+        // Every field parsed, so every `take` answered Some.
+        value().ok_or(AppError::Unexpected)
     }
 }
 
@@ -75,5 +176,16 @@ impl FromServerFnError for AppError {
             }
             _ => AppError::Unexpected,
         }
+    }
+}
+
+/// Plain axum handlers (downloads, live streams) answer an error as a server
+/// function does: its status, and its message for the person.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, self.to_string()).into_response()
     }
 }

@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod actions;
 pub mod audit;
 pub mod auth;
 pub mod error;
@@ -80,7 +81,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Usage counts sign-ins from it apart from the browser's.
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <AutoReload options=options.clone() />
-                {whole_app.then(|| view! { <HydrationScripts options /> })}
+                {whole_app.then(|| view! {
+                    // Inline, so it listens before the first cell is painted.
+                    <script nonce=leptos::nonce::use_nonce() inner_html=shell::EARLY_INPUT></script>
+                    <HydrationScripts options />
+                })}
                 {(!whole_app).then(|| view! { <script src="/print.js" defer></script> })}
                 <MetaTags />
             </head>

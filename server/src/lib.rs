@@ -30,6 +30,43 @@ use tower_sessions_sqlx_store::SqliteStore;
 pub use config::Config;
 pub use mail_worker::MailWorker;
 
+/// Resolves when the server is asked to stop: Ctrl-C, or SIGTERM (what
+/// `systemctl stop` and most service managers send).
+pub async fn stop_requested() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+}
+
+/// `GET /health`: 200 when the database answers, 503 when it doesn't, and
+/// nothing else either way, for a proxy's or systemd's checks.
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::http::StatusCode {
+    match sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&state.pool)
+        .await
+    {
+        Ok(_) => axum::http::StatusCode::OK,
+        Err(_) => axum::http::StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
 /// Listens on `addr` with Nagle's algorithm off for every connection. A page
 /// is streamed in several small writes; with Nagle on, the last of them
 /// waits for the browser's delayed acknowledgement, about 40 ms a page.
@@ -84,7 +121,7 @@ pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
         .context("creating the session table")?;
     // Every school starts with the framework Markwell ships with.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    app::markbook::framework::install_default(&mut tx, &Clock::System.stamp())
+    app::frameworks::default::install_default(&mut tx, &Clock::System.stamp())
         .await
         .context("installing the default framework")?;
     tx.commit().await?;
@@ -113,7 +150,7 @@ pub fn app_state(config: &Config, pool: SqlitePool, clock: Clock) -> AppState {
             base_url: config.base_url.clone(),
         }),
         mail_waker: Arc::new(tokio::sync::Notify::new()),
-        markbook: Default::default(),
+        live: Default::default(),
     }
 }
 
@@ -131,6 +168,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     Router::new()
+        .route("/health", axum::routing::get(health))
         .route(
             app::usage::model::EXPORT_PATH,
             axum::routing::get(app::usage::export::download),
@@ -146,7 +184,7 @@ pub fn router(state: AppState) -> Router {
         // Inside the sign-in layer, so it knows who is asking.
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            app::usage::events::count_visit,
+            app::auth::accounts::count_visit,
         ))
         .layer(auth)
         .layer(middleware::from_fn(security::headers))

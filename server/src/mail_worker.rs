@@ -34,6 +34,10 @@ pub struct MailWorker {
     transport: Transport,
     from: Mailbox,
     waker: Arc<Notify>,
+    poll: Duration,
+    /// Set when the server is stopping: the letter being sent is finished,
+    /// the next one waits for the next start.
+    stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 /// An outbox row that is due.
@@ -83,20 +87,39 @@ impl MailWorker {
             transport,
             from,
             waker,
+            poll: POLL,
+            stopping: tokio::sync::watch::channel(false).1,
         })
     }
 
-    /// Sends due email whenever woken, and every few seconds for retries.
-    pub async fn run(self) {
-        loop {
+    /// Looks for due email this often when nothing wakes it (tests make it
+    /// long, to show that queuing an email wakes the worker).
+    pub fn poll_every(mut self, poll: Duration) -> Self {
+        self.poll = poll;
+        self
+    }
+
+    /// Runs until the server stops: it sends as soon as it is woken, and
+    /// when `stop` is set it finishes the letter it is sending and returns.
+    pub async fn run_until(mut self, stop: tokio::sync::watch::Receiver<bool>) {
+        self.stopping = stop;
+        while !*self.stopping.borrow() {
             if let Err(err) = self.deliver_due().await {
                 tracing::warn!(error = format!("{err:#}"), "the mail worker failed a pass");
             }
+            let mut stopping = self.stopping.clone();
             tokio::select! {
                 _ = self.waker.notified() => {}
-                _ = tokio::time::sleep(POLL) => {}
+                _ = tokio::time::sleep(self.poll) => {}
+                _ = stopping.changed() => {}
             }
         }
+    }
+
+    /// Runs for as long as the process does.
+    pub async fn run(self) {
+        let (_keep, stop) = tokio::sync::watch::channel(false);
+        self.run_until(stop).await;
     }
 
     /// One pass: tries every email that is due now. Returns how many were sent.
@@ -120,6 +143,9 @@ impl MailWorker {
         .await?;
         let mut sent = 0;
         for email in due {
+            if *self.stopping.borrow() {
+                break;
+            }
             match self.send(&email).await {
                 Ok(()) => {
                     let at = self.clock.stamp();

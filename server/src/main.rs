@@ -69,7 +69,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             app::auth::password::warm_up();
             let state = app_state(&config, pool.clone(), Clock::System);
             let mailer = MailWorker::new(&config, pool, Clock::System, state.mail_waker.clone())?;
-            tokio::spawn(mailer.run());
+            let (stop_mail, mail_stop) = tokio::sync::watch::channel(false);
+            let mail = tokio::spawn(mailer.run_until(mail_stop));
             let listener = server::listen(config.site_addr).await.with_context(|| {
                 format!("LEPTOS_SITE_ADDR: can't listen on {}", config.site_addr)
             })?;
@@ -78,10 +79,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 listener,
                 router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
             )
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+            // Asked to stop, it takes no new connection, finishes the
+            // requests in flight, then lets the mail worker finish the letter
+            // it is sending. Whatever is still queued goes after a restart.
+            .with_graceful_shutdown(server::stop_requested())
             .await?;
+            println!("Markwell is stopping: finishing the email being sent");
+            let _ = stop_mail.send(true);
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(30), mail).await;
+            println!("Markwell has stopped");
         }
         Command::Migrate => println!("The database is up to date."),
         Command::Demo { if_empty } => {

@@ -1,50 +1,5 @@
 use serde::{Deserialize, Serialize};
 
-/// Every action the log can hold, for the filter. `ssr::audit` writes only
-/// these (a test there keeps the two in step).
-pub const ACTIONS: &[&str] = &[
-    "signed in",
-    "sign-in failed",
-    "sign-in refused: account inactive",
-    "signed out",
-    "access denied",
-    "password reset requested",
-    "password reset",
-    "invitation sent",
-    "invitation accepted",
-    "password changed",
-    "name changed",
-    "email change requested",
-    "email changed",
-    "staff account created",
-    "role changed to admin",
-    "role changed to teacher",
-    "SLT turned on",
-    "SLT turned off",
-    "made inactive",
-    "made active",
-    "group assigned",
-    "group unassigned",
-    "group created",
-    "group changed",
-    "framework changed",
-    "parent account created",
-    "signed up with an access code",
-    "pupil linked",
-    "pupil unlinked",
-    "link changed",
-    "access code issued",
-    "access code reissued",
-    "report ready for review",
-    "report sent back",
-    "report approved",
-    "reports published",
-    "reporting session created",
-    "reporting session changed",
-    "admin created",
-    "demo school loaded",
-];
-
 /// Entries shown per page.
 pub const PAGE_SIZE: i64 = 50;
 

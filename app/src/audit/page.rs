@@ -7,11 +7,11 @@ use leptos_router::{
     hooks::use_query_map,
 };
 
-use super::{
-    api::audit_entries,
-    model::{AuditPage, ACTIONS},
+use super::{api::audit_entries, model::AuditPage};
+use crate::{
+    actions::AuditAction,
+    ui::{ErrorNote, ErrorPanel},
 };
-use crate::ui::{ErrorNote, ErrorPanel};
 
 #[derive(Clone, PartialEq)]
 struct Filters {
@@ -74,8 +74,8 @@ pub fn AuditLogPage() -> impl IntoView {
                     <label for="action">"Action"</label>
                     <select id="action" name="action">
                         <option value="" selected=move || filters.get().action.is_empty()>"Any action"</option>
-                        {ACTIONS.iter().map(|action| view! {
-                            <option value=*action selected=move || filters.get().action == *action>{*action}</option>
+                        {AuditAction::ALL.iter().map(|action| action.as_str()).map(|action| view! {
+                            <option value=action selected=move || filters.get().action == action>{action}</option>
                         }).collect_view()}
                     </select>
                 </div>

@@ -6,10 +6,15 @@
 //! password) ends every session of the account at its next request.
 
 use anyhow::Context;
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::Response,
+};
 use axum_login::{AuthUser, AuthnBackend, UserId as LoginId};
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
-use tower_sessions::{cookie::time::Duration, Expiry};
+use tower_sessions::{cookie::time::Duration, Expiry, Session};
 
 use super::{
     model::{Person, Role},
@@ -20,10 +25,11 @@ use crate::{
     ids::UserId,
     ssr::{
         address_for_limits,
-        audit::{self, Audit},
-        client_address, clock, db,
+        audit::Audit,
+        clock, db,
+        usage::{self, Client, UsageKind},
+        AppState, Arrival, Write,
     },
-    usage::events::{self as usage, Client, UsageKind},
 };
 
 /// How long Remember me keeps someone signed in.
@@ -57,33 +63,22 @@ pub fn signed_in_person() -> Result<Person, AppError> {
         .get::<AuthSession>()
         .and_then(|auth| auth.user.as_ref())
         .ok_or(AppError::SignedOut)?;
-    Ok(Person {
-        id: account.id,
-        first_name: account.first_name.clone(),
-        surname: account.surname.clone(),
-        role: account.role,
-        slt: account.slt,
-        school_name: account.school_name.clone(),
-    })
+    Ok(account.person.clone())
 }
 
-/// A signed-in account, reloaded each request.
+/// A signed-in account, reloaded each request: the person, and what ties
+/// their sessions to their password and "signed in after" stamp.
 #[derive(Clone)]
 pub struct Account {
-    pub id: UserId,
-    pub role: Role,
-    pub slt: bool,
-    pub first_name: String,
-    pub surname: String,
-    pub school_name: String,
+    pub person: Person,
     auth_hash: Vec<u8>,
 }
 
 impl std::fmt::Debug for Account {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Account")
-            .field("id", &self.id)
-            .field("role", &self.role)
+            .field("id", &self.person.id)
+            .field("role", &self.person.role)
             .finish_non_exhaustive()
     }
 }
@@ -92,7 +87,7 @@ impl AuthUser for Account {
     type Id = i64;
 
     fn id(&self) -> i64 {
-        self.id.0
+        self.person.id.0
     }
 
     fn session_auth_hash(&self) -> &[u8] {
@@ -112,12 +107,14 @@ fn session_auth_hash(password_hash: &str, epoch: i64) -> Vec<u8> {
 impl From<store::SessionRow> for Account {
     fn from(row: store::SessionRow) -> Self {
         Account {
-            id: row.id,
-            role: Role::parse(&row.role).unwrap_or(Role::Parent),
-            slt: row.is_slt,
-            first_name: row.first_name,
-            surname: row.surname,
-            school_name: row.school_name,
+            person: Person {
+                id: row.id,
+                role: Role::parse(&row.role).unwrap_or(Role::Parent),
+                slt: row.is_slt,
+                first_name: row.first_name,
+                surname: row.surname,
+                school_name: row.school_name,
+            },
             auth_hash: session_auth_hash(&row.password_hash, row.session_epoch),
         }
     }
@@ -169,9 +166,8 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     if form.password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password.").into());
     }
-    let clock = clock()?;
-    let now = clock.now();
-    let at = clock.stamp();
+    let arrival = Arrival::now().await?;
+    let (now, at) = (arrival.now, arrival.at.clone());
     let address = address_for_limits().await;
     let pool = db()?;
     let mut conn = pool.acquire().await?;
@@ -182,13 +178,13 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
     let matches = password::verify(stored_hash, form.password).await?;
 
-    let mut tx = crate::ssr::begin_write().await?;
+    let mut tx = Write::begin(None, &arrival).await?;
     let account = match account {
         Some(account) if matches => account,
         other => {
             store::record_failure(&mut tx, &email, &address, &at).await?;
-            let actor = other.map(|a| a.id);
-            audit::record(&mut tx, &at, actor, Audit::SignInFailed, Some(&address)).await?;
+            tx.audit_by(other.map(|a| a.id), Audit::SignInFailed)
+                .await?;
             tx.commit().await?;
             return Err(AppError::invalid(
                 "",
@@ -198,14 +194,8 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
         }
     };
     if !account.active {
-        audit::record(
-            &mut tx,
-            &at,
-            Some(account.id),
-            Audit::SignInRefusedInactive,
-            Some(&address),
-        )
-        .await?;
+        tx.audit_by(Some(account.id), Audit::SignInRefusedInactive)
+            .await?;
         tx.commit().await?;
         return Err(AppError::invalid(
             "",
@@ -215,14 +205,7 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     }
     store::forget_failures(&mut tx, &email).await?;
     store::note_sign_in(&mut tx, account.id, &at).await?;
-    audit::record(
-        &mut tx,
-        &at,
-        Some(account.id),
-        Audit::SignedIn,
-        Some(&address),
-    )
-    .await?;
+    tx.audit_by(Some(account.id), Audit::SignedIn).await?;
     usage::record(&mut tx, &at, account.id, UsageKind::SignIn, form.client, 1).await?;
     tx.commit().await?;
 
@@ -308,17 +291,10 @@ pub async fn sign_out() -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("ending the session: {e}"))?;
     if let Some(account) = who {
-        let at = clock()?.stamp();
-        let address = client_address().await;
-        let mut conn = db()?.acquire().await?;
-        audit::record(
-            &mut conn,
-            &at,
-            Some(account.id),
-            Audit::SignedOut,
-            address.as_deref(),
-        )
-        .await?;
+        let user = Some(account.person.id);
+        let mut tx = Write::begin(user, &Arrival::now().await?).await?;
+        tx.audit(Audit::SignedOut).await?;
+        tx.commit().await?;
     }
     Ok(())
 }
@@ -371,19 +347,10 @@ pub async fn change_password(
     };
     check_new_password_for(&person, &new_password, confirm)?;
     let hash = password::hash(new_password).await?;
-    let at = clock()?.stamp();
-    let address = client_address().await;
-    let mut tx = crate::ssr::begin_write().await?;
+    let mut tx = Write::begin(Some(user), &Arrival::now().await?).await?;
     store::set_password(&mut tx, user, &hash).await?;
     end_all_sessions(&mut tx, user).await?;
-    audit::record(
-        &mut tx,
-        &at,
-        Some(user),
-        Audit::PasswordChanged { user },
-        address.as_deref(),
-    )
-    .await?;
+    tx.audit(Audit::PasswordChanged { user }).await?;
     tx.commit().await?;
     // The session's stored hash no longer matches; signing in again here
     // keeps this session (with a fresh id) while every other one has ended.
@@ -411,5 +378,37 @@ pub async fn end_all_sessions(
     )
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Middleware: the first request of a school day from a signed-in session
+/// counts a visit, so days active and browser or app are right for people
+/// who stay signed in. Later requests that day only read the session.
+/// Counting never gets in the way of the request.
+pub async fn count_visit(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    session: Session,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(account) = &auth.user {
+        if let Err(err) = visit(&state, account.person.id, &session).await {
+            tracing::warn!(error = format!("{err:#}"), "couldn't count a visit");
+        }
+    }
+    next.run(request).await
+}
+
+async fn visit(state: &AppState, user: UserId, session: &Session) -> anyhow::Result<()> {
+    let at = state.clock.stamp();
+    let today = crate::ssr::clock::school_day(&at)?;
+    if session.get::<String>(usage::SESSION_DAY).await?.as_deref() == Some(today.as_str()) {
+        return Ok(());
+    }
+    let client = usage::session_client(session).await?;
+    let mut conn = state.pool.acquire().await?;
+    usage::record(&mut conn, &at, user, UsageKind::Visit, client, 1).await?;
+    session.insert(usage::SESSION_DAY, today).await?;
     Ok(())
 }

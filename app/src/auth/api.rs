@@ -16,7 +16,7 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use super::accounts::{self, SignInForm};
-    use crate::{ssr::respond, usage::events::Client};
+    use crate::ssr::{respond, usage::Client};
     respond(async move {
         accounts::sign_in(SignInForm {
             email,

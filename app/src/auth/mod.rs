@@ -26,6 +26,6 @@ mod viewer;
 
 #[cfg(feature = "ssr")]
 pub use viewer::{
-    AdminRights, EditableGroup, LeadershipRights, OpenGroup, ParentRights, Reach, ReadablePupil,
+    AdminRights, EditableGroup, LeadershipRights, OpenGroup, ParentRights, ReadablePupil,
     ReadableReport, StaffRights, Viewer, WritableGroup, WritableReport,
 };

@@ -14,9 +14,10 @@ use crate::{
     ids::UserId,
     ssr::{
         address_for_limits,
-        audit::{self, Audit},
-        base_url, client_address, clock, db,
+        audit::Audit,
+        base_url, clock, db,
         outbox::{self, Letter, Template},
+        Arrival, Write,
     },
 };
 
@@ -32,11 +33,9 @@ pub async fn request_reset(email: &str) -> anyhow::Result<()> {
         return Err(AppError::invalid("email", "Enter your email address.").into());
     }
     let email = &super::details::check_email_form("email", email)?;
-    let clock = clock()?;
-    let now = clock.now();
-    let at = clock.stamp();
     let address = address_for_limits().await;
-    let mut tx = crate::ssr::begin_write().await?;
+    let mut tx = Write::begin(None, &Arrival::now().await?).await?;
+    let (now, at) = (tx.now, tx.at.clone());
     let since = crate::ssr::clock::stamp(now - Duration::minutes(RESET_WINDOW_MINUTES));
     let recent = store::recent_reset_requests(&mut tx, email, &address, &since).await?;
     if recent.for_email >= RESETS_PER_EMAIL || recent.from_address >= RESETS_PER_ADDRESS {
@@ -64,14 +63,8 @@ pub async fn request_reset(email: &str) -> anyhow::Result<()> {
             },
         )
         .await?;
-        audit::record(
-            &mut tx,
-            &at,
-            None,
-            Audit::PasswordResetRequested { user: account.id },
-            Some(&address),
-        )
-        .await?;
+        tx.audit(Audit::PasswordResetRequested { user: account.id })
+            .await?;
     }
     outbox::commit(tx).await
 }
@@ -150,8 +143,7 @@ pub async fn set_password_from_link(
     }
     super::accounts::check_new_password_for(&person, &new_password, confirm)?;
     let hash = password::hash(new_password).await?;
-    let address = client_address().await;
-    let mut tx = crate::ssr::begin_write().await?;
+    let mut tx = Write::begin(Some(link.user), &Arrival::now().await?).await?;
     if !tokens::use_up(&mut tx, &link, &at).await? {
         return Err(LinkState::Used.refusal().into());
     }
@@ -164,7 +156,7 @@ pub async fn set_password_from_link(
         Purpose::Invitation => Audit::InvitationAccepted { user: link.user },
         _ => Audit::PasswordReset { user: link.user },
     };
-    audit::record(&mut tx, &at, Some(link.user), event, address.as_deref()).await?;
+    tx.audit(event).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -14,12 +14,7 @@ use crate::{
     ids::UserId,
     parents::codes,
     school::model::parse_uk_date,
-    ssr::{
-        address_for_limits,
-        audit::{self, Audit},
-        clock,
-        clock::stamp,
-    },
+    ssr::{address_for_limits, audit::Audit, clock::stamp, Arrival, Write},
 };
 
 /// Generous enough for a parents' evening behind one school network.
@@ -70,15 +65,14 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     let first_name = details::check_name("first_name", &form.first_name, "first name")?;
     let surname = details::check_name("surname", &form.surname, "surname")?;
     let email = details::check_email_form("email", &form.email)?;
-    let clock = clock()?;
-    let now = clock.now();
-    let at = clock.stamp();
+    let arrival = Arrival::now().await?;
+    let (now, at) = (arrival.now, arrival.at.clone());
     let address = address_for_limits().await;
 
     // The code and date of birth first, counting a failure in its own
     // transaction so it stands whatever happens next.
     let claim = {
-        let mut tx = crate::ssr::begin_write().await?;
+        let mut tx = Write::begin(None, &arrival).await?;
         let link = codes::link_for(&mut tx, &form.code).await?;
         if let Some(minutes) = locked_for(&mut tx, now, &address, link).await? {
             return Err(AppError::TooManyAttempts { minutes }.into());
@@ -123,7 +117,7 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     )?;
     let hash = password::hash(form.password).await?;
 
-    let mut tx = crate::ssr::begin_write().await?;
+    let mut tx = Write::begin(Some(claim.parent), &arrival).await?;
     let email = match details::check_email_free(&mut tx, "email", &email, Some(claim.parent)).await
     {
         Ok(email) => email,
@@ -167,8 +161,7 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     }
     // An emailed invitation is no longer needed.
     tokens::end_open(&mut tx, &at, claim.parent, tokens::Purpose::Invitation).await?;
-    let event = Audit::SignedUp { user: claim.parent };
-    audit::record(&mut tx, &at, Some(claim.parent), event, Some(&address)).await?;
+    tx.audit(Audit::SignedUp { user: claim.parent }).await?;
     tx.commit().await?;
     Ok(())
 }

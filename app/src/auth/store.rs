@@ -62,22 +62,24 @@ pub async fn note_sign_in(conn: &mut SqliteConnection, id: UserId, at: &str) -> 
     Ok(())
 }
 
-/// Failed sign-ins since `since` for this email and from this address.
-pub struct RecentFailures {
+/// Attempts (failed sign-ins, reset requests) since a time, for one email
+/// and from one address: what a rate limit counts.
+pub struct RecentAttempts {
     pub for_email: i64,
     pub from_address: i64,
-    /// The earliest failure still counted, which decides when the limit lifts.
+    /// The earliest attempt still counted, which decides when the limit lifts.
     pub oldest: Option<String>,
 }
 
+/// Failed sign-ins since `since` for this email and from this address.
 pub async fn recent_failures(
     conn: &mut SqliteConnection,
     email: &str,
     address: &str,
     since: &str,
-) -> anyhow::Result<RecentFailures> {
+) -> anyhow::Result<RecentAttempts> {
     Ok(sqlx::query_as!(
-        RecentFailures,
+        RecentAttempts,
         r#"SELECT
              (SELECT COUNT(*) FROM sign_in_failures WHERE email = ?1 AND at > ?3) AS "for_email!: i64",
              (SELECT COUNT(*) FROM sign_in_failures WHERE address = ?2 AND at > ?3) AS "from_address!: i64",
@@ -117,20 +119,14 @@ pub async fn forget_failures(conn: &mut SqliteConnection, email: &str) -> anyhow
 }
 
 /// Reset requests since `since` for this email and from this address.
-pub struct RecentRequests {
-    pub for_email: i64,
-    pub from_address: i64,
-    pub oldest: Option<String>,
-}
-
 pub async fn recent_reset_requests(
     conn: &mut SqliteConnection,
     email: &str,
     address: &str,
     since: &str,
-) -> anyhow::Result<RecentRequests> {
+) -> anyhow::Result<RecentAttempts> {
     Ok(sqlx::query_as!(
-        RecentRequests,
+        RecentAttempts,
         r#"SELECT
              (SELECT COUNT(*) FROM reset_requests WHERE email = ?1 AND at > ?3) AS "for_email!: i64",
              (SELECT COUNT(*) FROM reset_requests WHERE address = ?2 AND at > ?3) AS "from_address!: i64",
@@ -214,19 +210,18 @@ pub async fn set_password(
     Ok(())
 }
 
-/// Whether `viewer` teaches or created `group`; `None` when there is no such group.
-pub async fn teaches_group(
+/// Whether `group` is within `viewer`'s reach (the `group_reach` view):
+/// `Some(teaches)` when it is, `None` when it isn't or doesn't exist.
+pub async fn group_in_reach(
     conn: &mut SqliteConnection,
-    group: GroupId,
     viewer: UserId,
+    group: GroupId,
 ) -> anyhow::Result<Option<bool>> {
     Ok(sqlx::query_scalar!(
-        r#"SELECT (g.created_by IS ?2 OR EXISTS (
-                     SELECT 1 FROM group_teachers gt WHERE gt.group_id = g.id AND gt.user_id = ?2))
-                  AS "teaches!: bool"
-           FROM groups g WHERE g.id = ?1"#,
-        group,
-        viewer
+        r#"SELECT teaches AS "teaches!: bool" FROM group_reach
+           WHERE viewer_id = ?1 AND group_id = ?2"#,
+        viewer,
+        group
     )
     .fetch_optional(conn)
     .await?)
@@ -248,9 +243,6 @@ pub async fn created_group(
     .is_some())
 }
 
-/// Whether a pupil is within reach. `scope` is 'all', 'teacher' or 'parent';
-/// the condition sits in the statement that reads, so nothing changes between
-/// the check and its use.
 /// The group a report is written from, if it has one.
 pub async fn report_group(
     conn: &mut SqliteConnection,
@@ -292,27 +284,16 @@ pub async fn report_published(
     .await?)
 }
 
+/// Whether `pupil` is within `viewer`'s reach (the `pupil_reach` view).
 pub async fn pupil_in_reach(
     conn: &mut SqliteConnection,
-    pupil: PupilId,
-    scope: &str,
     viewer: UserId,
+    pupil: PupilId,
 ) -> anyhow::Result<bool> {
     let found = sqlx::query_scalar!(
-        r#"SELECT p.id AS "id!: PupilId" FROM pupils p
-           WHERE p.id = ?1 AND (
-             ?2 = 'all'
-             OR (?2 = 'teacher' AND EXISTS (
-                   SELECT 1 FROM group_pupils gp JOIN groups g ON g.id = gp.group_id
-                   WHERE gp.pupil_id = p.id
-                     AND (g.created_by = ?3 OR EXISTS (
-                           SELECT 1 FROM group_teachers gt
-                           WHERE gt.group_id = g.id AND gt.user_id = ?3))))
-             OR (?2 = 'parent' AND EXISTS (
-                   SELECT 1 FROM parent_links l WHERE l.pupil_id = p.id AND l.parent_id = ?3)))"#,
-        pupil,
-        scope,
-        viewer
+        r#"SELECT 1 AS "one!: i64" FROM pupil_reach WHERE viewer_id = ?1 AND pupil_id = ?2"#,
+        viewer,
+        pupil
     )
     .fetch_optional(conn)
     .await?;

@@ -2,53 +2,62 @@
 //! returns a proof value whose constructor is private to this module, so a
 //! query that needs a check takes the proof and can't be reached without it.
 
-use super::{accounts::AuthSession, model::Role, store};
+use std::ops::Deref;
+
+use axum::{extract::FromRequestParts, http::request::Parts};
+
+use super::{
+    accounts::AuthSession,
+    model::{Person, Role},
+    store,
+};
 use crate::{
     error::AppError,
     ids::{GroupId, PupilId, ReportId, UserId},
     ssr::{
         audit::{self, Audit},
-        client_address, clock, db,
+        db, AppState, Arrival, Write,
     },
 };
 
-/// The person making this request, reloaded from the database each time.
+/// The person making this request, reloaded from the database each time,
+/// with when and where from they asked.
 #[derive(Debug, Clone)]
 pub struct Viewer {
-    pub id: UserId,
-    pub role: Role,
-    pub slt: bool,
-    pub first_name: String,
-    pub surname: String,
+    person: Person,
+    pub arrival: Arrival,
 }
 
-/// How far someone's reading reaches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reach {
-    /// Admins and SLT: every pupil and group.
-    All,
-    /// Teachers: groups assigned to them or created by them.
-    OwnGroups,
-    /// Parents: pupils they are linked to.
-    LinkedPupils,
-}
+impl Deref for Viewer {
+    type Target = Person;
 
-impl Reach {
-    fn as_scope(self) -> &'static str {
-        match self {
-            Reach::All => "all",
-            Reach::OwnGroups => "teacher",
-            Reach::LinkedPupils => "parent",
-        }
+    fn deref(&self) -> &Person {
+        &self.person
     }
 }
 
 /// Proof the viewer is an admin.
 #[derive(Debug)]
 pub struct AdminRights(());
-/// Proof the viewer is staff (admin or teacher, SLT or not).
+/// Proof the viewer is staff (admin or teacher, SLT or not). It carries
+/// who they are, so a query taking it reaches what they reach (the
+/// `group_reach` and `pupil_reach` views) and nothing else.
 #[derive(Debug)]
-pub struct StaffRights(());
+pub struct StaffRights {
+    viewer: UserId,
+    admin: bool,
+}
+
+impl StaffRights {
+    /// Whose reach the queries taking this proof join through.
+    pub fn viewer(&self) -> UserId {
+        self.viewer
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.admin
+    }
+}
 /// Proof the viewer is SLT or an admin: School Usage.
 #[derive(Debug)]
 pub struct LeadershipRights(());
@@ -130,6 +139,11 @@ impl OpenGroup {
         self.id
     }
 
+    /// Who opened it.
+    pub fn viewer(&self) -> UserId {
+        self.viewer
+    }
+
     pub fn can_edit(&self) -> bool {
         self.can_edit
     }
@@ -186,28 +200,30 @@ impl Viewer {
         let auth: AuthSession = leptos_axum::extract()
             .await
             .map_err(|e| anyhow::anyhow!("reading the session: {e}"))?;
-        Viewer::of(&auth)
+        let arrival = Arrival::now().await?;
+        Viewer::signed_in(&auth, arrival)
     }
 
-    /// The person signed in to this session, for the few routes that are
-    /// plain axum handlers (downloads) rather than server functions.
-    pub fn of(auth: &AuthSession) -> anyhow::Result<Viewer> {
-        let account = auth.user.clone().ok_or(AppError::SignedOut)?;
+    fn signed_in(auth: &AuthSession, arrival: Arrival) -> anyhow::Result<Viewer> {
+        let account = auth.user.as_ref().ok_or(AppError::SignedOut)?;
         Ok(Viewer {
-            id: account.id,
-            role: account.role,
-            slt: account.slt,
-            first_name: account.first_name,
-            surname: account.surname,
+            person: account.person.clone(),
+            arrival,
         })
     }
 
-    pub fn reach(&self) -> Reach {
-        match (self.role, self.slt) {
-            (Role::Admin, _) | (Role::Teacher, true) => Reach::All,
-            (Role::Teacher, false) => Reach::OwnGroups,
-            (Role::Parent, _) => Reach::LinkedPupils,
-        }
+    /// Begins a change by this person (see [`Write`]).
+    pub async fn write(&self) -> anyhow::Result<Write> {
+        Write::begin(Some(self.id), &self.arrival).await
+    }
+
+    /// Begins a change by this person whose first step is `check`, the
+    /// rule that allows it, inside the same transaction.
+    pub async fn write_checked<P>(
+        &self,
+        check: impl AsyncFnOnce(&mut sqlx::SqliteConnection) -> anyhow::Result<P>,
+    ) -> anyhow::Result<(Write, P)> {
+        Write::checked(Some(self.id), &self.arrival, check).await
     }
 
     pub fn admin(&self) -> anyhow::Result<AdminRights> {
@@ -219,7 +235,10 @@ impl Viewer {
 
     pub fn staff(&self) -> anyhow::Result<StaffRights> {
         match self.role {
-            Role::Admin | Role::Teacher => Ok(StaffRights(())),
+            Role::Admin | Role::Teacher => Ok(StaffRights {
+                viewer: self.id,
+                admin: self.role == Role::Admin,
+            }),
             Role::Parent => Err(AppError::Forbidden.into()),
         }
     }
@@ -238,18 +257,18 @@ impl Viewer {
         }
     }
 
-    /// Out of reach: the refusal goes in the audit log, and the answer is
-    /// `NotFound`, so a refused id looks the same as one that doesn't exist.
-    async fn out_of_reach<T>(
+    /// The one way a refusal ends: out of reach goes in the audit log, and
+    /// the answer is `NotFound`, so a refused id looks the same as one that
+    /// doesn't exist. Inside a [`Write::checked`] the entry is kept.
+    pub async fn out_of_reach<T>(
         &self,
         conn: &mut sqlx::SqliteConnection,
-        at: &str,
-        address: Option<&str>,
         what: &'static str,
         id: i64,
     ) -> anyhow::Result<T> {
         let denied = Audit::AccessDenied { what, id };
-        audit::record(conn, at, Some(self.id), denied, address).await?;
+        let Arrival { at, address, .. } = &self.arrival;
+        audit::record(conn, at, Some(self.id), denied, address.as_deref()).await?;
         Err(AppError::NotFound.into())
     }
 
@@ -257,13 +276,10 @@ impl Viewer {
     /// or not the pupil exists, and leaves a trace in the audit log.
     pub async fn pupil_to_read(&self, pupil: PupilId) -> anyhow::Result<ReadablePupil> {
         let mut conn = db()?.acquire().await?;
-        if store::pupil_in_reach(&mut conn, pupil, self.reach().as_scope(), self.id).await? {
+        if store::pupil_in_reach(&mut conn, self.id, pupil).await? {
             return Ok(ReadablePupil(pupil));
         }
-        let at = clock()?.stamp();
-        let address = client_address().await;
-        self.out_of_reach(&mut conn, &at, address.as_deref(), "pupil", pupil.0)
-            .await
+        self.out_of_reach(&mut conn, "pupil", pupil.0).await
     }
 
     /// A report of this pupil the viewer may read. A parent reads only
@@ -276,13 +292,11 @@ impl Viewer {
         pupil: PupilId,
         report: ReportId,
     ) -> anyhow::Result<ReadableReport> {
-        let at = clock()?.stamp();
-        let address = client_address().await;
         let mut conn = db()?.acquire().await?;
         let by_parent = self.role == Role::Parent;
         let readable = match store::report_published(&mut conn, report, pupil).await? {
             Some(published) if published || !by_parent => {
-                store::pupil_in_reach(&mut conn, pupil, self.reach().as_scope(), self.id).await?
+                store::pupil_in_reach(&mut conn, self.id, pupil).await?
             }
             _ => false,
         };
@@ -293,8 +307,7 @@ impl Viewer {
                 by_parent,
             });
         }
-        self.out_of_reach(&mut conn, &at, address.as_deref(), "report", report.0)
-            .await
+        self.out_of_reach(&mut conn, "report", report.0).await
     }
 
     /// A report whose comment the viewer may write: the markbook's rule for
@@ -306,8 +319,6 @@ impl Viewer {
         report: ReportId,
     ) -> anyhow::Result<WritableReport> {
         self.staff()?;
-        let at = clock()?.stamp();
-        let address = client_address().await;
         let group = store::report_group(conn, report).await?;
         // A report with no group (a pupil in no class) is written by an admin.
         if group.is_none() && self.admin().is_ok() && store::report_exists(conn, report).await? {
@@ -317,59 +328,34 @@ impl Viewer {
             });
         }
         let Some(group) = group else {
-            return self
-                .out_of_reach(conn, &at, address.as_deref(), "report", report.0)
-                .await;
+            return self.out_of_reach(conn, "report", report.0).await;
         };
-        let open = self
-            .group_to_open_at(conn, group, &at, address.as_deref())
-            .await?;
-        open.to_write()?;
+        self.group_to_open(conn, group).await?.to_write()?;
         Ok(WritableReport {
             id: report,
             viewer: self.id,
         })
     }
 
-    /// A group's markbook the viewer may open. Out of reach answers
-    /// `NotFound`, whether or not the group exists, and leaves a trace in the
-    /// audit log, as for pupils.
+    /// A group's markbook the viewer may open: a group within their reach
+    /// (the `group_reach` view), editable when they teach it or are an
+    /// admin. Out of reach answers `NotFound`, whether or not the group
+    /// exists, and leaves a trace in the audit log, as for pupils.
     pub async fn group_to_open(
         &self,
         conn: &mut sqlx::SqliteConnection,
         group: GroupId,
     ) -> anyhow::Result<OpenGroup> {
-        let at = clock()?.stamp();
-        let address = client_address().await;
-        self.group_to_open_at(conn, group, &at, address.as_deref())
-            .await
-    }
-
-    /// [`Viewer::group_to_open`] for plain axum handlers, which have no
-    /// server-function context to read the time and address from.
-    pub async fn group_to_open_at(
-        &self,
-        conn: &mut sqlx::SqliteConnection,
-        group: GroupId,
-        at: &str,
-        address: Option<&str>,
-    ) -> anyhow::Result<OpenGroup> {
         self.staff()?;
-        let teaches = store::teaches_group(conn, group, self.id).await?;
-        let open = match (teaches, self.reach()) {
-            (Some(true), _) => Some(true),
-            // Admins change any group's judgements; SLT read the ones they don't teach.
-            (Some(false), Reach::All) => Some(self.role == Role::Admin),
-            _ => None,
-        };
-        if let Some(can_edit) = open {
-            return Ok(OpenGroup {
+        match store::group_in_reach(conn, self.id, group).await? {
+            Some(teaches) => Ok(OpenGroup {
                 id: group,
                 viewer: self.id,
-                can_edit,
-            });
+                // Admins change any group's judgements; SLT read the ones they don't teach.
+                can_edit: teaches || self.role == Role::Admin,
+            }),
+            None => self.out_of_reach(conn, "group", group.0).await,
         }
-        self.out_of_reach(conn, at, address, "group", group.0).await
     }
 
     /// A group the viewer may change, or `None` for a new one; staff only.
@@ -394,5 +380,22 @@ impl Viewer {
         } else {
             Err(AppError::Forbidden.into())
         }
+    }
+}
+
+/// Plain axum handlers (downloads, live streams) take a `Viewer` as they
+/// take any extractor; refused, they answer as a server function would.
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, AppError> {
+        let auth = AuthSession::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::Unexpected)?;
+        Viewer::signed_in(&auth, Arrival::of(parts, &state.clock)).map_err(|e| {
+            e.downcast_ref::<AppError>()
+                .cloned()
+                .unwrap_or(AppError::Unexpected)
+        })
     }
 }

@@ -22,7 +22,7 @@ pub async fn open_framework(
     respond(async move {
         let rights = Viewer::current().await?.admin()?;
         let year = year.unwrap_or(1);
-        if !(0..=13).contains(&year) {
+        if !crate::school::model::is_year_group(year) {
             return Err(AppError::invalid("year", "Choose a year from the list.").into());
         }
         let mut conn = db()?.acquire().await?;
@@ -31,31 +31,34 @@ pub async fn open_framework(
     .await
 }
 
-/// Runs one framework change with its audit entry, for an admin.
+/// Runs one framework change with its audit entry, for an admin. What was
+/// sent is parsed by `parse` before the writer is taken, so nothing waits on
+/// a typo; `work` makes the change and answers the id the entry is about.
 #[cfg(feature = "ssr")]
-async fn change<T>(
+async fn change<F, T>(
     what: &'static str,
+    parse: impl FnOnce() -> Result<F, AppError>,
     work: impl AsyncFnOnce(
         &mut sqlx::SqliteConnection,
         &crate::auth::AdminRights,
+        F,
         &str,
     ) -> anyhow::Result<(T, i64)>,
 ) -> Result<T, AppError> {
     use crate::{
         auth::Viewer,
-        ssr::{
-            audit::{audited, Audit},
-            respond,
-        },
+        ssr::{audit::Audit, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
-        audited(viewer.id, async move |conn, at| {
-            let (answer, id) = work(conn, &rights, at).await?;
-            Ok((answer, Audit::FrameworkChanged { what, id }))
-        })
-        .await
+        let form = parse()?;
+        let mut write = viewer.write().await?;
+        let at = write.at.clone();
+        let (answer, id) = work(&mut write, &rights, form, &at).await?;
+        write.audit(Audit::FrameworkChanged { what, id }).await?;
+        write.commit().await?;
+        Ok(answer)
     })
     .await
 }
@@ -70,45 +73,47 @@ pub async fn save_criterion(
     statement: String,
 ) -> Result<(), AppError> {
     use super::model::{STATEMENT_LENGTH, STRAND_LENGTH};
-    change("criterion", async move |conn, rights, at| {
-        let year: i64 = year_group
-            .trim()
-            .parse()
-            .ok()
-            .filter(|y| (0..=13).contains(y))
-            .ok_or_else(|| AppError::invalid("year_group", "Choose a year from the list."))?;
+    use crate::{error::Problems, school::model::parse_year_group};
+    let parse = move || {
+        let mut problems = Problems::default();
+        let year = match problems.take(parse_year_group("year_group", &year_group)) {
+            Some(None) => {
+                problems.add("year_group", "Choose a year from the list.");
+                None
+            }
+            year => year.flatten(),
+        };
         let strand = strand.trim().to_owned();
         let statement = statement.trim().to_owned();
         if strand.is_empty() {
-            return Err(AppError::invalid("strand", "Enter the strand, such as Geometry.").into());
-        }
-        if strand.chars().count() > STRAND_LENGTH {
-            return Err(AppError::invalid(
+            problems.add("strand", "Enter the strand, such as Geometry.");
+        } else if strand.chars().count() > STRAND_LENGTH {
+            problems.add(
                 "strand",
                 format!("Keep the strand to {STRAND_LENGTH} characters or fewer."),
-            )
-            .into());
+            );
         }
         if statement.is_empty() {
-            return Err(AppError::invalid(
+            problems.add(
                 "statement",
                 "Enter the statement pupils are judged against.",
-            )
-            .into());
-        }
-        if statement.chars().count() > STATEMENT_LENGTH {
-            return Err(AppError::invalid(
+            );
+        } else if statement.chars().count() > STATEMENT_LENGTH {
+            problems.add(
                 "statement",
                 format!("Keep the statement to {STATEMENT_LENGTH} characters or fewer."),
-            )
-            .into());
+            );
         }
-        let form = super::store::CriterionForm {
-            subject,
-            year,
-            strand,
-            statement,
-        };
+        problems.finish_with(|| {
+            Some(super::store::CriterionForm {
+                subject,
+                year: year?,
+                strand,
+                statement,
+            })
+        })
+    };
+    change("criterion", parse, async move |conn, rights, form, at| {
         let saved = super::store::save_criterion(conn, rights, id, &form, at).await?;
         Ok(((), saved.0))
     })
@@ -118,20 +123,28 @@ pub async fn save_criterion(
 /// Moves a criterion one place earlier (`up`) or later in its year.
 #[server(endpoint = "frameworks/move_criterion")]
 pub async fn move_criterion(id: CriterionId, up: bool) -> Result<(), AppError> {
-    change("criterion", async move |conn, rights, _| {
-        super::store::move_criterion(conn, rights, id, up).await?;
-        Ok(((), id.0))
-    })
+    change(
+        "criterion",
+        || Ok(()),
+        async move |conn, rights, (), _| {
+            super::store::move_criterion(conn, rights, id, up).await?;
+            Ok(((), id.0))
+        },
+    )
     .await
 }
 
 /// Retires a criterion or brings it back.
 #[server(endpoint = "frameworks/retire_criterion")]
 pub async fn retire_criterion(id: CriterionId, retired: bool) -> Result<(), AppError> {
-    change("criterion", async move |conn, rights, at| {
-        super::store::set_retired(conn, rights, id, retired, at).await?;
-        Ok(((), id.0))
-    })
+    change(
+        "criterion",
+        || Ok(()),
+        async move |conn, rights, (), at| {
+            super::store::set_retired(conn, rights, id, retired, at).await?;
+            Ok(((), id.0))
+        },
+    )
     .await
 }
 
@@ -152,13 +165,12 @@ pub async fn save_scale(
     };
     use crate::ids::LevelId;
     use crate::markbook::model::COLOURS;
-    change("scale", async move |conn, rights, _| {
+    let parse = move || {
         if keys.len() != ids.len() || labels.len() != ids.len() || colours.len() != ids.len() {
             return Err(AppError::invalid(
                 "scale",
                 "Some of the scale was missing. Please try again.",
-            )
-            .into());
+            ));
         }
         let mut levels: Vec<LevelForm> = Vec::new();
         for (i, id) in ids.iter().enumerate() {
@@ -170,24 +182,25 @@ pub async fn save_scale(
             }
             let field = |name: &str| format!("{name}-{i}");
             if let Some(problem) = key_problem(&key) {
-                return Err(AppError::invalid(&field("key"), problem).into());
+                return Err(AppError::invalid(&field("key"), problem));
             }
             if levels.iter().any(|l| l.key.eq_ignore_ascii_case(&key)) {
-                return Err(
-                    AppError::invalid(&field("key"), "Two levels can't share a key.").into(),
-                );
+                return Err(AppError::invalid(
+                    &field("key"),
+                    "Two levels can't share a key.",
+                ));
             }
             if label.is_empty() || label.chars().count() > LABEL_LENGTH {
                 return Err(AppError::invalid(
                     &field("label"),
                     format!("Give each level a label of up to {LABEL_LENGTH} characters."),
-                )
-                .into());
+                ));
             }
             if !COLOURS.contains(&colours[i].as_str()) {
-                return Err(
-                    AppError::invalid(&field("colour"), "Choose a colour from the list.").into(),
-                );
+                return Err(AppError::invalid(
+                    &field("colour"),
+                    "Choose a colour from the list.",
+                ));
             }
             let id = match id.as_str() {
                 "" => None,
@@ -202,8 +215,11 @@ pub async fn save_scale(
             });
         }
         if levels.len() < 2 {
-            return Err(AppError::invalid("", "A scale needs at least two levels.").into());
+            return Err(AppError::invalid("", "A scale needs at least two levels."));
         }
+        Ok(levels)
+    };
+    change("scale", parse, async move |conn, rights, levels, _| {
         super::store::save_scale(conn, rights, &levels).await?;
         Ok(((), 0))
     })
@@ -214,15 +230,17 @@ pub async fn save_scale(
 #[server(endpoint = "frameworks/add_subject")]
 pub async fn add_subject(subject_name: String) -> Result<SubjectId, AppError> {
     use super::model::SUBJECT_LENGTH;
-    change("subject", async move |conn, rights, _| {
+    let parse = move || {
         let name = subject_name.trim().to_owned();
         if name.is_empty() || name.chars().count() > SUBJECT_LENGTH {
             return Err(AppError::invalid(
                 "subject_name",
                 format!("Enter the subject's name, up to {SUBJECT_LENGTH} characters."),
-            )
-            .into());
+            ));
         }
+        Ok(name)
+    };
+    change("subject", parse, async move |conn, rights, name, _| {
         let id = super::store::add_subject(conn, rights, &name).await?;
         Ok((id, id.0))
     })

@@ -7,4 +7,6 @@ pub mod model;
 pub mod page;
 
 #[cfg(feature = "ssr")]
+pub mod default;
+#[cfg(feature = "ssr")]
 mod store;

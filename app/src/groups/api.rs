@@ -10,15 +10,13 @@ use crate::{
 #[server(endpoint = "groups/my_groups")]
 pub async fn my_groups() -> Result<Vec<GroupSummary>, AppError> {
     use crate::{
-        auth::{model::Role, Viewer},
+        auth::Viewer,
         ssr::{db, respond},
     };
     respond(async move {
-        let viewer = Viewer::current().await?;
-        viewer.staff()?;
+        let staff = Viewer::current().await?.staff()?;
         let mut conn = db()?.acquire().await?;
-        let admin = viewer.role == Role::Admin;
-        super::store::groups_in_reach(&mut conn, viewer.reach(), viewer.id, admin).await
+        super::store::groups_in_reach(&mut conn, &staff).await
     })
     .await
 }
@@ -73,73 +71,33 @@ pub async fn save_group(
     teachers_shown: bool,
     #[server(default)] pupils: Vec<PupilId>,
 ) -> Result<(), AppError> {
-    use super::{model::NAME_LENGTH, store::GroupForm};
+    use super::model::{GroupForm, GroupFormSent};
     use crate::{
-        auth::Viewer,
-        ssr::{
-            audit::{audited, Audit},
-            db, respond,
-        },
+        auth::{model::Role, Viewer},
+        ssr::{audit::Audit, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let staff = viewer.staff()?;
-        let mut conn = db()?.acquire().await?;
-        let group = viewer.group_to_edit(&mut conn, id).await?;
-        drop(conn);
-        let by_admin = group.map_or(viewer.role == crate::auth::model::Role::Admin, |g| {
-            g.by_admin
-        });
-        let name = name.trim().to_owned();
-        if name.is_empty() {
-            return Err(AppError::invalid("name", "Enter the group's name.").into());
-        }
-        if name.chars().count() > NAME_LENGTH {
-            return Err(AppError::invalid(
-                "name",
-                format!("Keep the name to {NAME_LENGTH} characters or fewer."),
-            )
-            .into());
-        }
-        // A teacher's new group is a set; their changes leave the kind alone.
-        let kind = match (by_admin, kind.as_str()) {
-            (false, _) if group.is_some() => None,
-            (false, _) => Some("set"),
-            (true, "class") => Some("class"),
-            (true, "set") => Some("set"),
-            (true, _) => return Err(AppError::invalid("kind", "Choose Class or Set.").into()),
-        };
-        let year_group = match year_group.trim() {
-            "" => None,
-            typed => Some(
-                typed
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|y| (0..=13).contains(y))
-                    .ok_or_else(|| {
-                        AppError::invalid("year_group", "Choose a year from the list.")
-                    })?,
-            ),
-        };
-        let mut chosen = pupils;
-        chosen.sort_unstable();
-        chosen.dedup();
-        let mut teachers = teachers;
-        teachers.sort_unstable();
-        teachers.dedup();
-        let form = GroupForm {
+        // Parsed before the writer is taken: nothing waits on a typo.
+        let sent = GroupFormSent {
             name,
-            kind: kind.map(str::to_owned),
+            kind,
             year_group,
-            teachers: (by_admin && teachers_shown).then_some(teachers),
-            pupils: chosen,
+            teachers,
+            teachers_shown,
+            pupils,
         };
-        let created = audited(viewer.id, async move |conn, at| {
-            let (id, created) =
-                super::store::save(conn, &staff, group, viewer.id, &form, at).await?;
-            Ok((created, Audit::GroupSaved { group: id, created }))
-        })
-        .await?;
+        let form = GroupForm::parse(sent, viewer.role == Role::Admin, id.is_none())?;
+        let (mut write, group) = viewer
+            .write_checked(async |conn| viewer.group_to_edit(conn, id).await)
+            .await?;
+        let at = write.at.clone();
+        let (id, created) = super::store::save(&mut write, &staff, group, &form, &at).await?;
+        write
+            .audit(Audit::GroupSaved { group: id, created })
+            .await?;
+        write.commit().await?;
         leptos_axum::redirect(&format!(
             "/groups?done={}",
             if created { "created" } else { "saved" }

@@ -1,8 +1,8 @@
 use sqlx::SqliteConnection;
 
-use super::model::{GroupDetail, GroupSummary, StaffChoice};
+use super::model::{GroupDetail, GroupForm, GroupSummary, StaffChoice};
 use crate::{
-    auth::{AdminRights, EditableGroup, Reach, StaffRights},
+    auth::{AdminRights, EditableGroup, StaffRights},
     error::AppError,
     ids::{GroupId, PupilId, UserId},
     school::model::PupilMatch,
@@ -12,12 +12,9 @@ use crate::{
 /// groups assigned to or created by them for teachers, none for parents.
 pub async fn groups_in_reach(
     conn: &mut SqliteConnection,
-    reach: Reach,
-    viewer: UserId,
-    admin: bool,
+    staff: &StaffRights,
 ) -> anyhow::Result<Vec<GroupSummary>> {
-    let all = reach == Reach::All;
-    let teacher = reach == Reach::OwnGroups;
+    let (viewer, admin) = (staff.viewer(), staff.is_admin());
     Ok(sqlx::query_as!(
         GroupSummary,
         r#"SELECT g.id AS "id!: GroupId", g.name, g.kind, g.year_group,
@@ -26,13 +23,9 @@ pub async fn groups_in_reach(
                   COALESCE((SELECT GROUP_CONCAT(u.first_name || ' ' || u.surname, ', ')
                             FROM group_teachers gt JOIN users u ON u.id = gt.user_id
                             WHERE gt.group_id = g.id), '') AS "teachers!: String",
-                  (?4 OR g.created_by IS ?3) AS "can_edit!: bool"
-           FROM groups g
-           WHERE ?1 OR (?2 AND (g.created_by = ?3 OR EXISTS (
-                   SELECT 1 FROM group_teachers gt WHERE gt.group_id = g.id AND gt.user_id = ?3)))
+                  (?2 OR g.created_by IS ?1) AS "can_edit!: bool"
+           FROM groups g JOIN group_reach r ON r.group_id = g.id AND r.viewer_id = ?1
            ORDER BY g.year_group, g.name"#,
-        all,
-        teacher,
         viewer,
         admin
     )
@@ -97,29 +90,17 @@ pub async fn staff_choices(
     .await?)
 }
 
-/// A group form that passed its checks.
-#[derive(Debug)]
-pub struct GroupForm {
-    pub name: String,
-    /// None leaves an existing group's kind as it is.
-    pub kind: Option<String>,
-    pub year_group: Option<i64>,
-    /// Only an admin's form chooses teachers.
-    pub teachers: Option<Vec<UserId>>,
-    pub pupils: Vec<PupilId>,
-}
-
 /// Creates or changes a group with its teachers and pupils; answers its id
 /// and whether it is new. Every teacher must be active staff and every
 /// pupil on the roll, or nothing is saved.
 pub async fn save(
     conn: &mut SqliteConnection,
-    _: &StaffRights,
+    staff: &StaffRights,
     group: Option<EditableGroup>,
-    by: UserId,
     form: &GroupForm,
     at: &str,
 ) -> anyhow::Result<(GroupId, bool)> {
+    let by = staff.viewer();
     let this = group.map(|g| g.id());
     let taken = sqlx::query_scalar!(
         r#"SELECT id AS "id!: GroupId" FROM groups WHERE name = ? COLLATE NOCASE AND id IS NOT ?"#,
@@ -146,7 +127,7 @@ pub async fn save(
             id
         }
         None => {
-            let kind = form.kind.as_deref().unwrap_or("set");
+            let kind = form.kind.unwrap_or("set");
             sqlx::query_scalar!(
                 r#"INSERT INTO groups (name, kind, year_group, created_by, created_at)
                    VALUES (?, ?, ?, ?, ?) RETURNING id AS "id!: GroupId""#,

@@ -14,10 +14,9 @@ pub async fn markbook_menu() -> Result<Menu, AppError> {
         ssr::{db, respond},
     };
     respond(async move {
-        let viewer = Viewer::current().await?;
-        let staff = viewer.staff()?;
+        let staff = Viewer::current().await?.staff()?;
         let mut conn = db()?.acquire().await?;
-        super::store::menu(&mut conn, &staff, viewer.reach(), viewer.id).await
+        super::store::menu(&mut conn, &staff).await
     })
     .await
 }
@@ -35,25 +34,34 @@ pub async fn open_grid(
     use super::model::{Asked, Shown};
     use crate::{
         auth::Viewer,
-        ssr::{client_address, clock, db, respond},
+        ids::GroupId,
+        ssr::{db, respond},
     };
     respond(async move {
+        // Who, when and from where are read from the request's context
+        // before the first query: while a page renders on the server, a pass
+        // Leptos throws away loses its context mid-way, and this must still
+        // answer for the pass it keeps.
         let viewer = Viewer::current().await?;
         let staff = viewer.staff()?;
-        // Read from the request's context before the first query: while a
-        // page renders on the server, a pass Leptos throws away loses its
-        // context mid-way, and this must still answer for the pass it keeps.
-        let (pool, at, address) = (db()?, clock()?.stamp(), client_address().await);
-        let mut conn = pool.acquire().await?;
-        let menu = super::store::menu(&mut conn, &staff, viewer.reach(), viewer.id).await?;
+        let mut conn = db()?.acquire().await?;
+        let menu = super::store::menu(&mut conn, &staff).await?;
+        // A group asked for by id that isn't in the viewer's menu is out of
+        // their reach, refused as every other refusal is.
+        let refused = group
+            .as_deref()
+            .and_then(|g| g.parse().ok())
+            .map(GroupId)
+            .filter(|id| !menu.groups.iter().any(|g| g.id == *id));
+        if let Some(refused) = refused {
+            return viewer.out_of_reach(&mut conn, "group", refused.0).await;
+        }
         let asked: Asked = (group, subject, year, strand);
         let Some(shown): Option<Shown> = menu.resolve(&asked)? else {
             return Ok(None);
         };
-        let open = viewer
-            .group_to_open_at(&mut conn, shown.group, &at, address.as_deref())
-            .await?;
-        super::store::remember_choice(&mut conn, &open, viewer.id, shown.subject).await?;
+        let open = viewer.group_to_open(&mut conn, shown.group).await?;
+        super::store::remember_choice(&mut conn, &open, shown.subject).await?;
         Ok(Some(super::store::grid(&mut conn, &open, &shown).await?))
     })
     .await
@@ -69,42 +77,35 @@ pub async fn save_judgements(
     use super::model::MOST_CHANGES;
     use crate::{
         auth::Viewer,
-        ssr::{
-            audit::{self, Audit},
-            client_address, clock, db, markbook_hub, respond,
-        },
-        usage::events::{self, current_client, UsageKind},
+        ssr::usage::{self as events, current_client, UsageKind},
+        ssr::{live, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let client = current_client().await?;
-        let at = clock()?.stamp();
-        // Refusals are checked outside the transaction so their audit entries stay.
-        let mut conn = db()?.acquire().await?;
-        let open = viewer.group_to_open(&mut conn, group).await?;
-        let writable = open.to_write()?;
-        if changes.len() > MOST_CHANGES {
-            return Err(AppError::invalid(
-                "changes",
-                format!("At most {MOST_CHANGES} judgements can be saved at once."),
-            )
-            .into());
-        }
-        if let Some(stranger) = super::store::stranger(&mut conn, open.id(), &changes).await? {
-            let address = client_address().await;
-            let denied = Audit::AccessDenied {
-                what: "pupil",
-                id: stranger.0,
-            };
-            audit::record(&mut conn, &at, Some(viewer.id), denied, address.as_deref()).await?;
-            return Err(AppError::NotFound.into());
-        }
-        drop(conn);
-        let mut tx = crate::ssr::begin_write().await?;
-        let saved = super::store::save(&mut tx, &writable, &at, &changes).await?;
+        // The group and every pupil changed are checked inside the write.
+        let (mut write, writable) = viewer
+            .write_checked(async |conn| {
+                let open = viewer.group_to_open(conn, group).await?;
+                let writable = open.to_write()?;
+                if changes.len() > MOST_CHANGES {
+                    return Err(AppError::invalid(
+                        "changes",
+                        format!("At most {MOST_CHANGES} judgements can be saved at once."),
+                    )
+                    .into());
+                }
+                match super::store::stranger(conn, open.id(), &changes).await? {
+                    Some(stranger) => viewer.out_of_reach(conn, "pupil", stranger.0).await,
+                    None => Ok(writable),
+                }
+            })
+            .await?;
+        let at = write.at.clone();
+        let saved = super::store::save(&mut write, &writable, &at, &changes).await?;
         let times = u32::try_from(saved.len()).unwrap_or(u32::MAX);
         events::record(
-            &mut tx,
+            &mut write,
             &at,
             viewer.id,
             UsageKind::AssessmentRecorded,
@@ -112,9 +113,9 @@ pub async fn save_judgements(
             times,
         )
         .await?;
-        tx.commit().await?;
+        write.commit().await?;
         let count = saved.len();
-        markbook_hub()?.announce(saved);
+        super::live::announce(&live()?, saved);
         Ok(count)
     })
     .await

@@ -176,6 +176,9 @@ pub fn GridView(grid: Grid) -> impl IntoView {
                         <table
                             class="grid"
                             role="grid"
+                            // Clicks and keys made before the page is
+                            // interactive are kept and replayed (shell::EARLY_INPUT).
+                            data-early-input=""
                             aria-readonly=(!ctx.can_edit).then_some("true")
                             aria-rowcount=rows + 1
                             aria-colcount=cols + 1

@@ -2,11 +2,10 @@
 //! pupils, as server-sent events, so a change by another teacher appears
 //! without reloading.
 
-use std::{convert::Infallible, net::SocketAddr, sync::Arc, time::Duration};
+use std::{convert::Infallible, time::Duration};
 
 use axum::{
-    extract::{ConnectInfo, Query, State},
-    http::StatusCode,
+    extract::{Query, State},
     response::{
         sse::{Event, KeepAlive, Sse},
         IntoResponse, Response,
@@ -14,34 +13,26 @@ use axum::{
 };
 use futures::stream;
 use serde::Deserialize;
-use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::broadcast::error::RecvError;
 
 use super::{model::LiveChange, store};
 use crate::{
-    auth::{accounts::AuthSession, Viewer},
+    auth::Viewer,
     error::AppError,
     ids::GroupId,
-    ssr::{respond, AppState},
+    ssr::{live::Live, respond, AppState},
 };
 
-/// Where saved changes are announced. Slow listeners that fall this far
-/// behind reload their grid instead (see the page's `resync`).
-#[derive(Debug, Clone)]
-pub struct Hub(broadcast::Sender<Arc<Vec<LiveChange>>>);
+/// Judgements just saved: the message the markbook's live channel carries.
+/// Slow listeners that fall behind reload their grid instead (see the
+/// page's `resync`).
+pub struct JudgementsSaved(pub Vec<LiveChange>);
 
-impl Default for Hub {
-    fn default() -> Self {
-        Hub(broadcast::channel(256).0)
-    }
-}
-
-impl Hub {
-    /// Tells every open grid about changes just committed.
-    pub fn announce(&self, changes: Vec<LiveChange>) {
-        if !changes.is_empty() {
-            // No one listening is not an error.
-            let _ = self.0.send(Arc::new(changes));
-        }
+/// Tells every open grid about changes just committed.
+pub fn announce(live: &Live, changes: Vec<LiveChange>) {
+    if !changes.is_empty() {
+        live.channel::<JudgementsSaved>()
+            .announce(JudgementsSaved(changes));
     }
 }
 
@@ -57,36 +48,22 @@ pub struct LiveQuery {
 /// anyone who may open the group.
 pub async fn events(
     State(state): State<AppState>,
-    ConnectInfo(from): ConnectInfo<SocketAddr>,
-    auth: AuthSession,
+    viewer: Viewer,
     Query(query): Query<LiveQuery>,
-) -> Response {
+) -> Result<Response, AppError> {
     let pool = state.pool.clone();
-    let at = state.clock.stamp();
-    let opened = respond(async move {
-        let viewer = Viewer::of(&auth)?;
+    let pupils = respond(async move {
         let group = query
             .group
             .and_then(|g| g.parse().ok())
             .map(GroupId)
             .ok_or(AppError::NotFound)?;
         let mut conn = pool.acquire().await?;
-        let address = from.ip().to_string();
-        let open = viewer
-            .group_to_open_at(&mut conn, group, &at, Some(&address))
-            .await?;
+        let open = viewer.group_to_open(&mut conn, group).await?;
         store::pupil_ids(&mut conn, &open).await
     })
-    .await;
-    let pupils = match opened {
-        Ok(pupils) => pupils,
-        Err(error) => {
-            let status =
-                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return (status, error.to_string()).into_response();
-        }
-    };
-    let changes = state.markbook.0.subscribe();
+    .await?;
+    let changes = state.live.channel::<JudgementsSaved>().subscribe();
     // Each stream ends after a while and the browser opens a new one, so who
     // may listen (and to which pupils) is checked again: a teacher taken off
     // the group, or an account made inactive, stops hearing at the next check.
@@ -98,8 +75,11 @@ pub async fn events(
             };
             let event = match received {
                 Ok(batch) => {
-                    let theirs: Vec<&LiveChange> =
-                        batch.iter().filter(|c| pupils.contains(&c.pupil)).collect();
+                    let theirs: Vec<&LiveChange> = batch
+                        .0
+                        .iter()
+                        .filter(|c| pupils.contains(&c.pupil))
+                        .collect();
                     if theirs.is_empty() {
                         continue;
                     }
@@ -115,7 +95,7 @@ pub async fn events(
             return Some((Ok::<_, Infallible>(event), (changes, pupils)));
         }
     });
-    Sse::new(stream)
+    Ok(Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
-        .into_response()
+        .into_response())
 }

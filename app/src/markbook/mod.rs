@@ -7,8 +7,6 @@ pub mod model;
 pub mod page;
 
 #[cfg(feature = "ssr")]
-pub mod framework;
-#[cfg(feature = "ssr")]
 pub mod live;
 #[cfg(feature = "ssr")]
 pub mod store;

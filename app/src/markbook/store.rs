@@ -7,32 +7,21 @@ use super::model::{
     MenuGroup, MenuSubject, Shown,
 };
 use crate::{
-    auth::{OpenGroup, Reach, StaffRights, WritableGroup},
+    auth::{OpenGroup, StaffRights, WritableGroup},
     error::AppError,
     ids::{CriterionId, GroupId, LevelId, PupilId, SubjectId, UserId},
     ssr::clock,
 };
 
 /// The groups and subjects the viewer may choose from, and their last choice.
-pub async fn menu(
-    conn: &mut SqliteConnection,
-    _staff: &StaffRights,
-    reach: Reach,
-    viewer: UserId,
-) -> anyhow::Result<Menu> {
-    let all = reach == Reach::All;
+pub async fn menu(conn: &mut SqliteConnection, staff: &StaffRights) -> anyhow::Result<Menu> {
+    let viewer = staff.viewer();
     let groups = sqlx::query_as!(
         MenuGroup,
         r#"SELECT g.id AS "id!: GroupId", g.name, g.year_group
-           FROM groups g
-           WHERE ?1 OR g.created_by = ?2
-              OR EXISTS (SELECT 1 FROM group_teachers gt WHERE gt.group_id = g.id AND gt.user_id = ?2)
-           ORDER BY
-             -- A member of SLT finds the groups they teach first.
-             NOT (g.created_by IS ?2 OR EXISTS (
-                 SELECT 1 FROM group_teachers gt WHERE gt.group_id = g.id AND gt.user_id = ?2)),
-             g.year_group, g.name"#,
-        all,
+           FROM groups g JOIN group_reach r ON r.group_id = g.id AND r.viewer_id = ?1
+           -- A member of SLT finds the groups they teach first.
+           ORDER BY NOT r.teaches, g.year_group, g.name"#,
         viewer
     )
     .fetch_all(&mut *conn)
@@ -94,10 +83,9 @@ pub(crate) async fn subjects(conn: &mut SqliteConnection) -> anyhow::Result<Vec<
 pub async fn remember_choice(
     conn: &mut SqliteConnection,
     open: &OpenGroup,
-    viewer: UserId,
     subject: SubjectId,
 ) -> anyhow::Result<()> {
-    let group = open.id();
+    let (group, viewer) = (open.id(), open.viewer());
     sqlx::query!(
         "INSERT INTO markbook_choices (user_id, group_id, subject_id) VALUES (?, ?, ?)
          ON CONFLICT (user_id) DO UPDATE SET group_id = excluded.group_id, subject_id = excluded.subject_id

@@ -62,10 +62,7 @@ pub async fn save_parent(
     #[server(default)] relationships: Vec<String>,
     #[server(default)] responsible: Vec<PupilId>,
 ) -> Result<(), AppError> {
-    use crate::{
-        auth::Viewer,
-        ssr::{client_address, clock, respond},
-    };
+    use crate::{auth::Viewer, ssr::respond};
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
@@ -78,20 +75,9 @@ pub async fn save_parent(
             &relationships,
             &responsible,
         )?;
-        let at = clock()?.stamp();
-        let address = client_address().await;
-        let mut tx = crate::ssr::begin_write().await?;
-        let id = super::saving::save(
-            &mut tx,
-            &rights,
-            viewer.id,
-            id,
-            &form,
-            &at,
-            address.as_deref(),
-        )
-        .await?;
-        tx.commit().await?;
+        let mut write = viewer.write().await?;
+        let id = super::saving::save(&mut write, &rights, id, &form).await?;
+        write.commit().await?;
         leptos_axum::redirect(&format!("/parents/{id}?done=saved"));
         Ok(())
     })
@@ -111,18 +97,13 @@ pub async fn send_invitations(
 ) -> Result<InvitationsSent, AppError> {
     use crate::{
         auth::{recovery, Viewer},
-        ssr::{
-            audit::{self, Audit},
-            client_address, clock, outbox, respond,
-        },
+        ssr::{audit::Audit, outbox, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
-        let clock = clock()?;
-        let (now, at) = (clock.now(), clock.stamp());
-        let address = client_address().await;
-        let mut tx = crate::ssr::begin_write().await?;
+        let mut tx = viewer.write().await?;
+        let now = tx.now;
         let chosen =
             super::saving::chosen(&mut tx, &rights, ids, everyone, &search, &status).await?;
         let mut sent = InvitationsSent::default();
@@ -146,8 +127,7 @@ pub async fn send_invitations(
                 (Some(email), true, false) => email,
             };
             recovery::queue_invitation(&mut tx, now, id, &parent.first_name, email).await?;
-            let event = Audit::InvitationSent { user: id };
-            audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
+            tx.audit(Audit::InvitationSent { user: id }).await?;
             sent.sent += 1;
         }
         outbox::commit(tx).await?;
@@ -166,27 +146,14 @@ pub async fn make_letters(
     search: String,
     status: String,
 ) -> Result<LetterSheet, AppError> {
-    use crate::{
-        auth::Viewer,
-        ssr::{client_address, clock, respond},
-    };
+    use crate::{auth::Viewer, ssr::respond};
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
-        let at = clock()?.stamp();
-        let address = client_address().await;
-        let mut tx = crate::ssr::begin_write().await?;
+        let mut tx = viewer.write().await?;
         let chosen =
             super::saving::chosen(&mut tx, &rights, ids, everyone, &search, &status).await?;
-        let sheet = super::letters::make(
-            &mut tx,
-            &rights,
-            viewer.id,
-            &chosen,
-            &at,
-            address.as_deref(),
-        )
-        .await?;
+        let sheet = super::letters::make(&mut tx, &rights, &chosen).await?;
         tx.commit().await?;
         Ok(sheet)
     })
@@ -197,26 +164,12 @@ pub async fn make_letters(
 /// stops working.
 #[server(endpoint = "parents/reissue_code")]
 pub async fn reissue_code(id: UserId, pupil: PupilId) -> Result<ReissuedCode, AppError> {
-    use crate::{
-        auth::Viewer,
-        ssr::{client_address, clock, respond},
-    };
+    use crate::{auth::Viewer, ssr::respond};
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
-        let at = clock()?.stamp();
-        let address = client_address().await;
-        let mut tx = crate::ssr::begin_write().await?;
-        let code = super::letters::reissue(
-            &mut tx,
-            &rights,
-            viewer.id,
-            id,
-            pupil,
-            &at,
-            address.as_deref(),
-        )
-        .await?;
+        let mut tx = viewer.write().await?;
+        let code = super::letters::reissue(&mut tx, &rights, id, pupil).await?;
         tx.commit().await?;
         Ok(code)
     })

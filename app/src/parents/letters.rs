@@ -2,8 +2,6 @@
 //! a letter can't be printed again with the same codes: each printing makes
 //! new ones, and the page says so before the admin goes ahead.
 
-use sqlx::SqliteConnection;
-
 use super::{
     codes,
     model::{LetterChild, LetterSheet, ParentLetter, ReissuedCode},
@@ -14,10 +12,7 @@ use crate::{
     error::AppError,
     ids::{PupilId, UserId},
     school::model::year_label,
-    ssr::{
-        audit::{self, Audit},
-        base_url,
-    },
+    ssr::{audit::Audit, base_url, Write},
 };
 
 /// Letters made in one go; more would be a very long print run and a very
@@ -30,13 +25,11 @@ pub fn sign_up_page() -> anyhow::Result<String> {
 }
 
 pub async fn make(
-    conn: &mut SqliteConnection,
+    write: &mut Write,
     rights: &AdminRights,
-    actor: UserId,
     parents: &[UserId],
-    at: &str,
-    address: Option<&str>,
 ) -> anyhow::Result<LetterSheet> {
+    let at = &write.at.clone();
     if parents.len() > MOST_LETTERS {
         return Err(AppError::invalid(
             "",
@@ -51,11 +44,11 @@ pub async fn make(
     let mut letters = Vec::new();
     let mut left_out = 0;
     for id in parents {
-        let Some(parent) = store::parent(&mut *conn, rights, *id).await? else {
+        let Some(parent) = store::parent(write, rights, *id).await? else {
             left_out += 1;
             continue;
         };
-        let links: Vec<store::Link> = store::links(&mut *conn, rights, *id)
+        let links: Vec<store::Link> = store::links(write, rights, *id)
             .await?
             .into_iter()
             .filter(|link| link.on_roll)
@@ -66,14 +59,15 @@ pub async fn make(
         }
         let mut children = Vec::new();
         for link in links {
-            let code = codes::issue(&mut *conn, link.id, at).await?;
+            let code = codes::issue(write, link.id, at).await?;
             let pupil = link.linked.pupil;
-            let event = Audit::AccessCodeIssued {
-                user: *id,
-                pupil: pupil.id,
-                reissued: false,
-            };
-            audit::record(&mut *conn, at, Some(actor), event, address).await?;
+            write
+                .audit(Audit::AccessCodeIssued {
+                    user: *id,
+                    pupil: pupil.id,
+                    reissued: false,
+                })
+                .await?;
             let sign_up_link = format!("{sign_up_page}?code={code}");
             children.push(LetterChild {
                 name: pupil.full_name(),
@@ -88,9 +82,7 @@ pub async fn make(
             children,
         });
     }
-    let school = sqlx::query_scalar!("SELECT name FROM school WHERE id = 1")
-        .fetch_one(&mut *conn)
-        .await?;
+    let school = crate::ssr::school_name(write).await?;
     Ok(LetterSheet {
         school,
         sign_up_page,
@@ -100,15 +92,13 @@ pub async fn make(
 }
 
 pub async fn reissue(
-    conn: &mut SqliteConnection,
+    write: &mut Write,
     rights: &AdminRights,
-    actor: UserId,
     parent: UserId,
     pupil: PupilId,
-    at: &str,
-    address: Option<&str>,
 ) -> anyhow::Result<ReissuedCode> {
-    let link = store::links(&mut *conn, rights, parent)
+    let at = &write.at.clone();
+    let link = store::links(write, rights, parent)
         .await?
         .into_iter()
         .find(|link| link.linked.pupil.id == pupil)
@@ -120,13 +110,14 @@ pub async fn reissue(
         )
         .into());
     }
-    let access_code = codes::issue(&mut *conn, link.id, at).await?;
-    let event = Audit::AccessCodeIssued {
-        user: parent,
-        pupil,
-        reissued: true,
-    };
-    audit::record(&mut *conn, at, Some(actor), event, address).await?;
+    let access_code = codes::issue(write, link.id, at).await?;
+    write
+        .audit(Audit::AccessCodeIssued {
+            user: parent,
+            pupil,
+            reissued: true,
+        })
+        .await?;
     Ok(ReissuedCode {
         pupil,
         pupil_name: link.linked.pupil.full_name(),

@@ -8,8 +8,11 @@ use crate::{
 /// Parents shown per page of the list.
 pub const PAGE_SIZE: i64 = 25;
 
-/// How a parent is related to a child, as (stored value, label).
-pub const RELATIONSHIPS: [(&str, &str); 5] = [
+/// How a parent is related to a child, as (stored value, label). "Parent"
+/// is what a link holds until the school records more: a new link starts as
+/// it, so the office can save straight after Add to List.
+pub const RELATIONSHIPS: [(&str, &str); 6] = [
+    ("parent", "Parent"),
     ("mother", "Mother"),
     ("father", "Father"),
     ("carer", "Carer"),
@@ -23,6 +26,23 @@ pub fn relationship_label(value: &str) -> &'static str {
         .find(|(stored, _)| *stored == value)
         .map(|(_, label)| *label)
         .unwrap_or("Other")
+}
+
+/// The relationship a newly listed child starts with: the one most of the
+/// parent's other links have (siblings usually share it), else "Parent".
+pub fn usual_relationship<'a>(others: impl Iterator<Item = &'a str>) -> &'static str {
+    let mut counts = [0usize; RELATIONSHIPS.len()];
+    for other in others {
+        if let Some(i) = RELATIONSHIPS.iter().position(|(value, _)| *value == other) {
+            counts[i] += 1;
+        }
+    }
+    // The first of the most common, in the list's order.
+    let (most, _) = counts.iter().enumerate().fold(
+        (0, 0),
+        |best, (i, &n)| if n > best.1 { (i, n) } else { best },
+    );
+    RELATIONSHIPS[most].0
 }
 
 /// Which parents the list shows.
@@ -210,5 +230,21 @@ mod tests {
             sent.summary(),
             "3 invitations sent. Not sent to 2 (already signed up). Not sent to 1 (no email address)."
         );
+    }
+
+    #[test]
+    fn a_new_link_starts_with_the_usual_relationship() {
+        assert_eq!(usual_relationship([].into_iter()), "parent");
+        assert_eq!(usual_relationship(["mother"].into_iter()), "mother");
+        assert_eq!(
+            usual_relationship(["father", "carer", "carer"].into_iter()),
+            "carer"
+        );
+        // A tie goes to the one first in the list.
+        assert_eq!(
+            usual_relationship(["father", "mother"].into_iter()),
+            "mother"
+        );
+        assert_eq!(usual_relationship(["unknown"].into_iter()), "parent");
     }
 }

@@ -13,7 +13,8 @@ use leptos_router::{
 use super::{
     api::{list_parents, open_parent, MakeLetters, ReissueCode, SaveParent, SendInvitations},
     model::{
-        relationship_label, LetterSheet, ParentDetail, ParentList, StatusFilter, RELATIONSHIPS,
+        relationship_label, usual_relationship, LetterSheet, ParentDetail, ParentList,
+        StatusFilter, RELATIONSHIPS,
     },
 };
 use crate::{
@@ -412,11 +413,9 @@ fn ParentForm(detail: Option<ParentDetail>, save: ServerAction<SaveParent>) -> i
                 on_add=Callback::new(move |chosen: Vec<PupilMatch>| {
                     let mut added = 0;
                     selected.update(|list| {
-                        // Siblings usually share the relationship already chosen.
-                        let relationship = list
-                            .last()
-                            .map(|s| s.relationship.clone())
-                            .unwrap_or_default();
+                        let relationship =
+                            usual_relationship(list.iter().map(|s| s.relationship.as_str()))
+                                .to_owned();
                         for pupil in chosen {
                             if list.iter().any(|s| s.pupil.id == pupil.id) {
                                 continue;
@@ -481,7 +480,6 @@ fn ParentForm(detail: Option<ParentDetail>, save: ServerAction<SaveParent>) -> i
                                                 });
                                             }
                                         >
-                                            <option value="" selected=chosen.is_empty()>"Choose…"</option>
                                             {RELATIONSHIPS.iter().map(|(value, label)| view! {
                                                 <option value=*value selected=chosen == *value>{*label}</option>
                                             }).collect_view()}

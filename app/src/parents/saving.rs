@@ -12,12 +12,9 @@ use super::{
 };
 use crate::{
     auth::{accounts::end_all_sessions, details, tokens, AdminRights},
-    error::AppError,
+    error::{AppError, Problems},
     ids::{PupilId, UserId},
-    ssr::{
-        audit::{self, Audit},
-        outbox,
-    },
+    ssr::{audit::Audit, outbox, Write},
 };
 
 /// One link as chosen on the form.
@@ -46,24 +43,26 @@ impl ParentForm {
         relationships: &[String],
         responsible: &[PupilId],
     ) -> Result<ParentForm, AppError> {
-        let first_name = details::check_name("first_name", first_name, "first name")?;
-        let surname = details::check_name("surname", surname, "surname")?;
+        // Every mistake is gathered, so the form shows them all at once.
+        let mut problems = Problems::default();
+        let first_name = problems.take(details::check_name("first_name", first_name, "first name"));
+        let surname = problems.take(details::check_name("surname", surname, "surname"));
         // A parent may have no email address: they can still sign up with
         // the access code on their letter.
-        let email = match email.trim() {
-            "" => None,
-            typed => Some(details::check_email_form("email", typed)?),
-        };
-        let active = match status {
-            "active" => true,
-            "inactive" => false,
-            _ => return Err(AppError::invalid("status", "Choose Active or Inactive.")),
-        };
+        let email = problems.take(match email.trim() {
+            "" => Ok(None),
+            typed => details::check_email_form("email", typed).map(Some),
+        });
+        let active = problems.take(match status {
+            "active" => Ok(true),
+            "inactive" => Ok(false),
+            _ => Err(AppError::invalid("status", "Choose Active or Inactive.")),
+        });
         if pupils.len() != relationships.len() {
-            return Err(AppError::invalid(
+            problems.add(
                 "pupils",
                 "The list of children couldn't be read. Reload the page and try again.",
-            ));
+            );
         }
         let mut seen = HashSet::new();
         let mut links = Vec::new();
@@ -72,29 +71,33 @@ impl ParentForm {
             if !seen.insert(*pupil) {
                 continue;
             }
+            // The form always sends one: a new link starts as "parent".
             let relationship = RELATIONSHIPS
                 .iter()
                 .find(|(value, _)| *value == relationship.as_str())
-                .map(|(value, _)| *value)
-                .ok_or_else(|| {
-                    // Beside that child's drop-down in the list.
-                    AppError::invalid(
-                        &format!("relationship-{pupil}"),
-                        "Choose how the parent is related to this child.",
-                    )
-                })?;
+                .map(|(value, _)| *value);
+            let Some(relationship) = relationship else {
+                // Beside that child's drop-down in the list.
+                problems.add(
+                    &format!("relationship-{pupil}"),
+                    "Choose how the parent is related to this child.",
+                );
+                continue;
+            };
             links.push(ChosenLink {
                 pupil: *pupil,
                 relationship,
                 responsibility: responsible.contains(pupil),
             });
         }
-        Ok(ParentForm {
-            first_name,
-            surname,
-            email,
-            active,
-            links,
+        problems.finish_with(|| {
+            Some(ParentForm {
+                first_name: first_name?,
+                surname: surname?,
+                email: email?,
+                active: active?,
+                links,
+            })
         })
     }
 }
@@ -102,14 +105,13 @@ impl ParentForm {
 /// Creates the parent (`id` None) or updates them, and makes their links
 /// match the form. Answers the parent's id.
 pub async fn save(
-    conn: &mut SqliteConnection,
+    write: &mut Write,
     rights: &AdminRights,
-    actor: UserId,
     id: Option<UserId>,
     form: &ParentForm,
-    at: &str,
-    address: Option<&str>,
 ) -> anyhow::Result<UserId> {
+    let at = &write.at.clone();
+    let conn: &mut SqliteConnection = write;
     let email = match &form.email {
         Some(email) => Some(details::check_email_free(&mut *conn, "email", email, id).await?),
         None => None,
@@ -221,7 +223,7 @@ pub async fn save(
         });
     }
     for change in changes {
-        audit::record(&mut *conn, at, Some(actor), change, address).await?;
+        write.audit(change).await?;
     }
     Ok(id)
 }
@@ -291,6 +293,25 @@ mod tests {
             .collect();
         assert_eq!(linked, [(3, "mother", false), (5, "carer", true)]);
         assert_eq!(form.email, None);
+    }
+
+    #[test]
+    fn parent_is_a_relationship() {
+        let form = form(&[3], &["parent"], &[3]).unwrap();
+        assert_eq!(form.links[0].relationship, "parent");
+    }
+
+    #[test]
+    fn every_mistake_is_named_at_once() {
+        let error = ParentForm::check(" ", "", "not-an-email", "active", &[], &[], &[])
+            .err()
+            .unwrap();
+        let fields: Vec<&str> = error.problems().map(|p| p.field).collect();
+        assert_eq!(fields, ["first_name", "surname", "email"]);
+        assert_eq!(
+            error.for_field("email").as_deref(),
+            Some("Enter an email address in the right form, like name@example.com.")
+        );
     }
 
     #[test]

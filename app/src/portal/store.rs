@@ -29,7 +29,7 @@ pub async fn children(conn: &mut SqliteConnection, which: Which) -> anyhow::Resu
            FROM pupils p
            WHERE p.active = 1
              AND (p.id = ?1 OR EXISTS (
-                   SELECT 1 FROM parent_links l WHERE l.pupil_id = p.id AND l.parent_id = ?2))
+                   SELECT 1 FROM pupil_reach r WHERE r.pupil_id = p.id AND r.viewer_id = ?2))
            ORDER BY p.date_of_birth"#,
         pupil,
         parent

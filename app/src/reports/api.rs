@@ -39,10 +39,9 @@ pub async fn list_sessions() -> Result<Vec<SessionSummary>, AppError> {
         ssr::{db, respond},
     };
     respond(async move {
-        let viewer = Viewer::current().await?;
-        let staff = viewer.staff()?;
+        let staff = Viewer::current().await?.staff()?;
         let mut conn = db()?.acquire().await?;
-        super::store::sessions(&mut conn, &staff, viewer.id).await
+        super::store::sessions(&mut conn, &staff).await
     })
     .await
 }
@@ -76,15 +75,12 @@ pub async fn save_comment(
     use super::model::COMMENT_LENGTH;
     use crate::{
         auth::Viewer,
-        ssr::{begin_write, clock, db, respond},
+        ssr::respond,
+        ssr::usage::{self as events, current_client, UsageKind},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
-        let at = clock()?.stamp();
-        // Refusals are checked outside the transaction so their audit entries stay.
-        let mut conn = db()?.acquire().await?;
-        let writable = viewer.report_to_write(&mut conn, report).await?;
-        drop(conn);
+        let client = current_client().await?;
         let comment = comment.replace("\r\n", "\n");
         let length = comment.chars().count();
         if length > COMMENT_LENGTH {
@@ -96,10 +92,18 @@ pub async fn save_comment(
             )
             .into());
         }
-        let mut tx = begin_write().await?;
-        let saved =
-            super::store::save_comment(&mut tx, writable, comment.trim_end(), version, &at).await?;
-        tx.commit().await?;
+        let (mut write, writable) = viewer
+            .write_checked(async |conn| viewer.report_to_write(conn, report).await)
+            .await?;
+        let at = write.at.clone();
+        let (saved, first_written) =
+            super::store::save_comment(&mut write, writable, comment.trim_end(), version, &at)
+                .await?;
+        if first_written {
+            let kind = UsageKind::CommentWritten;
+            events::record(&mut write, &at, viewer.id, kind, client, 1).await?;
+        }
+        write.commit().await?;
         Ok(saved)
     })
     .await
@@ -110,21 +114,16 @@ pub async fn save_comment(
 pub async fn mark_ready(report: ReportId) -> Result<(), AppError> {
     use crate::{
         auth::Viewer,
-        ssr::{
-            audit::{audited, Audit},
-            db, respond,
-        },
+        ssr::{audit::Audit, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
-        let mut conn = db()?.acquire().await?;
-        let writable = viewer.report_to_write(&mut conn, report).await?;
-        drop(conn);
-        audited(viewer.id, async |conn, _at| {
-            super::store::mark_ready(conn, writable).await?;
-            Ok(((), Audit::ReportReady { report }))
-        })
-        .await
+        let (mut write, writable) = viewer
+            .write_checked(async |conn| viewer.report_to_write(conn, report).await)
+            .await?;
+        super::store::mark_ready(&mut write, writable).await?;
+        write.audit(Audit::ReportReady { report }).await?;
+        write.commit().await
     })
     .await
 }
@@ -150,19 +149,16 @@ pub async fn open_review(session: ReportSessionId) -> Result<Review, AppError> {
 pub async fn approve_report(report: ReportId, version: i64) -> Result<(), AppError> {
     use crate::{
         auth::Viewer,
-        ssr::{
-            audit::{audited, Audit},
-            respond,
-        },
+        ssr::{audit::Audit, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let leadership = viewer.leadership()?;
-        audited(viewer.id, async |conn, at| {
-            super::store::approve(conn, &leadership, report, version, viewer.id, at).await?;
-            Ok(((), Audit::ReportApproved { report }))
-        })
-        .await
+        let mut write = viewer.write().await?;
+        let at = write.at.clone();
+        super::store::approve(&mut write, &leadership, report, version, viewer.id, &at).await?;
+        write.audit(Audit::ReportApproved { report }).await?;
+        write.commit().await
     })
     .await
 }
@@ -173,10 +169,7 @@ pub async fn send_back(report: ReportId, note: String) -> Result<(), AppError> {
     use super::model::NOTE_LENGTH;
     use crate::{
         auth::Viewer,
-        ssr::{
-            audit::{audited, Audit},
-            respond,
-        },
+        ssr::{audit::Audit, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
@@ -192,11 +185,11 @@ pub async fn send_back(report: ReportId, note: String) -> Result<(), AppError> {
             )
             .into());
         }
-        audited(viewer.id, async |conn, at| {
-            super::store::send_back(conn, &leadership, report, &note, viewer.id, at).await?;
-            Ok(((), Audit::ReportSentBack { report }))
-        })
-        .await
+        let mut write = viewer.write().await?;
+        let at = write.at.clone();
+        super::store::send_back(&mut write, &leadership, report, &note, viewer.id, &at).await?;
+        write.audit(Audit::ReportSentBack { report }).await?;
+        write.commit().await
     })
     .await
 }
@@ -211,20 +204,18 @@ pub async fn publish_reports(
 ) -> Result<Published, AppError> {
     use crate::{
         auth::Viewer,
-        ssr::{
-            audit::{self, Audit},
-            base_url, begin_write, client_address, clock, outbox, respond,
-        },
+        ssr::usage::{self as events, current_client, UsageKind},
+        ssr::{audit::Audit, base_url, outbox, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let leadership = viewer.leadership()?;
-        let at = clock()?.stamp();
-        let address = client_address().await;
+        let client = current_client().await?;
         let base = base_url()?;
-        let mut tx = begin_write().await?;
+        let mut write = viewer.write().await?;
+        let at = write.at.clone();
         let published = super::store::publish(
-            &mut tx,
+            &mut write,
             &leadership,
             session,
             expected,
@@ -233,9 +224,11 @@ pub async fn publish_reports(
             &base,
         )
         .await?;
-        let event = Audit::ReportsPublished { session };
-        audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
-        outbox::commit(tx).await?;
+        write.audit(Audit::ReportsPublished { session }).await?;
+        let times = u32::try_from(published.reports).unwrap_or(u32::MAX);
+        let kind = UsageKind::ReportPublished;
+        events::record(&mut write, &at, viewer.id, kind, client, times).await?;
+        outbox::commit(write).await?;
         Ok(published)
     })
     .await
@@ -284,10 +277,7 @@ pub async fn save_session(
     use crate::{
         auth::Viewer,
         school::model::parse_uk_date,
-        ssr::{
-            audit::{audited, Audit},
-            respond,
-        },
+        ssr::{audit::Audit, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
@@ -364,15 +354,14 @@ pub async fn save_session(
         change.groups.dedup();
         change.years.sort_unstable();
         change.years.dedup();
-        let (session, created) = audited(viewer.id, async move |conn, at| {
-            let (session, created) =
-                super::store::save_session(conn, &admin, id, &change, viewer.id, at).await?;
-            Ok((
-                (session, created),
-                Audit::ReportSessionSaved { session, created },
-            ))
-        })
-        .await?;
+        let mut write = viewer.write().await?;
+        let at = write.at.clone();
+        let (session, created) =
+            super::store::save_session(&mut write, &admin, id, &change, viewer.id, &at).await?;
+        write
+            .audit(Audit::ReportSessionSaved { session, created })
+            .await?;
+        write.commit().await?;
         leptos_axum::redirect(&format!(
             "/reports?done={}&session={session}",
             if created { "created" } else { "saved" }

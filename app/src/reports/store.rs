@@ -12,7 +12,6 @@ use crate::{
     },
     error::AppError,
     ids::{GroupId, PupilId, ReportId, ReportSessionId, UserId},
-    portal::store::{children, Which},
     school::model::{uk_date, year_label},
     ssr::{
         clock::day_for_people,
@@ -76,16 +75,22 @@ pub async fn view(
         Some(attainment_now(conn, row.pupil, row.year_group).await?)
     };
     let comment = Some(row.comment).filter(|c| row.with_comment && !c.trim().is_empty());
-    // The parent's children for the switcher: the portal's own list.
+    // The parent's children for the switcher: the pupils on the roll they
+    // reach, in the portal's order (eldest first).
     let children = match parent {
-        Some(parent) => children(conn, Which::LinkedTo(parent))
+        Some(parent) => {
+            let parent = parent.parent();
+            sqlx::query_as!(
+                ChildLink,
+                r#"SELECT p.id AS "id!: PupilId", p.first_name || ' ' || p.surname AS "name!: String"
+                   FROM pupils p JOIN pupil_reach r ON r.pupil_id = p.id AND r.viewer_id = ?
+                   WHERE p.active = 1
+                   ORDER BY p.date_of_birth"#,
+                parent
+            )
+            .fetch_all(&mut *conn)
             .await?
-            .into_iter()
-            .map(|c| ChildLink {
-                id: c.id,
-                name: format!("{} {}", c.first_name, c.surname),
-            })
-            .collect(),
+        }
         None => Vec::new(),
     };
     Ok(ReportView {
@@ -201,9 +206,9 @@ pub async fn freeze(
 /// viewer's own groups in each.
 pub async fn sessions(
     conn: &mut SqliteConnection,
-    _staff: &StaffRights,
-    viewer: UserId,
+    staff: &StaffRights,
 ) -> anyhow::Result<Vec<SessionSummary>> {
+    let viewer = staff.viewer();
     let rows = sqlx::query!(
         r#"SELECT s.id AS "id!: ReportSessionId", s.name, s.writing_opens_on, s.writing_closes_on,
                   s.publish_on, s.published_at IS NOT NULL AS "published!: bool",
@@ -223,8 +228,8 @@ pub async fn sessions(
             r#"SELECT g.id AS "id!: GroupId", g.name, COUNT(*) AS "reports!: i64",
                       COALESCE(SUM(r.comment <> ''), 0) AS "written!: i64"
                FROM reports r JOIN groups g ON g.id = r.group_id
-               WHERE r.session_id = ?1 AND (g.created_by = ?2 OR EXISTS (
-                     SELECT 1 FROM group_teachers gt WHERE gt.group_id = g.id AND gt.user_id = ?2))
+                    JOIN group_reach gr ON gr.group_id = g.id AND gr.viewer_id = ?2 AND gr.teaches
+               WHERE r.session_id = ?1
                GROUP BY g.id ORDER BY g.year_group, g.name"#,
             row.id,
             viewer
@@ -313,7 +318,7 @@ pub async fn save_comment(
     comment: &str,
     version: i64,
     at: &str,
-) -> anyhow::Result<CommentSaved> {
+) -> anyhow::Result<(CommentSaved, bool)> {
     let id = report.id();
     let writer = report.viewer();
     let saved = sqlx::query!(
@@ -330,10 +335,17 @@ pub async fn save_comment(
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(saved) = saved {
-        return Ok(CommentSaved {
-            version: saved.version,
-            status: ReportStatus::from_stored(&saved.status, !comment.trim().is_empty()),
-        });
+        let written = !comment.trim().is_empty();
+        // The report's first save with words in it: a comment written, for
+        // School Usage.
+        let first_written = saved.version == 1 && written;
+        return Ok((
+            CommentSaved {
+                version: saved.version,
+                status: ReportStatus::from_stored(&saved.status, written),
+            },
+            first_written,
+        ));
     }
     let stored = sqlx::query!(
         "SELECT status, comment, version FROM reports WHERE id = ?",
@@ -345,10 +357,11 @@ pub async fn save_comment(
     // The same words are stored already: an earlier save went through but its
     // answer never arrived. Carry on from the stored version.
     if stored.comment == comment && matches!(status.as_str(), "writing" | "ready" | "returned") {
-        return Ok(CommentSaved {
+        let saved = CommentSaved {
             version: stored.version,
             status: ReportStatus::from_stored(&status, !comment.trim().is_empty()),
-        });
+        };
+        return Ok((saved, false));
     }
     let message = if matches!(status.as_str(), "approved" | "published") {
         "This comment has been approved, so it can't be changed. Ask SLT to send it back."

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::ids::PupilId;
+use crate::{error::AppError, ids::PupilId};
 
 /// The most pupils a search shows; a longer list means the search should be
 /// narrowed, and the message says so.
@@ -22,6 +22,24 @@ pub fn year_label(year_group: i64) -> String {
     match year_group {
         0 => "Reception".to_owned(),
         year => format!("Year {year}"),
+    }
+}
+
+/// Whether a number is a year group a school has: Reception (0) to Year 13.
+pub fn is_year_group(year: i64) -> bool {
+    (0..=13).contains(&year)
+}
+
+/// A year group chosen from a form's list, or `None` when left blank.
+pub fn parse_year_group(field: &str, typed: &str) -> Result<Option<i64>, AppError> {
+    match typed.trim() {
+        "" => Ok(None),
+        typed => typed
+            .parse()
+            .ok()
+            .filter(|year| is_year_group(*year))
+            .map(Some)
+            .ok_or_else(|| AppError::invalid(field, "Choose a year from the list.")),
     }
 }
 

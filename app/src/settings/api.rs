@@ -10,13 +10,12 @@ use crate::{auth::model::LinkStatus, error::AppError};
 pub async fn load_settings() -> Result<MySettings, AppError> {
     use crate::{
         auth::Viewer,
-        ssr::{clock, db, respond},
+        ssr::{db, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
-        let now = clock()?.stamp();
         let mut conn = db()?.acquire().await?;
-        super::store::my_settings(&mut conn, viewer.id, &now).await
+        super::store::my_settings(&mut conn, viewer.id, &viewer.arrival.at).await
     })
     .await
 }
@@ -26,21 +25,15 @@ pub async fn load_settings() -> Result<MySettings, AppError> {
 pub async fn save_my_name(first_name: String, surname: String) -> Result<(), AppError> {
     use crate::{
         auth::{details, Viewer},
-        ssr::{
-            audit::{self, Audit},
-            client_address, clock, respond,
-        },
+        ssr::{audit::Audit, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let first_name = details::check_name("first_name", &first_name, "first name")?;
         let surname = details::check_name("surname", &surname, "surname")?;
-        let at = clock()?.stamp();
-        let address = client_address().await;
-        let mut tx = crate::ssr::begin_write().await?;
+        let mut tx = viewer.write().await?;
         super::store::set_name(&mut tx, viewer.id, &first_name, &surname).await?;
-        let event = Audit::NameChanged { user: viewer.id };
-        audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
+        tx.audit(Audit::NameChanged { user: viewer.id }).await?;
         tx.commit().await?;
         leptos_axum::redirect("/settings?done=name");
         Ok(())
@@ -58,8 +51,8 @@ pub async fn request_email_change(
     use crate::{
         auth::{accounts, details, tokens, Viewer},
         ssr::{
-            audit::{self, Audit},
-            base_url, client_address, clock, db,
+            audit::Audit,
+            base_url, db,
             outbox::{self, Letter, Template},
             respond,
         },
@@ -71,11 +64,9 @@ pub async fn request_email_change(
             details::check_email_free(&mut conn, "new_email", &new_email, Some(viewer.id)).await?
         };
         accounts::confirm_current_password(viewer.id, current_password, "current_password").await?;
-        let clock = clock()?;
-        let (now, at) = (clock.now(), clock.stamp());
-        let address = client_address().await;
         let purpose = tokens::Purpose::NewEmail;
-        let mut tx = crate::ssr::begin_write().await?;
+        let mut tx = viewer.write().await?;
+        let (now, at) = (tx.now, tx.at.clone());
         let token = tokens::issue(&mut tx, now, viewer.id, purpose, Some(&new_email)).await?;
         let link = format!("{}/confirm-email/{}", base_url()?, token.as_str());
         let letter = Letter {
@@ -87,8 +78,8 @@ pub async fn request_email_change(
             about: None,
         };
         outbox::queue(&mut tx, &at, letter).await?;
-        let event = Audit::EmailChangeRequested { user: viewer.id };
-        audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
+        tx.audit(Audit::EmailChangeRequested { user: viewer.id })
+            .await?;
         outbox::commit(tx).await?;
         leptos_axum::redirect("/settings?done=email-sent");
         Ok(())
@@ -122,17 +113,15 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
             Viewer,
         },
         ssr::{
-            audit::{self, Audit},
-            client_address, clock,
+            audit::Audit,
             outbox::{self, Letter, Template},
-            respond,
+            respond, Arrival, Write,
         },
     };
     respond(async move {
-        let clock = clock()?;
-        let (now, at) = (clock.now(), clock.stamp());
-        let address = client_address().await;
-        let mut tx = crate::ssr::begin_write().await?;
+        // The link, not a session, says whose change this is.
+        let mut tx = Write::begin(None, &Arrival::now().await?).await?;
+        let (now, at) = (tx.now, tx.at.clone());
         let link = match tokens::check(&mut tx, now, &token, tokens::Purpose::NewEmail).await? {
             LinkState::Ready(link) => link,
             other => return Err(other.refusal().into()),
@@ -154,8 +143,8 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
             };
             outbox::queue(&mut tx, &at, letter).await?;
         }
-        let event = Audit::EmailChanged { user: link.user };
-        audit::record(&mut tx, &at, Some(link.user), event, address.as_deref()).await?;
+        tx.audit_by(Some(link.user), Audit::EmailChanged { user: link.user })
+            .await?;
         outbox::commit(tx).await?;
         let signed_in = Viewer::current().await.is_ok();
         leptos_axum::redirect(if signed_in {

@@ -3,3 +3,7 @@
 
 pub mod home;
 pub mod layout;
+
+/// The script that keeps clicks and keys made on the markbook grid while the
+/// WebAssembly loads, and replays them once the page is interactive.
+pub const EARLY_INPUT: &str = include_str!("early_input.js");

@@ -3,7 +3,10 @@
 
 pub mod audit;
 pub mod clock;
+pub mod live;
 pub mod outbox;
+pub mod usage;
+pub mod write;
 
 use std::{future::Future, net::SocketAddr, sync::Arc};
 
@@ -12,6 +15,7 @@ use leptos::prelude::*;
 use sqlx::SqlitePool;
 
 pub use clock::Clock;
+pub use write::Write;
 
 use crate::error::AppError;
 
@@ -36,8 +40,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Wakes the mail worker when an email is queued.
     pub mail_waker: Arc<tokio::sync::Notify>,
-    /// Saved judgements, announced to the grids open on those pupils.
-    pub markbook: crate::markbook::live::Hub,
+    /// Committed changes, announced to the streams open on them.
+    pub live: live::Live,
 }
 
 fn state() -> anyhow::Result<AppState> {
@@ -63,9 +67,9 @@ fn mail_waker() -> anyhow::Result<Arc<tokio::sync::Notify>> {
     Ok(state()?.mail_waker)
 }
 
-/// Where saved judgements are announced to open grids.
-pub fn markbook_hub() -> anyhow::Result<crate::markbook::live::Hub> {
-    Ok(state()?.markbook)
+/// Where committed changes are announced to open streams.
+pub fn live() -> anyhow::Result<live::Live> {
+    Ok(state()?.live)
 }
 
 /// The clock every feature reads "now" from, so tests can move time.
@@ -114,13 +118,64 @@ pub fn keep_private() {
     }
 }
 
+/// When a request arrived and where from: read once at its start, before
+/// any query (a render pass Leptos throws away loses its context mid-way),
+/// and carried by whoever answers it.
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    /// The time of the request, for expiry times worked out from it.
+    pub now: time::OffsetDateTime,
+    /// The same time as stored ("YYYY-MM-DDTHH:MM:SSZ").
+    pub at: String,
+    /// Where it came from, for the audit log and rate limits; never logged.
+    pub address: Option<String>,
+}
+
+impl Arrival {
+    /// The request being answered by this server function.
+    pub async fn now() -> anyhow::Result<Arrival> {
+        let now = clock()?.now();
+        Ok(Arrival {
+            now,
+            at: clock::stamp(now),
+            address: client_address().await,
+        })
+    }
+
+    /// A request a plain axum handler answers.
+    pub fn of(parts: &http::request::Parts, clock: &Clock) -> Arrival {
+        let now = clock.now();
+        Arrival {
+            now,
+            at: clock::stamp(now),
+            address: address_of(parts),
+        }
+    }
+}
+
 /// The address the request came from, kept in the audit log ("from where")
 /// and for rate limits; never written to the server log.
 pub async fn client_address() -> Option<String> {
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
-        .await
-        .ok()
+    use_context::<http::request::Parts>()
+        .as_ref()
+        .and_then(address_of)
+}
+
+/// The address of a request's client: the one place it is read.
+pub fn address_of(parts: &http::request::Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// The school's name, as emails, letters and files give it; "Markwell"
+/// before a school is set up.
+pub async fn school_name(conn: &mut sqlx::SqliteConnection) -> anyhow::Result<String> {
+    Ok(sqlx::query_scalar!("SELECT name FROM school WHERE id = 1")
+        .fetch_optional(conn)
+        .await?
+        .unwrap_or_else(|| "Markwell".to_owned()))
 }
 
 /// A LIKE pattern for text containing what was typed (trimmed); `%%`, which

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use anyhow::Context;
 use minijinja::Environment;
 use serde::Serialize;
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::SqliteConnection;
 
 /// What kind of email it is; each has its template files and subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,10 +191,7 @@ pub async fn queue(
     at: &str,
     letter: Letter<'_>,
 ) -> anyhow::Result<()> {
-    let school = sqlx::query_scalar!("SELECT name FROM school WHERE id = 1")
-        .fetch_optional(&mut *conn)
-        .await?
-        .unwrap_or_else(|| "Markwell".to_owned());
+    let school = super::school_name(&mut *conn).await?;
     let rendered = render(&letter, &school)?;
     let template = letter.template.name();
     sqlx::query!(
@@ -231,8 +228,8 @@ pub async fn withdraw(conn: &mut SqliteConnection, address: &str) -> anyhow::Res
 }
 
 /// Commits a transaction that queued email and wakes the mail worker.
-pub async fn commit(tx: Transaction<'static, Sqlite>) -> anyhow::Result<()> {
-    tx.commit().await?;
+pub async fn commit(write: super::Write) -> anyhow::Result<()> {
+    write.commit().await?;
     if let Ok(waker) = super::mail_waker() {
         waker.notify_one();
     }

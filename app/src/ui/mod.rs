@@ -5,16 +5,42 @@ use leptos_router::hooks::use_params_map;
 
 use crate::error::AppError;
 
-/// An error about a whole form (not one field), shown above it.
+/// An error about a whole form (not one field), shown above it. When the
+/// server names mistakes in fields, each shows beside its own field and
+/// focus goes to the first of them on the form, where the person fixes it.
 #[component]
 pub fn ErrorNote(error: Signal<Option<AppError>>, id: &'static str) -> impl IntoView {
+    let note = NodeRef::<leptos::html::P>::new();
     let message = move || match error.get()? {
-        AppError::Invalid { field, message } if field.is_empty() => Some(message),
-        AppError::Invalid { .. } => None,
+        invalid @ AppError::Invalid { .. } => {
+            let lines: Vec<String> = invalid
+                .problems()
+                .filter(|p| p.field.is_empty())
+                .map(|p| p.message.to_owned())
+                .collect();
+            (!lines.is_empty()).then(|| lines.join(" "))
+        }
         other => Some(other.to_string()),
     };
+    Effect::new(move |_| {
+        if !matches!(error.get(), Some(AppError::Invalid { .. })) {
+            return;
+        }
+        // After this change has marked the fields aria-invalid.
+        request_animation_frame(move || {
+            let first = note
+                .get_untracked()
+                .and_then(|note| note.closest("form").ok().flatten())
+                .and_then(|form| form.query_selector("[aria-invalid='true']").ok().flatten());
+            if let Some(field) =
+                first.and_then(|f| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(f).ok())
+            {
+                let _ = field.focus();
+            }
+        });
+    });
     view! {
-        <p id=id class="error-note" role="alert" aria-live="assertive">
+        <p id=id class="error-note" role="alert" aria-live="assertive" node_ref=note>
             {message}
         </p>
     }

@@ -4,7 +4,7 @@
 
 use axum::{
     extract::{Query, State},
-    http::{header, StatusCode},
+    http::header,
     response::{IntoResponse, Redirect, Response},
 };
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -16,7 +16,7 @@ use super::{
     store,
 };
 use crate::{
-    auth::{accounts::AuthSession, Viewer},
+    auth::Viewer,
     error::AppError,
     ssr::{clock, respond, AppState},
 };
@@ -31,12 +31,13 @@ pub struct ExportQuery {
 
 pub async fn download(
     State(state): State<AppState>,
-    auth: AuthSession,
+    viewer: Result<Viewer, AppError>,
     Query(query): Query<ExportQuery>,
 ) -> Response {
     let made = respond(async move {
-        let rights = Viewer::of(&auth)?.leadership()?;
-        let this_month = store::month_of(&state.clock.stamp())?;
+        let viewer = viewer?;
+        let rights = viewer.leadership()?;
+        let this_month = store::month_of(&viewer.arrival.at)?;
         let month = month_asked(query.year.as_deref(), query.month.as_deref(), this_month)?;
         let audience = Audience::parse(query.show.as_deref().unwrap_or_default());
         let mut conn = state.pool.acquire().await?;
@@ -58,11 +59,7 @@ pub async fn download(
         )
             .into_response(),
         Err(AppError::SignedOut) => Redirect::to("/sign-in?next=/school-usage").into_response(),
-        Err(error) => (
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            error.to_string(),
-        )
-            .into_response(),
+        Err(error) => error.into_response(),
     }
 }
 

@@ -7,8 +7,6 @@ pub mod model;
 pub mod page;
 
 #[cfg(feature = "ssr")]
-pub mod events;
-#[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
 mod store;

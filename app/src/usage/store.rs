@@ -91,10 +91,7 @@ pub async fn report(
         },
     };
 
-    let school = sqlx::query_scalar!("SELECT name FROM school WHERE id = 1")
-        .fetch_optional(&mut *conn)
-        .await?
-        .unwrap_or_else(|| "Markwell".to_owned());
+    let school = crate::ssr::school_name(&mut *conn).await?;
     Ok(UsageReport {
         school,
         month,

@@ -61,19 +61,14 @@ pub async fn invite_staff(
     use super::store::{self, NewStaff};
     use crate::{
         auth::{details, recovery, Viewer},
-        ssr::{
-            audit::{self, Audit},
-            client_address, clock, outbox, respond,
-        },
+        ssr::{audit::Audit, outbox, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
         let (first_name, surname, role) = checked_details(&first_name, &surname, &role)?;
-        let clock = clock()?;
-        let (now, at) = (clock.now(), clock.stamp());
-        let address = client_address().await;
-        let mut tx = crate::ssr::begin_write().await?;
+        let mut tx = viewer.write().await?;
+        let (now, at) = (tx.now, tx.at.clone());
         let email = details::check_email_free(&mut tx, "email", &email, None).await?;
         let staff = NewStaff {
             first_name: &first_name,
@@ -84,17 +79,8 @@ pub async fn invite_staff(
         };
         let id = store::create_staff(&mut tx, &rights, staff, &at).await?;
         recovery::queue_invitation(&mut tx, now, id, &first_name, &email).await?;
-        let actor = Some(viewer.id);
-        let from = address.as_deref();
-        audit::record(&mut tx, &at, actor, Audit::StaffCreated { user: id }, from).await?;
-        audit::record(
-            &mut tx,
-            &at,
-            actor,
-            Audit::InvitationSent { user: id },
-            from,
-        )
-        .await?;
+        tx.audit(Audit::StaffCreated { user: id }).await?;
+        tx.audit(Audit::InvitationSent { user: id }).await?;
         outbox::commit(tx).await?;
         leptos_axum::redirect(&format!("/users/{id}?done=invited"));
         Ok(())
@@ -135,10 +121,7 @@ pub async fn save_staff(
     };
     use crate::{
         auth::{details, model::Role, recovery, Viewer},
-        ssr::{
-            audit::{self, Audit},
-            client_address, clock, outbox, respond,
-        },
+        ssr::{audit::Audit, outbox, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
@@ -151,10 +134,7 @@ pub async fn save_staff(
             )
             .into());
         }
-        let clock = clock()?;
-        let at = clock.stamp();
-        let address = client_address().await;
-        let mut tx = crate::ssr::begin_write().await?;
+        let mut tx = viewer.write().await?;
         let before = store::staff_member(&mut tx, &rights, id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -183,7 +163,8 @@ pub async fn save_staff(
         if readdressed {
             // The link sent to the old address stops working, and a fresh
             // invitation goes to the corrected one.
-            recovery::queue_invitation(&mut tx, clock.now(), id, &first_name, &email).await?;
+            let now = tx.now;
+            recovery::queue_invitation(&mut tx, now, id, &first_name, &email).await?;
             changes.push(Audit::EmailChanged { user: id });
             changes.push(Audit::InvitationSent { user: id });
         }
@@ -197,7 +178,7 @@ pub async fn save_staff(
             changes.push(Audit::SltChanged { user: id, slt });
         }
         for change in changes {
-            audit::record(&mut tx, &at, Some(viewer.id), change, address.as_deref()).await?;
+            tx.audit(change).await?;
         }
         outbox::commit(tx).await?;
         let done = if readdressed { "readdressed" } else { "saved" };
@@ -214,10 +195,7 @@ pub async fn save_staff(
 pub async fn set_staff_active(id: UserId, active: bool) -> Result<(), AppError> {
     use crate::{
         auth::{accounts::end_all_sessions, Viewer},
-        ssr::{
-            audit::{self, Audit},
-            client_address, clock, outbox, respond,
-        },
+        ssr::{audit::Audit, outbox, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
@@ -229,9 +207,7 @@ pub async fn set_staff_active(id: UserId, active: bool) -> Result<(), AppError> 
             )
             .into());
         }
-        let at = clock()?.stamp();
-        let address = client_address().await;
-        let mut tx = crate::ssr::begin_write().await?;
+        let mut tx = viewer.write().await?;
         let member = super::store::staff_member(&mut tx, &rights, id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -245,7 +221,7 @@ pub async fn set_staff_active(id: UserId, active: bool) -> Result<(), AppError> 
         } else {
             Audit::MadeInactive { user: id }
         };
-        audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
+        tx.audit(event).await?;
         tx.commit().await?;
         let done = if active { "activated" } else { "deactivated" };
         leptos_axum::redirect(&format!("/users/{id}?done={done}"));
@@ -261,17 +237,12 @@ pub async fn resend_invitation(id: UserId) -> Result<(), AppError> {
     use super::model::StaffStatus;
     use crate::{
         auth::{recovery, Viewer},
-        ssr::{
-            audit::{self, Audit},
-            client_address, clock, outbox, respond,
-        },
+        ssr::{audit::Audit, outbox, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
-        let clock = clock()?;
-        let address = client_address().await;
-        let mut tx = crate::ssr::begin_write().await?;
+        let mut tx = viewer.write().await?;
         let member = super::store::staff_member(&mut tx, &rights, id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -290,17 +261,9 @@ pub async fn resend_invitation(id: UserId) -> Result<(), AppError> {
                 .into())
             }
         }
-        recovery::queue_invitation(&mut tx, clock.now(), id, &member.first_name, &member.email)
-            .await?;
-        let event = Audit::InvitationSent { user: id };
-        audit::record(
-            &mut tx,
-            &clock.stamp(),
-            Some(viewer.id),
-            event,
-            address.as_deref(),
-        )
-        .await?;
+        let now = tx.now;
+        recovery::queue_invitation(&mut tx, now, id, &member.first_name, &member.email).await?;
+        tx.audit(Audit::InvitationSent { user: id }).await?;
         outbox::commit(tx).await?;
         leptos_axum::redirect(&format!("/users/{id}?done=resent"));
         Ok(())
@@ -313,23 +276,18 @@ pub async fn resend_invitation(id: UserId) -> Result<(), AppError> {
 pub async fn assign_group(id: UserId, group: GroupId, assigned: bool) -> Result<(), AppError> {
     use crate::{
         auth::Viewer,
-        ssr::{
-            audit::{self, Audit},
-            client_address, clock, respond,
-        },
+        ssr::{audit::Audit, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
-        let at = clock()?.stamp();
-        let address = client_address().await;
-        let mut tx = crate::ssr::begin_write().await?;
+        let mut tx = viewer.write().await?;
         super::store::staff_member(&mut tx, &rights, id)
             .await?
             .ok_or(AppError::NotFound)?;
         if super::store::set_group(&mut tx, &rights, id, group, assigned).await? {
-            let event = Audit::GroupAssigned { user: id, assigned };
-            audit::record(&mut tx, &at, Some(viewer.id), event, address.as_deref()).await?;
+            tx.audit(Audit::GroupAssigned { user: id, assigned })
+                .await?;
         }
         tx.commit().await?;
         leptos_axum::redirect(&format!("/users/{id}#groups"));

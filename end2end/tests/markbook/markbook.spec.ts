@@ -181,3 +181,33 @@ test("SLT read a class they don't teach without being able to change it", async 
   expect(await keys(page, 1, 1)).toEqual(before);
   await expectAccessible(page);
 });
+
+test("a cell clicked and a key typed before the page is interactive are kept and saved", async ({ page }) => {
+  await signIn(page, TEACHER);
+  await openMarkbook(page, "3 Oak", "Writing");
+  const address = page.url();
+  // The WebAssembly arrives late, as on a slow connection, so the click and
+  // the key certainly come first.
+  await page.route("**/*.wasm", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  await page.goto(address, { waitUntil: "commit" });
+  const target = cell(page, 24, 4);
+  await expect(target).toBeVisible();
+  const before = (await keys(page, 25, 5))[24][4];
+  const key = before === "3" ? "1" : "3";
+  expect(await page.locator("html[data-hydrated]").count()).toBe(0);
+  await target.click();
+  await page.keyboard.press(key);
+  expect(await page.locator("html[data-hydrated]").count()).toBe(0);
+
+  await ready(page);
+  await expect.poll(async () => (await keys(page, 25, 5))[24][4]).toBe(key);
+  await allSaved(page);
+  await page.unroute("**/*.wasm");
+  await page.reload();
+  await ready(page);
+  expect((await keys(page, 25, 5))[24][4]).toBe(key);
+  await expect(target).toContainText(LABELS[key]);
+});

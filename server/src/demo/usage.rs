@@ -6,8 +6,8 @@
 use anyhow::Context;
 use app::{
     ids::UserId,
+    ssr::usage::{self as events, Client, UsageKind},
     ssr::{clock, Clock},
-    usage::events::{self, Client, UsageKind},
 };
 use jiff::civil::{Date, Weekday};
 use rand::Rng;

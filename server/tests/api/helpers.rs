@@ -25,6 +25,8 @@ pub struct TestApp {
     pub clock: Clock,
     pub config: Config,
     pub mailbox: Mailbox,
+    /// What the server's functions wake the mail worker with.
+    pub mail_waker: std::sync::Arc<tokio::sync::Notify>,
     mail: MailWorker,
     _folder: tempfile::TempDir,
 }
@@ -62,6 +64,7 @@ pub async fn spawn_app() -> TestApp {
         axum::serve::Listener::local_addr(&listener).unwrap()
     );
     let state = app_state(&config, pool.clone(), clock.clone());
+    let mail_waker = state.mail_waker.clone();
     let mail = MailWorker::new(
         &config,
         pool.clone(),
@@ -83,6 +86,7 @@ pub async fn spawn_app() -> TestApp {
         clock,
         config,
         mailbox,
+        mail_waker,
         mail,
         _folder: folder,
     }

@@ -398,7 +398,7 @@ async fn an_autosave_never_overwrites_a_newer_comment() {
     // A late save from the first version (another tab) is refused and says so.
     let stale = save(&app, &teacher, pupil.report, "Stale text.", first.version).await;
     assert_eq!(stale.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let AppError::Invalid { field, message } = error_of(stale).await else {
+    let AppError::Invalid { field, message, .. } = error_of(stale).await else {
         panic!("not Invalid")
     };
     assert_eq!(field, "comment");

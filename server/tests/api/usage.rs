@@ -7,9 +7,9 @@ use std::io::{Cursor, Read};
 use app::{
     auth::api::{SignIn, WhoAmI},
     ids::UserId,
+    ssr::usage::{self as events, Client as UsageClient, UsageKind},
     usage::{
         api::{MonthChoices, SchoolUsage},
-        events::{self, Client as UsageClient, UsageKind},
         model::{UsageChoices, UsageReport, UsageRow},
     },
     users::api::{SaveStaff, SetStaffActive},

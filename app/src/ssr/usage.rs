@@ -1,26 +1,19 @@
 //! Usage events, recorded where they happen, in the transaction that already
 //! writes: one upsert into the person's count for the day, no extra round trip.
-//! A day someone stays signed in (Remember me, the installed app) is counted
-//! once per session by [`count_visit`].
+//! School Usage (the `usage` feature) reads them. A day someone stays signed
+//! in (Remember me, the installed app) is counted once per session by
+//! `auth::accounts::count_visit`.
 
-use axum::{
-    extract::{Request, State},
-    middleware::Next,
-    response::Response,
-};
 use sqlx::SqliteConnection;
 use tower_sessions::Session;
 
-use crate::{
-    auth::accounts::AuthSession,
-    ids::UserId,
-    ssr::{clock, AppState},
-};
+use super::clock;
+use crate::ids::UserId;
 
 /// Session keys: the client the person signed in with, and the last school
 /// day this session was counted.
-const SESSION_CLIENT: &str = "usage.client";
-const SESSION_DAY: &str = "usage.day";
+pub const SESSION_CLIENT: &str = "usage.client";
+pub const SESSION_DAY: &str = "usage.day";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UsageKind {
@@ -126,36 +119,4 @@ pub async fn current_client() -> anyhow::Result<Client> {
         .await
         .map_err(|e| anyhow::anyhow!("reading the session: {e}"))?;
     session_client(&session).await
-}
-
-/// Middleware: the first request of a school day from a signed-in session
-/// counts a visit, so days active and browser or app are right for people
-/// who stay signed in. Later requests that day only read the session.
-/// Counting never gets in the way of the request.
-pub async fn count_visit(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    session: Session,
-    request: Request,
-    next: Next,
-) -> Response {
-    if let Some(account) = &auth.user {
-        if let Err(err) = visit(&state, account.id, &session).await {
-            tracing::warn!(error = format!("{err:#}"), "couldn't count a visit");
-        }
-    }
-    next.run(request).await
-}
-
-async fn visit(state: &AppState, user: UserId, session: &Session) -> anyhow::Result<()> {
-    let at = state.clock.stamp();
-    let today = clock::school_day(&at)?;
-    if session.get::<String>(SESSION_DAY).await?.as_deref() == Some(today.as_str()) {
-        return Ok(());
-    }
-    let client = session_client(session).await?;
-    let mut conn = state.pool.acquire().await?;
-    record(&mut conn, &at, user, UsageKind::Visit, client, 1).await?;
-    session.insert(SESSION_DAY, today).await?;
-    Ok(())
 }
