@@ -113,15 +113,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             {
                 bail!("{problem}");
             }
+            // The same checks as the forms make.
+            use app::auth::details::{check_email_form, check_name};
             let (first, surname) = match name.trim().split_once(' ') {
-                Some((first, rest)) => (first.to_owned(), rest.trim().to_owned()),
+                Some((first, rest)) => (first, rest),
                 None => bail!(
                     "--name: give a first name and a surname, for example --name \"Sam Okoro\""
                 ),
             };
-            if !email.contains('@') {
-                bail!("--email: that doesn't look like an email address");
-            }
+            let first =
+                check_name("", first, "first name").map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            let surname =
+                check_name("", surname, "surname").map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            let email =
+                check_email_form("", &email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
             let hash = app::auth::password::hash(password).await?;
             let now = Clock::System.stamp();
             let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;

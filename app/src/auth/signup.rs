@@ -10,7 +10,7 @@ use time::Duration;
 
 use super::{details, password, tokens};
 use crate::{
-    error::AppError,
+    error::{AppError, Problems},
     ids::UserId,
     parents::codes,
     school::model::parse_uk_date,
@@ -49,22 +49,30 @@ struct Claim {
 }
 
 pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
+    // Every mistake in what was typed is named at once.
+    let mut problems = Problems::default();
     if codes::normalise(&form.code).is_none() {
-        return Err(AppError::invalid(
+        problems.add(
             "code",
             "Enter the access code as it is printed on your letter: 12 letters and numbers, like ABCD-EFGH-JKMN.",
-        )
-        .into());
+        );
     }
-    let born = parse_uk_date(&form.date_of_birth).ok_or_else(|| {
-        AppError::invalid(
+    let born = parse_uk_date(&form.date_of_birth);
+    if born.is_none() {
+        problems.add(
             "date_of_birth",
             "Enter your child's date of birth as DD/MM/YYYY, for example 04/05/2019.",
-        )
-    })?;
-    let first_name = details::check_name("first_name", &form.first_name, "first name")?;
-    let surname = details::check_name("surname", &form.surname, "surname")?;
-    let email = details::check_email_form("email", &form.email)?;
+        );
+    }
+    let first_name = problems.take(details::check_name(
+        "first_name",
+        &form.first_name,
+        "first name",
+    ));
+    let surname = problems.take(details::check_name("surname", &form.surname, "surname"));
+    let email = problems.take(details::check_email_form("email", &form.email));
+    let (born, first_name, surname, email) =
+        problems.finish_with(|| Some((born?, first_name?, surname?, email?)))?;
     let arrival = Arrival::now().await?;
     let (now, at) = (arrival.now, arrival.at.clone());
     let address = address_for_limits().await;

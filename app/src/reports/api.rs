@@ -270,77 +270,15 @@ pub async fn save_session(
     publish_on: String,
     guide: String,
 ) -> Result<(), AppError> {
-    use super::{
-        model::{SECTIONS, SESSION_NAME_LENGTH},
-        store::SessionChange,
-    };
+    use super::model::{SessionChange, SessionSent};
     use crate::{
         auth::Viewer,
-        school::model::parse_uk_date,
         ssr::{audit::Audit, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let admin = viewer.admin()?;
-        let name = name.trim().to_owned();
-        if name.is_empty() {
-            return Err(AppError::invalid(
-                "name",
-                "Enter the session's name, such as Summer 2027.",
-            )
-            .into());
-        }
-        if name.chars().count() > SESSION_NAME_LENGTH {
-            return Err(AppError::invalid(
-                "name",
-                format!("Keep the name to {SESSION_NAME_LENGTH} characters or fewer."),
-            )
-            .into());
-        }
-        if groups.is_empty() && years.is_empty() {
-            return Err(
-                AppError::invalid("groups", "Choose at least one year group or group.").into(),
-            );
-        }
-        if years.iter().any(|y| !(0..=13).contains(y)) {
-            return Err(AppError::invalid("groups", "Choose year groups from the list.").into());
-        }
-        let mut sections = sections;
-        sections.retain(|s| SECTIONS.iter().any(|(value, _)| value == s));
-        if sections.is_empty() {
-            return Err(AppError::invalid("sections", "Choose at least one section.").into());
-        }
-        let date = |field: &'static str, typed: &str| {
-            parse_uk_date(typed).ok_or_else(|| {
-                AppError::invalid(field, "Enter a date as DD/MM/YYYY, such as 13/07/2027.")
-            })
-        };
-        let opens_on = date("opens_on", &opens_on)?;
-        let closes_on = date("closes_on", &closes_on)?;
-        let publish_on = date("publish_on", &publish_on)?;
-        if closes_on < opens_on {
-            return Err(AppError::invalid(
-                "closes_on",
-                "Writing must close on or after the day it opens.",
-            )
-            .into());
-        }
-        if publish_on < closes_on {
-            return Err(AppError::invalid(
-                "publish_on",
-                "The publish date must be on or after writing closes.",
-            )
-            .into());
-        }
-        let guide = guide
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|g| (200..=4000).contains(g))
-            .ok_or_else(|| {
-                AppError::invalid("guide", "Enter a number of characters from 200 to 4000.")
-            })?;
-        let mut change = SessionChange {
+        let change = SessionChange::parse(SessionSent {
             name,
             groups,
             years,
@@ -349,11 +287,7 @@ pub async fn save_session(
             closes_on,
             publish_on,
             guide,
-        };
-        change.groups.sort_unstable();
-        change.groups.dedup();
-        change.years.sort_unstable();
-        change.years.dedup();
+        })?;
         let mut write = viewer.write().await?;
         let at = write.at.clone();
         let (session, created) =

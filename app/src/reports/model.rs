@@ -1,6 +1,10 @@
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{GroupId, PupilId, ReportId, ReportSessionId};
+use crate::{
+    error::{AppError, Problems},
+    ids::{GroupId, PupilId, ReportId, ReportSessionId},
+    school::model::{is_year_group, parse_uk_date},
+};
 
 /// The longest comment a teacher can save (the guide is shorter).
 pub const COMMENT_LENGTH: usize = 6000;
@@ -279,6 +283,112 @@ pub fn overall(mut levels: Vec<i64>) -> Option<i64> {
     Some(levels[(levels.len() - 1) / 2])
 }
 
+/// What the session form sends, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct SessionSent {
+    pub name: String,
+    pub groups: Vec<GroupId>,
+    pub years: Vec<i64>,
+    pub sections: Vec<String>,
+    pub opens_on: String,
+    pub closes_on: String,
+    pub publish_on: String,
+    pub guide: String,
+}
+
+/// The session form, parsed: dates stored as 'YYYY-MM-DD', lists sorted
+/// without repeats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionChange {
+    pub name: String,
+    pub groups: Vec<GroupId>,
+    pub years: Vec<i64>,
+    pub sections: Vec<String>,
+    pub opens_on: String,
+    pub closes_on: String,
+    pub publish_on: String,
+    pub guide: i64,
+}
+
+impl SessionChange {
+    /// Every mistake on the form at once, each beside its field.
+    pub fn parse(sent: SessionSent) -> Result<SessionChange, AppError> {
+        let mut problems = Problems::default();
+        let name = sent.name.trim().to_owned();
+        if name.is_empty() {
+            problems.add("name", "Enter the session's name, such as Summer 2027.");
+        } else if name.chars().count() > SESSION_NAME_LENGTH {
+            problems.add(
+                "name",
+                format!("Keep the name to {SESSION_NAME_LENGTH} characters or fewer."),
+            );
+        }
+        if sent.groups.is_empty() && sent.years.is_empty() {
+            problems.add("groups", "Choose at least one year group or group.");
+        } else if !sent.years.iter().all(|y| is_year_group(*y)) {
+            problems.add("groups", "Choose year groups from the list.");
+        }
+        let mut sections = sent.sections;
+        sections.retain(|s| SECTIONS.iter().any(|(value, _)| value == s));
+        if sections.is_empty() {
+            problems.add("sections", "Choose at least one section.");
+        }
+        let mut date = |field: &'static str, typed: &str| {
+            let parsed = parse_uk_date(typed);
+            if parsed.is_none() {
+                problems.add(field, "Enter a date as DD/MM/YYYY, such as 13/07/2027.");
+            }
+            parsed
+        };
+        let opens_on = date("opens_on", &sent.opens_on);
+        let closes_on = date("closes_on", &sent.closes_on);
+        let publish_on = date("publish_on", &sent.publish_on);
+        if let (Some(opens), Some(closes)) = (&opens_on, &closes_on) {
+            if closes < opens {
+                problems.add(
+                    "closes_on",
+                    "Writing must close on or after the day it opens.",
+                );
+            }
+        }
+        if let (Some(closes), Some(publish)) = (&closes_on, &publish_on) {
+            if publish < closes {
+                problems.add(
+                    "publish_on",
+                    "The publish date must be on or after writing closes.",
+                );
+            }
+        }
+        let guide = sent
+            .guide
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|g| (200..=4000).contains(g));
+        if guide.is_none() {
+            problems.add("guide", "Enter a number of characters from 200 to 4000.");
+        }
+        let mut groups = sent.groups;
+        groups.sort_unstable();
+        groups.dedup();
+        let mut years = sent.years;
+        years.sort_unstable();
+        years.dedup();
+        problems.finish_with(|| {
+            Some(SessionChange {
+                name,
+                groups,
+                years,
+                sections,
+                opens_on: opens_on?,
+                closes_on: closes_on?,
+                publish_on: publish_on?,
+                guide: guide?,
+            })
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,5 +428,50 @@ mod tests {
             judged: 1,
         };
         assert_eq!(one.detail(), "Secure in 1 of the 1 thing assessed so far.");
+    }
+
+    #[test]
+    fn a_session_form_names_every_mistake_at_once() {
+        let sent = SessionSent {
+            name: "".into(),
+            opens_on: "31/02/2027".into(),
+            closes_on: "01/07/2027".into(),
+            publish_on: "30/06/2027".into(),
+            guide: "50".into(),
+            ..SessionSent::default()
+        };
+        let error = SessionChange::parse(sent).unwrap_err();
+        let fields: Vec<&str> = error.problems().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "groups",
+                "sections",
+                "opens_on",
+                "publish_on",
+                "guide"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_good_session_form_parses() {
+        let sent = SessionSent {
+            name: " Summer 2027 ".into(),
+            groups: vec![GroupId(3), GroupId(1), GroupId(3)],
+            years: vec![],
+            sections: vec!["comment".into(), "nonsense".into()],
+            opens_on: "1/6/2027".into(),
+            closes_on: "01/07/2027".into(),
+            publish_on: "13/07/2027".into(),
+            guide: "1200".into(),
+        };
+        let change = SessionChange::parse(sent).unwrap();
+        assert_eq!(change.name, "Summer 2027");
+        assert_eq!(change.groups, [GroupId(1), GroupId(3)]);
+        assert_eq!(change.sections, ["comment"]);
+        assert_eq!(change.opens_on, "2027-06-01");
+        assert_eq!(change.guide, 1200);
     }
 }

@@ -2,8 +2,8 @@ use sqlx::SqliteConnection;
 
 use super::model::{
     overall, parent_words, ChildLink, CommentSaved, GroupChoice, GroupProgress, Published,
-    ReportStatus, ReportSummary, ReportView, Review, ReviewItem, SessionDetail, SessionSummary,
-    SubjectAttainment, Writer, WriterPupil, SECTIONS,
+    ReportStatus, ReportSummary, ReportView, Review, ReviewItem, SessionChange, SessionDetail,
+    SessionSummary, SubjectAttainment, Writer, WriterPupil, SECTIONS,
 };
 use crate::{
     auth::{
@@ -705,18 +705,6 @@ pub async fn session_detail(
         guide: row.comment_guide,
         published: row.published,
     })
-}
-
-/// A checked session form: dates stored as 'YYYY-MM-DD'.
-pub struct SessionChange {
-    pub name: String,
-    pub groups: Vec<GroupId>,
-    pub years: Vec<i64>,
-    pub sections: Vec<String>,
-    pub opens_on: String,
-    pub closes_on: String,
-    pub publish_on: String,
-    pub guide: i64,
 }
 
 /// Creates or changes a session, then gives every pupil it now covers a

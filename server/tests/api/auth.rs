@@ -338,12 +338,68 @@ async fn every_server_function_refuses_a_signed_out_caller() {
         app::settings::api::CheckEmailLink::PATH,
         app::settings::api::ConfirmEmailChange::PATH,
     ];
+    // Every other server function, named: a new one joins this list (and
+    // answers 401 signed out) or the test fails.
+    let guarded = [
+        app::audit::api::AuditEntries::PATH,
+        app::auth::api::WhoAmI::PATH,
+        app::frameworks::api::OpenFramework::PATH,
+        app::frameworks::api::SaveCriterion::PATH,
+        app::frameworks::api::MoveCriterion::PATH,
+        app::frameworks::api::RetireCriterion::PATH,
+        app::frameworks::api::SaveScale::PATH,
+        app::frameworks::api::AddSubject::PATH,
+        app::groups::api::MyGroups::PATH,
+        app::groups::api::OpenGroup::PATH,
+        app::groups::api::GroupStaff::PATH,
+        app::groups::api::SaveGroup::PATH,
+        app::markbook::api::MarkbookMenu::PATH,
+        app::markbook::api::OpenGrid::PATH,
+        app::markbook::api::SaveJudgements::PATH,
+        app::markbook::api::CellHistory::PATH,
+        app::parents::api::ListParents::PATH,
+        app::parents::api::OpenParent::PATH,
+        app::parents::api::SaveParent::PATH,
+        app::parents::api::SendInvitations::PATH,
+        app::parents::api::MakeLetters::PATH,
+        app::parents::api::ReissueCode::PATH,
+        app::portal::api::MyChildren::PATH,
+        app::portal::api::ChildDetails::PATH,
+        app::reports::api::ReadReport::PATH,
+        app::reports::api::ListSessions::PATH,
+        app::reports::api::OpenWriter::PATH,
+        app::reports::api::SaveComment::PATH,
+        app::reports::api::MarkReady::PATH,
+        app::reports::api::OpenReview::PATH,
+        app::reports::api::ApproveReport::PATH,
+        app::reports::api::SendBack::PATH,
+        app::reports::api::PublishReports::PATH,
+        app::reports::api::OpenSessionForm::PATH,
+        app::reports::api::SaveSession::PATH,
+        app::school::api::SchoolAtAGlance::PATH,
+        app::school::api::FindPupils::PATH,
+        app::settings::api::LoadSettings::PATH,
+        app::settings::api::SaveMyName::PATH,
+        app::settings::api::RequestEmailChange::PATH,
+        app::settings::api::ChangeMyPassword::PATH,
+        app::usage::api::SchoolUsage::PATH,
+        app::usage::api::MonthChoices::PATH,
+        app::users::api::ListStaff::PATH,
+        app::users::api::OpenStaffMember::PATH,
+        app::users::api::InviteStaff::PATH,
+        app::users::api::SaveStaff::PATH,
+        app::users::api::SetStaffActive::PATH,
+        app::users::api::ResendInvitation::PATH,
+        app::users::api::AssignGroup::PATH,
+    ];
     let client = client();
     let mut checked = 0;
+    let mut found = Vec::new();
     for (path, _method) in leptos::server_fn::axum::server_fn_paths() {
         if open.contains(&path) {
             continue;
         }
+        found.push(path);
         let request = client.post(format!("{}{}", app.address, path));
         // The markbook's save takes a JSON body.
         let request = if path == app::markbook::api::SaveJudgements::PATH {
@@ -356,4 +412,8 @@ async fn every_server_function_refuses_a_signed_out_caller() {
         checked += 1;
     }
     assert!(checked >= 5, "only {checked} server functions were found");
+    let mut expected = guarded.to_vec();
+    expected.sort_unstable();
+    found.sort_unstable();
+    assert_eq!(found, expected, "the server functions guarded by sign-in");
 }

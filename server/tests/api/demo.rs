@@ -16,6 +16,8 @@ async fn fingerprint(pool: &sqlx::SqlitePool) -> Vec<String> {
          UNION ALL SELECT 'l|' || parent_id || '|' || pupil_id || '|' || relationship FROM parent_links
          UNION ALL SELECT 'g|' || group_id || '|' || pupil_id FROM group_pupils
          UNION ALL SELECT 'd|' || day || '|' || user_id || '|' || kind || '|' || client || '|' || count FROM usage_days
+         UNION ALL SELECT 'j|' || pupil_id || '|' || criterion_id || '|' || level_id || '|' || COALESCE(set_by, '-') FROM judgements
+         UNION ALL SELECT 'r|' || pupil_id || '|' || session_id || '|' || COALESCE(group_id, '-') || '|' || status || '|' || comment FROM reports
          ORDER BY 1",
     )
     .fetch_all(pool)

@@ -443,15 +443,29 @@ async fn a_change_reaches_other_open_grids_of_the_same_pupils_at_once() {
         "text/event-stream"
     );
     // A change to another class's pupil is not sent; one to this class is.
+    // A real change to the other class: a level the cell doesn't hold yet.
     let theirs = grid_of(&app, &admin, other).await;
+    let (their_pupil, their_criterion) = (theirs.pupils[0].id, theirs.criteria[0].id);
+    let now = cell(&theirs, their_pupil, their_criterion);
+    let different = theirs
+        .scale
+        .iter()
+        .map(|l| l.id)
+        .find(|id| Some(*id) != now)
+        .expect("a scale of more than one level");
     let res = save(
         &app,
         &admin,
         other,
-        &[(theirs.pupils[0].id, theirs.criteria[0].id, None)],
+        &[(their_pupil, their_criterion, Some(different))],
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.json::<usize>().await.unwrap(),
+        1,
+        "the other class changed"
+    );
     let grid = grid_of(&app, &admin, class).await;
     let (pupil, criterion) = (grid.pupils[3].id, grid.criteria[2].id);
     let level = grid.scale[2].id;

@@ -545,3 +545,89 @@ async fn a_day_used_without_signing_in_again_counts_once_for_its_client() {
     .unwrap();
     assert_eq!(visits, 1, "counted once that day, not per request");
 }
+
+/// "Comments written" counts comments written through Markwell itself: the
+/// report's first save with words in it counts once; later edits don't.
+#[tokio::test]
+async fn a_comment_written_in_the_writer_counts_once() {
+    use app::{
+        ids::ReportSessionId,
+        reports::{
+            api::{OpenWriter, SaveComment},
+            model::{CommentSaved, Writer},
+        },
+    };
+    let app = spawn_app().await;
+    let teacher = app.signed_in(TEACHER).await;
+    let head = app.signed_in(SLT).await;
+    let (year, month) = this_month(&app);
+    let teacher_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+        .bind(TEACHER)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let comments = |report: UsageReport| {
+        report
+            .rows
+            .iter()
+            .find(|r| r.id == UserId(teacher_id))
+            .map_or(0, |r| r.counts.comments)
+    };
+    let before = comments(usage(&app, &head, &year, &month, "staff").await);
+
+    let (session, group): (i64, i64) = sqlx::query_as(
+        "SELECT r.session_id, r.group_id FROM reports r
+         JOIN report_sessions s ON s.id = r.session_id AND s.published_at IS NULL
+         JOIN group_teachers gt ON gt.group_id = r.group_id
+         JOIN users u ON u.id = gt.user_id AND u.email = ?
+         LIMIT 1",
+    )
+    .bind(TEACHER)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let session = ReportSessionId(session).to_string();
+    let writer: Writer = app
+        .call::<OpenWriter>(
+            &teacher,
+            &[("session", &session), ("group", &group.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let fresh = writer
+        .pupils
+        .iter()
+        .find(|p| p.version == 0)
+        .expect("a report not written yet");
+    let save = |text: &'static str, version: i64| {
+        let report = fresh.report.to_string();
+        let teacher = &teacher;
+        let app = &app;
+        async move {
+            let version = version.to_string();
+            let res = app
+                .call::<SaveComment>(
+                    teacher,
+                    &[
+                        ("report", &report),
+                        ("comment", text),
+                        ("version", &version),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<CommentSaved>().await.unwrap()
+        }
+    };
+    let saved = save("Reads with growing confidence.", 0).await;
+    save(
+        "Reads with growing confidence and expression.",
+        saved.version,
+    )
+    .await;
+
+    let after = comments(usage(&app, &head, &year, &month, "staff").await);
+    assert_eq!(after, before + 1);
+}
