@@ -2,7 +2,8 @@
 # Installs what each Markwell command needs, only when missing or of the wrong
 # version, so a second run takes a second. Usage: scripts/setup.sh run|test|bench|dev
 #   run    the wasm32 target, the wasm-bindgen CLI, wasm-opt and Lightning CSS
-#   test   those, plus clippy, rustfmt, cargo-machete, Playwright, axe and Debian's Chromium
+#   test   those, plus clippy, rustfmt, cargo-machete, Playwright, axe, and Debian's
+#          Chromium and Caddy
 #   bench  test's, plus Lighthouse
 #   dev    run's, plus cargo-leptos (its watch mode; nothing else uses it)
 set -euo pipefail
@@ -80,10 +81,15 @@ else
     say "Installing Node packages (wasm-opt, Lightning CSS, Playwright, axe-core, Lighthouse)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   fi
-  if [ ! -x /usr/bin/chromium ]; then
-    say "Installing Chromium from Debian"
+  # Chromium for the browser tests, Caddy for the test behind a real proxy.
+  missing=
+  [ -x /usr/bin/chromium ] || missing="$missing chromium"
+  [ -x /usr/bin/caddy ] || missing="$missing caddy"
+  if [ -n "$missing" ]; then
+    say "Installing from Debian:$missing"
     if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
   fi
 fi

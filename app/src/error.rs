@@ -89,6 +89,29 @@ impl AppError {
     }
 }
 
+/// Text that must be given: trimmed, not empty (`if_empty` says what to
+/// enter), and at most `most` characters ("Keep the {what} to {most}
+/// characters or fewer.").
+pub fn required_text(
+    field: &str,
+    typed: &str,
+    what: &str,
+    most: usize,
+    if_empty: &str,
+) -> Result<String, AppError> {
+    let text = typed.trim();
+    if text.is_empty() {
+        return Err(AppError::invalid(field, if_empty));
+    }
+    if text.chars().count() > most {
+        return Err(AppError::invalid(
+            field,
+            format!("Keep the {what} to {most} characters or fewer."),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
 /// A borrowed [`FieldProblem`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Problem<'a> {
@@ -168,7 +191,7 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Request(_) => AppError::Offline,
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
                 #[cfg(feature = "ssr")]
-                crate::ssr::set_status(400);
+                set_status(400);
                 AppError::invalid(
                     "",
                     "Some of what was sent couldn't be read. Please try again.",
@@ -187,5 +210,16 @@ impl axum::response::IntoResponse for AppError {
         let status = http::StatusCode::from_u16(self.status())
             .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
         (status, self.to_string()).into_response()
+    }
+}
+
+/// Sets the HTTP status of the response being built, when there is one.
+#[cfg(feature = "ssr")]
+pub fn set_status(code: u16) {
+    if let (Some(options), Ok(status)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        options.set_status(status);
     }
 }

@@ -1,7 +1,10 @@
 //! Configuration from environment variables, with safe defaults. A bad value
 //! stops start-up with a message naming the variable.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -12,6 +15,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub outbox: PathBuf,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` header names
+    /// the real client (MARKWELL_TRUSTED_PROXIES); none by default.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +96,20 @@ impl Config {
         }
         let outbox =
             PathBuf::from(get("MARKWELL_OUTBOX").unwrap_or_else(|| "data/outbox".to_owned()));
+        let trusted_proxies = get("MARKWELL_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|typed| !typed.is_empty())
+            .map(|typed| {
+                typed.parse::<IpAddr>().map_err(|_| {
+                    bad(
+                        "MARKWELL_TRUSTED_PROXIES",
+                        format!("{typed} is not an IP address; list the proxies' addresses, such as 127.0.0.1,::1"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Config {
             database_url,
             site_addr,
@@ -98,6 +118,7 @@ impl Config {
             smtp_url,
             mail_from,
             outbox,
+            trusted_proxies,
         })
     }
 }
@@ -155,5 +176,24 @@ mod tests {
             with(&[("MAIL_FROM", "nobody")]).unwrap_err().variable,
             "MAIL_FROM"
         );
+        assert_eq!(
+            with(&[("MARKWELL_TRUSTED_PROXIES", "127.0.0.1, proxy")])
+                .unwrap_err()
+                .variable,
+            "MARKWELL_TRUSTED_PROXIES"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_list_of_addresses() {
+        let config = with(&[("MARKWELL_TRUSTED_PROXIES", "127.0.0.1, ::1")]).unwrap();
+        assert_eq!(
+            config.trusted_proxies,
+            [
+                "127.0.0.1".parse::<IpAddr>().unwrap(),
+                "::1".parse().unwrap()
+            ]
+        );
+        assert!(with(&[]).unwrap().trusted_proxies.is_empty());
     }
 }

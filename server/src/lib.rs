@@ -148,6 +148,7 @@ pub fn app_state(config: &Config, pool: SqlitePool, clock: Clock) -> AppState {
         clock,
         settings: Arc::new(Settings {
             base_url: config.base_url.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
         }),
         mail_waker: Arc::new(tokio::sync::Notify::new()),
         live: Default::default(),
@@ -158,8 +159,19 @@ pub fn app_state(config: &Config, pool: SqlitePool, clock: Clock) -> AppState {
 /// and the security layers.
 pub fn router(state: AppState) -> Router {
     let secure = state.settings.base_url.starts_with("https://");
+    let reach = security::Reach::new(
+        &state.settings.base_url,
+        state.settings.trusted_proxies.clone(),
+    );
+    // Under https the cookie is `__Host-`: sent only over https, only to
+    // this host, for the whole site, so no other site can plant one.
     let sessions = SessionManagerLayer::new(SqliteStore::new(state.pool.clone()))
-        .with_name("markwell_session")
+        .with_name(if secure {
+            "__Host-markwell_session"
+        } else {
+            "markwell_session"
+        })
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure)
@@ -187,8 +199,19 @@ pub fn router(state: AppState) -> Router {
             app::auth::accounts::count_visit,
         ))
         .layer(auth)
-        .layer(middleware::from_fn(security::headers))
-        .layer(middleware::from_fn(security::same_origin))
+        .layer(middleware::from_fn_with_state(
+            reach.clone(),
+            security::headers,
+        ))
+        .layer(middleware::from_fn_with_state(
+            reach.clone(),
+            security::same_origin,
+        ))
+        // Outermost of these, so every layer inside knows the real client.
+        .layer(middleware::from_fn_with_state(
+            reach,
+            security::client_address,
+        ))
         // Pages, server function answers and the WebAssembly travel gzipped
         // to browsers that ask; the live markbook stream is left as it is.
         .layer(CompressionLayer::new())

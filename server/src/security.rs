@@ -1,15 +1,63 @@
-//! Layers every response passes through: security headers with a per-request
-//! CSP nonce, and the refusal of cross-site requests that change things.
+//! Layers every response passes through: the real client's address behind a
+//! trusted proxy, security headers with a per-request CSP nonce (and HSTS
+//! over https), and the refusal of cross-site requests that change things.
 
-use app::ssr::CspNonce;
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::Arc,
+};
+
+use app::ssr::{ClientAddress, CspNonce};
 use axum::{
-    extract::Request,
+    extract::{ConnectInfo, Request, State},
     http::{header, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 
-pub async fn headers(mut req: Request, next: Next) -> Response {
+/// What the layers know of how Markwell is reached.
+#[derive(Debug, Clone)]
+pub struct Reach {
+    /// Proxies whose forwarding headers are believed.
+    pub trusted_proxies: Arc<Vec<IpAddr>>,
+    /// `host[:port]` of MARKWELL_BASE_URL: a proxy may rewrite Host, so the
+    /// public origin counts as this site's own.
+    pub public_host: Option<String>,
+    /// MARKWELL_BASE_URL is https: browsers are told to keep to it (HSTS).
+    pub https: bool,
+}
+
+impl Reach {
+    pub fn new(base_url: &str, trusted_proxies: Vec<IpAddr>) -> Reach {
+        Reach {
+            trusted_proxies: Arc::new(trusted_proxies),
+            public_host: host_of(base_url),
+            https: base_url.starts_with("https://"),
+        }
+    }
+}
+
+/// Behind a trusted proxy, the client is the rightmost address of the
+/// `Forwarded` header (else `X-Forwarded-For`): the one the proxy itself
+/// added. From anyone else those headers are ignored, so a client can't
+/// choose the address its rate limits and audit entries count against.
+pub async fn client_address(State(reach): State<Reach>, mut req: Request, next: Next) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    if peer.is_some_and(|peer| reach.trusted_proxies.contains(&peer)) {
+        let headers = req.headers();
+        let forwarded = client_ip::rightmost_forwarded(headers)
+            .or_else(|_| client_ip::rightmost_x_forwarded_for(headers));
+        if let Ok(client) = forwarded {
+            req.extensions_mut().insert(ClientAddress(client));
+        }
+    }
+    next.run(req).await
+}
+
+pub async fn headers(State(reach): State<Reach>, mut req: Request, next: Next) -> Response {
     let nonce = leptos::nonce::Nonce::new().to_string();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
@@ -31,6 +79,12 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
+    if reach.https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     res
 }
 
@@ -38,8 +92,9 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
 /// site: the Origin must name this host, and Sec-Fetch-Site must not be
 /// cross-site. Requests without either header (not from a browser) pass; the
 /// SameSite=Lax cookie keeps them from riding on someone's session.
-pub async fn same_origin(req: Request, next: Next) -> Response {
-    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) && is_cross_site(&req)
+pub async fn same_origin(State(reach): State<Reach>, req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && is_cross_site(&req, reach.public_host.as_deref())
     {
         return (
             StatusCode::FORBIDDEN,
@@ -50,7 +105,7 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-fn is_cross_site(req: &Request) -> bool {
+fn is_cross_site(req: &Request, public_host: Option<&str>) -> bool {
     let headers = req.headers();
     if headers
         .get("sec-fetch-site")
@@ -62,18 +117,18 @@ fn is_cross_site(req: &Request) -> bool {
         return false;
     };
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let origin_host = origin
-        .to_str()
-        .ok()
-        .and_then(|o| url::Url::parse(o).ok())
-        .and_then(|u| {
-            u.host_str().map(|h| match u.port() {
-                Some(port) => format!("{h}:{port}"),
-                None => h.to_owned(),
-            })
-        });
-    match (origin_host, host) {
-        (Some(origin), Some(host)) => !origin.eq_ignore_ascii_case(host),
-        _ => true,
-    }
+    let Some(origin) = origin.to_str().ok().and_then(host_of) else {
+        return true;
+    };
+    let own = |host: &str| origin.eq_ignore_ascii_case(host);
+    !(host.is_some_and(own) || public_host.is_some_and(own))
+}
+
+/// `host[:port]` of a URL, as a Host header or an Origin names it.
+fn host_of(url: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    url.host_str().map(|h| match url.port() {
+        Some(port) => format!("{h}:{port}"),
+        None => h.to_owned(),
+    })
 }

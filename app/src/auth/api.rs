@@ -1,5 +1,7 @@
 //! The server functions for signing in and out and for "who am I".
 
+#[cfg(feature = "ssr")]
+use super::model::SignInDone;
 use leptos::prelude::*;
 
 use super::model::{LinkStatus, PasswordLink, Person};
@@ -56,7 +58,7 @@ pub async fn sign_up(
             confirm,
         })
         .await?;
-        leptos_axum::redirect("/sign-in?done=signed-up");
+        leptos_axum::redirect(&SignInDone::SignedUp.on("/sign-in"));
         Ok(())
     })
     .await
@@ -131,10 +133,11 @@ pub async fn set_password(
     respond(async move {
         super::recovery::set_password_from_link(&token, purpose_of(link), password, &confirm)
             .await?;
-        leptos_axum::redirect(match link {
-            PasswordLink::Reset => "/sign-in?done=password-reset",
-            PasswordLink::Invitation => "/sign-in?done=password-set",
-        });
+        let done = match link {
+            PasswordLink::Reset => SignInDone::PasswordReset,
+            PasswordLink::Invitation => SignInDone::PasswordSet,
+        };
+        leptos_axum::redirect(&done.on("/sign-in"));
         Ok(())
     })
     .await

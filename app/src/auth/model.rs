@@ -118,6 +118,16 @@ pub fn password_problems(password: &str) -> Vec<&'static str> {
     problems
 }
 
+crate::done_notices! {
+    /// What the page says after a change sends the browser back to it.
+    pub enum SignInDone {
+        PasswordReset => ("password-reset", "Your password has been changed. Sign in with your new password."),
+        PasswordSet => ("password-set", "Your password is set. Sign in to start using Markwell."),
+        SignedUp => ("signed-up", "Your account is ready. Sign in with your email address and password."),
+        EmailChanged => ("email-changed", "Your new email address is confirmed. Use it to sign in from now on."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

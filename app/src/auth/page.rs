@@ -5,24 +5,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::model::SignInDone;
 use super::{
     api::{check_password_link, RequestPasswordReset, SetPassword, SignIn, SignUp},
     model::{LinkStatus, PasswordLink, PASSWORD_HINT},
 };
+use crate::ui::use_done;
 use crate::ui::{ErrorNote, ErrorPanel, TextField};
 
 /// The confirmation sign-in shows after a journey that ends there.
-fn done_message(done: &str) -> Option<&'static str> {
-    match done {
-        "password-reset" => Some("Your password has been changed. Sign in with your new password."),
-        "password-set" => Some("Your password is set. Sign in to start using Markwell."),
-        "signed-up" => Some("Your account is ready. Sign in with your email address and password."),
-        "email-changed" => {
-            Some("Your new email address is confirmed. Use it to sign in from now on.")
-        }
-        _ => None,
-    }
-}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -30,7 +21,7 @@ pub fn SignInPage() -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(|result| result.err()));
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let done = move || query.read().get("done").and_then(|d| done_message(&d));
+    let done = use_done::<SignInDone>();
     // "app" when running as an installed web app, for the usage statistics.
     let client = RwSignal::new("browser".to_owned());
     Effect::new(move |_| {
@@ -49,7 +40,7 @@ pub fn SignInPage() -> impl IntoView {
             <div class="sign-in-card">
                 <p class="brand">"Markwell"</p>
                 <h1>"Sign in"</h1>
-                {move || done().map(|message| view! { <p class="notice" role="status">{message}</p> })}
+                {move || done.get().map(|message| view! { <p class="notice" role="status">{message}</p> })}
                 <ActionForm action=action attr:novalidate=true>
                     <ErrorNote error id="sign-in-error" />
                     <TextField

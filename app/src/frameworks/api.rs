@@ -73,7 +73,10 @@ pub async fn save_criterion(
     statement: String,
 ) -> Result<(), AppError> {
     use super::model::{STATEMENT_LENGTH, STRAND_LENGTH};
-    use crate::{error::Problems, school::model::parse_year_group};
+    use crate::{
+        error::{required_text, Problems},
+        school::model::parse_year_group,
+    };
     let parse = move || {
         let mut problems = Problems::default();
         let year = match problems.take(parse_year_group("year_group", &year_group)) {
@@ -83,33 +86,26 @@ pub async fn save_criterion(
             }
             year => year.flatten(),
         };
-        let strand = strand.trim().to_owned();
-        let statement = statement.trim().to_owned();
-        if strand.is_empty() {
-            problems.add("strand", "Enter the strand, such as Geometry.");
-        } else if strand.chars().count() > STRAND_LENGTH {
-            problems.add(
-                "strand",
-                format!("Keep the strand to {STRAND_LENGTH} characters or fewer."),
-            );
-        }
-        if statement.is_empty() {
-            problems.add(
-                "statement",
-                "Enter the statement pupils are judged against.",
-            );
-        } else if statement.chars().count() > STATEMENT_LENGTH {
-            problems.add(
-                "statement",
-                format!("Keep the statement to {STATEMENT_LENGTH} characters or fewer."),
-            );
-        }
+        let strand = problems.take(required_text(
+            "strand",
+            &strand,
+            "strand",
+            STRAND_LENGTH,
+            "Enter the strand, such as Geometry.",
+        ));
+        let statement = problems.take(required_text(
+            "statement",
+            &statement,
+            "statement",
+            STATEMENT_LENGTH,
+            "Enter the statement pupils are judged against.",
+        ));
         problems.finish_with(|| {
             Some(super::store::CriterionForm {
                 subject,
                 year: year?,
-                strand,
-                statement,
+                strand: strand?,
+                statement: statement?,
             })
         })
     };

@@ -1,3 +1,5 @@
+#[cfg(feature = "ssr")]
+use super::model::GroupsDone;
 use leptos::prelude::*;
 
 use super::model::{GroupDetail, GroupSummary, StaffChoice};
@@ -98,10 +100,12 @@ pub async fn save_group(
             .audit(Audit::GroupSaved { group: id, created })
             .await?;
         write.commit().await?;
-        leptos_axum::redirect(&format!(
-            "/groups?done={}",
-            if created { "created" } else { "saved" }
-        ));
+        let done = if created {
+            GroupsDone::Created
+        } else {
+            GroupsDone::Saved
+        };
+        leptos_axum::redirect(&done.on("/groups"));
         Ok(())
     })
     .await

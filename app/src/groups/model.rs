@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    error::{AppError, Problems},
+    error::{required_text, AppError, Problems},
     ids::{GroupId, PupilId, UserId},
     school::model::{parse_year_group, PupilMatch},
 };
@@ -82,15 +82,13 @@ impl GroupForm {
     /// admin's to choose.
     pub fn parse(sent: GroupFormSent, by_admin: bool, new: bool) -> Result<GroupForm, AppError> {
         let mut problems = Problems::default();
-        let name = sent.name.trim().to_owned();
-        if name.is_empty() {
-            problems.add("name", "Enter the group's name.");
-        } else if name.chars().count() > NAME_LENGTH {
-            problems.add(
-                "name",
-                format!("Keep the name to {NAME_LENGTH} characters or fewer."),
-            );
-        }
+        let name = problems.take(required_text(
+            "name",
+            &sent.name,
+            "name",
+            NAME_LENGTH,
+            "Enter the group's name.",
+        ));
         let kind = match (by_admin, sent.kind.as_str()) {
             (false, _) if !new => None,
             (false, _) => Some("set"),
@@ -110,13 +108,21 @@ impl GroupForm {
         teachers.dedup();
         problems.finish_with(|| {
             Some(GroupForm {
-                name,
+                name: name?,
                 kind,
                 year_group: year_group?,
                 teachers: (by_admin && sent.teachers_shown).then_some(teachers),
                 pupils,
             })
         })
+    }
+}
+
+crate::done_notices! {
+    /// What the page says after a change sends the browser back to it.
+    pub enum GroupsDone {
+        Created => ("created", "Group created. Open it in Markbook to record judgements."),
+        Saved => ("saved", "Group saved."),
     }
 }
 

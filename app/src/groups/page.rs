@@ -4,12 +4,14 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::components::A;
 
+use super::model::GroupsDone;
 use super::{
     api::{group_staff, my_groups, open_group, SaveGroup},
     model::{kind_label, GroupDetail, StaffChoice},
 };
+use crate::ui::use_done;
 use crate::{
     auth::model::Role,
     ids::{GroupId, PupilId},
@@ -22,18 +24,9 @@ use crate::{
     ui::{route_id, ErrorNote, ErrorPanel, Notice, SelectField, TextField},
 };
 
-fn done_message(done: &str) -> Option<&'static str> {
-    match done {
-        "created" => Some("Group created. Open it in Markbook to record judgements."),
-        "saved" => Some("Group saved."),
-        _ => None,
-    }
-}
-
 #[component]
 pub fn GroupsPage() -> impl IntoView {
-    let query = use_query_map();
-    let done = Signal::derive(move || query.read().get("done").and_then(|d| done_message(&d)));
+    let done = use_done::<GroupsDone>();
     let groups = Resource::new(|| (), |_| my_groups());
     let admin = use_person().role == Role::Admin;
     view! {

@@ -22,15 +22,18 @@ use web_sys::{HtmlElement, HtmlTableCellElement, HtmlTableElement};
 
 use super::{
     api::{cell_history, open_grid, save_judgements},
+    layout::{Advance, Layout},
     model::{
         read_pasted, share, Grid, HistoryEntry, JudgementChange, Level, LiveChange, Pasted, Shown,
         MOST_CHANGES,
     },
+    queue::{Outcome, SaveQueue},
 };
 use crate::{
     error::AppError,
     ids::{CriterionId, GroupId, LevelId, PupilId},
     school::model::year_label,
+    ui::ask_before_leaving,
 };
 
 /// Where a cell's judgement is on its way to the database.
@@ -50,26 +53,6 @@ struct Cell {
     saving: Saving,
 }
 
-/// Where focus goes after a judgement is typed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Advance {
-    Down,
-    Right,
-    Stay,
-}
-
-/// Changes waiting to be saved. `latest` holds each unsaved cell's newest
-/// change number, so an answer about an older change never marks a newer
-/// one saved.
-#[derive(Default)]
-struct Queue {
-    next: u64,
-    latest: HashMap<usize, u64>,
-    waiting: BTreeSet<usize>,
-    in_flight: bool,
-    failures: u32,
-}
-
 /// What the save line says.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct SaveLine {
@@ -87,16 +70,16 @@ struct Ctx {
     group: GroupId,
     shown: StoredValue<Shown>,
     can_edit: bool,
-    rows: usize,
-    cols: usize,
-    /// Row by row: pupil `r`, criterion `c` is `cells[r * cols + c]`.
+    /// Where each judgement sits (see [`Layout`]).
+    layout: Layout,
+    /// Row by row, as [`Layout::index`] numbers them.
     cells: StoredValue<Vec<Cell>>,
     /// The levels that count as secured, for the shares.
     secured: StoredValue<HashSet<LevelId>>,
     pupils: StoredValue<Vec<(PupilId, String)>>,
     criteria: StoredValue<Vec<(CriterionId, String)>>,
     scale: StoredValue<Vec<Level>>,
-    queue: StoredValue<Queue>,
+    queue: StoredValue<SaveQueue>,
     line: RwSignal<SaveLine>,
     /// The focused position: row 0 is the header row, column 0 the names.
     focus: StoredValue<(usize, usize)>,
@@ -129,8 +112,7 @@ pub fn GridView(grid: Grid) -> impl IntoView {
         group: grid.shown.group,
         shown: StoredValue::new(grid.shown.clone()),
         can_edit: grid.can_edit,
-        rows,
-        cols,
+        layout: Layout { rows, cols },
         cells: StoredValue::new(cells),
         secured: StoredValue::new(
             grid.scale
@@ -147,9 +129,9 @@ pub fn GridView(grid: Grid) -> impl IntoView {
                 .collect(),
         ),
         scale: StoredValue::new(grid.scale.clone()),
-        queue: StoredValue::new(Queue::default()),
+        queue: StoredValue::new(SaveQueue::default()),
         line: RwSignal::new(SaveLine::default()),
-        focus: StoredValue::new(if rows > 0 && cols > 0 { (1, 1) } else { (0, 0) }),
+        focus: StoredValue::new(Layout { rows, cols }.first()),
         focused_label: RwSignal::new(String::new()),
         announce: RwSignal::new(String::new()),
         advance: RwSignal::new(Advance::Down),
@@ -387,11 +369,11 @@ impl Ctx {
     }
 
     fn row_share(&self, r: usize) -> String {
-        self.share_of((0..self.cols).map(|c| r * self.cols + c), self.cols)
+        self.share_of(self.layout.pupil_cells(r), self.layout.cols)
     }
 
     fn column_share(&self, c: usize) -> String {
-        self.share_of((0..self.rows).map(|r| r * self.cols + c), self.rows)
+        self.share_of(self.layout.criterion_cells(c), self.layout.rows)
     }
 
     /// The header row and the rows of pupils, as HTML. The roles are
@@ -421,7 +403,7 @@ impl Ctx {
             );
         }
         head.push_str("</tr>");
-        let mut body = String::with_capacity(self.rows * (120 + 70 * self.cols));
+        let mut body = String::with_capacity(self.layout.rows * (120 + 70 * self.layout.cols));
         for (r, pupil) in grid.pupils.iter().enumerate() {
             let _ = write!(
                 body,
@@ -430,8 +412,10 @@ impl Ctx {
                 text(&pupil.name),
                 self.row_share(r)
             );
-            for c in 0..self.cols {
-                let cell = self.cells.with_value(|cells| cells[r * self.cols + c]);
+            for c in 0..self.layout.cols {
+                let cell = self
+                    .cells
+                    .with_value(|cells| cells[self.layout.index(r, c)]);
                 let class = self.cell_class(cell);
                 body.push_str(r#"<td role="gridcell""#);
                 if !class.is_empty() {
@@ -456,7 +440,7 @@ impl Ctx {
             let Some(cell) = self.cells.try_with_value(|cells| cells[i]) else {
                 return;
             };
-            let (r, c) = (i / self.cols, i % self.cols);
+            let (r, c) = self.layout.pupil_and_criterion(i);
             if let Some(element) = self.element((r + 1, c + 1)) {
                 element.set_class_name(&self.cell_class(cell));
                 element.set_inner_html(&self.cell_inner(cell));
@@ -552,32 +536,11 @@ impl Ctx {
     }
 
     fn on_key(&self, ev: leptos::ev::KeyboardEvent) {
-        let (r, c) = self.focus.get_value();
-        let (last_r, last_c) = (self.rows, self.cols);
         let ctrl = ev.ctrl_key() || ev.meta_key();
         let key = ev.key();
-        let to = match key.as_str() {
-            "ArrowRight" => Some((r, (c + 1).min(last_c))),
-            "ArrowLeft" => Some((r, c.saturating_sub(1))),
-            "ArrowDown" => Some(((r + 1).min(last_r), c)),
-            "ArrowUp" => Some((r.saturating_sub(1), c)),
-            "PageDown" => Some(((r + 10).min(last_r), c)),
-            "PageUp" => Some((r.saturating_sub(10), c)),
-            "Home" if ctrl => Some((0, 0)),
-            "End" if ctrl => Some((last_r, last_c)),
-            "Home" => Some((r, 0)),
-            "End" => Some((r, last_c)),
-            // Tab reads along the rows, and leaves the grid at either end.
-            "Tab" if ev.shift_key() => match (r, c) {
-                (0, 0) => None,
-                (r, 0) => Some((r - 1, last_c)),
-                (r, c) => Some((r, c - 1)),
-            },
-            "Tab" if (r, c) == (last_r, last_c) => None,
-            "Tab" if c == last_c => Some((r + 1, 0)),
-            "Tab" => Some((r, c + 1)),
-            _ => None,
-        };
+        let to = self
+            .layout
+            .key_move(self.focus.get_value(), &key, ev.shift_key(), ctrl);
         if let Some(to) = to {
             ev.prevent_default();
             self.move_to(to);
@@ -627,14 +590,7 @@ impl Ctx {
             return;
         }
         let (r, c) = self.focus.get_value();
-        let targets: Vec<usize> = match (r, c) {
-            (0, 0) => Vec::new(),
-            (0, c) => (0..self.rows).map(|row| row * self.cols + c - 1).collect(),
-            (r, 0) => (0..self.cols)
-                .map(|col| (r - 1) * self.cols + col)
-                .collect(),
-            (r, c) => vec![(r - 1) * self.cols + c - 1],
-        };
+        let targets = self.layout.targets((r, c));
         if targets.is_empty() {
             return;
         }
@@ -654,16 +610,10 @@ impl Ctx {
             return;
         }
         self.announce.set(label);
-        let next = match self.advance.get_untracked() {
-            Advance::Stay => (r, c),
-            Advance::Down if r < self.rows => (r + 1, c),
-            // From the last pupil, down carries on at the top of the next criterion.
-            Advance::Down if c < self.cols => (1, c + 1),
-            Advance::Right if c < self.cols => (r, c + 1),
-            Advance::Right if r < self.rows => (r + 1, 1),
-            _ => (r, c),
-        };
-        self.move_to(next);
+        self.move_to(
+            self.layout
+                .after_typing((r, c), self.advance.get_untracked()),
+        );
     }
 
     fn on_paste(&self, ev: leptos::ev::ClipboardEvent) {
@@ -679,20 +629,18 @@ impl Ctx {
                 .set("This markbook is read-only for your account.".to_owned());
             return;
         }
-        let (r, c) = self.focus.get_value();
-        let (top, left) = (r.max(1) - 1, c.max(1) - 1);
+        let at = self.focus.get_value();
         let block = self.scale.with_value(|scale| read_pasted(&text, scale));
         let (mut changes, mut unknown, mut outside) = (Vec::new(), 0, 0);
         for (dr, line) in block.iter().enumerate() {
             for (dc, value) in line.iter().enumerate() {
-                let (row, col) = (top + dr, left + dc);
-                if row >= self.rows || col >= self.cols {
+                let Some(i) = self.layout.pasted_cell(at, dr, dc) else {
                     outside += 1;
                     continue;
-                }
+                };
                 match value {
-                    Pasted::Set(level) => changes.push((row * self.cols + col, Some(*level))),
-                    Pasted::Clear => changes.push((row * self.cols + col, None)),
+                    Pasted::Set(level) => changes.push((i, Some(*level))),
+                    Pasted::Clear => changes.push((i, None)),
                     Pasted::Unknown => unknown += 1,
                 }
             }
@@ -725,9 +673,7 @@ impl Ctx {
                         level,
                         saving: Saving::Pending,
                     };
-                    q.next += 1;
-                    q.latest.insert(i, q.next);
-                    q.waiting.insert(i);
+                    q.changed(i);
                 }
             });
         });
@@ -744,21 +690,7 @@ impl Ctx {
     /// in the next one.
     fn flush(&self) {
         let ctx = *self;
-        let batch = self.queue.try_update_value(|q| {
-            if q.in_flight || q.waiting.is_empty() {
-                return None;
-            }
-            q.in_flight = true;
-            let take: Vec<usize> = q.waiting.iter().copied().take(MOST_CHANGES).collect();
-            for i in &take {
-                q.waiting.remove(i);
-            }
-            Some(
-                take.into_iter()
-                    .map(|i| (i, q.latest.get(&i).copied().unwrap_or_default()))
-                    .collect::<Vec<_>>(),
-            )
-        });
+        let batch = self.queue.try_update_value(|q| q.take(MOST_CHANGES));
         let Some(Some(batch)) = batch else {
             self.update_line(None, false);
             return;
@@ -768,44 +700,22 @@ impl Ctx {
         spawn_local(async move {
             let answer = save_judgements(ctx.group, changes).await;
             // The grid may have gone (another page): the save itself is done.
-            // A refusal can't be retried (the whole save would be refused
-            // again, and everything typed after it with it): those cells are
-            // marked, said, and read again from the server. Anything else
-            // (offline, signed out, a server error) is tried again.
-            let refused = matches!(
-                &answer,
-                Err(error) if !matches!(
-                    error,
-                    AppError::Offline | AppError::Unexpected | AppError::SignedOut
-                )
-            );
-            let mut touched = Vec::new();
-            let settled = ctx.queue.try_update_value(|q| {
-                q.in_flight = false;
-                ctx.cells.try_update_value(|cells| {
-                    for (i, number) in &batch {
-                        if q.latest.get(i) != Some(number) {
-                            continue;
-                        }
-                        if answer.is_ok() {
-                            q.latest.remove(i);
-                            cells[*i].saving = Saving::Saved;
-                        } else if refused {
-                            q.latest.remove(i);
-                            cells[*i].saving = Saving::Failed;
-                        } else {
-                            cells[*i].saving = Saving::Failed;
-                            q.waiting.insert(*i);
-                        }
-                        touched.push(*i);
-                    }
-                });
-                q.failures = if answer.is_ok() { 0 } else { q.failures + 1 };
-                q.failures
-            });
-            let Some(failures) = settled else {
+            // A refused save's cells are marked, said, and read again from
+            // the server; anything else is tried again (see `SaveQueue`).
+            let outcome = Outcome::of(&answer);
+            let refused = outcome == Outcome::Refused;
+            let Some((settled, wait)) = ctx
+                .queue
+                .try_update_value(|q| (q.settle(&batch, outcome), q.retry_after()))
+            else {
                 return;
             };
+            ctx.cells.try_update_value(|cells| {
+                for &(i, saved) in &settled {
+                    cells[i].saving = if saved { Saving::Saved } else { Saving::Failed };
+                }
+            });
+            let touched: Vec<usize> = settled.iter().map(|&(i, _)| i).collect();
             ctx.paint(&touched);
             match answer {
                 Err(error) if refused => {
@@ -826,7 +736,6 @@ impl Ctx {
                     };
                     ctx.update_line(Some(problem.clone()), true);
                     ctx.announce.try_set(format!("Not saved: {problem}"));
-                    let wait = Duration::from_secs(1 << failures.min(5));
                     set_timeout(move || ctx.flush(), wait);
                 }
                 Ok(_) => {
@@ -838,7 +747,7 @@ impl Ctx {
     }
 
     fn change_at(&self, i: usize) -> JudgementChange {
-        let (r, c) = (i / self.cols, i % self.cols);
+        let (r, c) = self.layout.pupil_and_criterion(i);
         JudgementChange {
             pupil: self.pupils.with_value(|p| p[r].0),
             criterion: self.criteria.with_value(|cr| cr[c].0),
@@ -847,7 +756,7 @@ impl Ctx {
     }
 
     fn update_line(&self, problem: Option<String>, retrying: bool) {
-        let Some(unsaved) = self.queue.try_with_value(|q| q.latest.len()) else {
+        let Some(unsaved) = self.queue.try_with_value(|q| q.unsaved()) else {
             return;
         };
         let Some(mut line) = self.line.try_get_untracked() else {
@@ -867,14 +776,14 @@ impl Ctx {
     }
 
     fn open_history(&self) {
-        let (r, c) = self.focus.get_value();
-        if r == 0 || c == 0 {
+        let at = self.focus.get_value();
+        let Some(i) = self.layout.cell_at(at) else {
             self.announce
                 .set("Choose a judgement cell to see its history.".to_owned());
             return;
-        }
-        let change = self.change_at((r - 1) * self.cols + c - 1);
-        let about = self.describe((r, c));
+        };
+        let change = self.change_at(i);
+        let about = self.describe(at);
         self.history.set(Some(History {
             about: about.clone(),
             entries: None,
@@ -918,8 +827,8 @@ impl Ctx {
                     else {
                         continue;
                     };
-                    let i = r * self.cols + c;
-                    if q.latest.contains_key(&i) || cells[i].level == change.level {
+                    let i = self.layout.index(*r, *c);
+                    if q.is_unsaved(i) || cells[i].level == change.level {
                         continue;
                     }
                     cells[i] = Cell {
@@ -970,15 +879,21 @@ impl Ctx {
             let Ok(Some(grid)) = again else {
                 return;
             };
-            let cols = grid.criteria.len();
+            let layout = Layout {
+                rows: grid.pupils.len(),
+                cols: grid.criteria.len(),
+            };
             let now: Vec<LiveChange> = grid
                 .cells
                 .iter()
                 .enumerate()
-                .map(|(i, level)| LiveChange {
-                    pupil: grid.pupils[i / cols].id,
-                    criterion: grid.criteria[i % cols].id,
-                    level: *level,
+                .map(|(i, level)| {
+                    let (r, c) = layout.pupil_and_criterion(i);
+                    LiveChange {
+                        pupil: grid.pupils[r].id,
+                        criterion: grid.criteria[c].id,
+                        level: *level,
+                    }
                 })
                 .collect();
             ctx.apply_remote(&now);
@@ -995,13 +910,10 @@ impl Ctx {
     /// Warns before leaving the page with changes not yet saved.
     fn guard_unsaved(&self) {
         let ctx = *self;
-        let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
-            if ctx.queue.with_value(|q| !q.latest.is_empty()) {
-                ev.prevent_default();
-                ev.set_return_value("Some judgements are not saved yet.");
-            }
-        });
-        on_cleanup(move || handle.remove());
+        ask_before_leaving(
+            move || ctx.queue.with_value(|q| q.unsaved() > 0),
+            "Some judgements are not saved yet.",
+        );
     }
 }
 

@@ -3,8 +3,10 @@
 
 pub mod api;
 mod grid;
+pub mod layout;
 pub mod model;
 pub mod page;
+pub mod queue;
 
 #[cfg(feature = "ssr")]
 pub mod live;

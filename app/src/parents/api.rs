@@ -1,5 +1,7 @@
 //! The server functions behind Parents. Every one starts with the admin check.
 
+#[cfg(feature = "ssr")]
+use super::model::ParentDone;
 use leptos::prelude::*;
 
 use super::model::{InvitationsSent, LetterSheet, ParentDetail, ParentList, ReissuedCode};
@@ -78,7 +80,7 @@ pub async fn save_parent(
         let mut write = viewer.write().await?;
         let id = super::saving::save(&mut write, &rights, id, &form).await?;
         write.commit().await?;
-        leptos_axum::redirect(&format!("/parents/{id}?done=saved"));
+        leptos_axum::redirect(&ParentDone::Saved.on(&format!("/parents/{id}")));
         Ok(())
     })
     .await

@@ -10,6 +10,7 @@ use leptos_router::{
     hooks::use_query_map,
 };
 
+use super::model::ParentDone;
 use super::{
     api::{list_parents, open_parent, MakeLetters, ReissueCode, SaveParent, SendInvitations},
     model::{
@@ -17,6 +18,7 @@ use super::{
         StatusFilter, RELATIONSHIPS,
     },
 };
+use crate::ui::use_done;
 use crate::{
     ids::{PupilId, UserId},
     school::{finder::PupilFinder, model::PupilMatch},
@@ -294,18 +296,10 @@ pub fn NewParentPage() -> impl IntoView {
     }
 }
 
-fn done_message(done: &str) -> Option<&'static str> {
-    match done {
-        "saved" => Some("Saved. The parent's links are up to date."),
-        _ => None,
-    }
-}
-
 /// "Edit": the parent form with their details and children, then their
 /// invitation and access codes.
 #[component]
 pub fn EditParentPage() -> impl IntoView {
-    let query = use_query_map();
     let route_id = route_id();
     let id = move || UserId(route_id());
     // Saving reloads the parent, so every section shows what was saved.
@@ -314,7 +308,7 @@ pub fn EditParentPage() -> impl IntoView {
         move || (id(), save.version().get()),
         |(id, _)| open_parent(id),
     );
-    let done = Signal::derive(move || query.read().get("done").and_then(|d| done_message(&d)));
+    let done = use_done::<ParentDone>();
     view! {
         <Title text="Edit parent · Parents · Markwell" />
         <p class="back"><A href="/parents">"Parents"</A></p>

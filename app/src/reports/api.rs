@@ -1,3 +1,5 @@
+#[cfg(feature = "ssr")]
+use super::model::ReportsDone;
 use leptos::prelude::*;
 
 use super::model::{
@@ -296,10 +298,12 @@ pub async fn save_session(
             .audit(Audit::ReportSessionSaved { session, created })
             .await?;
         write.commit().await?;
-        leptos_axum::redirect(&format!(
-            "/reports?done={}&session={session}",
-            if created { "created" } else { "saved" }
-        ));
+        let done = if created {
+            ReportsDone::Created
+        } else {
+            ReportsDone::Saved
+        };
+        leptos_axum::redirect(&done.on(&format!("/reports?session={session}")));
         Ok(())
     })
     .await

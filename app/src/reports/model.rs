@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    error::{AppError, Problems},
+    error::{required_text, AppError, Problems},
     ids::{GroupId, PupilId, ReportId, ReportSessionId},
     school::model::{is_year_group, parse_uk_date},
 };
@@ -314,15 +314,13 @@ impl SessionChange {
     /// Every mistake on the form at once, each beside its field.
     pub fn parse(sent: SessionSent) -> Result<SessionChange, AppError> {
         let mut problems = Problems::default();
-        let name = sent.name.trim().to_owned();
-        if name.is_empty() {
-            problems.add("name", "Enter the session's name, such as Summer 2027.");
-        } else if name.chars().count() > SESSION_NAME_LENGTH {
-            problems.add(
-                "name",
-                format!("Keep the name to {SESSION_NAME_LENGTH} characters or fewer."),
-            );
-        }
+        let name = problems.take(required_text(
+            "name",
+            &sent.name,
+            "name",
+            SESSION_NAME_LENGTH,
+            "Enter the session's name, such as Summer 2027.",
+        ));
         if sent.groups.is_empty() && sent.years.is_empty() {
             problems.add("groups", "Choose at least one year group or group.");
         } else if !sent.years.iter().all(|y| is_year_group(*y)) {
@@ -376,7 +374,7 @@ impl SessionChange {
         years.dedup();
         problems.finish_with(|| {
             Some(SessionChange {
-                name,
+                name: name?,
                 groups,
                 years,
                 sections,
@@ -386,6 +384,14 @@ impl SessionChange {
                 guide: guide?,
             })
         })
+    }
+}
+
+crate::done_notices! {
+    /// What the page says after a change sends the browser back to it.
+    pub enum ReportsDone {
+        Created => ("created", "Reporting session created. Its teachers can start writing."),
+        Saved => ("saved", "Reporting session saved."),
     }
 }
 

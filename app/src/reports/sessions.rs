@@ -3,12 +3,14 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::components::A;
 
+use super::model::ReportsDone;
 use super::{
     api::{list_sessions, open_session_form, SaveSession},
     model::{GroupChoice, SessionDetail, SessionSummary, SECTIONS},
 };
+use crate::ui::use_done;
 use crate::{
     auth::model::Role,
     ids::ReportSessionId,
@@ -16,19 +18,10 @@ use crate::{
     ui::{route_id, ErrorNote, ErrorPanel, Notice, TextField},
 };
 
-fn done_message(done: &str) -> Option<&'static str> {
-    match done {
-        "created" => Some("Reporting session created. Its teachers can start writing."),
-        "saved" => Some("Reporting session saved."),
-        _ => None,
-    }
-}
-
 /// `/reports`.
 #[component]
 pub fn ReportsPage() -> impl IntoView {
-    let query = use_query_map();
-    let done = Signal::derive(move || query.read().get("done").and_then(|d| done_message(&d)));
+    let done = use_done::<ReportsDone>();
     let sessions = Resource::new(|| (), |_| list_sessions());
     let person = use_person();
     let admin = person.role == Role::Admin;

@@ -16,7 +16,7 @@ use super::{
 use crate::{
     error::AppError,
     ids::{GroupId, ReportId, ReportSessionId},
-    ui::ErrorPanel,
+    ui::{ask_before_leaving, ErrorPanel},
 };
 
 /// How long typing pauses before the comment saves.
@@ -64,12 +64,10 @@ fn WriterView(writer: Writer) -> impl IntoView {
     let total = pupils.len();
     // Comments typed but not yet saved: leaving the page asks first.
     let unsaved = StoredValue::new(BTreeSet::<ReportId>::new());
-    let leaving = window_event_listener(leptos::ev::beforeunload, move |ev| {
-        if unsaved.with_value(|u| !u.is_empty()) {
-            ev.prevent_default();
-        }
-    });
-    on_cleanup(move || leaving.remove());
+    ask_before_leaving(
+        move || unsaved.with_value(|u| !u.is_empty()),
+        "Some comments are not saved yet.",
+    );
     let written: Vec<RwSignal<bool>> = pupils
         .iter()
         .map(|p| RwSignal::new(!p.comment.trim().is_empty()))

@@ -1,6 +1,10 @@
 //! The server functions behind Settings. Each acts on the signed-in person's
 //! own account only; the account is never named in the request.
 
+#[cfg(feature = "ssr")]
+use super::model::SettingsDone;
+#[cfg(feature = "ssr")]
+use crate::auth::model::SignInDone;
 use leptos::prelude::*;
 
 use super::model::MySettings;
@@ -35,7 +39,7 @@ pub async fn save_my_name(first_name: String, surname: String) -> Result<(), App
         super::store::set_name(&mut tx, viewer.id, &first_name, &surname).await?;
         tx.audit(Audit::NameChanged { user: viewer.id }).await?;
         tx.commit().await?;
-        leptos_axum::redirect("/settings?done=name");
+        leptos_axum::redirect(&SettingsDone::Name.on("/settings"));
         Ok(())
     })
     .await
@@ -81,7 +85,7 @@ pub async fn request_email_change(
         tx.audit(Audit::EmailChangeRequested { user: viewer.id })
             .await?;
         outbox::commit(tx).await?;
-        leptos_axum::redirect("/settings?done=email-sent");
+        leptos_axum::redirect(&SettingsDone::EmailSent.on("/settings"));
         Ok(())
     })
     .await
@@ -147,10 +151,10 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
             .await?;
         outbox::commit(tx).await?;
         let signed_in = Viewer::current().await.is_ok();
-        leptos_axum::redirect(if signed_in {
-            "/settings?done=email-changed"
+        leptos_axum::redirect(&if signed_in {
+            SettingsDone::EmailChanged.on("/settings")
         } else {
-            "/sign-in?done=email-changed"
+            SignInDone::EmailChanged.on("/sign-in")
         });
         Ok(())
     })
@@ -173,7 +177,7 @@ pub async fn change_my_password(
         let viewer = Viewer::current().await?;
         accounts::confirm_current_password(viewer.id, current_password, "current_password").await?;
         accounts::change_password(viewer.id, password, &confirm).await?;
-        leptos_axum::redirect("/settings?done=password");
+        leptos_axum::redirect(&SettingsDone::Password.on("/settings"));
         Ok(())
     })
     .await

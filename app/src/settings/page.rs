@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
+use super::model::SettingsDone;
 use super::{
     api::{
         check_email_link, load_settings, ChangeMyPassword, ConfirmEmailChange, RequestEmailChange,
@@ -11,26 +12,14 @@ use super::{
     },
     model::MySettings,
 };
+use crate::ui::use_done;
 use crate::{
     auth::{model::LinkStatus, page::NewPasswordFields},
     ui::{ErrorNote, ErrorPanel, Notice, TextField},
 };
 
-fn done_message(done: &str) -> Option<&'static str> {
-    match done {
-        "name" => Some("Your name has been saved."),
-        "email-sent" => Some(
-            "We've emailed a link to your new address. Open it to confirm; until then your old address stays in use.",
-        ),
-        "email-changed" => Some("Your new email address is confirmed. Use it to sign in from now on."),
-        "password" => Some("Your password has been changed. You've been signed out on every other device."),
-        _ => None,
-    }
-}
-
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let query = use_query_map();
     let save_name = ServerAction::<SaveMyName>::new();
     let change_email = ServerAction::<RequestEmailChange>::new();
     let change_password = ServerAction::<ChangeMyPassword>::new();
@@ -38,7 +27,7 @@ pub fn SettingsPage() -> impl IntoView {
         move || (save_name.version().get(), change_email.version().get()),
         |_| load_settings(),
     );
-    let done = Signal::derive(move || query.read().get("done").and_then(|d| done_message(&d)));
+    let done = use_done::<SettingsDone>();
     view! {
         <Title text="Settings · Markwell" />
         <h1>"Settings"</h1>

@@ -24,6 +24,8 @@ use crate::error::AppError;
 pub struct Settings {
     /// Where people reach Markwell, for links in emails; https turns on Secure cookies.
     pub base_url: String,
+    /// Reverse proxies whose forwarding headers name the real client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Everything a request needs, handed to server functions as Leptos context.
@@ -91,19 +93,9 @@ pub async fn respond<T>(work: impl Future<Output = anyhow::Result<T>>) -> Result
                     AppError::Unexpected
                 }
             };
-            set_status(answer.status());
+            crate::error::set_status(answer.status());
             Err(answer)
         }
-    }
-}
-
-/// Sets the HTTP status of the response being built, when there is one.
-pub fn set_status(code: u16) {
-    if let (Some(options), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(code),
-    ) {
-        options.set_status(status);
     }
 }
 
@@ -161,13 +153,23 @@ pub async fn client_address() -> Option<String> {
         .and_then(address_of)
 }
 
-/// The address of a request's client: the one place it is read.
+/// The address of a request's client: the one place it is read. Behind a
+/// trusted reverse proxy, the server's client-address layer has put the
+/// address the proxy forwarded for in the request ([`ClientAddress`]);
+/// otherwise it is the connection's.
 pub fn address_of(parts: &http::request::Parts) -> Option<String> {
+    if let Some(ClientAddress(ip)) = parts.extensions.get::<ClientAddress>() {
+        return Some(ip.to_string());
+    }
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
+
+/// The real client of a request that came through a trusted proxy.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub std::net::IpAddr);
 
 /// The school's name, as emails, letters and files give it; "Markwell"
 /// before a school is set up.

@@ -51,7 +51,7 @@ pub fn ErrorNote(error: Signal<Option<AppError>>, id: &'static str) -> impl Into
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::ssr::set_status(error.status());
+    crate::error::set_status(error.status());
     let (title, help) = match &error {
         AppError::SignedOut => ("Please sign in", "Your session has ended. Sign in again to carry on."),
         AppError::Forbidden => (
@@ -176,6 +176,72 @@ pub fn SelectField(
     }
 }
 
+/// A confirmation a page shows when a change sends the browser back to it
+/// with `?done=…`. Each feature lists its own with [`done_notices!`], so the
+/// server function that redirects and the page that confirms share one name.
+pub trait Done: Copy + 'static {
+    const ALL: &'static [Self];
+    /// What the address carries.
+    fn key(self) -> &'static str;
+    /// What the page says.
+    fn message(self) -> &'static str;
+
+    /// `path` with this confirmation in its query.
+    fn on(self, path: &str) -> String {
+        let join = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{join}done={}", self.key())
+    }
+}
+
+/// Declares a feature's confirmations: `Name => ("key", "What the page says."),`.
+#[macro_export]
+macro_rules! done_notices {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident {
+        $($variant:ident => ($key:literal, $message:literal),)*
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        $vis enum $name {
+            $($variant,)*
+        }
+
+        impl $name {
+            /// `path` with this confirmation in its query.
+            pub fn on(self, path: &str) -> String {
+                <Self as $crate::ui::Done>::on(self, path)
+            }
+        }
+
+        impl $crate::ui::Done for $name {
+            const ALL: &'static [Self] = &[$($name::$variant,)*];
+
+            fn key(self) -> &'static str {
+                match self {
+                    $($name::$variant => $key,)*
+                }
+            }
+
+            fn message(self) -> &'static str {
+                match self {
+                    $($name::$variant => $message,)*
+                }
+            }
+        }
+    };
+}
+
+/// The confirmation the page's address asks for, if it is one of `D`'s.
+pub fn use_done<D: Done>() -> Signal<Option<&'static str>> {
+    let query = leptos_router::hooks::use_query_map();
+    Signal::derive(move || {
+        let key = query.read().get("done")?;
+        D::ALL
+            .iter()
+            .find(|done| done.key() == key)
+            .map(|done| done.message())
+    })
+}
+
 /// A confirmation shown after a change, read out by screen readers.
 #[component]
 pub fn Notice(message: Signal<Option<&'static str>>) -> impl IntoView {
@@ -184,6 +250,19 @@ pub fn Notice(message: Signal<Option<&'static str>>) -> impl IntoView {
             .get()
             .map(|message| view! { <p class="notice" role="status">{message}</p> })
     }
+}
+
+/// While `unsaved` says so, leaving the page (closing the tab, reloading,
+/// following a link out of Markwell) asks first, with `why`. For every
+/// page that saves as people type.
+pub fn ask_before_leaving(unsaved: impl Fn() -> bool + 'static, why: &'static str) {
+    let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if unsaved() {
+            ev.prevent_default();
+            ev.set_return_value(why);
+        }
+    });
+    on_cleanup(move || handle.remove());
 }
 
 /// The `:id` in the page's route, read as a record id; 0, which matches no

@@ -1,5 +1,7 @@
 //! The server functions behind Users. Every one starts with the admin check.
 
+#[cfg(feature = "ssr")]
+use super::model::StaffDone;
 use leptos::prelude::*;
 
 use super::model::{StaffDetail, StaffMember};
@@ -82,7 +84,7 @@ pub async fn invite_staff(
         tx.audit(Audit::StaffCreated { user: id }).await?;
         tx.audit(Audit::InvitationSent { user: id }).await?;
         outbox::commit(tx).await?;
-        leptos_axum::redirect(&format!("/users/{id}?done=invited"));
+        leptos_axum::redirect(&StaffDone::Invited.on(&format!("/users/{id}")));
         Ok(())
     })
     .await
@@ -181,8 +183,12 @@ pub async fn save_staff(
             tx.audit(change).await?;
         }
         outbox::commit(tx).await?;
-        let done = if readdressed { "readdressed" } else { "saved" };
-        leptos_axum::redirect(&format!("/users/{id}?done={done}"));
+        let done = if readdressed {
+            StaffDone::Readdressed
+        } else {
+            StaffDone::Saved
+        };
+        leptos_axum::redirect(&done.on(&format!("/users/{id}")));
         Ok(())
     })
     .await
@@ -223,8 +229,12 @@ pub async fn set_staff_active(id: UserId, active: bool) -> Result<(), AppError> 
         };
         tx.audit(event).await?;
         tx.commit().await?;
-        let done = if active { "activated" } else { "deactivated" };
-        leptos_axum::redirect(&format!("/users/{id}?done={done}"));
+        let done = if active {
+            StaffDone::Activated
+        } else {
+            StaffDone::Deactivated
+        };
+        leptos_axum::redirect(&done.on(&format!("/users/{id}")));
         Ok(())
     })
     .await
@@ -265,7 +275,7 @@ pub async fn resend_invitation(id: UserId) -> Result<(), AppError> {
         recovery::queue_invitation(&mut tx, now, id, &member.first_name, &member.email).await?;
         tx.audit(Audit::InvitationSent { user: id }).await?;
         outbox::commit(tx).await?;
-        leptos_axum::redirect(&format!("/users/{id}?done=resent"));
+        leptos_axum::redirect(&StaffDone::Resent.on(&format!("/users/{id}")));
         Ok(())
     })
     .await

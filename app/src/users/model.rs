@@ -88,3 +88,15 @@ pub fn staff_role(chosen: &str) -> Option<Role> {
         _ => None,
     }
 }
+
+crate::done_notices! {
+    /// What the page says after a change sends the browser back to it.
+    pub enum StaffDone {
+        Invited => ("invited", "Invitation sent. They can sign in once they've set their password."),
+        Resent => ("resent", "A new invitation is on its way. The earlier link no longer works."),
+        Saved => ("saved", "Changes saved."),
+        Readdressed => ("readdressed", "Changes saved. A new invitation went to the corrected address; the earlier link no longer works."),
+        Deactivated => ("deactivated", "The account is inactive. Its sessions have ended and it can't sign in."),
+        Activated => ("activated", "The account is active again."),
+    }
+}

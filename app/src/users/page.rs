@@ -7,6 +7,7 @@ use leptos_router::{
     hooks::use_query_map,
 };
 
+use super::model::StaffDone;
 use super::{
     api::{
         list_staff, open_staff_member, AssignGroup, InviteStaff, ResendInvitation, SaveStaff,
@@ -14,6 +15,7 @@ use super::{
     },
     model::{StaffDetail, StaffStatus},
 };
+use crate::ui::use_done;
 use crate::{
     auth::model::Role,
     ids::UserId,
@@ -133,25 +135,8 @@ fn SltBox(checked: bool) -> impl IntoView {
     }
 }
 
-fn done_message(done: &str) -> Option<&'static str> {
-    match done {
-        "invited" => Some("Invitation sent. They can sign in once they've set their password."),
-        "resent" => Some("A new invitation is on its way. The earlier link no longer works."),
-        "saved" => Some("Changes saved."),
-        "readdressed" => Some(
-            "Changes saved. A new invitation went to the corrected address; the earlier link no longer works.",
-        ),
-        "deactivated" => {
-            Some("The account is inactive. Its sessions have ended and it can't sign in.")
-        }
-        "activated" => Some("The account is active again."),
-        _ => None,
-    }
-}
-
 #[component]
 pub fn StaffPage() -> impl IntoView {
-    let query = use_query_map();
     let route_id = route_id();
     let id = move || UserId(route_id());
     let save = ServerAction::<SaveStaff>::new();
@@ -167,7 +152,7 @@ pub fn StaffPage() -> impl IntoView {
         )
     };
     let detail = Resource::new(move || (id(), versions()), |(id, _)| open_staff_member(id));
-    let done = Signal::derive(move || query.read().get("done").and_then(|d| done_message(&d)));
+    let done = use_done::<StaffDone>();
     view! {
         <Title text="Staff member · Users · Markwell" />
         <p class="back"><A href="/users">"Users"</A></p>

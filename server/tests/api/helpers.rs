@@ -46,9 +46,16 @@ pub fn test_config(folder: &std::path::Path, smtp_port: u16) -> Config {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A test app whose configuration `configure` changes first (a public
+/// https address, trusted proxies).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let mailbox = Mailbox::start();
-    let config = test_config(folder.path(), mailbox.port);
+    let mut config = test_config(folder.path(), mailbox.port);
+    configure(&mut config);
     let clock = Clock::fixed(time::OffsetDateTime::now_utc());
     let pool = open_database(&config.database_url).await.expect("database");
     migrate(&pool).await.expect("migrations");

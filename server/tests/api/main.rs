@@ -8,6 +8,7 @@ mod groups;
 mod helpers;
 mod markbook;
 mod parents;
+mod proxy;
 mod reports;
 mod security;
 mod usage;

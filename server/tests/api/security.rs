@@ -113,3 +113,84 @@ async fn a_signed_in_parent_sees_their_children_rendered_on_the_server() {
     assert!(html.contains("Your children"), "{html}");
     assert!(html.contains("Year 2") && html.contains("Year 5"), "{html}");
 }
+
+/// The address the audit log holds for the newest entry.
+async fn last_audited_address(app: &TestApp) -> Option<String> {
+    sqlx::query_scalar("SELECT address FROM audit_log ORDER BY id DESC LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn wrong_password(app: &TestApp, email: &str, forwarded_for: &str) -> reqwest::Response {
+    let path = <app::auth::api::SignIn as leptos::server_fn::ServerFn>::PATH;
+    client()
+        .post(format!("{}{}", app.address, path))
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[("email", email), ("password", "not-the-password-1")])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_counted_as_itself() {
+    let app = spawn_app_with(|config| {
+        config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let res = wrong_password(&app, TEACHER, "203.0.113.5").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        last_audited_address(&app).await.as_deref(),
+        Some("203.0.113.5")
+    );
+
+    // One client behind the proxy locks itself out, not the whole school.
+    for i in 0..app::auth::accounts::FAILURES_PER_ADDRESS {
+        let email = format!("nobody{i}@nowhere.example");
+        wrong_password(&app, &email, "203.0.113.5").await;
+    }
+    let locked = wrong_password(&app, "someone@nowhere.example", "203.0.113.5").await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    let other = wrong_password(&app, "someone@nowhere.example", "198.51.100.9").await;
+    assert_eq!(other.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_forwarded_address_from_an_untrusted_client_is_ignored() {
+    let app = spawn_app().await;
+    let res = wrong_password(&app, TEACHER, "203.0.113.5").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        last_audited_address(&app).await.as_deref(),
+        Some("127.0.0.1")
+    );
+}
+
+#[tokio::test]
+async fn over_https_cookies_are_host_only_and_secure_and_browsers_keep_to_https() {
+    let app = spawn_app_with(|config| {
+        config.base_url = "https://markwell.school.example".to_owned();
+    })
+    .await;
+    let path = <app::auth::api::SignIn as leptos::server_fn::ServerFn>::PATH;
+    // The proxy rewrote Host; the public origin is still this site's own.
+    let res = client()
+        .post(format!("{}{}", app.address, path))
+        .header("origin", "https://markwell.school.example")
+        .form(&[("email", TEACHER), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+    assert_eq!(
+        res.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("__Host-markwell_session="), "{cookie}");
+    assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Domain"), "{cookie}");
+}
