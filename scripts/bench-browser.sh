@@ -83,8 +83,8 @@ if [ -z "$ready" ]; then
   cat "$folder/server.log" >&2
   exit 1
 fi
-# `cargo bench` and `cargo test` rebuild target/release/markwell without
-# the settings of scripts/build.sh; check the page asks for WebAssembly the site has.
+# The page must ask for WebAssembly the site has (a site built by another
+# tool, such as `make dev`'s cargo-leptos, names it differently).
 wasm=$(curl -sf "http://$LEPTOS_SITE_ADDR/sign-in" | grep -o '/pkg/[^"]*\.wasm' | head -n 1 || true)
 if [ -z "$wasm" ] || ! curl -sf -o /dev/null "http://$LEPTOS_SITE_ADDR$wasm"; then
   echo "bench-browser: the page asks for ${wasm:-no WebAssembly}, which $LEPTOS_SITE_ROOT doesn't serve;" \

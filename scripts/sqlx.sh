@@ -6,6 +6,7 @@
 # becomes it (prepare).
 #
 #   scripts/sqlx.sh check|prepare [cargo subcommand and arguments]
+#   scripts/sqlx.sh arm    (make test's first step: see below)
 #
 # The cargo command defaults to `cargo check` of app and server, all targets;
 # `make lint` passes its clippy run instead, so the check costs no extra build.
@@ -19,9 +20,24 @@ shift || true
 
 mkdir -p target/sqlx
 stamp=target/sqlx/checked
+armed=target/sqlx/armed
+changed_since() {
+  [ ! -f "$1" ] || [ -n "$(find app server migrations .sqlx Cargo.lock -newer "$1" -print -quit)" ]
+}
+# The macros run again only when their crates compile again, so the crate
+# roots are touched. `make test` does that first ("arm"), before the release
+# WebAssembly starts building beside the checks: touched later, they would
+# make that build start over.
+touch_roots() {
+  touch app/src/lib.rs server/src/lib.rs server/src/main.rs server/tests/api/main.rs server/benches/*.rs
+  touch "$armed"
+}
+if [ "$mode" = arm ]; then
+  if changed_since "$stamp"; then touch_roots; fi
+  exit 0
+fi
 # Nothing changed since the last check passed: the cargo command alone.
-if [ "$mode" = check ] && [ -f "$stamp" ] &&
-  [ -z "$(find app server migrations .sqlx Cargo.lock -newer "$stamp" -print -quit)" ]; then
+if [ "$mode" = check ] && ! changed_since "$stamp"; then
   exec cargo "$@"
 fi
 rm -f "$stamp"
@@ -36,9 +52,9 @@ for migration in sys.argv[2:]:
     db.executescript(open(migration, encoding="utf-8").read())
 PY
 
-# The macros run again only when their crates compile again.
-touch app/src/lib.rs server/src/lib.rs server/src/main.rs server/tests/api/main.rs server/benches/*.rs
+if [ "$mode" = prepare ] || [ ! -f "$armed" ]; then touch_roots; fi
 SQLX_OFFLINE=false DATABASE_URL="sqlite://$db" SQLX_OFFLINE_DIR="$out" cargo "$@"
+rm -f "$armed"
 
 case "$mode" in
   check)

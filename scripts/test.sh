@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target
+scripts/sqlx.sh arm
 log=target/site.log
 make --no-print-directory site >"$log" 2>&1 &
 site=$!
