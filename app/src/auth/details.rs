@@ -25,6 +25,15 @@ pub fn check_name(field: &str, value: &str, what: &str) -> Result<String, AppErr
     Ok(value.to_owned())
 }
 
+/// A person's first name and surname, with a message beside each that is
+/// missing or too long (both at once).
+pub fn check_names(first_name: &str, surname: &str) -> Result<(String, String), AppError> {
+    let mut problems = crate::error::Problems::default();
+    let first_name = problems.take(check_name("first_name", first_name, "first name"));
+    let surname = problems.take(check_name("surname", surname, "surname"));
+    problems.finish_with(|| Some((first_name?, surname?)))
+}
+
 /// Looks like an email address: one @ with something either side and a dot
 /// in the domain. The real test is the link we send.
 pub fn looks_like_email(email: &str) -> bool {

@@ -64,15 +64,10 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
             "Enter your child's date of birth as DD/MM/YYYY, for example 04/05/2019.",
         );
     }
-    let first_name = problems.take(details::check_name(
-        "first_name",
-        &form.first_name,
-        "first name",
-    ));
-    let surname = problems.take(details::check_name("surname", &form.surname, "surname"));
+    let names = problems.take(details::check_names(&form.first_name, &form.surname));
     let email = problems.take(details::check_email_form("email", &form.email));
-    let (born, first_name, surname, email) =
-        problems.finish_with(|| Some((born?, first_name?, surname?, email?)))?;
+    let (born, (first_name, surname), email) =
+        problems.finish_with(|| Some((born?, names?, email?)))?;
     let arrival = Arrival::now().await?;
     let (now, at) = (arrival.now, arrival.at.clone());
     let address = address_for_limits().await;

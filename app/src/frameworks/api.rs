@@ -168,6 +168,8 @@ pub async fn save_scale(
                 "Some of the scale was missing. Please try again.",
             ));
         }
+        // Every row's mistakes at once, each beside its own field.
+        let mut problems = crate::error::Problems::default();
         let mut levels: Vec<LevelForm> = Vec::new();
         for (i, id) in ids.iter().enumerate() {
             let key = keys[i].trim().to_owned();
@@ -177,42 +179,43 @@ pub async fn save_scale(
                 continue;
             }
             let field = |name: &str| format!("{name}-{i}");
+            let mut fine = true;
             if let Some(problem) = key_problem(&key) {
-                return Err(AppError::invalid(&field("key"), problem));
-            }
-            if levels.iter().any(|l| l.key.eq_ignore_ascii_case(&key)) {
-                return Err(AppError::invalid(
-                    &field("key"),
-                    "Two levels can't share a key.",
-                ));
+                problems.add(&field("key"), problem);
+                fine = false;
+            } else if levels.iter().any(|l| l.key.eq_ignore_ascii_case(&key)) {
+                problems.add(&field("key"), "Two levels can't share a key.");
+                fine = false;
             }
             if label.is_empty() || label.chars().count() > LABEL_LENGTH {
-                return Err(AppError::invalid(
+                problems.add(
                     &field("label"),
                     format!("Give each level a label of up to {LABEL_LENGTH} characters."),
-                ));
+                );
+                fine = false;
             }
             if !COLOURS.contains(&colours[i].as_str()) {
-                return Err(AppError::invalid(
-                    &field("colour"),
-                    "Choose a colour from the list.",
-                ));
+                problems.add(&field("colour"), "Choose a colour from the list.");
+                fine = false;
             }
             let id = match id.as_str() {
                 "" => None,
                 typed => Some(LevelId(typed.parse().map_err(|_| AppError::NotFound)?)),
             };
-            levels.push(LevelForm {
-                id,
-                secured: secured.iter().any(|s| s == &i.to_string()),
-                key,
-                label,
-                colour: colours[i].clone(),
-            });
+            if fine {
+                levels.push(LevelForm {
+                    id,
+                    secured: secured.iter().any(|s| s == &i.to_string()),
+                    key,
+                    label,
+                    colour: colours[i].clone(),
+                });
+            }
         }
-        if levels.len() < 2 {
-            return Err(AppError::invalid("", "A scale needs at least two levels."));
+        if problems.is_empty() && levels.len() < 2 {
+            problems.add("", "A scale needs at least two levels.");
         }
+        problems.finish()?;
         Ok(levels)
     };
     change("scale", parse, async move |conn, rights, levels, _| {

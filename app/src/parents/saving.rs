@@ -45,8 +45,7 @@ impl ParentForm {
     ) -> Result<ParentForm, AppError> {
         // Every mistake is gathered, so the form shows them all at once.
         let mut problems = Problems::default();
-        let first_name = problems.take(details::check_name("first_name", first_name, "first name"));
-        let surname = problems.take(details::check_name("surname", surname, "surname"));
+        let names = problems.take(details::check_names(first_name, surname));
         // A parent may have no email address: they can still sign up with
         // the access code on their letter.
         let email = problems.take(match email.trim() {
@@ -91,9 +90,10 @@ impl ParentForm {
             });
         }
         problems.finish_with(|| {
+            let (first_name, surname) = names?;
             Some(ParentForm {
-                first_name: first_name?,
-                surname: surname?,
+                first_name,
+                surname,
                 email: email?,
                 active: active?,
                 links,

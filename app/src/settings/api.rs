@@ -33,8 +33,7 @@ pub async fn save_my_name(first_name: String, surname: String) -> Result<(), App
     };
     respond(async move {
         let viewer = Viewer::current().await?;
-        let first_name = details::check_name("first_name", &first_name, "first name")?;
-        let surname = details::check_name("surname", &surname, "surname")?;
+        let (first_name, surname) = details::check_names(&first_name, &surname)?;
         let mut tx = viewer.write().await?;
         super::store::set_name(&mut tx, viewer.id, &first_name, &surname).await?;
         tx.audit(Audit::NameChanged { user: viewer.id }).await?;

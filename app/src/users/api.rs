@@ -98,12 +98,17 @@ fn checked_details(
     surname: &str,
     role: &str,
 ) -> Result<(String, String, crate::auth::model::Role), AppError> {
-    use crate::auth::details::check_name;
-    let first_name = check_name("first_name", first_name, "first name")?;
-    let surname = check_name("surname", surname, "surname")?;
-    let role = super::model::staff_role(role)
-        .ok_or_else(|| AppError::invalid("role", "Choose Teacher or Admin."))?;
-    Ok((first_name, surname, role))
+    use crate::{auth::details::check_names, error::Problems};
+    let mut problems = Problems::default();
+    let names = problems.take(check_names(first_name, surname));
+    let role = super::model::staff_role(role);
+    if role.is_none() {
+        problems.add("role", "Choose Teacher or Admin.");
+    }
+    problems.finish_with(|| {
+        let (first_name, surname) = names?;
+        Some((first_name, surname, role?))
+    })
 }
 
 /// Saves a staff member's name, role and SLT flag (and their email while
