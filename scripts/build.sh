@@ -7,9 +7,12 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 mkdir -p target
 log=target/site.log
-scripts/site.sh >"$log" 2>&1 &
+# In a process group of its own, so a failed server build stops it too.
+setsid scripts/site.sh >"$log" 2>&1 &
 site=$!
+trap 'kill -- -$site 2>/dev/null || true' EXIT
 cargo build --release --package=server --bin=markwell
+trap - EXIT
 if ! wait "$site"; then
   cat "$log" >&2
   echo "build: the browser's side failed to build (above)" >&2

@@ -85,6 +85,8 @@ else
   missing=
   [ -x /usr/bin/chromium ] || missing="$missing chromium"
   [ -x /usr/bin/caddy ] || missing="$missing caddy"
+  # The .sqlx/ check builds its scratch database with Python's sqlite3.
+  command -v python3 >/dev/null || missing="$missing python3"
   if [ -n "$missing" ]; then
     say "Installing from Debian:$missing"
     if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi

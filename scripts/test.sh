@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 mkdir -p target
 scripts/sqlx.sh arm
 log=target/site.log
-make --no-print-directory site >"$log" 2>&1 &
+# In a process group of its own, so a failing check stops all of it.
+setsid make --no-print-directory site >"$log" 2>&1 &
 site=$!
-trap 'kill $site 2>/dev/null || true' EXIT
+trap 'kill -- -$site 2>/dev/null || true' EXIT
 make --no-print-directory lint rust-test
 echo "==> Waiting for the site build"
 if ! wait "$site"; then

@@ -37,21 +37,21 @@ impl Reach {
     }
 }
 
-/// Behind a trusted proxy, the client is the rightmost address of the
-/// `Forwarded` header (else `X-Forwarded-For`): the one the proxy itself
-/// added. From anyone else those headers are ignored, so a client can't
+/// Behind a trusted proxy, the client is the rightmost address of
+/// `X-Forwarded-For`: the one the proxy itself added. (Not `Forwarded`:
+/// Caddy and nginx pass a client's own `Forwarded` header through
+/// untouched.) From anyone else the header is ignored, so a client can't
 /// choose the address its rate limits and audit entries count against.
 pub async fn client_address(State(reach): State<Reach>, mut req: Request, next: Next) -> Response {
+    // A server listening on [::] sees an IPv4 proxy as ::ffff:a.b.c.d.
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip());
+        .map(|ConnectInfo(addr)| addr.ip().to_canonical());
     if peer.is_some_and(|peer| reach.trusted_proxies.contains(&peer)) {
-        let headers = req.headers();
-        let forwarded = client_ip::rightmost_forwarded(headers)
-            .or_else(|_| client_ip::rightmost_x_forwarded_for(headers));
-        if let Ok(client) = forwarded {
-            req.extensions_mut().insert(ClientAddress(client));
+        if let Ok(client) = client_ip::rightmost_x_forwarded_for(req.headers()) {
+            req.extensions_mut()
+                .insert(ClientAddress(client.to_canonical()));
         }
     }
     next.run(req).await

@@ -18,7 +18,8 @@ use tower_sessions::{cookie::time::Duration, Expiry, Session};
 
 use super::{
     model::{Person, Role},
-    password, store,
+    password,
+    store::{self, Attempt},
 };
 use crate::{
     error::AppError,
@@ -182,7 +183,7 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     let account = match account {
         Some(account) if matches => account,
         other => {
-            store::record_failure(&mut tx, &email, &address, &at).await?;
+            store::record_attempt(&mut tx, Attempt::FailedSignIn, &email, &address, &at).await?;
             tx.audit_by(other.map(|a| a.id), Audit::SignInFailed)
                 .await?;
             tx.commit().await?;
@@ -240,7 +241,8 @@ async fn check_failure_limit(
 ) -> anyhow::Result<()> {
     let window_start =
         crate::ssr::clock::stamp(now - time::Duration::minutes(FAILURE_WINDOW_MINUTES));
-    let failures = store::recent_failures(conn, email, address, &window_start).await?;
+    let failures =
+        store::recent_attempts(conn, Attempt::FailedSignIn, email, address, &window_start).await?;
     if failures.for_email >= FAILURES_PER_EMAIL || failures.from_address >= FAILURES_PER_ADDRESS {
         let minutes = minutes_until_lifted(failures.oldest.as_deref(), FAILURE_WINDOW_MINUTES, now);
         return Err(AppError::TooManyAttempts { minutes }.into());
@@ -325,7 +327,14 @@ pub async fn confirm_current_password(
     if password::verify(stored, password).await? {
         return Ok(());
     }
-    store::record_failure(&mut conn, &email, &address, &clock.stamp()).await?;
+    store::record_attempt(
+        &mut conn,
+        Attempt::FailedSignIn,
+        &email,
+        &address,
+        &clock.stamp(),
+    )
+    .await?;
     Err(AppError::invalid(
         field,
         "That isn't your current password. Check it and try again.",

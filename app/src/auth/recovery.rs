@@ -6,7 +6,8 @@
 use time::Duration;
 
 use super::{
-    password, store,
+    password,
+    store::{self, Attempt},
     tokens::{self, LinkState, Purpose},
 };
 use crate::{
@@ -37,7 +38,8 @@ pub async fn request_reset(email: &str) -> anyhow::Result<()> {
     let mut tx = Write::begin(None, &Arrival::now().await?).await?;
     let (now, at) = (tx.now, tx.at.clone());
     let since = crate::ssr::clock::stamp(now - Duration::minutes(RESET_WINDOW_MINUTES));
-    let recent = store::recent_reset_requests(&mut tx, email, &address, &since).await?;
+    let recent =
+        store::recent_attempts(&mut tx, Attempt::ResetRequest, email, &address, &since).await?;
     if recent.for_email >= RESETS_PER_EMAIL || recent.from_address >= RESETS_PER_ADDRESS {
         let minutes = super::accounts::minutes_until_lifted(
             recent.oldest.as_deref(),
@@ -46,7 +48,7 @@ pub async fn request_reset(email: &str) -> anyhow::Result<()> {
         );
         return Err(AppError::TooManyAttempts { minutes }.into());
     }
-    store::record_reset_request(&mut tx, email, &address, &at).await?;
+    store::record_attempt(&mut tx, Attempt::ResetRequest, email, &address, &at).await?;
     if let Some(account) = store::account_to_email(&mut tx, email).await? {
         let token = tokens::issue(&mut tx, now, account.id, Purpose::PasswordReset, None).await?;
         let link = format!("{}/reset-password/{}", base_url()?, token.as_str());

@@ -71,36 +71,60 @@ pub struct RecentAttempts {
     pub oldest: Option<String>,
 }
 
-/// Failed sign-ins since `since` for this email and from this address.
-pub async fn recent_failures(
+/// What a rate limit counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// A sign-in that failed (wrong password, unknown email).
+    FailedSignIn,
+    /// "Send reset password link", whether or not the email has an account.
+    ResetRequest,
+}
+
+impl Attempt {
+    fn as_str(self) -> &'static str {
+        match self {
+            Attempt::FailedSignIn => "sign-in",
+            Attempt::ResetRequest => "reset",
+        }
+    }
+}
+
+/// Attempts of one kind since `since` for this email and from this address.
+pub async fn recent_attempts(
     conn: &mut SqliteConnection,
+    kind: Attempt,
     email: &str,
     address: &str,
     since: &str,
 ) -> anyhow::Result<RecentAttempts> {
+    let kind = kind.as_str();
     Ok(sqlx::query_as!(
         RecentAttempts,
         r#"SELECT
-             (SELECT COUNT(*) FROM sign_in_failures WHERE email = ?1 AND at > ?3) AS "for_email!: i64",
-             (SELECT COUNT(*) FROM sign_in_failures WHERE address = ?2 AND at > ?3) AS "from_address!: i64",
-             (SELECT MIN(at) FROM sign_in_failures
-               WHERE (email = ?1 OR address = ?2) AND at > ?3) AS "oldest: String""#,
+             (SELECT COUNT(*) FROM attempts WHERE kind = ?4 AND email = ?1 AND at > ?3) AS "for_email!: i64",
+             (SELECT COUNT(*) FROM attempts WHERE kind = ?4 AND address = ?2 AND at > ?3) AS "from_address!: i64",
+             (SELECT MIN(at) FROM attempts
+               WHERE kind = ?4 AND (email = ?1 OR address = ?2) AND at > ?3) AS "oldest: String""#,
         email,
         address,
-        since
+        since,
+        kind
     )
     .fetch_one(conn)
     .await?)
 }
 
-pub async fn record_failure(
+pub async fn record_attempt(
     conn: &mut SqliteConnection,
+    kind: Attempt,
     email: &str,
     address: &str,
     at: &str,
 ) -> anyhow::Result<()> {
+    let kind = kind.as_str();
     sqlx::query!(
-        "INSERT INTO sign_in_failures (at, email, address) VALUES (?, ?, ?)",
+        "INSERT INTO attempts (kind, at, email, address) VALUES (?, ?, ?, ?)",
+        kind,
         at,
         email,
         address
@@ -110,47 +134,12 @@ pub async fn record_failure(
     Ok(())
 }
 
-/// A good sign-in wipes that email's failures, so the count is of failures in a row.
+/// A good sign-in (or a new password) wipes that email's failed sign-ins,
+/// so the count is of failures in a row.
 pub async fn forget_failures(conn: &mut SqliteConnection, email: &str) -> anyhow::Result<()> {
-    sqlx::query!("DELETE FROM sign_in_failures WHERE email = ?", email)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// Reset requests since `since` for this email and from this address.
-pub async fn recent_reset_requests(
-    conn: &mut SqliteConnection,
-    email: &str,
-    address: &str,
-    since: &str,
-) -> anyhow::Result<RecentAttempts> {
-    Ok(sqlx::query_as!(
-        RecentAttempts,
-        r#"SELECT
-             (SELECT COUNT(*) FROM reset_requests WHERE email = ?1 AND at > ?3) AS "for_email!: i64",
-             (SELECT COUNT(*) FROM reset_requests WHERE address = ?2 AND at > ?3) AS "from_address!: i64",
-             (SELECT MIN(at) FROM reset_requests
-               WHERE (email = ?1 OR address = ?2) AND at > ?3) AS "oldest: String""#,
-        email,
-        address,
-        since
-    )
-    .fetch_one(conn)
-    .await?)
-}
-
-pub async fn record_reset_request(
-    conn: &mut SqliteConnection,
-    email: &str,
-    address: &str,
-    at: &str,
-) -> anyhow::Result<()> {
     sqlx::query!(
-        "INSERT INTO reset_requests (at, email, address) VALUES (?, ?, ?)",
-        at,
-        email,
-        address
+        "DELETE FROM attempts WHERE kind = 'sign-in' AND email = ?",
+        email
     )
     .execute(conn)
     .await?;

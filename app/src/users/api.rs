@@ -68,7 +68,12 @@ pub async fn invite_staff(
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
-        let (first_name, surname, role) = checked_details(&first_name, &surname, &role)?;
+        // The address's form is checked with the rest; whether another
+        // account has it, inside the write.
+        let mut problems = crate::error::Problems::default();
+        let checked = problems.take(checked_details(&first_name, &surname, &role));
+        problems.take(details::check_email_form("email", &email));
+        let (first_name, surname, role) = problems.finish_with(|| checked)?;
         let mut tx = viewer.write().await?;
         let (now, at) = (tx.now, tx.at.clone());
         let email = details::check_email_free(&mut tx, "email", &email, None).await?;

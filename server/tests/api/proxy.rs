@@ -169,14 +169,16 @@ async fn behind_caddy_over_https_each_client_is_itself() {
     assert_eq!(who.status(), StatusCode::OK, "signed in through the proxy");
 
     // One client locks itself out with wrong passwords; another client
-    // behind the same proxy still signs in. A forwarded address it makes up
-    // is not believed (Caddy replaces it with the real one).
+    // behind the same proxy still signs in. Forwarding headers it makes up
+    // are not believed: Caddy replaces X-Forwarded-For with the real address,
+    // and a Forwarded header (which Caddy passes on) is never read.
     let guesser = caddy.client("127.0.0.3");
     for i in 0..app::auth::accounts::FAILURES_PER_ADDRESS {
         let res = guesser
             .post(format!("{url}{}", app::auth::api::SignIn::PATH))
             .header("origin", &url)
             .header("x-forwarded-for", format!("198.51.100.{i}"))
+            .header("forwarded", format!("for=203.0.113.{i}"))
             .form(&[
                 ("email", format!("guess{i}@nowhere.example").as_str()),
                 ("password", "wrong-1"),
