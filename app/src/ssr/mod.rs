@@ -55,8 +55,9 @@ pub fn db() -> anyhow::Result<SqlitePool> {
     Ok(state()?.pool)
 }
 
-/// Starts a write transaction, in turn with every other one.
-pub async fn begin_write() -> anyhow::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+/// Starts a write transaction, in turn with every other one: only through
+/// [`Write`], the one way a change is made.
+async fn begin_write() -> anyhow::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
     Ok(state()?.writer.begin_with("BEGIN IMMEDIATE").await?)
 }
 

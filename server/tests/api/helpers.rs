@@ -266,6 +266,14 @@ impl TestApp {
         client
     }
 
+    /// The address the audit log holds for its newest entry.
+    pub async fn last_audited_address(&self) -> Option<String> {
+        sqlx::query_scalar("SELECT address FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
     pub async fn user_id(&self, email: &str) -> i64 {
         sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE email = ?")
             .bind(email)
@@ -279,4 +287,23 @@ impl TestApp {
 pub async fn error_of(res: Response) -> app::error::AppError {
     let text = res.text().await.unwrap();
     serde_json::from_str(&text).unwrap_or_else(|_| panic!("an AppError body, not {text}"))
+}
+
+/// A sign-in answered over https: HSTS, and a session cookie that is
+/// `__Host-` (Secure, HttpOnly, the whole site, no Domain).
+pub fn expect_https_session(res: &reqwest::Response) {
+    assert_eq!(
+        res.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("__Host-markwell_session="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
 }

@@ -114,14 +114,6 @@ async fn a_signed_in_parent_sees_their_children_rendered_on_the_server() {
     assert!(html.contains("Year 2") && html.contains("Year 5"), "{html}");
 }
 
-/// The address the audit log holds for the newest entry.
-async fn last_audited_address(app: &TestApp) -> Option<String> {
-    sqlx::query_scalar("SELECT address FROM audit_log ORDER BY id DESC LIMIT 1")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
 async fn wrong_password(app: &TestApp, email: &str, forwarded_for: &str) -> reqwest::Response {
     let path = <app::auth::api::SignIn as leptos::server_fn::ServerFn>::PATH;
     client()
@@ -142,7 +134,7 @@ async fn behind_a_trusted_proxy_each_client_is_counted_as_itself() {
     let res = wrong_password(&app, TEACHER, "203.0.113.5").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        last_audited_address(&app).await.as_deref(),
+        app.last_audited_address().await.as_deref(),
         Some("203.0.113.5")
     );
 
@@ -163,7 +155,7 @@ async fn a_forwarded_address_from_an_untrusted_client_is_ignored() {
     let res = wrong_password(&app, TEACHER, "203.0.113.5").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        last_audited_address(&app).await.as_deref(),
+        app.last_audited_address().await.as_deref(),
         Some("127.0.0.1")
     );
 }
@@ -184,13 +176,5 @@ async fn over_https_cookies_are_host_only_and_secure_and_browsers_keep_to_https(
         .await
         .unwrap();
     assert!(res.status().is_success(), "{}", res.status());
-    assert_eq!(
-        res.headers()["strict-transport-security"],
-        "max-age=31536000"
-    );
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(cookie.starts_with("__Host-markwell_session="), "{cookie}");
-    assert!(cookie.contains("Secure"), "{cookie}");
-    assert!(cookie.contains("Path=/"), "{cookie}");
-    assert!(!cookie.contains("Domain"), "{cookie}");
+    expect_https_session(&res);
 }
