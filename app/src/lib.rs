@@ -9,6 +9,7 @@ pub mod auth;
 pub mod error;
 pub mod frameworks;
 pub mod groups;
+pub mod home;
 pub mod ids;
 pub mod markbook;
 pub mod parents;
@@ -35,13 +36,14 @@ use crate::{
     audit::page::AuditLogPage,
     auth::{
         model::PasswordLink,
-        page::{ForgotPasswordPage, SetPasswordPage, SignInPage, SignUpPage},
+        page::{ForgotPasswordPage, SetPasswordPage, SignInPage},
     },
     error::AppError,
     frameworks::page::FrameworksPage,
     groups::page::{EditGroupPage, GroupsPage, NewGroupPage},
+    home::HomePage,
     markbook::page::MarkbookPage,
-    parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage},
+    parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage, SignUpPage},
     portal::page::ChildPage,
     reports::{
         page::ReportPage,
@@ -50,7 +52,7 @@ use crate::{
         writer::WriterPage,
     },
     settings::page::{ConfirmEmailPage, SettingsPage},
-    shell::{home::HomePage, layout::Shell},
+    shell::layout::Shell,
     ui::ErrorPanel,
     usage::page::UsagePage,
     users::page::{NewStaffPage, StaffPage, UsersPage},

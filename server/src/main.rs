@@ -3,9 +3,15 @@
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::{bail, Context};
-use app::ssr::{
-    audit::{self, Audit},
-    Clock,
+use app::{
+    auth::{
+        model::Role,
+        store::{self as accounts, AccountDetails},
+    },
+    ssr::{
+        audit::{self, Audit},
+        Clock,
+    },
 };
 use clap::{Parser, Subcommand};
 use server::{app_state, config::Config, demo, migrate, open_database, router, MailWorker};
@@ -143,17 +149,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if taken.is_some() {
                 bail!("--email: another account already uses that address");
             }
-            let id = sqlx::query_scalar!(
-                r#"INSERT INTO users (role, first_name, surname, email, password_hash, created_at)
-                   VALUES ('admin', ?, ?, ?, ?, ?) RETURNING id AS "id!: app::ids::UserId""#,
-                first,
-                surname,
-                email,
-                hash,
-                now
-            )
-            .fetch_one(&mut *tx)
-            .await?;
+            let admin = AccountDetails {
+                role: Role::Admin,
+                slt: false,
+                first_name: &first,
+                surname: &surname,
+                email: Some(&email),
+            };
+            let id = accounts::create_account(&mut tx, &admin, true, Some(&hash), &now).await?;
             audit::record(&mut tx, &now, Some(id), Audit::AdminCreated, None).await?;
             tx.commit().await?;
             println!("Created the admin account. They can sign in now.");

@@ -358,7 +358,7 @@ pub async fn change_password(
     let hash = password::hash(new_password).await?;
     let mut tx = Write::begin(Some(user), &Arrival::now().await?).await?;
     store::set_password(&mut tx, user, &hash).await?;
-    end_all_sessions(&mut tx, user).await?;
+    store::end_all_sessions(&mut tx, user).await?;
     tx.audit(Audit::PasswordChanged { user }).await?;
     tx.commit().await?;
     // The session's stored hash no longer matches; signing in again here
@@ -373,20 +373,6 @@ pub async fn change_password(
     auth.login(&Account::from(loaded))
         .await
         .map_err(|e| anyhow::anyhow!("renewing the session: {e}"))?;
-    Ok(())
-}
-
-/// Ends every session of an account at its next request.
-pub async fn end_all_sessions(
-    conn: &mut sqlx::SqliteConnection,
-    user: UserId,
-) -> anyhow::Result<()> {
-    sqlx::query!(
-        "UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?",
-        user
-    )
-    .execute(conn)
-    .await?;
     Ok(())
 }
 

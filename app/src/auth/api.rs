@@ -33,37 +33,6 @@ pub async fn sign_in(
     .await
 }
 
-/// A parent signs up with the access code from their letter and their
-/// child's date of birth, then signs in with the email and password chosen.
-#[server(endpoint = "auth/sign_up")]
-pub async fn sign_up(
-    code: String,
-    date_of_birth: String,
-    first_name: String,
-    surname: String,
-    email: String,
-    password: String,
-    confirm: String,
-) -> Result<(), AppError> {
-    use super::signup::{self, SignUpForm};
-    use crate::ssr::respond;
-    respond(async move {
-        signup::sign_up(SignUpForm {
-            code,
-            date_of_birth,
-            first_name,
-            surname,
-            email,
-            password,
-            confirm,
-        })
-        .await?;
-        leptos_axum::redirect(&SignInDone::SignedUp.on("/sign-in"));
-        Ok(())
-    })
-    .await
-}
-
 /// Logout: ends the session on the server.
 #[server(endpoint = "auth/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {

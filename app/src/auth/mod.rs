@@ -16,9 +16,7 @@ pub mod password;
 #[cfg(feature = "ssr")]
 pub mod recovery;
 #[cfg(feature = "ssr")]
-pub mod signup;
-#[cfg(feature = "ssr")]
-mod store;
+pub mod store;
 #[cfg(feature = "ssr")]
 pub mod tokens;
 #[cfg(feature = "ssr")]

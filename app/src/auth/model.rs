@@ -118,7 +118,7 @@ pub fn password_problems(password: &str) -> Vec<&'static str> {
     problems
 }
 
-crate::done_notices! {
+crate::ui::done_notices! {
     /// What the page says after a change sends the browser back to it.
     pub enum SignInDone {
         PasswordReset => ("password-reset", "Your password has been changed. Sign in with your new password."),

@@ -1,7 +1,10 @@
-//! The SQL behind sign-in, the session check and the reach checks.
+//! The SQL behind sign-in, the session check and the reach checks, and the
+//! one place the `users` table is written: staff, parent records, sign-up
+//! and Settings all change an account through the functions below.
 
 use sqlx::SqliteConnection;
 
+use super::model::Role;
 use crate::ids::{GroupId, PupilId, ReportId, UserId};
 
 /// An account as sign-in sees it. The hash never leaves the server.
@@ -53,6 +56,153 @@ pub async fn active_account(
     )
     .fetch_optional(conn)
     .await?)
+}
+
+/// Who an account is, as the staff and parent forms set it. A staff
+/// account's role is Admin or Teacher, with SLT as a flag; a parent's is Parent.
+pub struct AccountDetails<'a> {
+    pub role: Role,
+    pub slt: bool,
+    pub first_name: &'a str,
+    pub surname: &'a str,
+    pub email: Option<&'a str>,
+}
+
+/// A new account. Without a password it can't sign in until an invitation,
+/// a reset link or (for a parent) sign-up with an access code sets one.
+pub async fn create_account(
+    conn: &mut SqliteConnection,
+    account: &AccountDetails<'_>,
+    active: bool,
+    password_hash: Option<&str>,
+    at: &str,
+) -> anyhow::Result<UserId> {
+    let role = account.role.as_str();
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO users (role, is_slt, first_name, surname, email, active, password_hash, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!: UserId""#,
+        role,
+        account.slt,
+        account.first_name,
+        account.surname,
+        account.email,
+        active,
+        password_hash,
+        at
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Changes an account's details. A staff account stays staff and a parent's
+/// stays a parent's: an id of the other kind changes nothing.
+pub async fn update_account(
+    conn: &mut SqliteConnection,
+    id: UserId,
+    account: &AccountDetails<'_>,
+) -> anyhow::Result<()> {
+    let role = account.role.as_str();
+    sqlx::query!(
+        "UPDATE users SET role = ?1, is_slt = ?2, first_name = ?3, surname = ?4, email = ?5
+         WHERE id = ?6 AND (role = 'parent') = (?1 = 'parent')",
+        role,
+        account.slt,
+        account.first_name,
+        account.surname,
+        account.email,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Makes an account active or inactive; `parent` says which kind the id
+/// must be, so a staff form can't switch off a parent or the reverse.
+pub async fn set_active(
+    conn: &mut SqliteConnection,
+    id: UserId,
+    parent: bool,
+    active: bool,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET active = ? WHERE id = ? AND (role = 'parent') = ?",
+        active,
+        id,
+        parent
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A parent's sign-up: only an active parent account without a password is
+/// claimed, so two sign-ups with the same letter at the same moment can't
+/// both succeed. Answers whether this one did.
+pub async fn claim_parent_account(
+    conn: &mut SqliteConnection,
+    id: UserId,
+    first_name: &str,
+    surname: &str,
+    email: &str,
+    password_hash: &str,
+) -> anyhow::Result<bool> {
+    let claimed = sqlx::query!(
+        "UPDATE users SET first_name = ?, surname = ?, email = ?, password_hash = ?
+         WHERE id = ? AND role = 'parent' AND password_hash IS NULL AND active = 1",
+        first_name,
+        surname,
+        email,
+        password_hash,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// Someone's own name, from Settings.
+pub async fn set_name(
+    conn: &mut SqliteConnection,
+    id: UserId,
+    first_name: &str,
+    surname: &str,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET first_name = ?, surname = ? WHERE id = ?",
+        first_name,
+        surname,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Moves the account to its confirmed new address; answers the old one.
+pub async fn set_email(
+    conn: &mut SqliteConnection,
+    id: UserId,
+    email: &str,
+) -> anyhow::Result<Option<String>> {
+    let old = sqlx::query_scalar!("SELECT email FROM users WHERE id = ?", id)
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::query!("UPDATE users SET email = ? WHERE id = ?", email, id)
+        .execute(conn)
+        .await?;
+    Ok(old)
+}
+
+/// Ends every session of an account at its next request.
+pub async fn end_all_sessions(conn: &mut SqliteConnection, id: UserId) -> anyhow::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?",
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn note_sign_in(conn: &mut SqliteConnection, id: UserId, at: &str) -> anyhow::Result<()> {

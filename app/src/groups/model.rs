@@ -118,7 +118,7 @@ impl GroupForm {
     }
 }
 
-crate::done_notices! {
+crate::ui::done_notices! {
     /// What the page says after a change sends the browser back to it.
     pub enum GroupsDone {
         Created => ("created", "Group created. Open it in Markbook to record judgements."),

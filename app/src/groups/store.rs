@@ -186,3 +186,34 @@ pub async fn save(
     }
     Ok((id, group.is_none()))
 }
+
+/// Assigns a teacher to a group or takes them off it (the Users page's
+/// group choices); answers whether anything changed. Only an active staff
+/// account is assigned, and only to a group that exists.
+pub async fn set_teacher(
+    conn: &mut SqliteConnection,
+    group: GroupId,
+    teacher: UserId,
+    assigned: bool,
+) -> anyhow::Result<bool> {
+    let done = if assigned {
+        sqlx::query!(
+            "INSERT OR IGNORE INTO group_teachers (group_id, user_id)
+             SELECT g.id, u.id FROM groups g, users u
+             WHERE g.id = ? AND u.id = ? AND u.role <> 'parent'",
+            group,
+            teacher
+        )
+        .execute(conn)
+        .await?
+    } else {
+        sqlx::query!(
+            "DELETE FROM group_teachers WHERE group_id = ? AND user_id = ?",
+            group,
+            teacher
+        )
+        .execute(conn)
+        .await?
+    };
+    Ok(done.rows_affected() == 1)
+}

@@ -217,3 +217,34 @@ mod tests {
         assert_eq!(again.id.map(|id| id.0), Some(7));
     }
 }
+
+/// A parent signs up with the access code from their letter and their
+/// child's date of birth, then signs in with the email and password chosen.
+#[server(endpoint = "auth/sign_up")]
+pub async fn sign_up(
+    code: String,
+    date_of_birth: String,
+    first_name: String,
+    surname: String,
+    email: String,
+    password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    use super::signup::{self, SignUpForm};
+    use crate::{auth::model::SignInDone, ssr::respond};
+    respond(async move {
+        signup::sign_up(SignUpForm {
+            code,
+            date_of_birth,
+            first_name,
+            surname,
+            email,
+            password,
+            confirm,
+        })
+        .await?;
+        leptos_axum::redirect(&SignInDone::SignedUp.on("/sign-in"));
+        Ok(())
+    })
+    .await
+}

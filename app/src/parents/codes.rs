@@ -95,6 +95,42 @@ pub async fn link_for(conn: &mut SqliteConnection, typed: &str) -> anyhow::Resul
     .await?)
 }
 
+/// Uses a link's code up at sign-up: only while it is still the code typed
+/// (not reissued or unlinked meanwhile) and the child is still on the roll.
+/// Answers whether it was.
+pub async fn use_up(conn: &mut SqliteConnection, link: i64, typed: &str) -> anyhow::Result<bool> {
+    let code_hash = stored(typed);
+    let used = sqlx::query!(
+        "UPDATE parent_links SET access_code_hash = NULL
+         WHERE id = ? AND access_code_hash = ?
+           AND EXISTS (SELECT 1 FROM pupils p WHERE p.id = parent_links.pupil_id AND p.active = 1)",
+        link,
+        code_hash
+    )
+    .execute(conn)
+    .await?;
+    Ok(used.rows_affected() == 1)
+}
+
+/// Counts a wrong code or date of birth against the address it came from
+/// and, when the code was a real one, against that code.
+pub async fn record_failure(
+    conn: &mut SqliteConnection,
+    at: &str,
+    address: &str,
+    link: Option<i64>,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "INSERT INTO access_code_failures (at, address, link_id) VALUES (?, ?, ?)",
+        at,
+        address,
+        link
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// A QR code of `link`, as SVG sized by the page.
 pub fn qr_svg(link: &str) -> anyhow::Result<String> {
     let code = QrCode::with_error_correction_level(link.as_bytes(), EcLevel::M)?;

@@ -16,4 +16,6 @@ mod letters;
 #[cfg(feature = "ssr")]
 mod saving;
 #[cfg(feature = "ssr")]
+pub mod signup;
+#[cfg(feature = "ssr")]
 mod store;

@@ -214,7 +214,7 @@ pub struct ReissuedCode {
     pub access_code: String,
 }
 
-crate::done_notices! {
+crate::ui::done_notices! {
     /// What the page says after a change sends the browser back to it.
     pub enum ParentDone {
         Saved => ("saved", "Saved. The parent's links are up to date."),

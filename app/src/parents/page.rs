@@ -12,7 +12,9 @@ use leptos_router::{
 
 use super::model::ParentDone;
 use super::{
-    api::{list_parents, open_parent, MakeLetters, ReissueCode, SaveParent, SendInvitations},
+    api::{
+        list_parents, open_parent, MakeLetters, ReissueCode, SaveParent, SendInvitations, SignUp,
+    },
     model::{
         relationship_label, usual_relationship, LetterSheet, ParentDetail, ParentList,
         StatusFilter, RELATIONSHIPS,
@@ -20,6 +22,7 @@ use super::{
 };
 use crate::ui::use_done;
 use crate::{
+    auth::page::NewPasswordFields,
     ids::{PupilId, UserId},
     school::{finder::PupilFinder, model::PupilMatch},
     ui::{route_id, ErrorNote, ErrorPanel, Notice, SelectField, TextField},
@@ -717,5 +720,38 @@ fn Letters(sheet: LetterSheet) -> impl IntoView {
                 }
             }).collect_view()}
         </div>
+    }
+}
+
+/// Parent sign-up with the access code from a printed letter. The QR code on
+/// the letter opens this page with the code filled in.
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let action = ServerAction::<SignUp>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|result| result.err()));
+    let query = use_query_map();
+    let code = query.read_untracked().get("code").unwrap_or_default();
+    view! {
+        <Title text="Sign up · Markwell" />
+        <main class="sign-in" id="main">
+            <div class="sign-in-card">
+                <p class="brand">"Markwell"</p>
+                <h1>"Sign up as a parent"</h1>
+                <p>"You need the letter from your child's school, with an access code for each child."</p>
+                <ActionForm action=action attr:novalidate=true>
+                    <ErrorNote error id="sign-up-error" />
+                    <TextField name="code" label="Access code" autocomplete="off" hint="As printed on your letter, like ABCD-EFGH-JKMN." error value=code />
+                    <TextField name="date_of_birth" label="Your child's date of birth" autocomplete="off" hint="DD/MM/YYYY, for example 04/05/2019." error />
+                    <TextField name="first_name" label="Your first name" autocomplete="given-name" error />
+                    <TextField name="surname" label="Your surname" autocomplete="family-name" error />
+                    <TextField name="email" label="Email address" kind="email" autocomplete="email" hint="You'll sign in with this." error />
+                    <NewPasswordFields error />
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        "Sign up"
+                    </button>
+                </ActionForm>
+                <p class="links"><a href="/sign-in">"Already signed up? Sign in"</a></p>
+            </div>
+        </main>
     }
 }

@@ -11,7 +11,7 @@ use super::{
     store::{self, LinkDetails, ParentDetails},
 };
 use crate::{
-    auth::{accounts::end_all_sessions, details, tokens, AdminRights},
+    auth::{details, store::end_all_sessions, tokens, AdminRights},
     error::{AppError, Problems},
     ids::{PupilId, UserId},
     ssr::{audit::Audit, outbox, Write},

@@ -5,7 +5,7 @@ use sqlx::SqliteConnection;
 
 use super::model::{LinkedPupil, ParentDetail, ParentList, ParentRow, StatusFilter, PAGE_SIZE};
 use crate::{
-    auth::AdminRights,
+    auth::{self, model::Role, store::AccountDetails, AdminRights},
     ids::{PupilId, UserId},
     school::model::{year_label, PupilMatch},
     ssr::{clock::for_people, contains},
@@ -207,23 +207,25 @@ pub struct ParentDetails<'a> {
     pub active: bool,
 }
 
+impl ParentDetails<'_> {
+    fn account(&self) -> AccountDetails<'_> {
+        AccountDetails {
+            role: Role::Parent,
+            slt: false,
+            first_name: self.first_name,
+            surname: self.surname,
+            email: self.email,
+        }
+    }
+}
+
 pub async fn create_parent(
     conn: &mut SqliteConnection,
     _: &AdminRights,
     parent: &ParentDetails<'_>,
     at: &str,
 ) -> anyhow::Result<UserId> {
-    Ok(sqlx::query_scalar!(
-        r#"INSERT INTO users (role, first_name, surname, email, active, created_at)
-           VALUES ('parent', ?, ?, ?, ?, ?) RETURNING id AS "id!: UserId""#,
-        parent.first_name,
-        parent.surname,
-        parent.email,
-        parent.active,
-        at
-    )
-    .fetch_one(conn)
-    .await?)
+    auth::store::create_account(conn, &parent.account(), parent.active, None, at).await
 }
 
 pub async fn update_parent(
@@ -232,18 +234,8 @@ pub async fn update_parent(
     id: UserId,
     parent: &ParentDetails<'_>,
 ) -> anyhow::Result<()> {
-    sqlx::query!(
-        "UPDATE users SET first_name = ?, surname = ?, email = ?, active = ?
-         WHERE id = ? AND role = 'parent'",
-        parent.first_name,
-        parent.surname,
-        parent.email,
-        parent.active,
-        id
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+    auth::store::update_account(&mut *conn, id, &parent.account()).await?;
+    auth::store::set_active(conn, id, true, parent.active).await
 }
 
 /// A link's details as the form sets them.

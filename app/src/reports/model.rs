@@ -387,7 +387,7 @@ impl SessionChange {
     }
 }
 
-crate::done_notices! {
+crate::ui::done_notices! {
     /// What the page says after a change sends the browser back to it.
     pub enum ReportsDone {
         Created => ("created", "Reporting session created. Its teachers can start writing."),

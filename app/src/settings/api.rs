@@ -35,7 +35,7 @@ pub async fn save_my_name(first_name: String, surname: String) -> Result<(), App
         let viewer = Viewer::current().await?;
         let (first_name, surname) = details::check_names(&first_name, &surname)?;
         let mut tx = viewer.write().await?;
-        super::store::set_name(&mut tx, viewer.id, &first_name, &surname).await?;
+        crate::auth::store::set_name(&mut tx, viewer.id, &first_name, &surname).await?;
         tx.audit(Audit::NameChanged { user: viewer.id }).await?;
         tx.commit().await?;
         leptos_axum::redirect(&SettingsDone::Name.on("/settings"));
@@ -133,7 +133,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
         // Someone else may have taken the address since the link was sent.
         let new_email = details::check_email_free(&mut tx, "", &new_email, Some(link.user)).await?;
         tokens::use_up(&mut tx, &link, &at).await?;
-        let old = super::store::set_email(&mut tx, link.user, &new_email).await?;
+        let old = crate::auth::store::set_email(&mut tx, link.user, &new_email).await?;
         let person = super::store::my_settings(&mut tx, link.user, &at).await?;
         if let Some(old) = old.filter(|old| !old.eq_ignore_ascii_case(&new_email)) {
             let letter = Letter {

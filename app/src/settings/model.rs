@@ -10,7 +10,7 @@ pub struct MySettings {
     pub pending_email: Option<String>,
 }
 
-crate::done_notices! {
+crate::ui::done_notices! {
     /// What the page says after a change sends the browser back to it.
     pub enum SettingsDone {
         Name => ("name", "Your name has been saved."),

@@ -22,35 +22,3 @@ pub async fn my_settings(
     .fetch_one(conn)
     .await?)
 }
-
-pub async fn set_name(
-    conn: &mut SqliteConnection,
-    user: UserId,
-    first_name: &str,
-    surname: &str,
-) -> anyhow::Result<()> {
-    sqlx::query!(
-        "UPDATE users SET first_name = ?, surname = ? WHERE id = ?",
-        first_name,
-        surname,
-        user
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Moves the account to its confirmed new address; answers the old one.
-pub async fn set_email(
-    conn: &mut SqliteConnection,
-    user: UserId,
-    email: &str,
-) -> anyhow::Result<Option<String>> {
-    let old = sqlx::query_scalar!("SELECT email FROM users WHERE id = ?", user)
-        .fetch_one(&mut *conn)
-        .await?;
-    sqlx::query!("UPDATE users SET email = ? WHERE id = ?", email, user)
-        .execute(conn)
-        .await?;
-    Ok(old)
-}

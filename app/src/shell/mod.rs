@@ -1,7 +1,6 @@
 //! The frame around every signed-in page: the staff icon strip with its menu
-//! button on narrow screens, the parent's top bar, and each role's home page.
+//! button on narrow screens, and the parent's top bar.
 
-pub mod home;
 pub mod layout;
 
 /// The script that keeps clicks and keys made on the markbook grid while the

@@ -194,7 +194,6 @@ pub trait Done: Copy + 'static {
 }
 
 /// Declares a feature's confirmations: `Name => ("key", "What the page says."),`.
-#[macro_export]
 macro_rules! done_notices {
     ($(#[$meta:meta])* $vis:vis enum $name:ident {
         $($variant:ident => ($key:literal, $message:literal),)*
@@ -229,6 +228,8 @@ macro_rules! done_notices {
         }
     };
 }
+
+pub(crate) use done_notices;
 
 /// The confirmation the page's address asks for, if it is one of `D`'s.
 pub fn use_done<D: Done>() -> Signal<Option<&'static str>> {

@@ -210,7 +210,7 @@ pub async fn save_staff(
 #[server(endpoint = "users/set_staff_active")]
 pub async fn set_staff_active(id: UserId, active: bool) -> Result<(), AppError> {
     use crate::{
-        auth::{accounts::end_all_sessions, Viewer},
+        auth::{store::end_all_sessions, Viewer},
         ssr::{audit::Audit, outbox, respond},
     };
     respond(async move {

@@ -89,7 +89,7 @@ pub fn staff_role(chosen: &str) -> Option<Role> {
     }
 }
 
-crate::done_notices! {
+crate::ui::done_notices! {
     /// What the page says after a change sends the browser back to it.
     pub enum StaffDone {
         Invited => ("invited", "Invitation sent. They can sign in once they've set their password."),

@@ -2,7 +2,8 @@ use sqlx::SqliteConnection;
 
 use super::model::{GroupChoice, StaffMember, StaffStatus};
 use crate::{
-    auth::{model::Role, AdminRights},
+    auth::{self, model::Role, store::AccountDetails, AdminRights},
+    groups,
     ids::{GroupId, UserId},
     ssr::clock::for_people,
 };
@@ -116,6 +117,18 @@ pub struct NewStaff<'a> {
     pub slt: bool,
 }
 
+impl NewStaff<'_> {
+    fn account(&self) -> AccountDetails<'_> {
+        AccountDetails {
+            role: self.role,
+            slt: self.slt,
+            first_name: self.first_name,
+            surname: self.surname,
+            email: Some(self.email),
+        }
+    }
+}
+
 /// A staff account with no password: it can't sign in until the invitation
 /// is accepted.
 pub async fn create_staff(
@@ -124,20 +137,7 @@ pub async fn create_staff(
     staff: NewStaff<'_>,
     at: &str,
 ) -> anyhow::Result<UserId> {
-    let role = staff.role.as_str();
-    let id = sqlx::query_scalar!(
-        r#"INSERT INTO users (role, is_slt, first_name, surname, email, created_at)
-           VALUES (?, ?, ?, ?, ?, ?) RETURNING id AS "id!: UserId""#,
-        role,
-        staff.slt,
-        staff.first_name,
-        staff.surname,
-        staff.email,
-        at
-    )
-    .fetch_one(conn)
-    .await?;
-    Ok(id)
+    auth::store::create_account(conn, &staff.account(), true, None, at).await
 }
 
 pub async fn update_details(
@@ -146,20 +146,7 @@ pub async fn update_details(
     id: UserId,
     staff: &NewStaff<'_>,
 ) -> anyhow::Result<()> {
-    let role = staff.role.as_str();
-    sqlx::query!(
-        "UPDATE users SET role = ?, is_slt = ?, first_name = ?, surname = ?, email = ?
-         WHERE id = ? AND role <> 'parent'",
-        role,
-        staff.slt,
-        staff.first_name,
-        staff.surname,
-        staff.email,
-        id
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+    auth::store::update_account(conn, id, &staff.account()).await
 }
 
 pub async fn set_active(
@@ -168,14 +155,7 @@ pub async fn set_active(
     id: UserId,
     active: bool,
 ) -> anyhow::Result<()> {
-    sqlx::query!(
-        "UPDATE users SET active = ? WHERE id = ? AND role <> 'parent'",
-        active,
-        id
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+    auth::store::set_active(conn, id, false, active).await
 }
 
 /// Assigns or unassigns a group; answers whether anything changed.
@@ -186,23 +166,5 @@ pub async fn set_group(
     group: GroupId,
     assigned: bool,
 ) -> anyhow::Result<bool> {
-    let done = if assigned {
-        sqlx::query!(
-            "INSERT OR IGNORE INTO group_teachers (group_id, user_id)
-             SELECT g.id, ? FROM groups g WHERE g.id = ?",
-            id,
-            group
-        )
-        .execute(conn)
-        .await?
-    } else {
-        sqlx::query!(
-            "DELETE FROM group_teachers WHERE group_id = ? AND user_id = ?",
-            group,
-            id
-        )
-        .execute(conn)
-        .await?
-    };
-    Ok(done.rows_affected() == 1)
+    groups::store::set_teacher(conn, group, id, assigned).await
 }

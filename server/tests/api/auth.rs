@@ -334,7 +334,7 @@ async fn every_server_function_refuses_a_signed_out_caller() {
         app::auth::api::CheckPasswordLink::PATH,
         app::auth::api::SetPassword::PATH,
         // A parent's access code and their child's date of birth authorise it.
-        app::auth::api::SignUp::PATH,
+        app::parents::api::SignUp::PATH,
         app::settings::api::CheckEmailLink::PATH,
         app::settings::api::ConfirmEmailChange::PATH,
     ];

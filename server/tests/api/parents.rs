@@ -746,7 +746,7 @@ async fn codes_for(app: &TestApp, admin: &Client, parent: i64) -> Vec<(i64, Stri
 }
 
 async fn sign_up(app: &TestApp, code: &str, born: &str, email: &str) -> Response {
-    app.call::<app::auth::api::SignUp>(
+    app.call::<app::parents::api::SignUp>(
         &client(),
         &[
             ("code", code),

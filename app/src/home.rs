@@ -1,13 +1,14 @@
-//! A home page per role.
+//! A home page per role. It gathers from the features (a teacher's groups,
+//! the school at a glance, a parent's children), so it sits above them,
+//! apart from the shell that every page uses.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use super::layout::use_person;
 use crate::{
     auth::model::Role, groups::api::my_groups, portal::page::ParentHome,
-    school::api::school_at_a_glance, ui::ErrorPanel,
+    school::api::school_at_a_glance, shell::layout::use_person, ui::ErrorPanel,
 };
 
 #[component]

@@ -8,11 +8,11 @@
 use sqlx::SqliteConnection;
 use time::Duration;
 
-use super::{details, password, tokens};
+use super::codes;
 use crate::{
+    auth::{accounts::minutes_until_lifted, details, password, store as accounts, tokens},
     error::{AppError, Problems},
     ids::UserId,
-    parents::codes,
     school::model::parse_uk_date,
     ssr::{address_for_limits, audit::Audit, clock::stamp, Arrival, Write},
 };
@@ -104,7 +104,7 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
                 claim
             }
             _ => {
-                record_failure(&mut tx, &at, &address, link).await?;
+                codes::record_failure(&mut tx, &at, &address, link).await?;
                 tx.commit().await?;
                 return Err(AppError::invalid("", NO_MATCH).into());
             }
@@ -126,40 +126,20 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
         Ok(email) => email,
         Err(_) => {
             // Counted, so one letter can't be used to test many addresses.
-            record_failure(&mut tx, &at, &address, Some(claim.link)).await?;
+            codes::record_failure(&mut tx, &at, &address, Some(claim.link)).await?;
             tx.commit().await?;
             return Err(AppError::invalid("email", EMAIL_NOT_FREE).into());
         }
     };
     // The code must still be this link's (not reissued or unlinked while the
     // password was hashed) and the child still on the roll; it is used up here.
-    let code_hash = codes::stored(&form.code);
-    let used = sqlx::query!(
-        "UPDATE parent_links SET access_code_hash = NULL
-         WHERE id = ? AND access_code_hash = ?
-           AND EXISTS (SELECT 1 FROM pupils p WHERE p.id = parent_links.pupil_id AND p.active = 1)",
-        claim.link,
-        code_hash
-    )
-    .execute(&mut *tx)
-    .await?;
-    if used.rows_affected() != 1 {
+    if !codes::use_up(&mut tx, claim.link, &form.code).await? {
         return Err(AppError::invalid("", NO_MATCH).into());
     }
-    // Only an active account without a password is claimed, so two sign-ups
-    // with the same letter at the same moment can't both succeed.
-    let claimed = sqlx::query!(
-        "UPDATE users SET first_name = ?, surname = ?, email = ?, password_hash = ?
-         WHERE id = ? AND password_hash IS NULL AND active = 1",
-        first_name,
-        surname,
-        email,
-        hash,
-        claim.parent
-    )
-    .execute(&mut *tx)
-    .await?;
-    if claimed.rows_affected() != 1 {
+    let claimed =
+        accounts::claim_parent_account(&mut tx, claim.parent, &first_name, &surname, &email, &hash)
+            .await?;
+    if !claimed {
         return Err(AppError::invalid("", ALREADY_SET_UP).into());
     }
     // An emailed invitation is no longer needed.
@@ -201,26 +181,9 @@ async fn locked_for(
     } else {
         return Ok(None);
     };
-    Ok(Some(super::accounts::minutes_until_lifted(
+    Ok(Some(minutes_until_lifted(
         oldest.as_deref(),
         WINDOW_MINUTES,
         now,
     )))
-}
-
-async fn record_failure(
-    conn: &mut SqliteConnection,
-    at: &str,
-    address: &str,
-    link: Option<i64>,
-) -> anyhow::Result<()> {
-    sqlx::query!(
-        "INSERT INTO access_code_failures (at, address, link_id) VALUES (?, ?, ?)",
-        at,
-        address,
-        link
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
 }
