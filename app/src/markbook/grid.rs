@@ -27,13 +27,15 @@ use super::{
         read_pasted, share, Grid, HistoryEntry, JudgementChange, Level, LiveChange, Pasted, Shown,
         MOST_CHANGES,
     },
-    queue::{Outcome, SaveQueue},
 };
 use crate::{
     error::AppError,
     ids::{CriterionId, GroupId, LevelId, PupilId},
     school::model::year_label,
-    ui::ask_before_leaving,
+    ui::{
+        ask_before_leaving,
+        save_queue::{Outcome, SaveQueue},
+    },
 };
 
 /// Where a cell's judgement is on its way to the database.

@@ -6,7 +6,6 @@ mod grid;
 pub mod layout;
 pub mod model;
 pub mod page;
-pub mod queue;
 
 #[cfg(feature = "ssr")]
 pub mod live;

@@ -1,8 +1,9 @@
 //! The comment writer: a group's pupils in a reporting session, each with
 //! their attainment beside a comment box that saves itself as the teacher
-//! types. A save that fails says so and leaves the text where it is.
+//! types. A save that fails says so and leaves the text where it is; one
+//! that failed for want of a connection is tried again, as the markbook's are.
 
-use std::{collections::BTreeSet, time::Duration};
+use std::{collections::BTreeMap, time::Duration};
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
@@ -16,7 +17,11 @@ use super::{
 use crate::{
     error::AppError,
     ids::{GroupId, ReportId, ReportSessionId},
-    ui::{ask_before_leaving, ErrorPanel},
+    ui::{
+        ask_before_leaving,
+        save_queue::{Outcome, SaveQueue},
+        ErrorPanel,
+    },
 };
 
 /// How long typing pauses before the comment saves.
@@ -63,9 +68,9 @@ fn WriterView(writer: Writer) -> impl IntoView {
     } = writer;
     let total = pupils.len();
     // Comments typed but not yet saved: leaving the page asks first.
-    let unsaved = StoredValue::new(BTreeSet::<ReportId>::new());
+    let autosave = Autosave::new();
     ask_before_leaving(
-        move || unsaved.with_value(|u| !u.is_empty()),
+        move || autosave.unsaved(),
         "Some comments are not saved yet.",
     );
     let written: Vec<RwSignal<bool>> = pupils
@@ -91,9 +96,97 @@ fn WriterView(writer: Writer) -> impl IntoView {
         <p class="progress" role="status" aria-live="polite">{progress}</p>
         <ol class="plain writer">
             {pupils.into_iter().zip(written).map(|(pupil, written)| view! {
-                <PupilComment pupil guide can_write with_comment written unsaved />
+                <PupilComment pupil guide can_write with_comment written autosave />
             }).collect_view()}
         </ol>
+    }
+}
+
+/// The page's autosave: every comment box saves through one queue, one save
+/// at a time, with the markbook's rule for a save that fails (`SaveQueue`).
+#[derive(Clone, Copy)]
+struct Autosave {
+    queue: StoredValue<SaveQueue<ReportId>>,
+    comments: StoredValue<BTreeMap<ReportId, Comment>>,
+}
+
+impl Autosave {
+    fn new() -> Autosave {
+        Autosave {
+            queue: StoredValue::new(SaveQueue::default()),
+            comments: StoredValue::new(BTreeMap::new()),
+        }
+    }
+
+    /// Whether any comment has words not saved yet.
+    fn unsaved(self) -> bool {
+        self.comments
+            .try_with_value(|comments| comments.values().any(|c| c.unsaved()))
+            .unwrap_or(false)
+    }
+
+    /// Whether a save is on its way now.
+    fn sending(self) -> bool {
+        self.queue.try_with_value(|q| q.sending()).unwrap_or(true)
+    }
+
+    /// The comment for `report` should be saved: it joins the queue.
+    fn save(self, report: ReportId) {
+        self.queue.try_update_value(|q| q.changed(report));
+        self.flush();
+    }
+
+    /// Sends the next comment waiting, with the words in its box now.
+    fn flush(self) {
+        let Some(Some(batch)) = self.queue.try_update_value(|q| q.take(1)) else {
+            return;
+        };
+        let report = batch[0].0;
+        let comment = self
+            .comments
+            .try_with_value(|comments| comments.get(&report).copied())
+            .flatten();
+        let sending = comment.and_then(|c| {
+            let text = c.typed.try_get_untracked()?;
+            let version = c.version.try_get_value()?;
+            c.unsaved().then_some((c, text, version))
+        });
+        let Some((comment, text, version)) = sending else {
+            // Nothing new to send (typed back to what is saved, or gone).
+            self.queue
+                .try_update_value(|q| q.settle(&batch, Outcome::Saved));
+            self.flush();
+            return;
+        };
+        comment.line.try_set("Saving…".to_owned());
+        spawn_local(async move {
+            let answer = save_comment(report, text.clone(), version).await;
+            let outcome = Outcome::of(&answer);
+            let Some(wait) = self.queue.try_update_value(|q| {
+                q.settle(&batch, outcome);
+                q.retry_after()
+            }) else {
+                return;
+            };
+            match answer {
+                Ok(answer) => {
+                    comment.version.try_set_value(answer.version);
+                    comment.saved.try_set(text);
+                    comment.status.try_set(answer.status);
+                    comment.failed.try_set(false);
+                    comment.line.try_set("Saved".to_owned());
+                }
+                Err(error) => {
+                    comment.failed.try_set(true);
+                    comment.line.try_set(not_saved(&error, outcome));
+                }
+            }
+            if outcome == Outcome::Failed {
+                set_timeout(move || self.flush(), wait);
+            } else {
+                self.flush();
+            }
+        });
     }
 }
 
@@ -109,11 +202,9 @@ struct Comment {
     /// What the status line says: saving, saved, or why not.
     line: RwSignal<String>,
     failed: RwSignal<bool>,
-    saving: StoredValue<bool>,
     /// Bumped by each keystroke, so only the last pause saves.
     keystrokes: StoredValue<u64>,
-    /// The page's comments with unsaved words.
-    page_unsaved: StoredValue<BTreeSet<ReportId>>,
+    autosave: Autosave,
 }
 
 impl Comment {
@@ -126,62 +217,16 @@ impl Comment {
             .unwrap_or(false)
     }
 
-    /// Notes on the page whether this comment has unsaved words.
-    fn mark_unsaved(self, unsaved: bool) {
-        self.page_unsaved.try_update_value(|u| {
-            if unsaved {
-                u.insert(self.report);
-            } else {
-                u.remove(&self.report);
-            }
-        });
-    }
-
-    /// Saves until what the server has is what is typed, one request at a
-    /// time; text typed during a save goes in the next.
+    /// Saves what is typed now, after any save already on its way.
     fn save(self) {
-        if self.saving.try_get_value() != Some(false) {
-            return;
+        if self.unsaved() {
+            self.autosave.save(self.report);
         }
-        if !self.unsaved() {
-            self.mark_unsaved(false);
-            return;
-        }
-        self.saving.set_value(true);
-        spawn_local(async move {
-            while self.unsaved() {
-                let (Some(sending), Some(version)) =
-                    (self.typed.try_get_untracked(), self.version.try_get_value())
-                else {
-                    break;
-                };
-                self.line.try_set("Saving…".to_owned());
-                match save_comment(self.report, sending.clone(), version).await {
-                    Ok(answer) => {
-                        self.version.try_set_value(answer.version);
-                        self.saved.try_set(sending);
-                        self.status.try_set(answer.status);
-                        self.failed.try_set(false);
-                        self.line.try_set("Saved".to_owned());
-                    }
-                    Err(error) => {
-                        self.failed.try_set(true);
-                        self.line.try_set(not_saved(&error));
-                        break;
-                    }
-                }
-            }
-            if !self.unsaved() {
-                self.mark_unsaved(false);
-            }
-            self.saving.try_set_value(false);
-        });
     }
 
     /// Saves after a pause in typing.
     fn typed(self, text: String) {
         self.typed.set(text);
-        self.mark_unsaved(true);
         let keystroke = self.keystrokes.get_value() + 1;
         self.keystrokes.set_value(keystroke);
         set_timeout(
@@ -214,9 +259,12 @@ impl Comment {
 }
 
 /// Why a save failed, and that nothing typed is lost.
-fn not_saved(error: &AppError) -> String {
+fn not_saved(error: &AppError, outcome: Outcome) -> String {
     match error.for_field("comment") {
         Some(message) => format!("Not saved. {message}"),
+        None if outcome == Outcome::Failed => format!(
+            "Not saved: {error}. Your text is still in the box; Markwell tries again in a moment."
+        ),
         None => format!(
             "Not saved: {error}. Your text is still in the box; it saves when you type again or leave the box."
         ),
@@ -230,7 +278,7 @@ fn PupilComment(
     can_write: bool,
     with_comment: bool,
     written: RwSignal<bool>,
-    unsaved: StoredValue<BTreeSet<ReportId>>,
+    autosave: Autosave,
 ) -> impl IntoView {
     let WriterPupil {
         report,
@@ -250,14 +298,16 @@ fn PupilComment(
         status: RwSignal::new(status),
         line: RwSignal::new(String::new()),
         failed: RwSignal::new(false),
-        saving: StoredValue::new(false),
         keystrokes: StoredValue::new(0),
-        page_unsaved: unsaved,
+        autosave,
     };
+    autosave
+        .comments
+        .update_value(|comments| _ = comments.insert(report, state));
     // Moving to another page within Markwell before the pause is over: the
     // words go in one last save. (Cleanups run while the signals still live.)
     on_cleanup(move || {
-        if state.unsaved() && state.saving.try_get_value() == Some(false) {
+        if state.unsaved() && !autosave.sending() {
             if let (Some(text), Some(version)) = (
                 state.typed.try_get_untracked(),
                 state.version.try_get_value(),

@@ -5,6 +5,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::error::AppError;
 
+pub mod save_queue;
+
 /// An error about a whole form (not one field), shown above it. When the
 /// server names mistakes in fields, each shows beside its own field and
 /// focus goes to the first of them on the form, where the person fixes it.

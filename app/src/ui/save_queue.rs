@@ -1,9 +1,10 @@
-//! The grid's save queue, apart from the page: judgements typed wait here
-//! until saved, one save at a time, each cell's newest change winning, and
-//! the rule for what happens when a save fails.
+//! The one autosave queue: what someone typed waits here until saved, one
+//! save at a time, each item's newest change winning, with one rule for a
+//! save that fails. The markbook grid queues cells; the comment writer
+//! queues reports.
 
 use std::{
-    collections::{BTreeSet, HashMap},
+    collections::{BTreeMap, BTreeSet},
     time::Duration,
 };
 
@@ -31,23 +32,36 @@ impl Outcome {
     }
 }
 
-/// Changes waiting to be saved. Each unsaved cell's newest change has a
-/// number, so an answer about an older change never marks a newer one saved.
-#[derive(Debug, Default)]
-pub struct SaveQueue {
+/// Changes waiting to be saved, by item (a grid cell, a report). Each
+/// unsaved item's newest change has a number, so an answer about an older
+/// change never marks a newer one saved.
+#[derive(Debug)]
+pub struct SaveQueue<K = usize> {
     next: u64,
-    latest: HashMap<usize, u64>,
-    waiting: BTreeSet<usize>,
+    latest: BTreeMap<K, u64>,
+    waiting: BTreeSet<K>,
     in_flight: bool,
     failures: u32,
 }
 
-/// The cells one save carries, each with its change number.
-pub type Batch = Vec<(usize, u64)>;
+impl<K> Default for SaveQueue<K> {
+    fn default() -> Self {
+        SaveQueue {
+            next: 0,
+            latest: BTreeMap::new(),
+            waiting: BTreeSet::new(),
+            in_flight: false,
+            failures: 0,
+        }
+    }
+}
 
-impl SaveQueue {
-    /// Cell `i` changed: it waits for the next save.
-    pub fn changed(&mut self, i: usize) {
+/// The items one save carries, each with its change number.
+pub type Batch<K = usize> = Vec<(K, u64)>;
+
+impl<K: Ord + Copy> SaveQueue<K> {
+    /// Item `i` changed: it waits for the next save.
+    pub fn changed(&mut self, i: K) {
         self.next += 1;
         self.latest.insert(i, self.next);
         self.waiting.insert(i);
@@ -55,12 +69,12 @@ impl SaveQueue {
 
     /// The next save's cells (at most `most`), unless one is already on
     /// its way or nothing waits.
-    pub fn take(&mut self, most: usize) -> Option<Batch> {
+    pub fn take(&mut self, most: usize) -> Option<Batch<K>> {
         if self.in_flight || self.waiting.is_empty() {
             return None;
         }
         self.in_flight = true;
-        let take: Vec<usize> = self.waiting.iter().copied().take(most).collect();
+        let take: Vec<K> = self.waiting.iter().copied().take(most).collect();
         for i in &take {
             self.waiting.remove(i);
         }
@@ -74,7 +88,7 @@ impl SaveQueue {
     /// The save of `batch` ended: answers the cells whose state it settles
     /// (those not changed again meanwhile), and whether each is now saved.
     /// A failed save puts its cells back to be sent again.
-    pub fn settle(&mut self, batch: &Batch, outcome: Outcome) -> Vec<(usize, bool)> {
+    pub fn settle(&mut self, batch: &Batch<K>, outcome: Outcome) -> Vec<(K, bool)> {
         self.in_flight = false;
         let mut settled = Vec::new();
         for (i, number) in batch {
@@ -112,9 +126,14 @@ impl SaveQueue {
         self.latest.len()
     }
 
-    /// Whether cell `i` has a change of its own still to be saved.
-    pub fn is_unsaved(&self, i: usize) -> bool {
+    /// Whether item `i` has a change of its own still to be saved.
+    pub fn is_unsaved(&self, i: K) -> bool {
         self.latest.contains_key(&i)
+    }
+
+    /// Whether a save is on its way now.
+    pub fn sending(&self) -> bool {
+        self.in_flight
     }
 }
 
@@ -124,12 +143,13 @@ mod tests {
 
     #[test]
     fn one_save_at_a_time_and_changes_meanwhile_go_next() {
-        let mut queue = SaveQueue::default();
+        let mut queue = SaveQueue::<usize>::default();
         queue.changed(3);
         queue.changed(5);
         let first = queue.take(100).unwrap();
         assert_eq!(first.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [3, 5]);
         queue.changed(7);
+        assert!(queue.sending());
         assert_eq!(queue.take(100), None, "one save at a time");
         assert_eq!(queue.settle(&first, Outcome::Saved), [(3, true), (5, true)]);
         assert_eq!(queue.unsaved(), 1);
@@ -139,7 +159,7 @@ mod tests {
 
     #[test]
     fn an_answer_about_an_older_change_leaves_the_newer_one_unsaved() {
-        let mut queue = SaveQueue::default();
+        let mut queue = SaveQueue::<usize>::default();
         queue.changed(3);
         let batch = queue.take(100).unwrap();
         queue.changed(3);
@@ -150,7 +170,7 @@ mod tests {
 
     #[test]
     fn a_failed_save_is_tried_again_later_and_later() {
-        let mut queue = SaveQueue::default();
+        let mut queue = SaveQueue::<usize>::default();
         queue.changed(1);
         for seconds in [2, 4, 8, 16, 32, 32] {
             let batch = queue.take(100).unwrap();
@@ -165,7 +185,7 @@ mod tests {
 
     #[test]
     fn a_refused_save_gives_its_cells_up() {
-        let mut queue = SaveQueue::default();
+        let mut queue = SaveQueue::<usize>::default();
         queue.changed(1);
         let batch = queue.take(100).unwrap();
         assert_eq!(queue.settle(&batch, Outcome::Refused), [(1, false)]);
@@ -175,7 +195,7 @@ mod tests {
 
     #[test]
     fn a_save_carries_at_most_so_many() {
-        let mut queue = SaveQueue::default();
+        let mut queue = SaveQueue::<usize>::default();
         for i in 0..5 {
             queue.changed(i);
         }
