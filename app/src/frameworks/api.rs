@@ -144,16 +144,11 @@ pub async fn retire_criterion(id: CriterionId, retired: bool) -> Result<(), AppE
     .await
 }
 
-/// The whole scale, in order: lists with one entry per level. A level with
-/// no id is new; `secured` holds the row numbers (from 0) of the levels that
-/// count as secured.
+/// The whole scale, in order, one entry per level (`LevelSent`). A level
+/// with no id is new.
 #[server(endpoint = "frameworks/save_scale")]
 pub async fn save_scale(
-    #[server(default)] ids: Vec<String>,
-    #[server(default)] keys: Vec<String>,
-    #[server(default)] labels: Vec<String>,
-    #[server(default)] colours: Vec<String>,
-    #[server(default)] secured: Vec<String>,
+    #[server(default)] levels: Vec<super::model::LevelSent>,
 ) -> Result<(), AppError> {
     use super::{
         model::{key_problem, LABEL_LENGTH},
@@ -161,19 +156,15 @@ pub async fn save_scale(
     };
     use crate::ids::LevelId;
     use crate::markbook::model::COLOURS;
+    let sent = levels;
     let parse = move || {
-        if keys.len() != ids.len() || labels.len() != ids.len() || colours.len() != ids.len() {
-            return Err(AppError::invalid(
-                "scale",
-                "Some of the scale was missing. Please try again.",
-            ));
-        }
         // Every row's mistakes at once, each beside its own field.
         let mut problems = crate::error::Problems::default();
         let mut levels: Vec<LevelForm> = Vec::new();
-        for (i, id) in ids.iter().enumerate() {
-            let key = keys[i].trim().to_owned();
-            let label = labels[i].trim().to_owned();
+        for (i, row) in sent.iter().enumerate() {
+            let id = &row.id;
+            let key = row.key.trim().to_owned();
+            let label = row.label.trim().to_owned();
             // A new row left empty adds nothing.
             if id.is_empty() && key.is_empty() && label.is_empty() {
                 continue;
@@ -194,7 +185,7 @@ pub async fn save_scale(
                 );
                 fine = false;
             }
-            if !COLOURS.contains(&colours[i].as_str()) {
+            if !COLOURS.contains(&row.colour.as_str()) {
                 problems.add(&field("colour"), "Choose a colour from the list.");
                 fine = false;
             }
@@ -205,10 +196,10 @@ pub async fn save_scale(
             if fine {
                 levels.push(LevelForm {
                     id,
-                    secured: secured.iter().any(|s| s == &i.to_string()),
+                    secured: row.secured,
                     key,
                     label,
-                    colour: colours[i].clone(),
+                    colour: row.colour.clone(),
                 });
             }
         }

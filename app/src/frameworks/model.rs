@@ -5,6 +5,24 @@ use crate::{
     markbook::model::{Level, MenuSubject},
 };
 
+/// One row of the scale form as the browser sends it:
+/// `levels[i][id]` (empty for a new level), `levels[i][key]`,
+/// `levels[i][label]`, `levels[i][colour]` and, when ticked,
+/// `levels[i][secured]=true`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelSent {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub colour: String,
+    #[serde(default)]
+    pub secured: bool,
+}
+
 /// One criterion as the framework editor lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CriterionRow {

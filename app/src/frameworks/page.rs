@@ -316,22 +316,22 @@ fn ScaleForm(
                                 view! {
                                     <tr>
                                         <td>
-                                            <input type="hidden" name="ids[]" value=id />
-                                            <input id=field("key") name="keys[]" value=key size="2"
+                                            <input type="hidden" name=format!("levels[{i}][id]") value=id />
+                                            <input id=field("key") name=format!("levels[{i}][key]") value=key size="2"
                                                 aria-label=format!("Key, {what}")
                                                 aria-describedby=field("key-error")
                                                 aria-invalid=move || message("key")().map(|_| "true") />
                                             <p id=field("key-error") class="error-note">{message("key")}</p>
                                         </td>
                                         <td>
-                                            <input id=field("label") name="labels[]" value=label
+                                            <input id=field("label") name=format!("levels[{i}][label]") value=label
                                                 aria-label=format!("Label, {what}")
                                                 aria-describedby=field("label-error")
                                                 aria-invalid=move || message("label")().map(|_| "true") />
                                             <p id=field("label-error") class="error-note">{message("label")}</p>
                                         </td>
                                         <td>
-                                            <select name="colours[]" aria-label=format!("Colour, {what}")
+                                            <select name=format!("levels[{i}][colour]") aria-label=format!("Colour, {what}")
                                                 aria-describedby=field("colour-error")
                                                 aria-invalid=move || message("colour")().map(|_| "true")>
                                                 {COLOURS.iter().map(|c| view! {
@@ -341,7 +341,7 @@ fn ScaleForm(
                                             <p id=field("colour-error") class="error-note">{message("colour")}</p>
                                         </td>
                                         <td>
-                                            <input type="checkbox" name="secured[]" value=i checked=secured
+                                            <input type="checkbox" name=format!("levels[{i}][secured]") value="true" checked=secured
                                                 aria-label=format!("Counts as secured, {what}") />
                                         </td>
                                     </tr>

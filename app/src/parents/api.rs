@@ -4,7 +4,9 @@
 use super::model::ParentDone;
 use leptos::prelude::*;
 
-use super::model::{InvitationsSent, LetterSheet, ParentDetail, ParentList, ReissuedCode};
+use super::model::{
+    ChildSent, InvitationsSent, LetterSheet, ParentDetail, ParentList, ReissuedCode,
+};
 use crate::{
     error::AppError,
     ids::{PupilId, UserId},
@@ -50,9 +52,7 @@ pub async fn open_parent(id: UserId) -> Result<ParentDetail, AppError> {
 
 /// "Save": creates or updates the parent and all their links in one
 /// transaction, so a problem with any part saves nothing. The links come as
-/// lists in the order of the selected list: `pupils[i]` with
-/// `relationships[i]`, and `responsible` holding the pupils whose
-/// parental-responsibility box is ticked.
+/// one entry per child in the selected list (`ChildSent`).
 #[server(endpoint = "parents/save_parent")]
 pub async fn save_parent(
     id: Option<UserId>,
@@ -60,23 +60,14 @@ pub async fn save_parent(
     surname: String,
     email: String,
     status: String,
-    #[server(default)] pupils: Vec<PupilId>,
-    #[server(default)] relationships: Vec<String>,
-    #[server(default)] responsible: Vec<PupilId>,
+    #[server(default)] children: Vec<ChildSent>,
 ) -> Result<(), AppError> {
     use crate::{auth::Viewer, ssr::respond};
     respond(async move {
         let viewer = Viewer::current().await?;
         let rights = viewer.admin()?;
-        let form = super::saving::ParentForm::check(
-            &first_name,
-            &surname,
-            &email,
-            &status,
-            &pupils,
-            &relationships,
-            &responsible,
-        )?;
+        let form =
+            super::saving::ParentForm::check(&first_name, &surname, &email, &status, &children)?;
         let mut write = viewer.write().await?;
         let id = super::saving::save(&mut write, &rights, id, &form).await?;
         write.commit().await?;
@@ -180,7 +171,7 @@ pub async fn reissue_code(id: UserId, pupil: PupilId) -> Result<ReissuedCode, Ap
 
 #[cfg(test)]
 mod tests {
-    use super::SaveParent;
+    use super::{ChildSent, SaveParent};
     use crate::ids::PupilId;
 
     fn read(sent: &str) -> SaveParent {
@@ -189,31 +180,36 @@ mod tests {
             .expect("a readable form")
     }
 
-    /// The browser sends the selected list as `pupils[]=…` (brackets
-    /// escaped); the form is then re-encoded for the server, which must read
-    /// the same lists back, in order.
+    /// The browser sends each child in the selected list as
+    /// `children[PUPIL][field]=…` (brackets escaped); the form is then
+    /// re-encoded for the server, which must read the same children back.
     #[test]
     fn the_selected_list_reads_as_the_browser_sends_it() {
         let sent = "first_name=Ann&surname=Smith&email=&status=active\
-                    &pupils%5B%5D=3&relationships%5B%5D=mother&responsible%5B%5D=3\
-                    &pupils%5B%5D=5&relationships%5B%5D=carer";
+                    &children%5B3%5D%5Bpupil%5D=3&children%5B3%5D%5Brelationship%5D=mother\
+                    &children%5B3%5D%5Bresponsible%5D=true\
+                    &children%5B5%5D%5Bpupil%5D=5&children%5B5%5D%5Brelationship%5D=carer";
         let form = read(sent);
-        assert_eq!(form.pupils, [PupilId(3), PupilId(5)]);
-        assert_eq!(form.relationships, ["mother", "carer"]);
-        assert_eq!(form.responsible, [PupilId(3)]);
+        let child = |pupil, relationship: &str, responsible| ChildSent {
+            pupil: PupilId(pupil),
+            relationship: relationship.to_owned(),
+            responsible,
+        };
+        assert_eq!(
+            form.children,
+            [child(3, "mother", true), child(5, "carer", false)]
+        );
         assert_eq!(form.id, None);
         let again = read(&serde_qs::to_string(&form).unwrap());
-        assert_eq!(again.pupils, form.pupils);
-        assert_eq!(again.relationships, form.relationships);
-        assert_eq!(again.responsible, form.responsible);
+        assert_eq!(again.children, form.children);
     }
 
     #[test]
     fn a_parent_with_no_children_yet_reads_as_empty_lists() {
         let form = read("id=7&first_name=Ann&surname=Smith&email=&status=inactive");
-        assert!(form.pupils.is_empty() && form.responsible.is_empty());
+        assert!(form.children.is_empty());
         let again = read(&serde_qs::to_string(&form).unwrap());
-        assert!(again.pupils.is_empty());
+        assert!(again.children.is_empty());
         assert_eq!(again.id.map(|id| id.0), Some(7));
     }
 }

@@ -72,6 +72,19 @@ impl StatusFilter {
     }
 }
 
+/// One child in the parent form's selected list, as the browser sends it:
+/// `children[N][pupil]`, `children[N][relationship]` and, when the box is
+/// ticked, `children[N][responsible]=true` (N is the pupil's id, which keeps
+/// a row's fields together however the list changes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildSent {
+    pub pupil: PupilId,
+    #[serde(default)]
+    pub relationship: String,
+    #[serde(default)]
+    pub responsible: bool,
+}
+
 /// One row of the Parents list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParentRow {

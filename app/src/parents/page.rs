@@ -453,7 +453,7 @@ fn ParentForm(detail: Option<ParentDetail>, save: ServerAction<SaveParent>) -> i
                             let remove_name = name.clone();
                             view! {
                                 <li class="selected-pupil">
-                                    <input type="hidden" name="pupils[]" value=pupil.0 />
+                                    <input type="hidden" name=format!("children[{pupil}][pupil]") value=pupil.0 />
                                     <p class="who">
                                         <strong>{name.clone()}</strong>
                                         <span class="hint">{s.pupil.description()}</span>
@@ -462,7 +462,7 @@ fn ParentForm(detail: Option<ParentDetail>, save: ServerAction<SaveParent>) -> i
                                         <label for=rel_id.clone()>{format!("Relationship to {}", s.pupil.first_name)}</label>
                                         <select
                                             id=rel_id
-                                            name="relationships[]"
+                                            name=format!("children[{pupil}][relationship]")
                                             aria-describedby=rel_error_id.clone()
                                             aria-invalid={
                                                 let rel_message = rel_message.clone();
@@ -487,8 +487,8 @@ fn ParentForm(detail: Option<ParentDetail>, save: ServerAction<SaveParent>) -> i
                                         <input
                                             id=pr_id.clone()
                                             type="checkbox"
-                                            name="responsible[]"
-                                            value=pupil.0
+                                            name=format!("children[{pupil}][responsible]")
+                                            value="true"
                                             checked=s.responsibility
                                         />
                                         <label for=pr_id>"Parental responsibility"</label>

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use sqlx::SqliteConnection;
 
 use super::{
-    model::{StatusFilter, RELATIONSHIPS},
+    model::{ChildSent, StatusFilter, RELATIONSHIPS},
     store::{self, LinkDetails, ParentDetails},
 };
 use crate::{
@@ -39,9 +39,7 @@ impl ParentForm {
         surname: &str,
         email: &str,
         status: &str,
-        pupils: &[PupilId],
-        relationships: &[String],
-        responsible: &[PupilId],
+        children: &[ChildSent],
     ) -> Result<ParentForm, AppError> {
         // Every mistake is gathered, so the form shows them all at once.
         let mut problems = Problems::default();
@@ -57,15 +55,14 @@ impl ParentForm {
             "inactive" => Ok(false),
             _ => Err(AppError::invalid("status", "Choose Active or Inactive.")),
         });
-        if pupils.len() != relationships.len() {
-            problems.add(
-                "pupils",
-                "The list of children couldn't be read. Reload the page and try again.",
-            );
-        }
         let mut seen = HashSet::new();
         let mut links = Vec::new();
-        for (pupil, relationship) in pupils.iter().zip(relationships) {
+        for ChildSent {
+            pupil,
+            relationship,
+            responsible,
+        } in children
+        {
             // A pupil already in the list is not linked twice.
             if !seen.insert(*pupil) {
                 continue;
@@ -86,7 +83,7 @@ impl ParentForm {
             links.push(ChosenLink {
                 pupil: *pupil,
                 relationship,
-                responsibility: responsible.contains(pupil),
+                responsibility: *responsible,
             });
         }
         problems.finish_with(|| {
@@ -269,18 +266,16 @@ mod tests {
         relationships: &[&str],
         responsible: &[i64],
     ) -> Result<ParentForm, AppError> {
-        let pupils: Vec<PupilId> = pupils.iter().map(|id| PupilId(*id)).collect();
-        let relationships: Vec<String> = relationships.iter().map(|r| r.to_string()).collect();
-        let responsible: Vec<PupilId> = responsible.iter().map(|id| PupilId(*id)).collect();
-        ParentForm::check(
-            "Ann",
-            "Smith",
-            "",
-            "active",
-            &pupils,
-            &relationships,
-            &responsible,
-        )
+        let children: Vec<ChildSent> = pupils
+            .iter()
+            .zip(relationships)
+            .map(|(id, relationship)| ChildSent {
+                pupil: PupilId(*id),
+                relationship: relationship.to_string(),
+                responsible: responsible.contains(id),
+            })
+            .collect();
+        ParentForm::check("Ann", "Smith", "", "active", &children)
     }
 
     #[test]
@@ -303,7 +298,7 @@ mod tests {
 
     #[test]
     fn every_mistake_is_named_at_once() {
-        let error = ParentForm::check(" ", "", "not-an-email", "active", &[], &[], &[])
+        let error = ParentForm::check(" ", "", "not-an-email", "active", &[])
             .err()
             .unwrap();
         let fields: Vec<&str> = error.problems().map(|p| p.field).collect();

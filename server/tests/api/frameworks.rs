@@ -60,10 +60,10 @@ async fn only_admins_change_frameworks() {
             app.call::<SaveScale>(
                 &client,
                 &[
-                    ("ids[0]", "1"),
-                    ("keys[0]", "1"),
-                    ("labels[0]", "x"),
-                    ("colours[0]", "red"),
+                    ("levels[0][id]", "1"),
+                    ("levels[0][key]", "1"),
+                    ("levels[0][label]", "x"),
+                    ("levels[0][colour]", "red"),
                 ],
             )
             .await,
@@ -204,17 +204,20 @@ async fn an_admin_edits_the_scale_and_adds_a_subject() {
     let form = |keys: [&str; 4], labels: [&str; 4]| -> Vec<(String, String)> {
         let mut form = Vec::new();
         for i in 0..4 {
-            form.push((format!("ids[{i}]"), ids.get(i).cloned().unwrap_or_default()));
-            form.push((format!("keys[{i}]"), keys[i].to_owned()));
-            form.push((format!("labels[{i}]"), labels[i].to_owned()));
             form.push((
-                format!("colours[{i}]"),
+                format!("levels[{i}][id]"),
+                ids.get(i).cloned().unwrap_or_default(),
+            ));
+            form.push((format!("levels[{i}][key]"), keys[i].to_owned()));
+            form.push((format!("levels[{i}][label]"), labels[i].to_owned()));
+            form.push((
+                format!("levels[{i}][colour]"),
                 ["amber", "green", "blue", "purple"][i].to_owned(),
             ));
+            if i > 0 {
+                form.push((format!("levels[{i}][secured]"), "true".into()));
+            }
         }
-        form.push(("secured[0]".into(), "1".into()));
-        form.push(("secured[1]".into(), "2".into()));
-        form.push(("secured[2]".into(), "3".into()));
         form
     };
     let call = |form: Vec<(String, String)>| {

@@ -23,9 +23,11 @@ fn assert_done(res: &Response, what: &str) {
     );
 }
 
-/// The parent form as the browser sends it: the selected list as
-/// `pupils[i]`, `relationships[i]`, and the ticked parental-responsibility
-/// boxes in `responsible[j]`.
+/// The parent form as the browser sends it: each child in the selected list
+/// as `children[N][pupil]`, `children[N][relationship]` and, when the
+/// parental-responsibility box is ticked, `children[N][responsible]`. The
+/// browser's N is the pupil's id; here it is the row's place, so a test can
+/// send a pupil twice.
 struct Form<'a> {
     id: Option<i64>,
     first_name: &'a str,
@@ -46,13 +48,14 @@ impl Form<'_> {
         if let Some(id) = self.id {
             fields.push(("id".to_owned(), id.to_string()));
         }
-        let mut ticked = 0;
-        for (i, (pupil, relationship, responsible)) in self.links.iter().enumerate() {
-            fields.push((format!("pupils[{i}]"), pupil.to_string()));
-            fields.push((format!("relationships[{i}]"), relationship.to_string()));
+        for (n, (pupil, relationship, responsible)) in self.links.iter().enumerate() {
+            fields.push((format!("children[{n}][pupil]"), pupil.to_string()));
+            fields.push((
+                format!("children[{n}][relationship]"),
+                relationship.to_string(),
+            ));
             if *responsible {
-                fields.push((format!("responsible[{ticked}]"), pupil.to_string()));
-                ticked += 1;
+                fields.push((format!("children[{n}][responsible]"), "true".into()));
             }
         }
         fields
