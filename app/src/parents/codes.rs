@@ -8,16 +8,14 @@ use qrcode::{render::svg, EcLevel, QrCode};
 use rand::Rng;
 use sqlx::SqliteConnection;
 
+use super::model::{normalise_code, CODE_ALPHABET, CODE_LENGTH};
 use crate::auth::tokens::hash;
-
-const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-const LENGTH: usize = 12;
 
 /// A new code, grouped in fours for reading aloud: "ABCD-EFGH-JKMN".
 fn generate() -> String {
     let mut rng = rand::rng();
-    let chars: Vec<char> = (0..LENGTH)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+    let chars: Vec<char> = (0..CODE_LENGTH)
+        .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
         .collect();
     chars
         .chunks(4)
@@ -26,21 +24,9 @@ fn generate() -> String {
         .join("-")
 }
 
-/// A code as typed (any case, with or without dashes and spaces), or None
-/// if it can't be one.
-pub fn normalise(typed: &str) -> Option<String> {
-    let code: String = typed
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' '))
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    let valid = code.len() == LENGTH && code.bytes().all(|b| ALPHABET.contains(&b));
-    valid.then_some(code)
-}
-
 /// What is stored for a code as typed.
 pub fn stored(code: &str) -> String {
-    hash(&normalise(code).unwrap_or_default())
+    hash(&normalise_code(code).unwrap_or_default())
 }
 
 /// Gives a link a new code, replacing (and so revoking) any earlier one, and
@@ -83,7 +69,7 @@ pub async fn issue(conn: &mut SqliteConnection, link: i64, at: &str) -> anyhow::
 
 /// The link a typed code belongs to, if any.
 pub async fn link_for(conn: &mut SqliteConnection, typed: &str) -> anyhow::Result<Option<i64>> {
-    if normalise(typed).is_none() {
+    if normalise_code(typed).is_none() {
         return Ok(None);
     }
     let code_hash = stored(typed);
@@ -149,17 +135,17 @@ mod tests {
     fn codes_are_long_enough_and_readable() {
         let code = generate();
         assert_eq!(code.len(), 14);
-        let bits = (LENGTH as f64) * (ALPHABET.len() as f64).log2();
+        let bits = (CODE_LENGTH as f64) * (CODE_ALPHABET.len() as f64).log2();
         assert!(bits >= 50.0, "only {bits} bits");
         for look_alike in ['0', 'O', '1', 'I', 'L'] {
-            assert!(!ALPHABET.contains(&(look_alike as u8)));
+            assert!(!CODE_ALPHABET.contains(&(look_alike as u8)));
         }
         assert_eq!(
-            normalise(&code.to_lowercase().replace('-', " ")),
+            normalise_code(&code.to_lowercase().replace('-', " ")),
             Some(code.replace('-', ""))
         );
-        assert_eq!(normalise("ABCD-EFGH-JKM0"), None);
-        assert_eq!(normalise("ABCD"), None);
+        assert_eq!(normalise_code("ABCD-EFGH-JKM0"), None);
+        assert_eq!(normalise_code("ABCD"), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    error::AppError,
     ids::{PupilId, UserId},
     school::model::PupilMatch,
 };
@@ -70,6 +71,45 @@ impl StatusFilter {
             StatusFilter::Inactive => "inactive",
         }
     }
+}
+
+/// Access codes are 12 characters from 31 that can't be mistaken for each
+/// other (no 0/O, 1/I/L).
+pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+pub const CODE_LENGTH: usize = 12;
+
+/// A code as typed (any case, with or without dashes and spaces), or None
+/// if it can't be one.
+pub fn normalise_code(typed: &str) -> Option<String> {
+    let code: String = typed
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let valid = code.len() == CODE_LENGTH && code.bytes().all(|b| CODE_ALPHABET.contains(&b));
+    valid.then_some(code)
+}
+
+/// Sign-up's access code, parsed for its form alone (whether it matches is
+/// the server's to say). The server parses it so, and the sign-up page says
+/// the same as soon as the parent leaves the field.
+pub fn parse_access_code(typed: &str) -> Result<String, AppError> {
+    normalise_code(typed).ok_or_else(|| {
+        AppError::invalid(
+            "code",
+            "Enter the access code as it is printed on your letter: 12 letters and numbers, like ABCD-EFGH-JKMN.",
+        )
+    })
+}
+
+/// Sign-up's date of birth as stored ("2019-05-04"), parsed like the code.
+pub fn parse_date_of_birth(typed: &str) -> Result<String, AppError> {
+    crate::school::model::parse_uk_date(typed).ok_or_else(|| {
+        AppError::invalid(
+            "date_of_birth",
+            "Enter your child's date of birth as DD/MM/YYYY, for example 04/05/2019.",
+        )
+    })
 }
 
 /// One child in the parent form's selected list, as the browser sends it:

@@ -16,8 +16,8 @@ use super::{
         list_parents, open_parent, MakeLetters, ReissueCode, SaveParent, SendInvitations, SignUp,
     },
     model::{
-        relationship_label, usual_relationship, LetterSheet, ParentDetail, ParentList,
-        StatusFilter, RELATIONSHIPS,
+        parse_access_code, parse_date_of_birth, relationship_label, usual_relationship,
+        LetterSheet, ParentDetail, ParentList, StatusFilter, RELATIONSHIPS,
     },
 };
 use crate::ui::use_done;
@@ -25,7 +25,7 @@ use crate::{
     auth::page::NewPasswordFields,
     ids::{PupilId, UserId},
     school::{finder::PupilFinder, model::PupilMatch},
-    ui::{route_id, ErrorNote, ErrorPanel, Notice, SelectField, TextField},
+    ui::{route_id, ErrorNote, ErrorPanel, InstantChecks, Notice, SelectField, TextField},
 };
 
 const STATUSES: [(&str, &str); 2] = [("active", "Active"), ("inactive", "Inactive")];
@@ -728,7 +728,30 @@ fn Letters(sheet: LetterSheet) -> impl IntoView {
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
-    let error = Signal::derive(move || action.value().get().and_then(|result| result.err()));
+    // The code and the date are checked for their form as the parent leaves
+    // each (on a phone, before typing everything else); an empty field waits
+    // for Sign up.
+    let checks = InstantChecks::new();
+    let answer = Signal::derive(move || action.value().get().and_then(|result| result.err()));
+    let error = checks.over(answer);
+    Effect::new(move |_| {
+        action.version().track();
+        checks.clear();
+    });
+    let left_field = move |ev: leptos::ev::FocusEvent| {
+        let Some(name) = event_target::<web_sys::Element>(&ev).get_attribute("name") else {
+            return;
+        };
+        let value = event_target_value(&ev);
+        if value.trim().is_empty() {
+            return;
+        }
+        match name.as_str() {
+            "code" => checks.note("code", parse_access_code(&value)),
+            "date_of_birth" => checks.note("date_of_birth", parse_date_of_birth(&value)),
+            _ => {}
+        }
+    };
     let query = use_query_map();
     let code = query.read_untracked().get("code").unwrap_or_default();
     view! {
@@ -739,9 +762,13 @@ pub fn SignUpPage() -> impl IntoView {
                 <h1>"Sign up as a parent"</h1>
                 <p>"You need the letter from your child's school, with an access code for each child."</p>
                 <ActionForm action=action attr:novalidate=true>
-                    <ErrorNote error id="sign-up-error" />
-                    <TextField name="code" label="Access code" autocomplete="off" hint="As printed on your letter, like ABCD-EFGH-JKMN." error value=code />
-                    <TextField name="date_of_birth" label="Your child's date of birth" autocomplete="off" hint="DD/MM/YYYY, for example 04/05/2019." error />
+                    // The server's answer alone: a check as a field is left must not
+                    // move focus away from where the parent is typing.
+                    <ErrorNote error=answer id="sign-up-error" />
+                    <div on:focusout=left_field>
+                        <TextField name="code" label="Access code" autocomplete="off" hint="As printed on your letter, like ABCD-EFGH-JKMN." error value=code />
+                        <TextField name="date_of_birth" label="Your child's date of birth" autocomplete="off" hint="DD/MM/YYYY, for example 04/05/2019." error />
+                    </div>
                     <TextField name="first_name" label="Your first name" autocomplete="given-name" error />
                     <TextField name="surname" label="Your surname" autocomplete="family-name" error />
                     <TextField name="email" label="Email address" kind="email" autocomplete="email" hint="You'll sign in with this." error />

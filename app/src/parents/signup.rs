@@ -8,12 +8,14 @@
 use sqlx::SqliteConnection;
 use time::Duration;
 
-use super::codes;
+use super::{
+    codes,
+    model::{parse_access_code, parse_date_of_birth},
+};
 use crate::{
     auth::{accounts::minutes_until_lifted, details, password, store as accounts, tokens},
     error::{AppError, Problems},
     ids::UserId,
-    school::model::parse_uk_date,
     ssr::{address_for_limits, audit::Audit, clock::stamp, Arrival, Write},
 };
 
@@ -51,19 +53,8 @@ struct Claim {
 pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     // Every mistake in what was typed is named at once.
     let mut problems = Problems::default();
-    if codes::normalise(&form.code).is_none() {
-        problems.add(
-            "code",
-            "Enter the access code as it is printed on your letter: 12 letters and numbers, like ABCD-EFGH-JKMN.",
-        );
-    }
-    let born = parse_uk_date(&form.date_of_birth);
-    if born.is_none() {
-        problems.add(
-            "date_of_birth",
-            "Enter your child's date of birth as DD/MM/YYYY, for example 04/05/2019.",
-        );
-    }
+    problems.take(parse_access_code(&form.code));
+    let born = problems.take(parse_date_of_birth(&form.date_of_birth));
     let names = problems.take(details::check_names(&form.first_name, &form.surname));
     let email = problems.take(details::check_email_form("email", &form.email));
     let (born, (first_name, surname), email) =

@@ -3,9 +3,69 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::error::AppError;
+use std::collections::BTreeMap;
+
+use crate::error::{AppError, Problems};
 
 pub mod save_queue;
+
+/// What the browser found wrong as someone left a field, parsed by the same
+/// function the server uses, so the message comes at once and reads the
+/// same. A field checked here replaces what the server last said about it;
+/// the server's next answer starts afresh.
+#[derive(Clone, Copy)]
+pub struct InstantChecks {
+    checked: RwSignal<BTreeMap<&'static str, Option<String>>>,
+}
+
+impl InstantChecks {
+    pub fn new() -> InstantChecks {
+        InstantChecks {
+            checked: RwSignal::new(BTreeMap::new()),
+        }
+    }
+
+    /// The result of parsing `field` as it was left.
+    pub fn note<T>(self, field: &'static str, parsed: Result<T, AppError>) {
+        let message = parsed.err().and_then(|e| e.for_field(field));
+        self.checked
+            .update(|checked| _ = checked.insert(field, message));
+    }
+
+    /// Forgets every check: the server has answered.
+    pub fn clear(self) {
+        self.checked.update(BTreeMap::clear);
+    }
+
+    /// The form's error: these checks over what the server said.
+    pub fn over(self, server: Signal<Option<AppError>>) -> Signal<Option<AppError>> {
+        Signal::derive(move || {
+            let server = server.get();
+            if let Some(other) = server.as_ref().filter(|e| e.problems().next().is_none()) {
+                return Some(other.clone());
+            }
+            let checked = self.checked.get();
+            let mut problems = Problems::default();
+            for (field, message) in &checked {
+                if let Some(message) = message {
+                    problems.add(field, message.clone());
+                }
+            }
+            for problem in server.iter().flat_map(|e| e.problems()) {
+                if !checked.contains_key(problem.field) {
+                    problems.add(problem.field, problem.message);
+                }
+            }
+            problems.finish().err()
+        })
+    }
+}
+
+impl Default for InstantChecks {
+    fn default() -> Self {
+        InstantChecks::new()
+    }
+}
 
 /// An error about a whole form (not one field), shown above it. When the
 /// server names mistakes in fields, each shows beside its own field and
