@@ -17,12 +17,12 @@ test("an admin invites a teacher, who sets a password from the email and signs i
   await page.getByLabel("First name").fill("Priya");
   await page.getByLabel("Email address").fill("priya.shah");
   await page.getByRole("button", { name: "Send invitation" }).click();
-  await expect(page.locator("#surname-error")).toContainText("Enter the surname");
+  await expect(page.getByLabel("Surname")).toHaveAccessibleDescription(/Enter the surname/);
   await expect(page.getByLabel("First name")).toHaveValue("Priya");
   await expectAccessible(page);
   await page.getByLabel("Surname").fill("Shah");
   await page.getByRole("button", { name: "Send invitation" }).click();
-  await expect(page.locator("#email-error")).toContainText("right form");
+  await expect(page.getByLabel("Email address")).toHaveAccessibleDescription(/right form/);
   await page.getByLabel("Email address").fill(address);
   await page.getByRole("button", { name: "Send invitation" }).click();
 

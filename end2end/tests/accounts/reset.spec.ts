@@ -31,10 +31,13 @@ test("a forgotten password: the link in the email, a new password, and back in",
   await page.getByLabel("New password", { exact: true }).fill("short");
   await page.getByLabel("Type the new password again").fill("short");
   await page.getByRole("button", { name: "Save new password" }).click();
-  const problems = page.locator("#password-error .line");
+  // The messages are the lines of the alert beside the field (a line has no role of its own)...
+  const problems = page.getByRole("alert").filter({ hasText: "at least 8 characters" }).locator(":scope > *");
   await expect(problems).toHaveCount(2);
   await expect(problems.nth(0)).toContainText("at least 8 characters");
   await expect(problems.nth(1)).toContainText("at least one number");
+  // ...which is read out with the field, after the rules in its hint.
+  await expect(page.getByLabel("New password", { exact: true })).toHaveAccessibleDescription(/at least one number/);
   await expect(page.getByLabel("New password", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expectAccessible(page);
 
@@ -61,7 +64,7 @@ test("a forgotten password: the link in the email, a new password, and back in",
   await ready(page);
   await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
   await expectAccessible(page);
-  const form = page.locator("section", { has: page.getByRole("heading", { name: "Change password" }) });
+  const form = page.getByRole("region", { name: "Change password" });
   await form.getByLabel("Current password").fill("not-my-password-1");
   await form.getByLabel("New password", { exact: true }).fill(PASSWORD);
   await form.getByLabel("Type the new password again").fill(PASSWORD);

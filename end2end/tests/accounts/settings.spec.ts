@@ -9,16 +9,16 @@ test("a parent changes their name and email address in Settings", async ({ page 
   await expectAccessible(page);
 
   // A blank surname is refused beside the field; the first name typed stays.
-  const name = page.locator("section", { has: page.getByRole("heading", { name: "Your name" }) });
+  const name = page.getByRole("region", { name: "Your name" });
   const firstName = await name.getByLabel("First name").inputValue();
   await name.getByLabel("Surname").fill("");
   await name.getByRole("button", { name: "Save name" }).click();
-  await expect(page.locator("#surname-error")).toContainText("Enter the surname");
+  await expect(name.getByLabel("Surname")).toHaveAccessibleDescription(/Enter the surname/);
   await expect(name.getByLabel("First name")).toHaveValue(firstName);
   await expectAccessible(page);
 
   // A new address works only once its link is opened; then change it back.
-  const email = page.locator("section", { has: page.getByRole("heading", { name: "Email address" }) });
+  const email = page.getByRole("region", { name: "Email address" });
   const other = `parent.${info.project.name}@mail.example`;
   for (const [from, to] of [[PARENT, other], [other, PARENT]]) {
     await page.goto("/settings");

@@ -1,4 +1,4 @@
-import { expect, Page, test } from "@playwright/test";
+import { expect, Locator, Page, test } from "@playwright/test";
 import { ADMIN, expectAccessible, openMenuIfPhone, ready, signIn } from "../helpers";
 
 /** Signs the admin in and opens Parents from the strip. */
@@ -12,11 +12,21 @@ async function openParents(page: Page) {
 
 /** The first `count` pupils a search finds, by the labels of their tick boxes. */
 async function searchPupils(page: Page, text: string) {
-  await page.getByLabel("Search pupils by forename or surname").fill(text);
+  const search = page.getByLabel("Search pupils by forename or surname");
+  await search.fill(text);
   const results = page.getByRole("group", { name: "Matching pupils" });
   await expect(results).toBeVisible();
-  await expect(page.locator("#pupil-results-status")).toContainText(/match|Showing/);
+  // The search's live region is read out with the box, after its hint.
+  await expect(search).toHaveAccessibleDescription(/match|Showing/);
   return results;
+}
+
+/**
+ * The access codes in `scope`: each is the definition after an "Access code"
+ * term (a definition has no name of its own to find it by).
+ */
+function accessCodes(scope: Locator): Locator {
+  return scope.getByRole("term").filter({ hasText: "Access code" }).locator("xpath=following-sibling::*[1]");
 }
 
 test("an admin adds a parent with two children, then removes one", async ({ page }, info) => {
@@ -35,8 +45,8 @@ test("an admin adds a parent with two children, then removes one", async ({ page
   const results = await searchPupils(page, "Smith");
   const boxes = results.getByRole("checkbox");
   expect(await boxes.count()).toBeGreaterThanOrEqual(2);
-  const first = (await results.locator("label strong").nth(0).textContent())!;
-  const second = (await results.locator("label strong").nth(1).textContent())!;
+  const first = (await results.getByRole("strong").nth(0).textContent())!;
+  const second = (await results.getByRole("strong").nth(1).textContent())!;
   await boxes.nth(0).check();
   await boxes.nth(1).check();
   await expectAccessible(page);
@@ -89,12 +99,13 @@ test("an invalid email keeps everything typed and chosen", async ({ page }, info
   await page.getByLabel("Surname", { exact: true }).fill(`Nowak-${info.project.name}`);
   await page.getByLabel("Email address").fill("marek.nowak@");
   const results = await searchPupils(page, "Smith");
-  const name = (await results.locator("label strong").first().textContent())!;
+  const name = (await results.getByRole("strong").first().textContent())!;
   await results.getByRole("checkbox").first().check();
   await page.getByRole("button", { name: "Add to List" }).click();
   await page.getByRole("button", { name: "Save", exact: true }).click();
 
-  await expect(page.locator("#email-error")).toContainText("email address");
+  // Read out with the field, after its hint (which mentions an email address too).
+  await expect(page.getByLabel("Email address")).toHaveAccessibleDescription(/on their letter\. .*email address/);
   await expect(page.getByLabel("Email address")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByLabel("First name")).toHaveValue("Marek");
   await expect(page.getByLabel("Surname", { exact: true })).toHaveValue(`Nowak-${info.project.name}`);
@@ -127,7 +138,7 @@ test("a parent is linked to three children with the keyboard alone", async ({ pa
   await expect(page.getByLabel("Search pupils by forename or surname")).toBeFocused();
   await page.keyboard.type("Smith");
   await page.keyboard.press("Enter"); // must not submit the form
-  await expect(page.locator("#pupil-results-status")).toContainText(/match|Showing/);
+  await expect(page.getByLabel("Search pupils by forename or surname")).toHaveAccessibleDescription(/match|Showing/);
   for (let i = 0; i < 3; i++) {
     await page.keyboard.press("Tab");
     await page.keyboard.press("Space");
@@ -176,9 +187,9 @@ test("letters carry a fresh access code and QR code per child", async ({ page })
   await expectAccessible(page);
   await page.getByRole("button", { name: "Make letters" }).click();
   await expect(page.getByText("1 letter is ready.")).toBeVisible();
-  const letter = page.locator("article.letter");
+  const letter = page.getByRole("article");
   await expect(letter).toContainText("Dear Aisha Khan");
-  const codes = letter.locator("dd.code");
+  const codes = accessCodes(letter);
   await expect(codes).toHaveCount(2);
   const [a, b] = [await codes.nth(0).textContent(), await codes.nth(1).textContent()];
   expect(a).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
@@ -198,7 +209,7 @@ test("letters carry a fresh access code and QR code per child", async ({ page })
   await page.getByRole("button", { name: /Reissue code for/ }).first().click();
   const notice = page.getByRole("status").filter({ hasText: "New access code" });
   await expect(notice).toBeVisible();
-  const reissued = await notice.locator("strong.code").textContent();
+  const reissued = await notice.getByRole("strong").textContent();
   expect(reissued).not.toEqual(a);
   await expectAccessible(page);
 });
@@ -216,14 +227,15 @@ test("a parent signs up on a phone with the code from their letter", async ({ pa
   await row.getByRole("link", { name: `Edit ${name}` }).click();
   await expect(page.getByRole("heading", { name })).toBeVisible();
   await ready(page);
-  const child = page.locator(".selected-pupil").first();
-  const born = (await child.locator(".hint").textContent())!.match(/born (\d\d\/\d\d\/\d{4})/)![1];
-  const childName = (await child.locator("strong").textContent())!;
+  const child = page.getByRole("region", { name: "Children linked to this parent" }).getByRole("listitem").first();
+  const born = (await child.textContent())!.match(/born (\d\d\/\d\d\/\d{4})/)![1];
+  const childName = (await child.getByRole("strong").textContent())!;
   await page.getByRole("link", { name: "Print letters" }).click();
   await ready(page);
   await page.getByRole("button", { name: "Make letters" }).click();
-  const section = page.locator(".letter-child").filter({ hasText: childName });
-  const code = (await section.locator("dd.code").textContent())!;
+  // The child's part of the letter: their QR code and, beside it, their access code.
+  const qr = page.getByRole("img", { name: `QR code of the sign-up link for ${childName}`, exact: true });
+  const code = (await accessCodes(qr.locator("..")).textContent())!;
 
   const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
   const parent = await context.newPage();
@@ -240,7 +252,7 @@ test("a parent signs up on a phone with the code from their letter", async ({ pa
   await parent.getByLabel("New password", { exact: true }).fill("maple-bridge-77");
   await parent.getByLabel("Type the new password again").fill("maple-bridge-77");
   await parent.getByRole("button", { name: "Sign up" }).click();
-  await expect(parent.locator("#sign-up-error")).toContainText("don't match");
+  await expect(parent.getByRole("alert").filter({ hasText: "don't match" })).toBeVisible();
   await expect(parent.getByLabel("Your first name")).toHaveValue("Nina");
   await expectAccessible(parent);
   await parent.getByLabel("Your child's date of birth").fill(born);

@@ -1,4 +1,4 @@
-import { Browser, expect, Page, test } from "@playwright/test";
+import { Browser, expect, Locator, Page, test } from "@playwright/test";
 import {
   ADMIN,
   emailCount,
@@ -30,10 +30,18 @@ async function childrenOf(page: Page): Promise<{ name: string; className: string
   const children = [];
   for (const card of await cards.all()) {
     const name = (await card.getByRole("heading").innerText()).trim();
-    const about = await card.locator("p").innerText();
+    const about = await card.getByRole("paragraph").innerText();
     children.push({ name, className: about.split("Class ")[1].trim() });
   }
   return children;
+}
+
+/**
+ * Where a pupil's report has got to, as their card shows it: the words beside
+ * the card's heading (they have no role or name of their own).
+ */
+function statusOf(card: Locator, pupil: string): Locator {
+  return card.getByRole("heading", { name: pupil, exact: true }).locator("xpath=following-sibling::*[1]");
 }
 
 test("a teacher writes, SLT approve and publish, and a parent reads the report on a phone", async ({
@@ -60,11 +68,15 @@ test("a teacher writes, SLT approve and publish, and a parent reads the report o
   await teacher.getByLabel("Group name").fill(setName);
   for (const child of children) {
     await teacher.getByLabel("Search pupils by forename or surname").fill(child.name.split(" ")[0]);
-    const match = teacher.locator("#pupil-results li", { hasText: child.name }).filter({ hasText: child.className });
-    await match.locator("input").check();
+    const match = teacher
+      .getByRole("group", { name: "Matching pupils" })
+      .getByRole("listitem")
+      .filter({ hasText: child.name })
+      .filter({ hasText: child.className });
+    await match.getByRole("checkbox").check();
     await teacher.getByRole("button", { name: "Add to List" }).click();
   }
-  await expect(teacher.locator(".selected-pupil")).toHaveCount(2);
+  await expect(teacher.getByRole("region", { name: /^Pupils in this group/ }).getByRole("listitem")).toHaveCount(2);
   await teacher.getByRole("button", { name: "Save" }).click();
   await expect(teacher.getByText("Group created.")).toBeVisible();
 
@@ -106,7 +118,7 @@ test("a teacher writes, SLT approve and publish, and a parent reads the report o
     await expect(pupil.getByRole("status")).toHaveText("Saved");
     await expect(pupil.getByText(`${comments[i].length} of about 1200 characters`)).toBeVisible();
     await pupil.getByRole("button", { name: "Ready for review" }).click();
-    await expect(pupil.locator(".status")).toHaveText("Ready for review");
+    await expect(statusOf(pupil, child.name)).toHaveText("Ready for review");
   }
   await expect(teacher.getByText("2 of 2 comments written")).toBeVisible();
   await expectAccessible(teacher);
@@ -139,7 +151,7 @@ test("a teacher writes, SLT approve and publish, and a parent reads the report o
   for (const child of children) {
     const item = head.getByRole("listitem").filter({ has: head.getByRole("heading", { name: child.name }) });
     await item.getByRole("button", { name: "Approve" }).click();
-    await expect(item.locator(".status")).toHaveText("Approved");
+    await expect(statusOf(item, child.name)).toHaveText("Approved");
   }
   const before = await emailCount(PARENT);
   await head.getByRole("button", { name: "Publish", exact: true }).click();
@@ -162,7 +174,7 @@ test("a teacher writes, SLT approve and publish, and a parent reads the report o
   await expect(reader).toHaveURL(new URL(link).pathname);
   await ready(reader);
   await expect(reader.getByText(`${sessionName} report`)).toBeVisible();
-  const current = (await reader.locator("h1").innerText()).trim();
+  const current = (await reader.getByRole("heading", { level: 1 }).innerText()).trim();
   await expect(reader.getByText(comments[children.findIndex((c) => c.name === current)])).toBeVisible();
   const fits = await reader.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
   expect(fits).toBe(true);
@@ -220,21 +232,30 @@ test("a comment whose save fails says so and keeps every word typed", async ({ p
     .first()
     .click();
   await ready(page);
-  const report = (await page.locator("textarea:not([readonly])").first().getAttribute("id"))!.replace("comment-", "");
-  const box = page.locator(`#comment-${report}`);
-  const pupil = page.locator(`li[aria-labelledby="pupil-${report}"]`);
+  // The first pupil whose comment can still be changed, and their comment box by its label.
+  const cards = page.getByRole("listitem").filter({ has: page.getByRole("textbox", { name: /^Comment for / }) });
+  await expect(cards.first()).toBeVisible();
+  let name = "";
+  for (const card of await cards.all()) {
+    if (await card.getByRole("textbox").isEditable()) {
+      name = (await card.getByRole("heading", { level: 2 }).innerText()).trim();
+      break;
+    }
+  }
+  const box = page.getByLabel(`Comment for ${name}`, { exact: true });
+  const pupil = page.getByRole("listitem").filter({ has: box });
   const words = `Settles quickly and listens well ${Date.now() % 100000}.`;
   // The connection drops: the save fails, says so, and the words stay.
   await page.route("**/api/reports/save_comment", (route) => route.abort("internetdisconnected"));
   await box.fill(words);
   await box.blur();
-  await expect(pupil.locator(".save-line")).toContainText("Not saved");
+  await expect(pupil.getByRole("status")).toContainText("Not saved");
   await expect(box).toHaveAttribute("aria-invalid", "true");
   await expect(box).toHaveValue(words);
   // Back online, the next save stores them.
   await page.unroute("**/api/reports/save_comment");
   await pupil.getByRole("button", { name: "Save now" }).click();
-  await expect(pupil.locator(".save-line")).toHaveText("Saved");
+  await expect(pupil.getByRole("status")).toHaveText("Saved");
   await page.reload();
   await ready(page);
   await expect(page.getByText(words)).toHaveCount(1);
