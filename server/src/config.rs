@@ -18,6 +18,10 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` header names
     /// the real client (MARKWELL_TRUSTED_PROXIES); none by default.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Where `serve` keeps its daily backups (MARKWELL_BACKUP_DIR); none by default.
+    pub backup_dir: Option<PathBuf>,
+    /// How many of them to keep (MARKWELL_BACKUP_KEEP, 14 by default).
+    pub backup_keep: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -110,6 +114,21 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let backup_dir = get("MARKWELL_BACKUP_DIR").map(PathBuf::from);
+        let backup_keep = match get("MARKWELL_BACKUP_KEEP") {
+            None => 14,
+            Some(typed) => typed
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|keep| *keep >= 1)
+                .ok_or_else(|| {
+                    bad(
+                        "MARKWELL_BACKUP_KEEP",
+                        "must be how many backups to keep, 1 or more, for example 14",
+                    )
+                })?,
+        };
         Ok(Config {
             database_url,
             site_addr,
@@ -119,6 +138,8 @@ impl Config {
             mail_from,
             outbox,
             trusted_proxies,
+            backup_dir,
+            backup_keep,
         })
     }
 }

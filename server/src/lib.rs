@@ -1,6 +1,7 @@
 //! The Markwell server: configuration, the database, and the router that
 //! `markwell serve` runs and the tests build too.
 
+pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod mail_worker;
@@ -109,9 +110,12 @@ pub async fn open_database(url: &str) -> anyhow::Result<SqlitePool> {
         .context("opening the database")
 }
 
+/// Markwell's schema, one migration at a time (`migrations/`).
+pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
 /// Brings the schema up to date: Markwell's migrations, then the session table.
 pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
-    sqlx::migrate!("../migrations")
+    MIGRATIONS
         .run(pool)
         .await
         .context("migrating the database")?;

@@ -14,7 +14,7 @@ use app::{
     },
 };
 use clap::{Parser, Subcommand};
-use server::{app_state, config::Config, demo, migrate, open_database, router, MailWorker};
+use server::{app_state, backup, config::Config, demo, migrate, open_database, router, MailWorker};
 
 #[derive(Parser)]
 #[command(
@@ -50,6 +50,9 @@ enum Command {
     },
     /// Write a consistent copy of the database to FILE, safe while serving.
     Backup { file: std::path::PathBuf },
+    /// Put the backup FILE in place of the database (the one replaced is kept
+    /// beside it as .before-restore). Refused while Markwell is serving it.
+    Restore { file: std::path::PathBuf },
 }
 
 #[tokio::main]
@@ -68,15 +71,55 @@ async fn main() {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Restore { file } = &command {
+        // Before the database is opened: it is the thing being replaced.
+        let restored = backup::restore(file, &config.database_url).await?;
+        if let Some(replaced) = restored.replaced {
+            println!("Kept the database it replaced as {}", replaced.display());
+        }
+        println!(
+            "Restored {} (schema {}). Start Markwell to serve it.",
+            file.display(),
+            restored.schema_version
+        );
+        return Ok(());
+    }
+    // Held for as long as this serves, so a restore can't swap the database
+    // underneath it (nor a second server share it).
+    let _serving = match command {
+        Command::Serve => Some(backup::lock_for_serving(&backup::database_file(
+            &config.database_url,
+        )?)?),
+        _ => None,
+    };
     let pool = open_database(&config.database_url).await?;
     migrate(&pool).await?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
         Command::Serve => {
             app::auth::password::warm_up();
             let state = app_state(&config, pool.clone(), Clock::System);
-            let mailer = MailWorker::new(&config, pool, Clock::System, state.mail_waker.clone())?;
+            let mailer = MailWorker::new(
+                &config,
+                pool.clone(),
+                Clock::System,
+                state.mail_waker.clone(),
+            )?;
             let (stop_mail, mail_stop) = tokio::sync::watch::channel(false);
-            let mail = tokio::spawn(mailer.run_until(mail_stop));
+            let mail = tokio::spawn(mailer.run_until(mail_stop.clone()));
+            if let Some(dir) = config.backup_dir.clone() {
+                println!(
+                    "Backing up daily to {}, keeping {}",
+                    dir.display(),
+                    config.backup_keep
+                );
+                tokio::spawn(backup::run_schedule(
+                    pool.clone(),
+                    dir,
+                    config.backup_keep,
+                    mail_stop,
+                ));
+            }
             let listener = server::listen(config.site_addr).await.with_context(|| {
                 format!("LEPTOS_SITE_ADDR: can't listen on {}", config.site_addr)
             })?;
@@ -162,18 +205,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Created the admin account. They can sign in now.");
         }
         Command::Backup { file } => {
-            if file.exists() {
-                bail!("{} already exists; choose a new file name", file.display());
-            }
-            let target = file.to_string_lossy().to_string();
-            // VACUUM INTO writes a consistent snapshot while others keep reading and writing.
-            sqlx::query("VACUUM INTO ?")
-                .bind(&target)
-                .execute(&pool)
-                .await
-                .context("writing the backup")?;
+            backup::write_backup(&pool, &file).await?;
             println!("Backed up the database to {}", file.display());
         }
+        Command::Restore { .. } => unreachable!("restored before the database is opened"),
     }
     Ok(())
 }

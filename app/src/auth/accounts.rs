@@ -25,9 +25,8 @@ use crate::{
     error::AppError,
     ids::UserId,
     ssr::{
-        address_for_limits,
         audit::Audit,
-        clock, db,
+        db,
         usage::{self, Client, UsageKind},
         AppState, Arrival, Write,
     },
@@ -169,7 +168,7 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     }
     let arrival = Arrival::now().await?;
     let (now, at) = (arrival.now, arrival.at.clone());
-    let address = address_for_limits().await;
+    let address = arrival.address_for_limits();
     let pool = db()?;
     let mut conn = pool.acquire().await?;
 
@@ -312,9 +311,8 @@ pub async fn confirm_current_password(
     if password.is_empty() {
         return Err(AppError::invalid(field, "Enter your current password.").into());
     }
-    let clock = clock()?;
-    let now = clock.now();
-    let address = address_for_limits().await;
+    let arrival = Arrival::now().await?;
+    let (now, address) = (arrival.now, arrival.address_for_limits());
     let mut conn = db()?.acquire().await?;
     let email = store::account_names(&mut conn, user)
         .await?
@@ -332,7 +330,7 @@ pub async fn confirm_current_password(
         Attempt::FailedSignIn,
         &email,
         &address,
-        &clock.stamp(),
+        &arrival.at,
     )
     .await?;
     Err(AppError::invalid(

@@ -14,7 +14,6 @@ use crate::{
     error::AppError,
     ids::UserId,
     ssr::{
-        address_for_limits,
         audit::Audit,
         base_url, clock, db,
         outbox::{self, Letter, Template},
@@ -34,8 +33,9 @@ pub async fn request_reset(email: &str) -> anyhow::Result<()> {
         return Err(AppError::invalid("email", "Enter your email address.").into());
     }
     let email = &super::details::check_email_form("email", email)?;
-    let address = address_for_limits().await;
-    let mut tx = Write::begin(None, &Arrival::now().await?).await?;
+    let arrival = Arrival::now().await?;
+    let address = arrival.address_for_limits();
+    let mut tx = Write::begin(None, &arrival).await?;
     let (now, at) = (tx.now, tx.at.clone());
     let since = crate::ssr::clock::stamp(now - Duration::minutes(RESET_WINDOW_MINUTES));
     let recent =

@@ -16,7 +16,7 @@ use crate::{
     auth::{accounts::minutes_until_lifted, details, password, store as accounts, tokens},
     error::{AppError, Problems},
     ids::UserId,
-    ssr::{address_for_limits, audit::Audit, clock::stamp, Arrival, Write},
+    ssr::{audit::Audit, clock::stamp, Arrival, Write},
 };
 
 /// Generous enough for a parents' evening behind one school network.
@@ -61,7 +61,7 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
         problems.finish_with(|| Some((born?, names?, email?)))?;
     let arrival = Arrival::now().await?;
     let (now, at) = (arrival.now, arrival.at.clone());
-    let address = address_for_limits().await;
+    let address = arrival.address_for_limits();
 
     // The code and date of birth first, counting a failure in its own
     // transaction so it stands whatever happens next.

@@ -135,6 +135,12 @@ impl Arrival {
         })
     }
 
+    /// The address rate limits count attempts against, or "unknown" when the
+    /// connection's address can't be read (those attempts are counted together).
+    pub fn address_for_limits(&self) -> String {
+        self.address.clone().unwrap_or_else(|| "unknown".to_owned())
+    }
+
     /// A request a plain axum handler answers.
     pub fn of(parts: &http::request::Parts, clock: &Clock) -> Arrival {
         let now = clock.now();
@@ -185,14 +191,6 @@ pub async fn school_name(conn: &mut sqlx::SqliteConnection) -> anyhow::Result<St
 /// matches everything, when nothing was.
 pub fn contains(typed: &str) -> String {
     format!("%{}%", typed.trim())
-}
-
-/// The address rate limits count attempts against, or "unknown" when the
-/// connection's address can't be read (those attempts are counted together).
-pub async fn address_for_limits() -> String {
-    client_address()
-        .await
-        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// The nonce the security layer put on this request, made available to the

@@ -56,12 +56,34 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let mailbox = Mailbox::start();
     let mut config = test_config(folder.path(), mailbox.port);
     configure(&mut config);
+    launch(folder, mailbox, config, true).await
+}
+
+/// A test app over a database the test puts in place first (a restored
+/// backup, say): `prepare` gets the database's URL before anything opens
+/// it, and no demo school is loaded.
+pub async fn spawn_app_over(prepare: impl AsyncFnOnce(&str)) -> TestApp {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let mailbox = Mailbox::start();
+    let config = test_config(folder.path(), mailbox.port);
+    prepare(&config.database_url).await;
+    launch(folder, mailbox, config, false).await
+}
+
+async fn launch(
+    folder: tempfile::TempDir,
+    mailbox: Mailbox,
+    config: Config,
+    with_demo: bool,
+) -> TestApp {
     let clock = Clock::fixed(time::OffsetDateTime::now_utc());
     let pool = open_database(&config.database_url).await.expect("database");
     migrate(&pool).await.expect("migrations");
-    demo::load(&pool, &clock, demo::SEED)
-        .await
-        .expect("demo school");
+    if with_demo {
+        demo::load(&pool, &clock, demo::SEED)
+            .await
+            .expect("demo school");
+    }
     // Served as `markwell serve` serves.
     let listener = server::listen("127.0.0.1:0".parse().unwrap())
         .await
