@@ -117,6 +117,36 @@ pub async fn record_failure(
     Ok(())
 }
 
+/// Wrong codes and dates of birth since a time, from one address and
+/// against one code: what sign-up's limits count.
+pub struct RecentFailures {
+    pub from_address: i64,
+    pub oldest_from_address: Option<String>,
+    pub for_code: i64,
+    pub oldest_for_code: Option<String>,
+}
+
+pub async fn recent_failures(
+    conn: &mut SqliteConnection,
+    address: &str,
+    link: Option<i64>,
+    since: &str,
+) -> anyhow::Result<RecentFailures> {
+    Ok(sqlx::query_as!(
+        RecentFailures,
+        r#"SELECT
+             (SELECT COUNT(*) FROM access_code_failures WHERE address = ?1 AND at >= ?3) AS "from_address!: i64",
+             (SELECT MIN(at) FROM access_code_failures WHERE address = ?1 AND at >= ?3) AS "oldest_from_address: String",
+             (SELECT COUNT(*) FROM access_code_failures WHERE link_id = ?2 AND at >= ?3) AS "for_code!: i64",
+             (SELECT MIN(at) FROM access_code_failures WHERE link_id = ?2 AND at >= ?3) AS "oldest_for_code: String""#,
+        address,
+        link,
+        since
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
 /// A QR code of `link`, as SVG sized by the page.
 pub fn qr_svg(link: &str) -> anyhow::Result<String> {
     let code = QrCode::with_error_correction_level(link.as_bytes(), EcLevel::M)?;

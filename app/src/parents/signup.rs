@@ -149,26 +149,11 @@ async fn locked_for(
     link: Option<i64>,
 ) -> anyhow::Result<Option<u32>> {
     let since = stamp(now - Duration::minutes(WINDOW_MINUTES));
-    let for_address = sqlx::query!(
-        r#"SELECT COUNT(*) AS "count!: i64", MIN(at) AS "oldest: String"
-           FROM access_code_failures WHERE address = ? AND at >= ?"#,
-        address,
-        since
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let for_code = sqlx::query!(
-        r#"SELECT COUNT(*) AS "count!: i64", MIN(at) AS "oldest: String"
-           FROM access_code_failures WHERE link_id = ? AND at >= ?"#,
-        link,
-        since
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let oldest = if for_code.count >= FAILURES_PER_CODE {
-        for_code.oldest
-    } else if for_address.count >= FAILURES_PER_ADDRESS {
-        for_address.oldest
+    let recent = codes::recent_failures(conn, address, link, &since).await?;
+    let oldest = if recent.for_code >= FAILURES_PER_CODE {
+        recent.oldest_for_code
+    } else if recent.from_address >= FAILURES_PER_ADDRESS {
+        recent.oldest_from_address
     } else {
         return Ok(None);
     };
