@@ -3,6 +3,7 @@
 mod accounts;
 mod auth;
 mod backup;
+mod crash;
 mod demo;
 mod frameworks;
 mod groups;
