@@ -53,8 +53,10 @@ for migration in sys.argv[2:]:
 PY
 
 if [ "$mode" = prepare ] || [ ! -f "$armed" ]; then touch_roots; fi
-SQLX_OFFLINE=false DATABASE_URL="sqlite://$db" SQLX_OFFLINE_DIR="$out" cargo "$@"
+# Used up before cargo runs: if the build fails, the next check touches the
+# roots again rather than trusting crates that wrote no query data.
 rm -f "$armed"
+SQLX_OFFLINE=false DATABASE_URL="sqlite://$db" SQLX_OFFLINE_DIR="$out" cargo "$@"
 
 case "$mode" in
   check)

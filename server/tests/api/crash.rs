@@ -60,7 +60,7 @@ fn markwell(folder: &Path, port: u16, smtp: u16) -> Command {
 }
 
 async fn serve(folder: &Path, port: u16, smtp: u16) -> Child {
-    let child = markwell(folder, port, smtp)
+    let mut child = markwell(folder, port, smtp)
         .arg("serve")
         .stdout(Stdio::piped())
         .spawn()
@@ -74,6 +74,8 @@ async fn serve(folder: &Path, port: u16, smtp: u16) -> Child {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("markwell serve did not answer /health");
 }
 
