@@ -63,5 +63,6 @@ bench:
 	cargo bench -p server --bench parents
 	cargo bench -p server --bench markbook
 	cargo bench -p server --bench reports
+	cargo bench -p server --bench load
 	scripts/build.sh
 	scripts/bench-browser.sh

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+#[allow(dead_code)] // The load bench shows percentiles only.
 pub fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
