@@ -260,14 +260,20 @@ impl Comment {
 
 /// Why a save failed, and that nothing typed is lost.
 fn not_saved(error: &AppError, outcome: Outcome) -> String {
-    match error.for_field("comment") {
-        Some(message) => format!("Not saved. {message}"),
-        None if outcome == Outcome::Failed => format!(
-            "Not saved: {error}. Your text is still in the box; Markwell tries again in a moment."
-        ),
-        None => format!(
-            "Not saved: {error}. Your text is still in the box; it saves when you type again or leave the box."
-        ),
+    if let Some(message) = error.for_field("comment") {
+        return format!("Not saved. {message}");
+    }
+    // The error is a sentence of its own: its full stop is this one's.
+    let said = error.to_string();
+    let said = said.trim_end_matches('.');
+    if outcome == Outcome::Failed {
+        format!(
+            "Not saved: {said}. Your text is still in the box; Markwell tries again in a moment."
+        )
+    } else {
+        format!(
+            "Not saved: {said}. Your text is still in the box; it saves when you type again or leave the box."
+        )
     }
 }
 
