@@ -1,9 +1,9 @@
 //! Components every feature uses.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-
-use std::collections::BTreeMap;
 
 use crate::error::{AppError, Problems};
 
