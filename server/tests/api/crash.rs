@@ -29,14 +29,6 @@ use crate::helpers::*;
 
 const MARKWELL: &str = env!("CARGO_BIN_EXE_markwell");
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// `markwell` with this test's database, port and mail server.
 fn markwell(folder: &Path, port: u16, smtp: u16) -> Command {
     let mut command = Command::new(MARKWELL);
@@ -302,13 +294,7 @@ async fn a_crash_mid_paste_and_mid_publish_loses_nothing_committed_and_applies_n
         for _ in 0..600 {
             heard.clear();
             for message in mailbox.messages() {
-                let report: i64 = message
-                    .text
-                    .split("/reports/")
-                    .nth(1)
-                    .and_then(|rest| rest.split_whitespace().next())
-                    .and_then(|id| id.parse().ok())
-                    .expect("a link to the report");
+                let report = message.report_linked();
                 *heard.entry((message.to.clone(), report)).or_default() += 1;
             }
             if to_hear.iter().all(|who| heard.contains_key(who)) {

@@ -173,6 +173,25 @@ impl Received {
             .unwrap_or_else(|| panic!("no {path} link in:\n{}", self.text))
             .to_owned()
     }
+
+    /// The report a publishing email links to (`…/reports/ID`).
+    pub fn report_linked(&self) -> i64 {
+        self.text
+            .split("/reports/")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|id| id.parse().ok())
+            .expect("a link to the report")
+    }
+}
+
+/// A loopback port nobody is listening on, for a server the test starts.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Mailbox {

@@ -31,14 +31,6 @@ impl Drop for Caddy {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// Caddy on `port`, proxying to `upstream`.
 async fn start_caddy(folder: &Path, upstream: &str, port: u16) -> Caddy {
     let http_port = free_port();

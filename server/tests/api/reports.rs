@@ -612,13 +612,7 @@ async fn publishing_emails_each_linked_active_parent_once_per_report() {
     while app.deliver_mail().await > 0 {}
     let mut received = BTreeSet::new();
     for message in app.mailbox.messages() {
-        let report: i64 = message
-            .text
-            .split("/reports/")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|id| id.parse().ok())
-            .expect("a link to the report");
+        let report = message.report_linked();
         assert!(
             message
                 .subject
