@@ -20,7 +20,9 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode},
     ConnectOptions, Connection, SqlitePool,
 };
-use time::{format_description::well_known::Rfc3339, OffsetDateTime};
+use time::{
+    format_description::FormatItem, macros::format_description, OffsetDateTime, PrimitiveDateTime,
+};
 
 /// How old the newest backup may be before the schedule takes another.
 pub const BACKUP_EVERY: time::Duration = time::Duration::hours(24);
@@ -69,34 +71,20 @@ pub fn backups_in(dir: &Path) -> anyhow::Result<Vec<(OffsetDateTime, PathBuf)>> 
     Ok(found)
 }
 
+/// A backup's name carries when it was taken, in a shape that sorts as text
+/// and is safe in any file system: `markwell-20261202T021509Z.db`.
+const NAMED: &[FormatItem<'static>] =
+    format_description!("[year][month][day]T[hour][minute][second]Z");
+
 fn taken_at(stamp: &str) -> Option<OffsetDateTime> {
-    // 20261202T021500Z → 2026-12-02T02:15:00Z
-    let b = stamp.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-        return None;
-    }
-    let text = format!(
-        "{}-{}-{}T{}:{}:{}Z",
-        &stamp[0..4],
-        &stamp[4..6],
-        &stamp[6..8],
-        &stamp[9..11],
-        &stamp[11..13],
-        &stamp[13..15]
-    );
-    OffsetDateTime::parse(&text, &Rfc3339).ok()
+    PrimitiveDateTime::parse(stamp, NAMED)
+        .ok()
+        .map(PrimitiveDateTime::assume_utc)
 }
 
 fn name_for(now: OffsetDateTime) -> String {
-    format!(
-        "{PREFIX}{:04}{:02}{:02}T{:02}{:02}{:02}Z{SUFFIX}",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second()
-    )
+    let stamp = now.format(NAMED).expect("a time in the name's shape");
+    format!("{PREFIX}{stamp}{SUFFIX}")
 }
 
 /// The schedule's step: a backup when the newest in `dir` is a day old (or
@@ -151,12 +139,6 @@ pub fn database_file(database_url: &str) -> anyhow::Result<PathBuf> {
     Ok(options.get_filename().to_path_buf())
 }
 
-fn lock_file(database: &Path) -> PathBuf {
-    let mut name = database.as_os_str().to_owned();
-    name.push(".serving");
-    PathBuf::from(name)
-}
-
 /// Held by `serve` for as long as it runs, so a restore (or a second server)
 /// can tell the database is in use. The operating system lets it go when the
 /// process ends, however it ends.
@@ -170,7 +152,7 @@ pub fn lock_for_serving(database: &Path) -> anyhow::Result<ServingLock> {
         fs::create_dir_all(folder)
             .with_context(|| format!("creating the data folder {}", folder.display()))?;
     }
-    let path = lock_file(database);
+    let path = with_suffix(database, ".serving");
     let file = File::options()
         .create(true)
         .truncate(false)
@@ -308,10 +290,11 @@ async fn check_backup(backup: &Path) -> anyhow::Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::macros::datetime;
 
     #[test]
     fn a_backup_is_named_by_when_it_was_taken() {
-        let now = OffsetDateTime::parse("2026-12-02T02:15:09Z", &Rfc3339).unwrap();
+        let now = datetime!(2026-12-02 02:15:09 UTC);
         let name = name_for(now);
         assert_eq!(name, "markwell-20261202T021509Z.db");
         let stamp = name

@@ -105,8 +105,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Clock::System,
                 state.mail_waker.clone(),
             )?;
-            let (stop_mail, mail_stop) = tokio::sync::watch::channel(false);
-            let mail = tokio::spawn(mailer.run_until(mail_stop.clone()));
+            // Told when the server stops: the mail worker and the backup schedule.
+            let (stop, stopping) = tokio::sync::watch::channel(false);
+            let mail = tokio::spawn(mailer.run_until(stopping.clone()));
             if let Some(dir) = config.backup_dir.clone() {
                 println!(
                     "Backing up daily to {}, keeping {}",
@@ -117,7 +118,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     pool.clone(),
                     dir,
                     config.backup_keep,
-                    mail_stop,
+                    stopping,
                 ));
             }
             let listener = server::listen(config.site_addr).await.with_context(|| {
@@ -134,7 +135,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .with_graceful_shutdown(server::stop_requested())
             .await?;
             println!("Markwell is stopping: finishing the email being sent");
-            let _ = stop_mail.send(true);
+            let _ = stop.send(true);
             let _ = tokio::time::timeout(std::time::Duration::from_secs(30), mail).await;
             println!("Markwell has stopped");
         }
