@@ -63,6 +63,11 @@ actions! {
     ReportsPublished => "reports published",
     ReportSessionCreated => "reporting session created",
     ReportSessionChanged => "reporting session changed",
+    SignedOutDevice => "signed out a device",
+    SignedOutEverywhereElse => "signed out everywhere else",
+    PupilAdded => "pupil added with an access code",
+    AccountDeleted => "account deleted by its owner",
+    DeletedAccountRemoved => "deleted account removed",
     AdminCreated => "admin created",
     DemoSchoolLoaded => "demo school loaded",
 }

@@ -44,7 +44,7 @@ use crate::{
     home::HomePage,
     markbook::page::MarkbookPage,
     parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage, SignUpPage},
-    portal::page::ChildPage,
+    portal::page::{AddPupilPage, ChildPage},
     reports::{
         page::ReportPage,
         review::ReviewPage,
@@ -79,6 +79,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#14213d" />
                 <link rel="stylesheet" href="/pkg/markwell.css" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
                 // Lets staff and parents install Markwell as an app; School
                 // Usage counts sign-ins from it apart from the browser's.
                 <link rel="manifest" href="/manifest.webmanifest" />
@@ -89,6 +90,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     <HydrationScripts options />
                 })}
                 {(!whole_app).then(|| view! { <script src="/print.js" defer></script> })}
+                // Installs the small service worker that shows an offline page
+                // when a phone has no connection; it caches nothing personal.
+                <script src="/register-sw.js" defer></script>
                 <MetaTags />
             </head>
             <body>
@@ -125,6 +129,7 @@ pub fn App() -> impl IntoView {
                     // with JavaScript off.
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("children/:pupil") view=ChildPage ssr=SsrMode::Async />
+                    <Route path=path!("add-pupil") view=AddPupilPage />
                     <Route
                         path=path!("children/:pupil/reports/:report")
                         view=ReportPage

@@ -202,6 +202,12 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             app::auth::accounts::count_visit,
         ))
+        // Before anything else sees the person: a session ended from
+        // "Where you're signed in" is signed out here.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            app::auth::sessions::keep,
+        ))
         .layer(auth)
         .layer(middleware::from_fn_with_state(
             reach.clone(),

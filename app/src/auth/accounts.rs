@@ -18,7 +18,7 @@ use tower_sessions::{cookie::time::Duration, Expiry, Session};
 
 use super::{
     model::{Person, Role},
-    password,
+    password, sessions,
     store::{self, Attempt},
 };
 use crate::{
@@ -227,6 +227,9 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
         Expiry::OnSessionEnd
     }));
     usage::note_sign_in(&session, form.client, &at).await?;
+    let mut tx = Write::begin(Some(account.id), &arrival).await?;
+    sessions::start_here(&mut tx, &session, account.id, form.client, &at).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -287,13 +290,18 @@ pub async fn sign_out() -> anyhow::Result<()> {
     let mut auth: AuthSession = leptos_axum::extract()
         .await
         .map_err(|e| anyhow::anyhow!("reading the session: {e}"))?;
+    let row = sessions::current(&auth.session).await?;
     let who = auth
         .logout()
         .await
         .map_err(|e| anyhow::anyhow!("ending the session: {e}"))?;
     if let Some(account) = who {
-        let user = Some(account.person.id);
-        let mut tx = Write::begin(user, &Arrival::now().await?).await?;
+        let user = account.person.id;
+        let mut tx = Write::begin(Some(user), &Arrival::now().await?).await?;
+        if let Some(row) = row {
+            let at = tx.at.clone();
+            sessions::end_one(&mut tx, user, row, &at).await?;
+        }
         tx.audit(Audit::SignedOut).await?;
         tx.commit().await?;
     }
@@ -354,9 +362,11 @@ pub async fn change_password(
     };
     check_new_password_for(&person, &new_password, confirm)?;
     let hash = password::hash(new_password).await?;
+    let this_one = sessions::current(&sessions::this_session().await?).await?;
     let mut tx = Write::begin(Some(user), &Arrival::now().await?).await?;
+    let at = tx.at.clone();
     store::set_password(&mut tx, user, &hash).await?;
-    store::end_all_sessions(&mut tx, user).await?;
+    store::end_all_sessions(&mut tx, user, this_one, &at).await?;
     tx.audit(Audit::PasswordChanged { user }).await?;
     tx.commit().await?;
     // The session's stored hash no longer matches; signing in again here

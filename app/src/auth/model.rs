@@ -125,6 +125,7 @@ crate::ui::done_notices! {
         PasswordSet => ("password-set", "Your password is set. Sign in to start using Markwell."),
         SignedUp => ("signed-up", "Your account is ready. Sign in with your email address and password."),
         EmailChanged => ("email-changed", "Your new email address is confirmed. Use it to sign in from now on."),
+        AccountDeleted => ("account-deleted", "Your account has been deleted. To use Markwell again, ask the school office for a new letter."),
     }
 }
 

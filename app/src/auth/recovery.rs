@@ -150,7 +150,7 @@ pub async fn set_password_from_link(
         return Err(LinkState::Used.refusal().into());
     }
     store::set_password(&mut tx, link.user, &hash).await?;
-    store::end_all_sessions(&mut tx, link.user).await?;
+    store::end_all_sessions(&mut tx, link.user, None, &at).await?;
     if let Some(email) = &person.email {
         store::forget_failures(&mut tx, email).await?;
     }

@@ -161,6 +161,46 @@ pub async fn claim_parent_account(
     Ok(claimed.rows_affected() == 1)
 }
 
+/// A parent's "Delete account": the email address is free again, the
+/// password gone and every session ended; the row stays, inactive and marked,
+/// so the school's Parents page can say what happened.
+pub async fn delete_parent_account(
+    conn: &mut SqliteConnection,
+    parent: &super::ParentRights,
+    at: &str,
+) -> anyhow::Result<()> {
+    let id = parent.parent();
+    sqlx::query!(
+        "UPDATE users SET email = NULL, password_hash = NULL, active = 0, deleted_at = ?
+         WHERE id = ? AND role = 'parent'",
+        at,
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    end_all_sessions(conn, id, None, at).await?;
+    sqlx::query!("DELETE FROM account_tokens WHERE user_id = ?", id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes what is left of an account its parent deleted; any other account
+/// is left alone. Answers whether one was removed.
+pub async fn remove_deleted_parent(
+    conn: &mut SqliteConnection,
+    _: &super::AdminRights,
+    id: UserId,
+) -> anyhow::Result<bool> {
+    let removed = sqlx::query!(
+        "DELETE FROM users WHERE id = ? AND role = 'parent' AND deleted_at IS NOT NULL",
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(removed.rows_affected() == 1)
+}
+
 /// Someone's own name, from Settings.
 pub async fn set_name(
     conn: &mut SqliteConnection,
@@ -194,14 +234,22 @@ pub async fn set_email(
     Ok(old)
 }
 
-/// Ends every session of an account at its next request.
-pub async fn end_all_sessions(conn: &mut SqliteConnection, id: UserId) -> anyhow::Result<()> {
+/// Ends every session of an account at its next request, and closes their
+/// rows in "Where you're signed in" but `keep`'s (a session about to sign in
+/// again, as after "Change password").
+pub async fn end_all_sessions(
+    conn: &mut SqliteConnection,
+    id: UserId,
+    keep: Option<i64>,
+    at: &str,
+) -> anyhow::Result<()> {
     sqlx::query!(
         "UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?",
         id
     )
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    super::sessions::end_all_but(conn, id, keep, at).await?;
     Ok(())
 }
 

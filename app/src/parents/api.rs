@@ -33,6 +33,28 @@ pub async fn list_parents(
     .await
 }
 
+/// "Remove" beside a parent who deleted their account: the row that said so
+/// goes. Only such a row can be removed this way.
+#[server(endpoint = "parents/remove_deleted_parent")]
+pub async fn remove_deleted_parent(id: UserId) -> Result<(), AppError> {
+    use crate::{
+        auth::{store, Viewer},
+        ssr::{audit::Audit, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let mut tx = viewer.write().await?;
+        if !store::remove_deleted_parent(&mut tx, &rights, id).await? {
+            return Err(AppError::NotFound.into());
+        }
+        tx.audit(Audit::DeletedAccountRemoved { user: id }).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
 /// One parent and their links, for the form.
 #[server(endpoint = "parents/open_parent")]
 pub async fn open_parent(id: UserId) -> Result<ParentDetail, AppError> {

@@ -14,6 +14,8 @@ pub mod codes;
 #[cfg(feature = "ssr")]
 mod letters;
 #[cfg(feature = "ssr")]
+pub mod own_account;
+#[cfg(feature = "ssr")]
 mod saving;
 #[cfg(feature = "ssr")]
 pub mod signup;

@@ -135,6 +135,8 @@ pub struct ParentRow {
     pub active: bool,
     /// Has set a password, so can sign in.
     pub signed_up: bool,
+    /// Deleted their own account: the row says so until an admin removes it.
+    pub deleted: bool,
     /// "Oliver Smith (Year 3)", one per linked child.
     pub children: Vec<String>,
 }

@@ -13,7 +13,8 @@ use leptos_router::{
 use super::model::ParentDone;
 use super::{
     api::{
-        list_parents, open_parent, MakeLetters, ReissueCode, SaveParent, SendInvitations, SignUp,
+        list_parents, open_parent, MakeLetters, ReissueCode, RemoveDeletedParent, SaveParent,
+        SendInvitations, SignUp,
     },
     model::{
         parse_access_code, parse_date_of_birth, relationship_label, usual_relationship,
@@ -64,9 +65,10 @@ pub fn ParentsPage() -> impl IntoView {
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
         }
     });
+    let remove = ServerAction::<RemoveDeletedParent>::new();
     let parents = Resource::new(
-        move || list_query.get(),
-        |q| list_parents(q.search, q.status, q.page),
+        move || (list_query.get(), remove.version().get()),
+        |(q, _)| list_parents(q.search, q.status, q.page),
     );
     let status_options = [
         ("", "Active and inactive"),
@@ -97,7 +99,7 @@ pub fn ParentsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match parents.await {
-                    Ok(list) => view! { <ParentTable list query=list_query.get_untracked() /> }.into_any(),
+                    Ok(list) => view! { <ParentTable list query=list_query.get_untracked() remove /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -106,7 +108,11 @@ pub fn ParentsPage() -> impl IntoView {
 }
 
 #[component]
-fn ParentTable(list: ParentList, query: ListQuery) -> impl IntoView {
+fn ParentTable(
+    list: ParentList,
+    query: ListQuery,
+    remove: ServerAction<RemoveDeletedParent>,
+) -> impl IntoView {
     if list.rows.is_empty() && list.page > 0 {
         let first = query.link("/parents", Some(0));
         return view! {
@@ -198,10 +204,28 @@ fn ParentTable(list: ParentList, query: ListQuery) -> impl IntoView {
                                     }}
                                 </td>
                                 <td data-label="Email">{row.email.unwrap_or_else(|| "None".to_owned())}</td>
-                                <td data-label="Status"><ActiveBadge active=row.active /></td>
+                                <td data-label="Status">
+                                    {if row.deleted {
+                                        view! { <span class="badge inactive">"Deleted their account"</span> }.into_any()
+                                    } else {
+                                        view! { <ActiveBadge active=row.active /> }.into_any()
+                                    }}
+                                </td>
                                 <td data-label="Signed up">{if row.signed_up { "Yes" } else { "Not yet" }}</td>
                                 <td class="edit">
-                                    <A href=format!("/parents/{id}") attr:aria-label=format!("Edit {name}")>"Edit"</A>
+                                    {if row.deleted {
+                                        // Nothing is left to edit: the row only says what happened.
+                                        view! {
+                                            <ActionForm action=remove>
+                                                <input type="hidden" name="id" value=id.0 />
+                                                <button type="submit" class="link-button" aria-label=format!("Remove {name}")>"Remove"</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    } else {
+                                        view! {
+                                            <A href=format!("/parents/{id}") attr:aria-label=format!("Edit {name}")>"Edit"</A>
+                                        }.into_any()
+                                    }}
                                 </td>
                             </tr>
                         }
@@ -723,21 +747,16 @@ fn Letters(sheet: LetterSheet) -> impl IntoView {
     }
 }
 
-/// Parent sign-up with the access code from a printed letter. The QR code on
-/// the letter opens this page with the code filled in.
+/// A letter's access code and the child's date of birth, as sign-up and
+/// "Add pupil" ask for them. Each is checked for its form as the parent
+/// leaves it (on a phone, before typing anything else); an empty field waits
+/// for the form to be sent.
 #[component]
-pub fn SignUpPage() -> impl IntoView {
-    let action = ServerAction::<SignUp>::new();
-    // The code and the date are checked for their form as the parent leaves
-    // each (on a phone, before typing everything else); an empty field waits
-    // for Sign up.
-    let checks = InstantChecks::new();
-    let answer = Signal::derive(move || action.value().get().and_then(|result| result.err()));
-    let error = checks.over(answer);
-    Effect::new(move |_| {
-        action.version().track();
-        checks.clear();
-    });
+pub fn AccessCodeFields(
+    checks: InstantChecks,
+    error: Signal<Option<crate::error::AppError>>,
+    #[prop(optional)] code: String,
+) -> impl IntoView {
     let left_field = move |ev: leptos::ev::FocusEvent| {
         let Some(name) = event_target::<web_sys::Element>(&ev).get_attribute("name") else {
             return;
@@ -752,6 +771,26 @@ pub fn SignUpPage() -> impl IntoView {
             _ => {}
         }
     };
+    view! {
+        <div on:focusout=left_field>
+            <TextField name="code" label="Access code" autocomplete="off" hint="As printed on your letter, like ABCD-EFGH-JKMN." error value=code />
+            <TextField name="date_of_birth" label="Your child's date of birth" autocomplete="off" hint="DD/MM/YYYY, for example 04/05/2019." error />
+        </div>
+    }
+}
+
+/// Parent sign-up with the access code from a printed letter. The QR code on
+/// the letter opens this page with the code filled in.
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let action = ServerAction::<SignUp>::new();
+    let checks = InstantChecks::new();
+    let answer = Signal::derive(move || action.value().get().and_then(|result| result.err()));
+    let error = checks.over(answer);
+    Effect::new(move |_| {
+        action.version().track();
+        checks.clear();
+    });
     let query = use_query_map();
     let code = query.read_untracked().get("code").unwrap_or_default();
     view! {
@@ -765,10 +804,7 @@ pub fn SignUpPage() -> impl IntoView {
                     // The server's answer alone: a check as a field is left must not
                     // move focus away from where the parent is typing.
                     <ErrorNote error=answer id="sign-up-error" />
-                    <div on:focusout=left_field>
-                        <TextField name="code" label="Access code" autocomplete="off" hint="As printed on your letter, like ABCD-EFGH-JKMN." error value=code />
-                        <TextField name="date_of_birth" label="Your child's date of birth" autocomplete="off" hint="DD/MM/YYYY, for example 04/05/2019." error />
-                    </div>
+                    <AccessCodeFields checks error code />
                     <TextField name="first_name" label="Your first name" autocomplete="given-name" error />
                     <TextField name="surname" label="Your surname" autocomplete="family-name" error />
                     <TextField name="email" label="Email address" kind="email" autocomplete="email" hint="You'll sign in with this." error />

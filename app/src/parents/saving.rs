@@ -167,7 +167,7 @@ pub async fn save(
             if form.active != before.active {
                 if made_inactive {
                     // Signed out everywhere at their next request.
-                    end_all_sessions(&mut *conn, id).await?;
+                    end_all_sessions(&mut *conn, id, None, at).await?;
                     changes.push(Audit::MadeInactive { user: id });
                 } else {
                     changes.push(Audit::MadeActive { user: id });

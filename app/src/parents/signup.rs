@@ -15,7 +15,7 @@ use super::{
 use crate::{
     auth::{accounts::minutes_until_lifted, details, password, store as accounts, tokens},
     error::{AppError, Problems},
-    ids::UserId,
+    ids::{PupilId, UserId},
     ssr::{audit::Audit, clock::stamp, Arrival, Write},
 };
 
@@ -41,13 +41,15 @@ pub struct SignUpForm {
 }
 
 /// What the school holds for the link a code belongs to.
-struct Claim {
-    link: i64,
-    parent: UserId,
+pub(super) struct Claim {
+    pub link: i64,
+    pub parent: UserId,
+    pub pupil: PupilId,
     date_of_birth: String,
     pupil_active: bool,
     parent_active: bool,
-    signed_up: bool,
+    /// Someone has signed up with the parent record the link belongs to.
+    pub signed_up: bool,
 }
 
 pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
@@ -60,47 +62,9 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     let (born, (first_name, surname), email) =
         problems.finish_with(|| Some((born?, names?, email?)))?;
     let arrival = Arrival::now().await?;
-    let (now, at) = (arrival.now, arrival.at.clone());
+    let at = arrival.at.clone();
     let address = arrival.address_for_limits();
-
-    // The code and date of birth first, counting a failure in its own
-    // transaction so it stands whatever happens next.
-    let claim = {
-        let mut tx = Write::begin(None, &arrival).await?;
-        let link = codes::link_for(&mut tx, &form.code).await?;
-        if let Some(minutes) = locked_for(&mut tx, now, &address, link).await? {
-            return Err(AppError::TooManyAttempts { minutes }.into());
-        }
-        let claim =
-            match link {
-                Some(link) => sqlx::query_as!(
-                    Claim,
-                    r#"SELECT l.id AS "link!", l.parent_id AS "parent!: UserId", p.date_of_birth,
-                              p.active AS "pupil_active: bool", u.active AS "parent_active: bool",
-                              u.password_hash IS NOT NULL AS "signed_up!: bool"
-                       FROM parent_links l
-                       JOIN pupils p ON p.id = l.pupil_id
-                       JOIN users u ON u.id = l.parent_id
-                       WHERE l.id = ?"#,
-                    link
-                )
-                .fetch_optional(&mut *tx)
-                .await?,
-                None => None,
-            };
-        match claim {
-            Some(claim)
-                if claim.date_of_birth == born && claim.pupil_active && claim.parent_active =>
-            {
-                claim
-            }
-            _ => {
-                codes::record_failure(&mut tx, &at, &address, link).await?;
-                tx.commit().await?;
-                return Err(AppError::invalid("", NO_MATCH).into());
-            }
-        }
-    };
+    let claim = check_code(&arrival, &form.code, &born).await?;
     if claim.signed_up {
         return Err(AppError::invalid("", ALREADY_SET_UP).into());
     }
@@ -138,6 +102,49 @@ pub async fn sign_up(form: SignUpForm) -> anyhow::Result<()> {
     tx.audit(Audit::SignedUp { user: claim.parent }).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Checks a typed code and date of birth against what the school holds.
+/// Every mismatch answers the same, and is counted in its own transaction so
+/// it stands whatever happens next: neither codes nor dates of birth can be
+/// found by trying many.
+pub(super) async fn check_code(arrival: &Arrival, code: &str, born: &str) -> anyhow::Result<Claim> {
+    let (now, at) = (arrival.now, arrival.at.clone());
+    let address = arrival.address_for_limits();
+    let mut tx = Write::begin(None, arrival).await?;
+    let link = codes::link_for(&mut tx, code).await?;
+    if let Some(minutes) = locked_for(&mut tx, now, &address, link).await? {
+        return Err(AppError::TooManyAttempts { minutes }.into());
+    }
+    let claim = match link {
+        Some(link) => {
+            sqlx::query_as!(
+                Claim,
+                r#"SELECT l.id AS "link!", l.parent_id AS "parent!: UserId",
+                          l.pupil_id AS "pupil!: PupilId", p.date_of_birth,
+                          p.active AS "pupil_active: bool", u.active AS "parent_active: bool",
+                          u.password_hash IS NOT NULL AS "signed_up!: bool"
+                   FROM parent_links l
+                   JOIN pupils p ON p.id = l.pupil_id
+                   JOIN users u ON u.id = l.parent_id
+                   WHERE l.id = ?"#,
+                link
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+        None => None,
+    };
+    match claim {
+        Some(claim) if claim.date_of_birth == born && claim.pupil_active && claim.parent_active => {
+            Ok(claim)
+        }
+        _ => {
+            codes::record_failure(&mut tx, &at, &address, link).await?;
+            tx.commit().await?;
+            Err(AppError::invalid("", NO_MATCH).into())
+        }
+    }
 }
 
 /// Minutes until this address or this code may try again, if either has

@@ -32,6 +32,7 @@ pub async fn parents(
     let rows = sqlx::query!(
         r#"SELECT u.id AS "id!: UserId", u.first_name, u.surname, u.email,
                   u.active AS "active: bool", u.password_hash IS NOT NULL AS "signed_up!: bool",
+                  u.deleted_at IS NOT NULL AS "deleted!: bool",
                   (SELECT GROUP_CONCAT(child, char(30)) FROM (
                      SELECT p.first_name || ' ' || p.surname || char(31) || p.year_group AS child
                        FROM parent_links l JOIN pupils p ON p.id = l.pupil_id
@@ -66,6 +67,7 @@ pub async fn parents(
             email: row.email,
             active: row.active,
             signed_up: row.signed_up,
+            deleted: row.deleted,
             children: row
                 .children
                 .unwrap_or_default()

@@ -36,7 +36,32 @@ pub async fn child_details(pupil: PupilId) -> Result<ChildRecord, AppError> {
             .pop()
             .ok_or(AppError::NotFound)?;
         let reports = crate::reports::store::published_for(&mut conn, readable).await?;
-        Ok(ChildRecord { child, reports })
+        let children = match viewer.parent() {
+            Ok(parent) => crate::reports::store::children_of(&mut conn, &parent).await?,
+            Err(_) => Vec::new(),
+        };
+        Ok(ChildRecord {
+            child,
+            reports,
+            children,
+        })
+    })
+    .await
+}
+
+/// "Add pupil": links another child to the signed-in parent with the access
+/// code and date of birth from that child's letter, then opens the child's
+/// page.
+#[server(endpoint = "portal/add_pupil")]
+pub async fn add_pupil(code: String, date_of_birth: String) -> Result<(), AppError> {
+    use super::model::PortalDone;
+    use crate::{auth::Viewer, parents::own_account, ssr::respond};
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let parent = viewer.parent()?;
+        let pupil = own_account::add_pupil(&viewer, parent, &code, &date_of_birth).await?;
+        leptos_axum::redirect(&PortalDone::Added.on(&format!("/children/{pupil}")));
+        Ok(())
     })
     .await
 }

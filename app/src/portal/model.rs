@@ -20,10 +20,19 @@ pub struct Child {
 pub struct ChildRecord {
     pub child: Child,
     pub reports: Vec<crate::reports::model::ReportSummary>,
+    /// The reader's children, for the switcher (parents only).
+    pub children: Vec<crate::reports::model::ChildLink>,
 }
 
 impl Child {
     pub fn year_label(&self) -> String {
         crate::school::model::year_label(self.year_group)
+    }
+}
+
+crate::ui::done_notices! {
+    /// What a child's page says after "Add pupil" opens it.
+    pub enum PortalDone {
+        Added => ("added", "This child is now linked to your account."),
     }
 }

@@ -5,10 +5,15 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
-    api::{child_details, my_children},
-    model::ChildRecord,
+    api::{child_details, my_children, AddPupil},
+    model::{ChildRecord, PortalDone},
 };
-use crate::{ids::PupilId, reports::page::ReportList, ui::ErrorPanel};
+use crate::{
+    ids::PupilId,
+    parents::page::AccessCodeFields,
+    reports::page::{ChildSwitcher, ReportList},
+    ui::{use_done, ErrorNote, ErrorPanel, InstantChecks, Notice},
+};
 
 /// The parent's home: a card per linked child.
 #[component]
@@ -16,13 +21,16 @@ pub fn ParentHome() -> impl IntoView {
     let children = Resource::new(|| (), |_| my_children());
     view! {
         <Title text="Your children · Markwell" />
-        <h1>"Your children"</h1>
+        <div class="page-head">
+            <h1>"Your children"</h1>
+            <A href="/add-pupil" attr:class="button secondary">"Add pupil"</A>
+        </div>
         <Suspense fallback=|| view! { <p>"Loading your children…"</p> }>
             {move || Suspend::new(async move {
                 match children.await {
                     Ok(list) if list.is_empty() => view! {
                         <p class="empty">
-                            "No children are linked to your account yet. The school office can link them for you."
+                            "No children are linked to your account yet. Add pupil with the access code on a letter from school, or ask the school office."
                         </p>
                     }.into_any(),
                     Ok(list) => view! {
@@ -62,15 +70,18 @@ pub fn ChildPage() -> impl IntoView {
             None => Err(crate::error::AppError::NotFound),
         }
     });
+    let done = use_done::<PortalDone>();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(ChildRecord { child: c, reports }) => {
+                    Ok(ChildRecord { child: c, reports, children }) => {
                         let name = format!("{} {}", c.first_name, c.surname);
                         view! {
                             <Title text=format!("{name} · Markwell") />
+                            <ChildSwitcher children current=c.id />
                             <p><A href="/">"← Your children"</A></p>
+                            <Notice message=done />
                             <h1>{name}</h1>
                             <dl class="facts">
                                 <dt>"Year group"</dt><dd>{c.year_label()}</dd>
@@ -84,5 +95,32 @@ pub fn ChildPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// "Add pupil": another child's access code and date of birth, from the
+/// letter the school sent about that child.
+#[component]
+pub fn AddPupilPage() -> impl IntoView {
+    let action = ServerAction::<AddPupil>::new();
+    let checks = InstantChecks::new();
+    let answer = Signal::derive(move || action.value().get().and_then(|result| result.err()));
+    let error = checks.over(answer);
+    Effect::new(move |_| {
+        action.version().track();
+        checks.clear();
+    });
+    view! {
+        <Title text="Add pupil · Markwell" />
+        <p><A href="/">"← Your children"</A></p>
+        <h1>"Add pupil"</h1>
+        <p>"To see another child, enter the access code from the school's letter about them."</p>
+        <ActionForm action attr:novalidate=true attr:class="form">
+            <ErrorNote error=answer id="add-pupil-error" />
+            <AccessCodeFields checks error />
+            <button type="submit" class="primary" disabled=move || action.pending().get()>
+                "Add pupil"
+            </button>
+        </ActionForm>
     }
 }

@@ -8,7 +8,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
     api::read_report,
-    model::{ReportSummary, ReportView, SubjectAttainment},
+    model::{ChildLink, ReportSummary, ReportView, SubjectAttainment},
 };
 use crate::{
     error::AppError,
@@ -54,6 +54,33 @@ pub fn ReportPage() -> impl IntoView {
     }
 }
 
+/// One tap from any of a parent's pages to the same page for another child.
+/// Shown only to a parent with more than one child.
+#[component]
+pub fn ChildSwitcher(children: Vec<ChildLink>, current: PupilId) -> impl IntoView {
+    (children.len() > 1).then(|| {
+        view! {
+            <nav class="child-switcher" aria-label="Your children">
+                <ul>
+                    {children
+                        .into_iter()
+                        .map(|child| {
+                            let here = (child.id == current).then_some("page");
+                            view! {
+                                <li>
+                                    <A href=format!("/children/{}", child.id) attr:aria-current=here>
+                                        {child.name}
+                                    </A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        }
+    })
+}
+
 #[component]
 fn Report(report: ReportView) -> impl IntoView {
     let ReportView {
@@ -87,27 +114,6 @@ fn Report(report: ReportView) -> impl IntoView {
             let _ = window.print();
         }
     };
-    let switcher = (children.len() > 1).then(|| {
-        view! {
-            <nav class="child-switcher" aria-label="Your children">
-                <ul>
-                    {children
-                        .into_iter()
-                        .map(|child| {
-                            let current = (child.id == pupil).then_some("page");
-                            view! {
-                                <li>
-                                    <A href=format!("/children/{}", child.id) attr:aria-current=current>
-                                        {child.name}
-                                    </A>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
-            </nav>
-        }
-    });
     let attainment = attainment.map(|subjects| {
         let empty = subjects.is_empty();
         view! {
@@ -135,7 +141,7 @@ fn Report(report: ReportView) -> impl IntoView {
     });
     view! {
         <Title text=format!("{first_name}'s {session} report · Markwell") />
-        {switcher}
+        <ChildSwitcher children current=pupil />
         <p class="no-print">
             <A href=format!("/children/{pupil}")>{format!("← {first_name}'s page")}</A>
         </p>

@@ -44,6 +44,25 @@ pub async fn published_for(
         .collect())
 }
 
+/// A parent's children for the switcher on their pages: the pupils on the
+/// roll they reach, in the portal's order (eldest first).
+pub async fn children_of(
+    conn: &mut SqliteConnection,
+    parent: &ParentRights,
+) -> anyhow::Result<Vec<ChildLink>> {
+    let parent = parent.parent();
+    Ok(sqlx::query_as!(
+        ChildLink,
+        r#"SELECT p.id AS "id!: PupilId", p.first_name || ' ' || p.surname AS "name!: String"
+           FROM pupils p JOIN pupil_reach r ON r.pupil_id = p.id AND r.viewer_id = ?
+           WHERE p.active = 1
+           ORDER BY p.date_of_birth"#,
+        parent
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
 /// A whole report. A published one reads the attainment frozen when it was
 /// published; one still being written (staff only) reads the markbook now.
 pub async fn view(
@@ -75,22 +94,8 @@ pub async fn view(
         Some(attainment_now(conn, row.pupil, row.year_group).await?)
     };
     let comment = Some(row.comment).filter(|c| row.with_comment && !c.trim().is_empty());
-    // The parent's children for the switcher: the pupils on the roll they
-    // reach, in the portal's order (eldest first).
     let children = match parent {
-        Some(parent) => {
-            let parent = parent.parent();
-            sqlx::query_as!(
-                ChildLink,
-                r#"SELECT p.id AS "id!: PupilId", p.first_name || ' ' || p.surname AS "name!: String"
-                   FROM pupils p JOIN pupil_reach r ON r.pupil_id = p.id AND r.viewer_id = ?
-                   WHERE p.active = 1
-                   ORDER BY p.date_of_birth"#,
-                parent
-            )
-            .fetch_all(&mut *conn)
-            .await?
-        }
+        Some(parent) => children_of(conn, &parent).await?,
         None => Vec::new(),
     };
     Ok(ReportView {

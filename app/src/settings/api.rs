@@ -7,7 +7,7 @@ use super::model::SettingsDone;
 use crate::auth::model::SignInDone;
 use leptos::prelude::*;
 
-use super::model::MySettings;
+use super::model::{MySettings, SignedInDevice};
 use crate::{auth::model::LinkStatus, error::AppError};
 
 #[server(endpoint = "settings/load_settings")]
@@ -177,6 +177,117 @@ pub async fn change_my_password(
         accounts::confirm_current_password(viewer.id, current_password, "current_password").await?;
         accounts::change_password(viewer.id, password, &confirm).await?;
         leptos_axum::redirect(&SettingsDone::Password.on("/settings"));
+        Ok(())
+    })
+    .await
+}
+
+/// "Where you're signed in": the person's open sessions, this one marked.
+#[server(endpoint = "settings/where_signed_in")]
+pub async fn where_signed_in() -> Result<Vec<SignedInDevice>, AppError> {
+    use crate::{
+        auth::{sessions, Viewer},
+        ssr::{clock::for_people, db, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let this_one = sessions::current(&sessions::this_session().await?).await?;
+        let mut conn = db()?.acquire().await?;
+        let open = sessions::open(&mut conn, viewer.id, viewer.arrival.now).await?;
+        Ok(open
+            .into_iter()
+            .map(|row| SignedInDevice {
+                this_device: Some(row.id) == this_one,
+                id: row.id,
+                device: row.device,
+                installed_app: row.installed_app,
+                signed_in: for_people(&row.signed_in_at),
+                last_used: for_people(&row.last_used_at),
+            })
+            .collect())
+    })
+    .await
+}
+
+/// "Sign out" beside one of the person's other sessions: it is signed out at
+/// its next request. Another person's session is not found.
+#[server(endpoint = "settings/sign_out_device")]
+pub async fn sign_out_device(id: i64) -> Result<(), AppError> {
+    use crate::{
+        auth::{sessions, Viewer},
+        ssr::{audit::Audit, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let mut tx = viewer.write().await?;
+        let at = tx.at.clone();
+        if !sessions::end_one(&mut tx, viewer.id, id, &at).await? {
+            return Err(AppError::NotFound.into());
+        }
+        tx.audit(Audit::SignedOutElsewhere { all_others: false })
+            .await?;
+        tx.commit().await?;
+        let here = sessions::current(&sessions::this_session().await?).await?;
+        if here == Some(id) {
+            // Their own session, ended from its own page: the next request
+            // finds it ended, so sign-in is where they go.
+            leptos_axum::redirect("/sign-in");
+        } else {
+            leptos_axum::redirect(&SettingsDone::SignedOutDevice.on("/settings"));
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// "Sign out everywhere else": every session of the person but this one.
+#[server(endpoint = "settings/sign_out_everywhere_else")]
+pub async fn sign_out_everywhere_else() -> Result<(), AppError> {
+    use crate::{
+        auth::{sessions, Viewer},
+        ssr::{audit::Audit, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let here = sessions::current(&sessions::this_session().await?).await?;
+        let mut tx = viewer.write().await?;
+        let at = tx.at.clone();
+        sessions::end_all_but(&mut tx, viewer.id, here, &at).await?;
+        tx.audit(Audit::SignedOutElsewhere { all_others: true })
+            .await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&SettingsDone::SignedOutOthers.on("/settings"));
+        Ok(())
+    })
+    .await
+}
+
+/// "Delete account", for parents: their account, sign-in and links go for
+/// good; the school's records about their children stay. The password is
+/// asked for, under sign-in's limits.
+#[server(endpoint = "settings/delete_my_account")]
+pub async fn delete_my_account(current_password: String) -> Result<(), AppError> {
+    use crate::{
+        auth::{accounts, store, Viewer},
+        parents::own_account,
+        ssr::{audit::Audit, outbox, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let parent = viewer.parent()?;
+        accounts::confirm_current_password(viewer.id, current_password, "current_password").await?;
+        let mut tx = viewer.write().await?;
+        let at = tx.at.clone();
+        let email = store::account_names(&mut tx, viewer.id).await?.email;
+        own_account::unlink_all(&mut tx, &parent).await?;
+        store::delete_parent_account(&mut tx, &parent, &at).await?;
+        if let Some(email) = email {
+            outbox::withdraw(&mut tx, &email).await?;
+        }
+        tx.audit(Audit::AccountDeleted { user: viewer.id }).await?;
+        tx.commit().await?;
+        accounts::sign_out().await?;
+        leptos_axum::redirect(&SignInDone::AccountDeleted.on("/sign-in"));
         Ok(())
     })
     .await

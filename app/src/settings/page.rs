@@ -7,14 +7,18 @@ use leptos_router::hooks::use_params_map;
 use super::model::SettingsDone;
 use super::{
     api::{
-        check_email_link, load_settings, ChangeMyPassword, ConfirmEmailChange, RequestEmailChange,
-        SaveMyName,
+        check_email_link, load_settings, where_signed_in, ChangeMyPassword, ConfirmEmailChange,
+        DeleteMyAccount, RequestEmailChange, SaveMyName, SignOutDevice, SignOutEverywhereElse,
     },
-    model::MySettings,
+    model::{MySettings, SignedInDevice},
 };
 use crate::ui::use_done;
 use crate::{
-    auth::{model::LinkStatus, page::NewPasswordFields},
+    auth::{
+        model::{LinkStatus, Role},
+        page::NewPasswordFields,
+    },
+    shell::layout::use_person,
     ui::{ErrorNote, ErrorPanel, Notice, TextField},
 };
 
@@ -44,6 +48,125 @@ pub fn SettingsPage() -> impl IntoView {
             })}
         </Suspense>
         <PasswordSection action=change_password />
+        <SignedInSection />
+        {(use_person().role == Role::Parent).then(|| view! { <DeleteAccountSection /> })}
+    }
+}
+
+/// "Where you're signed in": each open session, with Sign out for any one
+/// and Sign out everywhere else.
+#[component]
+fn SignedInSection() -> impl IntoView {
+    let sign_out = ServerAction::<SignOutDevice>::new();
+    let everywhere_else = ServerAction::<SignOutEverywhereElse>::new();
+    let devices = Resource::new(
+        move || (sign_out.version().get(), everywhere_else.version().get()),
+        |_| where_signed_in(),
+    );
+    let error = Signal::derive(move || {
+        sign_out
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| everywhere_else.value().get().and_then(|r| r.err()))
+    });
+    view! {
+        <section aria-labelledby="signed-in-heading" class="settings-section">
+            <h2 id="signed-in-heading">"Where you're signed in"</h2>
+            <p>"If you see a device you don't recognise, sign it out and change your password."</p>
+            <ErrorNote error id="signed-in-error" />
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match devices.await {
+                        Ok(list) => {
+                            let others = list.iter().filter(|d| !d.this_device).count();
+                            view! {
+                                <ul class="devices" aria-label="Your sessions">
+                                    {list.into_iter().map(|d| view! { <DeviceRow device=d action=sign_out /> }).collect_view()}
+                                </ul>
+                                {(others > 0).then(|| view! {
+                                    <ActionForm action=everywhere_else>
+                                        <button type="submit" class="secondary" disabled=move || everywhere_else.pending().get()>
+                                            "Sign out everywhere else"
+                                        </button>
+                                    </ActionForm>
+                                })}
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn DeviceRow(device: SignedInDevice, action: ServerAction<SignOutDevice>) -> impl IntoView {
+    let SignedInDevice {
+        id,
+        device,
+        installed_app,
+        signed_in,
+        last_used,
+        this_device,
+    } = device;
+    let how = if installed_app {
+        "The installed app"
+    } else {
+        "In a browser"
+    };
+    let label = format!("Sign out {device}, signed in {signed_in}");
+    view! {
+        <li class="device">
+            <div>
+                <p class="device-name">
+                    <strong>{device}</strong>
+                    {this_device.then(|| view! { " " <span class="badge active">"This device"</span> })}
+                </p>
+                <p class="hint">{how} " · Signed in " {signed_in} " · Last used " {last_used}</p>
+            </div>
+            {(!this_device).then(|| view! {
+                <ActionForm action>
+                    <input type="hidden" name="id" value=id />
+                    <button type="submit" class="secondary" aria-label=label disabled=move || action.pending().get()>
+                        "Sign out"
+                    </button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}
+
+/// "Delete account", for parents: what goes, what stays, and the password.
+#[component]
+fn DeleteAccountSection() -> impl IntoView {
+    let action = ServerAction::<DeleteMyAccount>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+    view! {
+        <section aria-labelledby="delete-heading" class="settings-section">
+            <h2 id="delete-heading">"Delete account"</h2>
+            <p>
+                "Deleting your account removes your sign-in, your notifications and your links to your children, "
+                "and signs you out everywhere. It can't be undone: to use Markwell again you'll need a new letter "
+                "with an access code from the school."
+            </p>
+            <p>"The school's own records about your children (their marks and reports) stay with the school."</p>
+            <ActionForm action attr:novalidate=true attr:class="form">
+                <ErrorNote error id="delete-form-error" />
+                <TextField
+                    name="current_password"
+                    id="delete_password"
+                    label="Your password"
+                    kind="password"
+                    autocomplete="current-password"
+                    error
+                />
+                <button type="submit" class="danger" disabled=move || action.pending().get()>
+                    "Delete my account"
+                </button>
+            </ActionForm>
+        </section>
     }
 }
 

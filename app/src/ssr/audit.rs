@@ -105,6 +105,24 @@ pub enum Audit {
         pupil: PupilId,
         reissued: bool,
     },
+    /// Someone ended one of their own sessions from "Where you're signed
+    /// in", or all of them but the one they were using.
+    SignedOutElsewhere {
+        all_others: bool,
+    },
+    /// A signed-in parent linked another child with "Add pupil".
+    PupilAdded {
+        user: UserId,
+        pupil: PupilId,
+    },
+    /// A parent deleted their own account.
+    AccountDeleted {
+        user: UserId,
+    },
+    /// An admin removed what was left of an account its parent deleted.
+    DeletedAccountRemoved {
+        user: UserId,
+    },
     /// A comment marked ready for review by its teacher.
     ReportReady {
         report: ReportId,
@@ -218,6 +236,19 @@ impl Audit {
                 },
                 about_link(user, pupil),
             ),
+            Audit::SignedOutElsewhere { all_others } => (
+                if *all_others {
+                    AuditAction::SignedOutEverywhereElse
+                } else {
+                    AuditAction::SignedOutDevice
+                },
+                None,
+            ),
+            Audit::PupilAdded { user, pupil } => (AuditAction::PupilAdded, about_link(user, pupil)),
+            Audit::AccountDeleted { user } => (AuditAction::AccountDeleted, about(user)),
+            Audit::DeletedAccountRemoved { user } => {
+                (AuditAction::DeletedAccountRemoved, about(user))
+            }
             Audit::ReportReady { report } => (AuditAction::ReportReady, about_report(report)),
             Audit::ReportSentBack { report } => (AuditAction::ReportSentBack, about_report(report)),
             Audit::ReportApproved { report } => (AuditAction::ReportApproved, about_report(report)),

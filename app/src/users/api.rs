@@ -228,7 +228,8 @@ pub async fn set_staff_active(id: UserId, active: bool) -> Result<(), AppError> 
             .await?
             .ok_or(AppError::NotFound)?;
         super::store::set_active(&mut tx, &rights, id, active).await?;
-        end_all_sessions(&mut tx, id).await?;
+        let at = tx.at.clone();
+        end_all_sessions(&mut tx, id, None, &at).await?;
         if !active {
             outbox::withdraw(&mut tx, &member.email).await?;
         }

@@ -321,6 +321,8 @@ async fn every_server_function_refuses_a_signed_out_caller() {
         ("confirm", "x"),
         ("status", "active"),
         ("everyone", "false"),
+        ("code", "ABCD-EFGH-JKMN"),
+        ("date_of_birth", "01/01/2019"),
     ];
     let app = spawn_app().await;
     // The only doors open to someone not signed in: signing in, Logout
@@ -382,6 +384,12 @@ async fn every_server_function_refuses_a_signed_out_caller() {
         app::settings::api::SaveMyName::PATH,
         app::settings::api::RequestEmailChange::PATH,
         app::settings::api::ChangeMyPassword::PATH,
+        app::settings::api::WhereSignedIn::PATH,
+        app::settings::api::SignOutDevice::PATH,
+        app::settings::api::SignOutEverywhereElse::PATH,
+        app::settings::api::DeleteMyAccount::PATH,
+        app::portal::api::AddPupil::PATH,
+        app::parents::api::RemoveDeletedParent::PATH,
         app::usage::api::SchoolUsage::PATH,
         app::usage::api::MonthChoices::PATH,
         app::users::api::ListStaff::PATH,

@@ -9,6 +9,7 @@ mod frameworks;
 mod groups;
 mod helpers;
 mod markbook;
+mod parent_account;
 mod parents;
 mod proxy;
 mod reports;

@@ -28,13 +28,13 @@ fn assert_done(res: &Response, what: &str) {
 /// parental-responsibility box is ticked, `children[N][responsible]`. The
 /// browser's N is the pupil's id; here it is the row's place, so a test can
 /// send a pupil twice.
-struct Form<'a> {
-    id: Option<i64>,
-    first_name: &'a str,
-    surname: &'a str,
-    email: &'a str,
-    status: &'a str,
-    links: Vec<(i64, &'a str, bool)>,
+pub(crate) struct Form<'a> {
+    pub(crate) id: Option<i64>,
+    pub(crate) first_name: &'a str,
+    pub(crate) surname: &'a str,
+    pub(crate) email: &'a str,
+    pub(crate) status: &'a str,
+    pub(crate) links: Vec<(i64, &'a str, bool)>,
 }
 
 impl Form<'_> {
@@ -62,7 +62,7 @@ impl Form<'_> {
     }
 }
 
-async fn save(app: &TestApp, client: &Client, form: &Form<'_>) -> Response {
+pub(crate) async fn save(app: &TestApp, client: &Client, form: &Form<'_>) -> Response {
     let fields = form.fields();
     let pairs: Vec<(&str, &str)> = fields
         .iter()
@@ -102,7 +102,7 @@ async fn find(app: &TestApp, admin: &Client, search: &str) -> PupilSearch {
     res.json().await.unwrap()
 }
 
-async fn open(app: &TestApp, admin: &Client, id: i64) -> ParentDetail {
+pub(crate) async fn open(app: &TestApp, admin: &Client, id: i64) -> ParentDetail {
     let res = app
         .call::<OpenParent>(admin, &[("id", &id.to_string())])
         .await;
@@ -110,7 +110,7 @@ async fn open(app: &TestApp, admin: &Client, id: i64) -> ParentDetail {
     res.json().await.unwrap()
 }
 
-async fn audit_count(app: &TestApp, action: &str) -> i64 {
+pub(crate) async fn audit_count(app: &TestApp, action: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = ?")
         .bind(action)
         .fetch_one(&app.pool)
@@ -118,7 +118,7 @@ async fn audit_count(app: &TestApp, action: &str) -> i64 {
         .unwrap()
 }
 
-async fn link_count(app: &TestApp, parent: i64) -> i64 {
+pub(crate) async fn link_count(app: &TestApp, parent: i64) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM parent_links WHERE parent_id = ?")
         .bind(parent)
         .fetch_one(&app.pool)
@@ -727,7 +727,7 @@ async fn the_list_pages_and_filters() {
 }
 
 /// Makes a letter for `parent` and answers (pupil id, access code) per child.
-async fn codes_for(app: &TestApp, admin: &Client, parent: i64) -> Vec<(i64, String)> {
+pub(crate) async fn codes_for(app: &TestApp, admin: &Client, parent: i64) -> Vec<(i64, String)> {
     let res = for_parents::<MakeLetters>(app, admin, &[parent]).await;
     let sheet: LetterSheet = res.json().await.unwrap();
     let detail = open(app, admin, parent).await;

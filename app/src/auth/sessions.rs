@@ -1,0 +1,237 @@
+//! "Where you're signed in": a row in `sign_ins` for each signed-in session,
+//! named in the session's own data. Settings lists a person's open rows and
+//! ends any of them; a session whose row has ended is signed out at its next
+//! request, by [`keep`].
+
+use axum::{
+    extract::{Request, State},
+    http::{header::USER_AGENT, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use sqlx::SqliteConnection;
+use tower_sessions::Session;
+
+use super::accounts::AuthSession;
+use crate::{
+    ids::UserId,
+    ssr::{
+        clock::{stamp, STORED},
+        usage::{self, Client},
+        AppState,
+    },
+};
+
+/// The session's key for its row in `sign_ins`.
+const SIGN_IN: &str = "sign_in";
+/// How stale "last used" may get before a request brings it up to date: often
+/// enough to tell devices apart, rarely enough to cost no writes.
+const LAST_USED_EVERY_MINUTES: i64 = 5;
+
+/// The browser and system a user agent names, in words: "Chrome on Android".
+pub fn device(user_agent: &str) -> String {
+    let parsed = woothee::parser::Parser::new().parse(user_agent);
+    let known = |value: &str| (!value.is_empty() && value != "UNKNOWN").then(|| value.to_owned());
+    let browser = parsed.as_ref().and_then(|p| known(p.name));
+    let system = parsed.as_ref().and_then(|p| known(p.os));
+    match (browser, system) {
+        (Some(browser), Some(system)) => format!("{browser} on {system}"),
+        (Some(browser), None) => browser,
+        (None, Some(system)) => format!("A browser on {system}"),
+        (None, None) => "An unknown browser".to_owned(),
+    }
+}
+
+/// Opens the row for a session that has just signed in.
+pub async fn start(
+    conn: &mut SqliteConnection,
+    session: &Session,
+    user: UserId,
+    user_agent: &str,
+    client: Client,
+    at: &str,
+) -> anyhow::Result<()> {
+    let device = device(user_agent);
+    let installed = client == Client::App;
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO sign_ins (user_id, device, installed_app, signed_in_at, last_used_at)
+           VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id AS "id!""#,
+        user,
+        device,
+        installed,
+        at
+    )
+    .fetch_one(conn)
+    .await?;
+    session.insert(SIGN_IN, id).await?;
+    Ok(())
+}
+
+/// Opens the row for the session of the request being answered, which has
+/// just signed in.
+pub async fn start_here(
+    conn: &mut SqliteConnection,
+    session: &Session,
+    user: UserId,
+    client: Client,
+    at: &str,
+) -> anyhow::Result<()> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    let user_agent = parts
+        .as_ref()
+        .and_then(|parts| parts.headers.get(USER_AGENT))
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    start(conn, session, user, user_agent, client, at).await
+}
+
+/// The session of the request being answered.
+pub async fn this_session() -> anyhow::Result<Session> {
+    leptos_axum::extract()
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the session: {e}"))
+}
+
+/// The row of a session, if it has one.
+pub async fn current(session: &Session) -> anyhow::Result<Option<i64>> {
+    Ok(session.get::<i64>(SIGN_IN).await?)
+}
+
+/// One place a person is signed in, as Settings lists it.
+pub struct OpenSignIn {
+    pub id: i64,
+    pub device: String,
+    pub installed_app: bool,
+    pub signed_in_at: String,
+    pub last_used_at: String,
+}
+
+/// A person's open sessions, the most recently used first. Sessions unused
+/// for longer than Remember me lasts have expired and are left out.
+pub async fn open(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    now: time::OffsetDateTime,
+) -> anyhow::Result<Vec<OpenSignIn>> {
+    let since = stamp(now - time::Duration::days(super::accounts::REMEMBER_ME_DAYS));
+    Ok(sqlx::query_as!(
+        OpenSignIn,
+        r#"SELECT id AS "id!", device, installed_app AS "installed_app: bool",
+                  signed_in_at, last_used_at
+           FROM sign_ins
+           WHERE user_id = ? AND ended_at IS NULL AND last_used_at >= ?
+           ORDER BY last_used_at DESC, id DESC"#,
+        user,
+        since
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Ends one of a person's sessions: only their own, so another person's id
+/// ends nothing. Answers whether it did.
+pub async fn end_one(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    id: i64,
+    at: &str,
+) -> anyhow::Result<bool> {
+    let ended = sqlx::query!(
+        "UPDATE sign_ins SET ended_at = ? WHERE id = ? AND user_id = ? AND ended_at IS NULL",
+        at,
+        id,
+        user
+    )
+    .execute(conn)
+    .await?;
+    Ok(ended.rows_affected() == 1)
+}
+
+/// Ends all of a person's sessions but `keep` (the one asking, if any).
+pub async fn end_all_but(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    keep: Option<i64>,
+    at: &str,
+) -> anyhow::Result<u64> {
+    let ended = sqlx::query!(
+        "UPDATE sign_ins SET ended_at = ?
+         WHERE user_id = ? AND ended_at IS NULL AND id IS NOT ?",
+        at,
+        user,
+        keep
+    )
+    .execute(conn)
+    .await?;
+    Ok(ended.rows_affected())
+}
+
+/// Middleware, inside the sign-in layer: a session whose row has ended is
+/// signed out before anything answers the request; an open one has its
+/// "last used" kept fresh; a session from before rows were kept gets one.
+/// Keeping the list never gets in the way of the request, but an ended
+/// session never gets through.
+pub async fn keep(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let user_agent = request
+        .headers()
+        .get(USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    if let Some(auth) = request.extensions_mut().get_mut::<AuthSession>() {
+        if let Some(user) = auth.user.as_ref().map(|account| account.person.id) {
+            match still_open(&state, &auth.session, user, &user_agent).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    if let Err(err) = auth.logout().await {
+                        tracing::warn!(error = %err, "couldn't end a signed-out session");
+                        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                    }
+                }
+                Err(err) => tracing::warn!(error = format!("{err:#}"), "couldn't check a session"),
+            }
+        }
+    }
+    next.run(request).await
+}
+
+async fn still_open(
+    state: &AppState,
+    session: &Session,
+    user: UserId,
+    user_agent: &str,
+) -> anyhow::Result<bool> {
+    let at = state.clock.stamp();
+    let Some(id) = current(session).await? else {
+        let client = usage::session_client(session).await?;
+        let mut conn = state.writer.acquire().await?;
+        start(&mut conn, session, user, user_agent, client, &at).await?;
+        return Ok(true);
+    };
+    let mut conn = state.pool.acquire().await?;
+    let row = sqlx::query!(
+        r#"SELECT ended_at IS NULL AS "open!: bool", last_used_at FROM sign_ins
+           WHERE id = ? AND user_id = ?"#,
+        id,
+        user
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(false) };
+    if !row.open {
+        return Ok(false);
+    }
+    let stale = time::PrimitiveDateTime::parse(&row.last_used_at, STORED)
+        .map(|last| {
+            state.clock.now() - last.assume_utc()
+                >= time::Duration::minutes(LAST_USED_EVERY_MINUTES)
+        })
+        .unwrap_or(true);
+    if stale {
+        let mut writer = state.writer.acquire().await?;
+        sqlx::query!("UPDATE sign_ins SET last_used_at = ? WHERE id = ?", at, id)
+            .execute(&mut *writer)
+            .await?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,22 @@
+-- Where each person is signed in: one row per signed-in session, named in
+-- the session's own data, so Settings can list a person's sessions and end
+-- any one of them. A session whose row has ended is signed out at its next
+-- request.
+CREATE TABLE sign_ins (
+    id            INTEGER PRIMARY KEY,
+    user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    -- Browser and system, in words, read from the user agent at sign-in.
+    device        TEXT NOT NULL,
+    -- Signed in from Markwell installed as an app rather than a browser tab.
+    installed_app INTEGER NOT NULL DEFAULT 0 CHECK (installed_app IN (0, 1)),
+    signed_in_at  TEXT NOT NULL,
+    -- Brought up to date every few minutes while the session is in use.
+    last_used_at  TEXT NOT NULL,
+    ended_at      TEXT
+);
+CREATE INDEX sign_ins_open ON sign_ins (user_id) WHERE ended_at IS NULL;
+
+-- A parent who deleted their account: the row stays (without email or
+-- password, and inactive) so the school's Parents page says what happened
+-- until an admin removes it.
+ALTER TABLE users ADD COLUMN deleted_at TEXT;
