@@ -194,7 +194,7 @@ pub async fn where_signed_in() -> Result<Vec<SignedInDevice>, AppError> {
         let this_one = sessions::current(&sessions::this_session().await?).await?;
         let mut conn = db()?.acquire().await?;
         let open = sessions::open(&mut conn, viewer.id, viewer.arrival.now).await?;
-        Ok(open
+        let mut devices: Vec<SignedInDevice> = open
             .into_iter()
             .map(|row| SignedInDevice {
                 this_device: Some(row.id) == this_one,
@@ -204,7 +204,10 @@ pub async fn where_signed_in() -> Result<Vec<SignedInDevice>, AppError> {
                 signed_in: for_people(&row.signed_in_at),
                 last_used: for_people(&row.last_used_at),
             })
-            .collect())
+            .collect();
+        // The device in hand first, then the rest as they were last used.
+        devices.sort_by_key(|device| !device.this_device);
+        Ok(devices)
     })
     .await
 }

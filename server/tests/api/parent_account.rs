@@ -96,9 +96,13 @@ async fn add_pupil_links_the_child_and_uses_the_code_up() {
     let admin = app.signed_in(ADMIN).await;
     let parent = app.signed_in(PARENT).await;
     let pupil = another_pupil(&app).await;
-    let (record, code) = record_without_email(&app, &admin, "Okonkwo-Twice", pupil).await;
+    let (record, reissued) = record_without_email(&app, &admin, "Okonkwo-Twice", pupil).await;
     let born = uk_birthday(&app, pupil).await;
     let before = children(&app, &parent).await.len();
+    // A new letter revokes the old one's code.
+    let (_, code) = codes_for(&app, &admin, record).await.remove(0);
+    let res = add_pupil(&app, &parent, &reissued, &born).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // A wrong date of birth and a made-up code get the same answer.
     let wrong = error_of(add_pupil(&app, &parent, &code, "01/01/2000").await).await;
