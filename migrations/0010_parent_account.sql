@@ -20,3 +20,18 @@ CREATE INDEX sign_ins_open ON sign_ins (user_id) WHERE ended_at IS NULL;
 -- password, and inactive) so the school's Parents page says what happened
 -- until an admin removes it.
 ALTER TABLE users ADD COLUMN deleted_at TEXT;
+
+-- Leavers: a parent reaches a linked pupil only while the pupil is on the
+-- roll; staff keep their reach of pupils who have left (their history). The
+-- rest of the rule is as 0008 wrote it.
+DROP VIEW pupil_reach;
+CREATE VIEW pupil_reach (viewer_id, pupil_id) AS
+SELECT u.id, p.id
+FROM users u JOIN pupils p
+WHERE u.role = 'admin'
+   OR (u.role = 'teacher' AND u.is_slt = 1)
+   OR (u.role = 'teacher' AND EXISTS (
+           SELECT 1 FROM group_pupils gp JOIN group_reach r ON r.group_id = gp.group_id
+           WHERE gp.pupil_id = p.id AND r.viewer_id = u.id))
+   OR (u.role = 'parent' AND p.active = 1 AND EXISTS (
+           SELECT 1 FROM parent_links l WHERE l.pupil_id = p.id AND l.parent_id = u.id));

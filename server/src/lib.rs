@@ -113,6 +113,20 @@ pub async fn open_database(url: &str) -> anyhow::Result<SqlitePool> {
 /// Markwell's schema, one migration at a time (`migrations/`).
 pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
+/// Every hour until the server stops: expired sessions leave the database
+/// (see `app::auth::sessions::prune`).
+pub async fn prune_sessions_hourly(pool: SqlitePool, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = app::auth::sessions::prune(&pool, time::OffsetDateTime::now_utc()).await {
+            tracing::warn!("couldn't prune expired sessions: {e:#}");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(60 * 60)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
 /// Brings the schema up to date: Markwell's migrations, then the session table.
 pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
     MIGRATIONS

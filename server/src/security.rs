@@ -60,7 +60,14 @@ pub async fn client_address(State(reach): State<Reach>, mut req: Request, next: 
 pub async fn headers(State(reach): State<Reach>, mut req: Request, next: Next) -> Response {
     let nonce = leptos::nonce::Nonce::new().to_string();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let static_file = is_static_file(req.uri().path());
     let mut res = next.run(req).await;
+    // Pages and answers hold children's data: no browser or proxy keeps a
+    // copy (a shared computer's back button, a school's caching proxy).
+    if !static_file && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
@@ -131,4 +138,24 @@ fn host_of(url: &str) -> Option<String> {
         Some(port) => format!("{h}:{port}"),
         None => h.to_owned(),
     })
+}
+
+/// The application's own files (the WebAssembly, styles, scripts, icons),
+/// which hold nothing personal and may be cached.
+fn is_static_file(path: &str) -> bool {
+    const EXTENSIONS: [&str; 9] = [
+        "css",
+        "js",
+        "wasm",
+        "png",
+        "svg",
+        "ico",
+        "webmanifest",
+        "html",
+        "txt",
+    ];
+    path.starts_with("/pkg/")
+        || path
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| EXTENSIONS.contains(&ext) && !ext.contains('/'))
 }

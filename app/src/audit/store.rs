@@ -36,9 +36,9 @@ pub async fn entries(
              ON instr(a.subject, 'pupil:') > 0
             AND sp.id = CAST(substr(a.subject, instr(a.subject, 'pupil:') + 6) AS INTEGER)
            WHERE (?1 = '%%'
-                  OR actor.first_name || ' ' || actor.surname LIKE ?1 OR actor.email LIKE ?1
-                  OR su.first_name || ' ' || su.surname LIKE ?1 OR su.email LIKE ?1
-                  OR sp.first_name || ' ' || sp.surname LIKE ?1)
+                  OR actor.first_name || ' ' || actor.surname LIKE ?1 ESCAPE '\' OR actor.email LIKE ?1 ESCAPE '\'
+                  OR su.first_name || ' ' || su.surname LIKE ?1 ESCAPE '\' OR su.email LIKE ?1 ESCAPE '\'
+                  OR sp.first_name || ' ' || sp.surname LIKE ?1 ESCAPE '\')
              AND (?2 = '' OR a.action = ?2)
              AND (?3 = '' OR a.at >= ?3)
              AND (?4 = '' OR a.at < ?4)

@@ -26,7 +26,7 @@ use crate::{
     ids::UserId,
     ssr::{
         audit::Audit,
-        db,
+        db, outbox,
         usage::{self, Client, UsageKind},
         AppState, Arrival, Write,
     },
@@ -221,8 +221,9 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     let session: tower_sessions::Session = leptos_axum::extract()
         .await
         .map_err(|e| anyhow::anyhow!("reading the session: {e}"))?;
+    // Remember me: 30 days from now, not renewed by each visit.
     session.set_expiry(Some(if form.remember {
-        Expiry::OnInactivity(Duration::days(REMEMBER_ME_DAYS))
+        Expiry::AtDateTime(time::OffsetDateTime::now_utc() + Duration::days(REMEMBER_ME_DAYS))
     } else {
         Expiry::OnSessionEnd
     }));
@@ -348,6 +349,31 @@ pub async fn confirm_current_password(
     .into())
 }
 
+/// What follows every new password set by its owner (a reset or a change),
+/// in the same transaction: a pending new-email link can't outlive it (a
+/// stolen password can't keep a back door), and the account's address is
+/// told, in case it wasn't them.
+pub(super) async fn after_new_password(
+    tx: &mut Write,
+    user: UserId,
+    person: &store::AccountNames,
+) -> anyhow::Result<()> {
+    let at = tx.at.clone();
+    super::tokens::end_open(tx, &at, user, super::tokens::Purpose::NewEmail).await?;
+    if let Some(email) = &person.email {
+        let letter = outbox::Letter {
+            template: outbox::Template::PasswordChanged,
+            to_address: email,
+            to_name: &person.first_name,
+            link: None,
+            expires: None,
+            about: None,
+        };
+        outbox::queue(tx, &at, letter).await?;
+    }
+    Ok(())
+}
+
 /// "Change password" in Settings: every other session of the account ends,
 /// and this one carries on under the new password.
 pub async fn change_password(
@@ -367,20 +393,35 @@ pub async fn change_password(
     let at = tx.at.clone();
     store::set_password(&mut tx, user, &hash).await?;
     store::end_all_sessions(&mut tx, user, this_one, &at).await?;
+    after_new_password(&mut tx, user, &person).await?;
     tx.audit(Audit::PasswordChanged { user }).await?;
-    tx.commit().await?;
+    outbox::commit(tx).await?;
     // The session's stored hash no longer matches; signing in again here
     // keeps this session (with a fresh id) while every other one has ended.
-    let mut conn = pool.acquire().await?;
-    let loaded = store::active_account(&mut conn, user.0)
-        .await?
-        .context("the account vanished during a password change")?;
-    let mut auth: AuthSession = leptos_axum::extract()
-        .await
-        .map_err(|e| anyhow::anyhow!("reading the session: {e}"))?;
-    auth.login(&Account::from(loaded))
-        .await
-        .map_err(|e| anyhow::anyhow!("renewing the session: {e}"))?;
+    // The password has changed whatever happens now, and the answer says so.
+    let renewed = async {
+        let mut conn = pool.acquire().await?;
+        let loaded = store::active_account(&mut conn, user.0)
+            .await?
+            .context("the account vanished during a password change")?;
+        let mut auth: AuthSession = leptos_axum::extract()
+            .await
+            .map_err(|e| anyhow::anyhow!("reading the session: {e}"))?;
+        auth.login(&Account::from(loaded))
+            .await
+            .map_err(|e| anyhow::anyhow!("renewing the session: {e}"))
+    };
+    if let Err(err) = renewed.await {
+        tracing::warn!(
+            error = format!("{err:#}"),
+            "couldn't renew a session after a password change"
+        );
+        return Err(AppError::invalid(
+            "",
+            "Your password has been changed, but we couldn't keep you signed in here. Sign in again with your new password.",
+        )
+        .into());
+    }
     Ok(())
 }
 

@@ -85,10 +85,19 @@ pub enum LinkStatus {
 }
 
 /// Where a sign-in may send someone afterwards: only a path on this site, so
-/// a crafted link can't bounce a fresh sign-in to another site.
+/// a crafted link can't bounce a fresh sign-in to another site. Browsers drop
+/// tabs and newlines from addresses and read `\` as `/`, so `/\t/evil` and
+/// `/\evil` would become `//evil`, another site: a path with any control
+/// character, space or backslash, or starting `//`, is refused.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path
+                    .chars()
+                    .any(|c| c.is_control() || c.is_whitespace() || c == '\\') =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
@@ -132,6 +141,40 @@ crate::ui::done_notices! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_is_only_ever_a_path_on_this_site() {
+        for bypass in [
+            "//evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "\t//evil.example",
+            "/\u{0}/evil.example",
+            "/\u{b}/evil.example",
+            "/ /evil.example",
+            " //evil.example",
+            "https://evil.example",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "%2F%2Fevil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bypass)), "/", "{bypass:?}");
+        }
+        for path in [
+            "/",
+            "/children/3",
+            "/markbook?group=2&subject=1",
+            "/%2F%2Fevil.example",
+        ] {
+            assert_eq!(safe_next(Some(path)), path);
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 
     #[test]
     fn next_stays_on_this_site() {

@@ -155,10 +155,14 @@ pub async fn set_password_from_link(
         store::forget_failures(&mut tx, email).await?;
     }
     let event = match purpose {
+        // The first password, set from the invitation: nothing to warn of.
         Purpose::Invitation => Audit::InvitationAccepted { user: link.user },
-        _ => Audit::PasswordReset { user: link.user },
+        _ => {
+            super::accounts::after_new_password(&mut tx, link.user, &person).await?;
+            Audit::PasswordReset { user: link.user }
+        }
     };
     tx.audit(event).await?;
-    tx.commit().await?;
+    outbox::commit(tx).await?;
     Ok(())
 }

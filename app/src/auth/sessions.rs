@@ -210,7 +210,7 @@ async fn still_open(
     };
     let mut conn = state.pool.acquire().await?;
     let row = sqlx::query!(
-        r#"SELECT ended_at IS NULL AS "open!: bool", last_used_at FROM sign_ins
+        r#"SELECT ended_at IS NULL AS "open!: bool", signed_in_at, last_used_at FROM sign_ins
            WHERE id = ? AND user_id = ?"#,
         id,
         user
@@ -221,12 +221,20 @@ async fn still_open(
     if !row.open {
         return Ok(false);
     }
-    let stale = time::PrimitiveDateTime::parse(&row.last_used_at, STORED)
-        .map(|last| {
-            state.clock.now() - last.assume_utc()
-                >= time::Duration::minutes(LAST_USED_EVERY_MINUTES)
-        })
-        .unwrap_or(true);
+    let now = state.clock.now();
+    let since = |stored: &str| {
+        time::PrimitiveDateTime::parse(stored, STORED).map(|then| now - then.assume_utc())
+    };
+    // Remember me lasts 30 days from sign-in, however often it is used.
+    let lifetime = time::Duration::days(super::accounts::REMEMBER_ME_DAYS);
+    if since(&row.signed_in_at).map_or(true, |age| age >= lifetime) {
+        let mut writer = state.writer.acquire().await?;
+        end_one(&mut writer, user, id, &at).await?;
+        return Ok(false);
+    }
+    let stale = since(&row.last_used_at).map_or(true, |age| {
+        age >= time::Duration::minutes(LAST_USED_EVERY_MINUTES)
+    });
     if stale {
         let mut writer = state.writer.acquire().await?;
         sqlx::query!("UPDATE sign_ins SET last_used_at = ? WHERE id = ?", at, id)
@@ -234,4 +242,24 @@ async fn still_open(
             .await?;
     }
     Ok(true)
+}
+
+/// Housekeeping, hourly: sessions past their expiry leave the session table,
+/// and rows of sessions ended or unused for longer than Remember me lasts
+/// leave `sign_ins`, so neither grows without end.
+pub async fn prune(pool: &sqlx::SqlitePool, now: time::OffsetDateTime) -> anyhow::Result<u64> {
+    let unix = now.unix_timestamp();
+    let expired = sqlx::query("DELETE FROM tower_sessions WHERE expiry_date < ?")
+        .bind(unix)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    let before = stamp(now - time::Duration::days(super::accounts::REMEMBER_ME_DAYS));
+    sqlx::query!(
+        "DELETE FROM sign_ins WHERE ended_at < ?1 OR (ended_at IS NULL AND last_used_at < ?1)",
+        before
+    )
+    .execute(pool)
+    .await?;
+    Ok(expired)
 }

@@ -114,6 +114,26 @@ pub async fn end_open(
     Ok(())
 }
 
+/// How many links of this kind were issued to a person since a time: what
+/// a limit on asking for them counts.
+pub async fn issued_since(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    purpose: Purpose,
+    since: &str,
+) -> anyhow::Result<i64> {
+    let purpose_name = purpose.as_str();
+    Ok(sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM account_tokens
+           WHERE user_id = ? AND purpose = ? AND created_at >= ?"#,
+        user,
+        purpose_name,
+        since
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
 /// What a link from an email turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkState {

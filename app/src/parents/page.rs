@@ -211,7 +211,13 @@ fn ParentTable(
                                         view! { <ActiveBadge active=row.active /> }.into_any()
                                     }}
                                 </td>
-                                <td data-label="Signed up">{if row.signed_up { "Yes" } else { "Not yet" }}</td>
+                                <td data-label="Signed up">
+                                    {match (row.deleted, row.signed_up) {
+                                        (true, _) => "No longer",
+                                        (false, true) => "Yes",
+                                        (false, false) => "Not yet",
+                                    }}
+                                </td>
                                 <td class="edit">
                                     {if row.deleted {
                                         // Nothing is left to edit: the row only says what happened.

@@ -43,11 +43,11 @@ pub async fn parents(
            WHERE u.role = 'parent'
              AND (?1 = '' OR u.active = (?1 = 'active'))
              AND (?2 = '%%'
-                  OR u.first_name || ' ' || u.surname LIKE ?2
-                  OR u.email LIKE ?2
+                  OR u.first_name || ' ' || u.surname LIKE ?2 ESCAPE '\'
+                  OR u.email LIKE ?2 ESCAPE '\'
                   OR EXISTS (SELECT 1 FROM parent_links l JOIN pupils p ON p.id = l.pupil_id
                              WHERE l.parent_id = u.id
-                               AND p.first_name || ' ' || p.surname LIKE ?2))
+                               AND p.first_name || ' ' || p.surname LIKE ?2 ESCAPE '\'))
            ORDER BY u.surname COLLATE NOCASE, u.first_name COLLATE NOCASE, u.id
            LIMIT ?3 OFFSET ?4"#,
         status,

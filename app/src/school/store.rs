@@ -41,8 +41,8 @@ pub async fn find_pupils(
                   p.date_of_birth
            FROM pupils p
            WHERE p.active = 1
-             AND (p.surname LIKE ?1 OR p.first_name LIKE ?1
-                  OR p.first_name || ' ' || p.surname LIKE ?1)
+             AND (p.surname LIKE ?1 ESCAPE '\' OR p.first_name LIKE ?1 ESCAPE '\'
+                  OR p.first_name || ' ' || p.surname LIKE ?1 ESCAPE '\')
            ORDER BY p.surname COLLATE NOCASE, p.first_name COLLATE NOCASE, p.date_of_birth
            LIMIT ?2"#,
         pattern,

@@ -45,7 +45,10 @@ pub async fn save_my_name(first_name: String, surname: String) -> Result<(), App
 }
 
 /// "Send confirmation link": the new address takes effect only when the link
-/// emailed to it is opened; until then the old one stays in use.
+/// emailed to it is opened; until then the old one stays in use. The current
+/// password comes first, requests are limited, and the answer is the same
+/// whoever holds the address: Settings can't be used to learn who has an
+/// account. An address another account uses is sent nothing.
 #[server(endpoint = "settings/request_email_change")]
 pub async fn request_email_change(
     new_email: String,
@@ -55,32 +58,40 @@ pub async fn request_email_change(
         auth::{accounts, details, tokens, Viewer},
         ssr::{
             audit::Audit,
-            base_url, db,
+            base_url,
             outbox::{self, Letter, Template},
             respond,
         },
     };
     respond(async move {
         let viewer = Viewer::current().await?;
-        let new_email = {
-            let mut conn = db()?.acquire().await?;
-            details::check_email_free(&mut conn, "new_email", &new_email, Some(viewer.id)).await?
-        };
+        let new_email = details::check_email_form("new_email", &new_email)?;
         accounts::confirm_current_password(viewer.id, current_password, "current_password").await?;
         let purpose = tokens::Purpose::NewEmail;
         let mut tx = viewer.write().await?;
         let (now, at) = (tx.now, tx.at.clone());
+        let since = crate::ssr::clock::stamp(now - time::Duration::hours(1));
+        if tokens::issued_since(&mut tx, viewer.id, purpose, &since).await?
+            >= EMAIL_CHANGES_PER_HOUR
+        {
+            return Err(AppError::TooManyAttempts { minutes: 60 }.into());
+        }
+        let free = details::check_email_free(&mut tx, "new_email", &new_email, Some(viewer.id))
+            .await
+            .is_ok();
         let token = tokens::issue(&mut tx, now, viewer.id, purpose, Some(&new_email)).await?;
-        let link = format!("{}/confirm-email/{}", base_url()?, token.as_str());
-        let letter = Letter {
-            template: Template::NewEmail,
-            to_address: &new_email,
-            to_name: &viewer.first_name,
-            link: Some(&link),
-            expires: Some(purpose.lifetime_in_words()),
-            about: None,
-        };
-        outbox::queue(&mut tx, &at, letter).await?;
+        if free {
+            let link = format!("{}/confirm-email/{}", base_url()?, token.as_str());
+            let letter = Letter {
+                template: Template::NewEmail,
+                to_address: &new_email,
+                to_name: &viewer.first_name,
+                link: Some(&link),
+                expires: Some(purpose.lifetime_in_words()),
+                about: None,
+            };
+            outbox::queue(&mut tx, &at, letter).await?;
+        }
         tx.audit(Audit::EmailChangeRequested { user: viewer.id })
             .await?;
         outbox::commit(tx).await?;
@@ -89,6 +100,10 @@ pub async fn request_email_change(
     })
     .await
 }
+
+/// New-email links a person may ask for in an hour.
+#[cfg(feature = "ssr")]
+const EMAIL_CHANGES_PER_HOUR: i64 = 5;
 
 /// Whether a confirmation link for a new email address can still be used.
 #[server(endpoint = "settings/check_email_link")]

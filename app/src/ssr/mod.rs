@@ -188,9 +188,18 @@ pub async fn school_name(conn: &mut sqlx::SqliteConnection) -> anyhow::Result<St
 }
 
 /// A LIKE pattern for text containing what was typed (trimmed); `%%`, which
-/// matches everything, when nothing was.
+/// matches everything, when nothing was. `%` and `_` typed are themselves,
+/// not wildcards: the queries say `ESCAPE '\'`.
 pub fn contains(typed: &str) -> String {
-    format!("%{}%", typed.trim())
+    let mut pattern = String::from("%");
+    for c in typed.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 /// The nonce the security layer put on this request, made available to the

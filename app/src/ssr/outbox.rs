@@ -27,6 +27,8 @@ pub enum Template {
     NewEmail,
     /// Sent to the old address when the email address changes.
     EmailChanged,
+    /// Sent to the account's address whenever its password is reset or changed.
+    PasswordChanged,
     /// A child's report is published: a link to read it.
     ReportPublished,
 }
@@ -39,6 +41,7 @@ impl Template {
             Template::PasswordReset => "password-reset",
             Template::NewEmail => "new-email",
             Template::EmailChanged => "email-changed",
+            Template::PasswordChanged => "password-changed",
             Template::ReportPublished => "report-published",
         }
     }
@@ -55,16 +58,25 @@ impl Template {
             Template::PasswordReset => format!("Reset your {school} Markwell password"),
             Template::NewEmail => format!("Confirm your new email address for {school}"),
             Template::EmailChanged => format!("Your {school} Markwell email address was changed"),
+            Template::PasswordChanged => format!("Your {school} Markwell password was changed"),
         }
     }
 }
 
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
-    let files: [(&str, &str); 13] = [
+    let files: [(&str, &str); 15] = [
         (
             "layout.html",
             include_str!("../../templates/email/layout.html"),
+        ),
+        (
+            "password-changed.txt",
+            include_str!("../../templates/email/password-changed.txt"),
+        ),
+        (
+            "password-changed.html",
+            include_str!("../../templates/email/password-changed.html"),
         ),
         (
             "invitation.txt",

@@ -50,7 +50,7 @@ pub async fn staff(
                   password_hash IS NOT NULL AS "has_password!: bool", last_sign_in_at
            FROM users
            WHERE role <> 'parent'
-             AND (first_name || ' ' || surname LIKE ?1 OR email LIKE ?1)
+             AND (first_name || ' ' || surname LIKE ?1 ESCAPE '\' OR email LIKE ?1 ESCAPE '\')
            ORDER BY surname COLLATE NOCASE, first_name COLLATE NOCASE"#,
         pattern
     )

@@ -7,6 +7,7 @@ mod crash;
 mod demo;
 mod frameworks;
 mod groups;
+mod hardening;
 mod helpers;
 mod markbook;
 mod parent_account;

@@ -1,0 +1,247 @@
+//! Gaps a security review found, each closed with a test that failed before
+//! its fix: leavers, search wildcards, session lifetime and caching, what a
+//! new password ends, and Settings as an account oracle.
+
+use app::{
+    portal::api::{ChildDetails, MyChildren},
+    school::{api::FindPupils, model::PupilSearch},
+    settings::api::{ChangeMyPassword, CheckEmailLink, RequestEmailChange},
+};
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+fn done(res: &reqwest::Response) -> bool {
+    res.status().is_success() || res.status().is_redirection()
+}
+
+#[tokio::test]
+async fn a_parent_loses_a_child_who_leaves_and_staff_keep_them() {
+    let app = spawn_app().await;
+    let parent = app.signed_in(PARENT).await;
+    let admin = app.signed_in(ADMIN).await;
+    let mine: Vec<app::portal::model::Child> = app
+        .call::<MyChildren>(&parent, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let leaver = mine[0].id.0.to_string();
+    let report: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM reports WHERE pupil_id = ? AND published_at IS NOT NULL",
+    )
+    .bind(mine[0].id.0)
+    .fetch_optional(&app.pool)
+    .await
+    .unwrap();
+    // The MIS says the child has left the school.
+    sqlx::query("UPDATE pupils SET active = 0 WHERE id = ?")
+        .bind(mine[0].id.0)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let res = app
+        .call::<ChildDetails>(&parent, &[("pupil", &leaver)])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let report = report.expect("the demo parent's child has a published report");
+    let read = |who| {
+        let (app, leaver) = (&app, &leaver);
+        async move {
+            app.call::<app::reports::api::ReadReport>(
+                who,
+                &[("pupil", leaver.as_str()), ("report", &report.to_string())],
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(
+        read(&parent).await,
+        StatusCode::NOT_FOUND,
+        "their report by its URL"
+    );
+    assert_eq!(read(&admin).await, StatusCode::OK, "staff keep the history");
+}
+
+#[tokio::test]
+async fn percent_and_underscore_are_what_they_say_in_a_search() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let find = |search: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let res = app.call::<FindPupils>(admin, &[("search", search)]).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<PupilSearch>().await.unwrap()
+        }
+    };
+    // No pupil's name holds these, so nothing matches: they are not wildcards.
+    assert!(find("%%").await.pupils.is_empty());
+    assert!(find("__").await.pupils.is_empty());
+    assert!(find("%a").await.pupils.is_empty());
+    // An ordinary search still finds pupils.
+    assert!(!find("an").await.pupils.is_empty());
+    // Two characters means two characters, whatever their bytes.
+    assert!(find(" é ").await.pupils.is_empty());
+}
+
+#[tokio::test]
+async fn remember_me_lasts_thirty_days_from_sign_in_however_often_used() {
+    let app = spawn_app().await;
+    let parent = client();
+    assert!(done(&app.sign_in(&parent, PARENT, PASSWORD, true).await));
+    // Used every few days, for a month.
+    for _ in 0..9 {
+        app.clock.advance(time::Duration::days(3));
+        let res = app.call::<MyChildren>(&parent, &[]).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    app.clock
+        .advance(time::Duration::days(3) + time::Duration::minutes(1));
+    let res = app.call::<MyChildren>(&parent, &[]).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "day 30: sign in again"
+    );
+}
+
+#[tokio::test]
+async fn expired_sessions_are_deleted_from_the_database() {
+    let app = spawn_app().await;
+    let _parent = app.signed_in(PARENT).await;
+    let now = time::OffsetDateTime::now_utc();
+    sqlx::query("INSERT INTO tower_sessions (id, data, expiry_date) VALUES ('old', x'80', ?)")
+        .bind(now.unix_timestamp() - 60)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tower_sessions")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    let before = count().await;
+    let pruned = app::auth::sessions::prune(&app.pool, now).await.unwrap();
+    assert_eq!(pruned, 1);
+    assert_eq!(count().await, before - 1, "the live session stays");
+}
+
+#[tokio::test]
+async fn personal_pages_and_answers_are_never_stored() {
+    let app = spawn_app().await;
+    let parent = app.signed_in(PARENT).await;
+    let no_store = |res: &reqwest::Response| {
+        res.headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    for path in ["/", "/settings", "/sign-in"] {
+        let res = parent
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(no_store(&res).as_deref(), Some("no-store"), "{path}");
+    }
+    let res = app.call::<MyChildren>(&parent, &[]).await;
+    assert_eq!(
+        no_store(&res).as_deref(),
+        Some("no-store"),
+        "a server function"
+    );
+    // The application's own files may be cached.
+    let res = parent
+        .get(format!("{}/favicon.svg", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(no_store(&res).as_deref(), Some("no-store"));
+}
+
+#[tokio::test]
+async fn a_new_password_ends_a_pending_email_change_and_is_told() {
+    let app = spawn_app().await;
+    let teacher = app.signed_in(TEACHER).await;
+    let new = "someone.else@mail.example";
+    let res = app
+        .call::<RequestEmailChange>(
+            &teacher,
+            &[("new_email", new), ("current_password", PASSWORD)],
+        )
+        .await;
+    assert!(done(&res), "{}", res.status());
+    let link = app.last_email_to(new).await.link("/confirm-email/");
+    let token = link.rsplit('/').next().unwrap().to_owned();
+
+    let res = app
+        .call::<ChangeMyPassword>(
+            &teacher,
+            &[
+                ("current_password", PASSWORD),
+                ("password", "copper-kettle-93"),
+                ("confirm", "copper-kettle-93"),
+            ],
+        )
+        .await;
+    assert!(done(&res), "{}", res.status());
+    let status: app::auth::model::LinkStatus = app
+        .call::<CheckEmailLink>(&client(), &[("token", &token)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(status, app::auth::model::LinkStatus::Ready);
+    let told = app.last_email_to(TEACHER).await;
+    assert!(
+        told.subject.contains("password was changed"),
+        "{}",
+        told.subject
+    );
+    // Still signed in here.
+    let res = app.call::<app::auth::api::WhoAmI>(&teacher, &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn settings_tell_no_one_whose_an_email_address_is() {
+    let app = spawn_app().await;
+    let parent = app.signed_in(PARENT).await;
+    let ask = |email: &'static str, password: &'static str| {
+        let (app, parent) = (&app, &parent);
+        async move {
+            app.call::<RequestEmailChange>(
+                parent,
+                &[("new_email", email), ("current_password", password)],
+            )
+            .await
+        }
+    };
+    // The password comes first, whoever holds the address.
+    let res = ask(TEACHER, "not-my-password").await;
+    let error = error_of(res).await;
+    assert!(error.for_field("current_password").is_some());
+    assert!(error.for_field("new_email").is_none());
+    // A staff address, another parent's and a free one: one answer.
+    let answers = [
+        ask(TEACHER, PASSWORD).await,
+        ask(ADMIN, PASSWORD).await,
+        ask("nobody.yet@mail.example", PASSWORD).await,
+    ];
+    for res in &answers {
+        assert!(done(res), "{}", res.status());
+        assert_eq!(
+            res.headers().get("location"),
+            answers[2].headers().get("location")
+        );
+    }
+    // And not without limit.
+    for _ in 0..2 {
+        assert!(done(&ask("nobody.yet@mail.example", PASSWORD).await));
+    }
+    let res = ask("nobody.yet@mail.example", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
