@@ -167,14 +167,8 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
         return Err(AppError::invalid("password", "Enter your password.").into());
     }
     let arrival = Arrival::now().await?;
-    let (now, at) = (arrival.now, arrival.at.clone());
-    let address = arrival.address_for_limits();
-    let pool = db()?;
-    let mut conn = pool.acquire().await?;
-
-    check_failure_limit(&mut conn, &email, &address, now).await?;
-
-    let account = store::account_by_email(&mut conn, &email).await?;
+    let at = arrival.at.clone();
+    let (account, _) = count_attempt_first(&arrival, &email).await?;
     let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
     let matches = password::verify(stored_hash, form.password).await?;
 
@@ -182,7 +176,7 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     let account = match account {
         Some(account) if matches => account,
         other => {
-            store::record_attempt(&mut tx, Attempt::FailedSignIn, &email, &address, &at).await?;
+            // Already counted, before the password was checked.
             tx.audit_by(other.map(|a| a.id), Audit::SignInFailed)
                 .await?;
             tx.commit().await?;
@@ -209,6 +203,7 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     usage::record(&mut tx, &at, account.id, UsageKind::SignIn, form.client, 1).await?;
     tx.commit().await?;
 
+    let mut conn = db()?.acquire().await?;
     let loaded = store::active_account(&mut conn, account.id.0)
         .await?
         .context("the account vanished during sign-in")?;
@@ -234,23 +229,38 @@ pub async fn sign_in(form: SignInForm) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Refuses with TooManyAttempts while this email or address has had too
-/// many wrong passwords within the window.
-async fn check_failure_limit(
-    conn: &mut sqlx::SqliteConnection,
+/// Counts a password attempt for this email before the password is checked,
+/// refusing with TooManyAttempts once the email or the address has had too
+/// many within the window. Check and count are one write, and writes take
+/// turns, so a burst of guesses at once gets no more checks than the limit;
+/// and no connection is held while argon2 runs. Answers the account the
+/// email belongs to, if any, and the attempt, to withdraw if it succeeds.
+async fn count_attempt_first(
+    arrival: &Arrival,
     email: &str,
-    address: &str,
-    now: time::OffsetDateTime,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<(Option<store::SignInRow>, i64)> {
+    let address = arrival.address_for_limits();
+    let mut tx = Write::begin(None, arrival).await?;
+    let (now, at) = (tx.now, tx.at.clone());
     let window_start =
         crate::ssr::clock::stamp(now - time::Duration::minutes(FAILURE_WINDOW_MINUTES));
-    let failures =
-        store::recent_attempts(conn, Attempt::FailedSignIn, email, address, &window_start).await?;
+    let failures = store::recent_attempts(
+        &mut tx,
+        Attempt::FailedSignIn,
+        email,
+        &address,
+        &window_start,
+    )
+    .await?;
     if failures.for_email >= FAILURES_PER_EMAIL || failures.from_address >= FAILURES_PER_ADDRESS {
         let minutes = minutes_until_lifted(failures.oldest.as_deref(), FAILURE_WINDOW_MINUTES, now);
         return Err(AppError::TooManyAttempts { minutes }.into());
     }
-    Ok(())
+    let attempt =
+        store::record_attempt(&mut tx, Attempt::FailedSignIn, email, &address, &at).await?;
+    let account = store::account_by_email(&mut tx, email).await?;
+    tx.commit().await?;
+    Ok((account, attempt))
 }
 
 /// Checks a new password against the rules, counting the person's own name
@@ -321,27 +331,21 @@ pub async fn confirm_current_password(
         return Err(AppError::invalid(field, "Enter your current password.").into());
     }
     let arrival = Arrival::now().await?;
-    let (now, address) = (arrival.now, arrival.address_for_limits());
-    let mut conn = db()?.acquire().await?;
-    let email = store::account_names(&mut conn, user)
-        .await?
-        .email
-        .unwrap_or_default();
-    check_failure_limit(&mut conn, &email, &address, now).await?;
-    let stored = store::account_by_email(&mut conn, &email)
-        .await?
-        .and_then(|account| account.password_hash);
+    let email = {
+        let mut conn = db()?.acquire().await?;
+        store::account_names(&mut conn, user)
+            .await?
+            .email
+            .unwrap_or_default()
+    };
+    let (account, attempt) = count_attempt_first(&arrival, &email).await?;
+    let stored = account.and_then(|account| account.password_hash);
     if password::verify(stored, password).await? {
+        let mut tx = Write::begin(Some(user), &arrival).await?;
+        store::withdraw_attempt(&mut tx, attempt).await?;
+        tx.commit().await?;
         return Ok(());
     }
-    store::record_attempt(
-        &mut conn,
-        Attempt::FailedSignIn,
-        &email,
-        &address,
-        &arrival.at,
-    )
-    .await?;
     Err(AppError::invalid(
         field,
         "That isn't your current password. Check it and try again.",

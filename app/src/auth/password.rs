@@ -37,17 +37,36 @@ fn hash_now(password: &str) -> anyhow::Result<String> {
         .to_string())
 }
 
-/// Hashes a new password.
-pub async fn hash(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_now(&password))
+/// How many hashes run at once: one per core, at most four. Each holds
+/// 64 MiB while it runs, so a burst of sign-ins queues here instead of
+/// taking the server's memory (or its blocking threads) from everyone else.
+static AT_ONCE: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    tokio::sync::Semaphore::new(cores.clamp(1, 4))
+});
+
+/// Runs one argon2 computation off the async runtime, in turn.
+async fn in_turn<T: Send + 'static>(
+    work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> anyhow::Result<T> {
+    let _turn = AT_ONCE
+        .acquire()
+        .await
+        .context("the hashing queue closed")?;
+    tokio::task::spawn_blocking(work)
         .await
         .context("the hashing task stopped")?
+}
+
+/// Hashes a new password.
+pub async fn hash(password: String) -> anyhow::Result<String> {
+    in_turn(move || hash_now(&password)).await
 }
 
 /// Whether `candidate` matches the stored hash; with no stored hash it still
 /// does the same work and answers false.
 pub async fn verify(stored: Option<String>, candidate: String) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || {
+    in_turn(move || {
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let parsed = PasswordHash::new(&hash)
@@ -58,7 +77,6 @@ pub async fn verify(stored: Option<String>, candidate: String) -> anyhow::Result
         Ok(known && matches)
     })
     .await
-    .context("the verifying task stopped")?
 }
 
 /// Checks a new password against every rule and, when `confirm` is given,

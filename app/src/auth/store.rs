@@ -318,17 +318,25 @@ pub async fn record_attempt(
     email: &str,
     address: &str,
     at: &str,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<i64> {
     let kind = kind.as_str();
-    sqlx::query!(
-        "INSERT INTO attempts (kind, at, email, address) VALUES (?, ?, ?, ?)",
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO attempts (kind, at, email, address) VALUES (?, ?, ?, ?) RETURNING id AS "id!""#,
         kind,
         at,
         email,
         address
     )
-    .execute(conn)
-    .await?;
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Takes back an attempt counted before a password was checked, once it
+/// turned out right.
+pub async fn withdraw_attempt(conn: &mut SqliteConnection, id: i64) -> anyhow::Result<()> {
+    sqlx::query!("DELETE FROM attempts WHERE id = ?", id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -245,3 +245,73 @@ async fn settings_tell_no_one_whose_an_email_address_is() {
     let res = ask("nobody.yet@mail.example", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn a_burst_of_guesses_gets_no_more_password_checks_than_the_limit() {
+    let app = spawn_app().await;
+    let guesses = (0..100).map(|n| {
+        let app = &app;
+        async move {
+            app.sign_in(&client(), PARENT, &format!("guess-number-{n}"), false)
+                .await
+                .status()
+        }
+    });
+    let answers = futures::future::join_all(guesses).await;
+    let checked = answers
+        .iter()
+        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, refused), (5, 95), "{answers:?}");
+    let counted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attempts WHERE email = ?")
+        .bind(PARENT)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(counted, 5);
+}
+
+#[tokio::test]
+async fn a_burst_of_access_code_guesses_gets_no_more_than_the_limit() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let parent: i64 = sqlx::query_scalar(
+        "SELECT u.id FROM users u WHERE u.role = 'parent' AND u.password_hash IS NULL
+           AND EXISTS (SELECT 1 FROM parent_links l WHERE l.parent_id = u.id) ORDER BY u.id LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let (_, code) = crate::parents::codes_for(&app, &admin, parent)
+        .await
+        .remove(0);
+    let guesses = (1..=20).map(|day| {
+        let (app, code) = (&app, &code);
+        async move {
+            app.call::<app::parents::api::SignUp>(
+                &client(),
+                &[
+                    ("code", code.as_str()),
+                    ("date_of_birth", &format!("{day:02}/01/2001")),
+                    ("first_name", "Guess"),
+                    ("surname", "Many"),
+                    ("email", "guess@mail.example"),
+                    ("password", "tulip-garden-42"),
+                    ("confirm", "tulip-garden-42"),
+                ],
+            )
+            .await
+            .status()
+        }
+    });
+    let answers = futures::future::join_all(guesses).await;
+    let wrong = answers
+        .iter()
+        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    assert_eq!(wrong, 5, "{answers:?}");
+}
