@@ -35,3 +35,23 @@ WHERE u.role = 'admin'
            WHERE gp.pupil_id = p.id AND r.viewer_id = u.id))
    OR (u.role = 'parent' AND p.active = 1 AND EXISTS (
            SELECT 1 FROM parent_links l WHERE l.pupil_id = p.id AND l.parent_id = u.id));
+
+-- Who a teacher may add to a set they made or edit (School settings,
+-- "Teachers may add to their own sets"): 'year-groups', the pupils in the
+-- year groups of the classes assigned to them, or 'anyone' on the roll.
+ALTER TABLE school ADD COLUMN teachers_add_to_sets TEXT NOT NULL DEFAULT 'year-groups'
+    CHECK (teachers_add_to_sets IN ('year-groups', 'anyone'));
+
+-- The pupils each staff member may add to a group: admins and SLT any pupil
+-- on the roll; a teacher as the school's setting says. A set a teacher
+-- makes is in their reach, so this is what keeps a teacher from widening
+-- their own reach to the whole school.
+CREATE VIEW pupil_addable (viewer_id, pupil_id) AS
+SELECT u.id, p.id
+FROM users u JOIN pupils p JOIN school s
+WHERE p.active = 1
+  AND (u.role = 'admin'
+   OR (u.role = 'teacher' AND u.is_slt = 1)
+   OR (u.role = 'teacher' AND (s.teachers_add_to_sets = 'anyone' OR p.year_group IN (
+           SELECT g.year_group FROM groups g JOIN group_teachers gt ON gt.group_id = g.id
+           WHERE gt.user_id = u.id AND g.kind = 'class' AND g.year_group IS NOT NULL))));

@@ -49,6 +49,8 @@ actions! {
     GroupUnassigned => "group unassigned",
     GroupCreated => "group created",
     GroupChanged => "group changed",
+    PupilAddedToGroup => "pupil added to a group",
+    SchoolSettingsChanged => "school settings changed",
     FrameworkChanged => "framework changed",
     ParentCreated => "parent account created",
     SignedUp => "signed up with an access code",

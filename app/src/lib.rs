@@ -51,6 +51,7 @@ use crate::{
         sessions::{EditSessionPage, NewSessionPage, ReportsPage},
         writer::WriterPage,
     },
+    school::page::SchoolSettingsPage,
     settings::page::{ConfirmEmailPage, SettingsPage},
     shell::layout::Shell,
     ui::ErrorPanel,
@@ -147,6 +148,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("groups/new") view=NewGroupPage />
                     <Route path=path!("groups/:id") view=EditGroupPage />
                     <Route path=path!("settings") view=SettingsPage />
+                    <Route path=path!("school-settings") view=SchoolSettingsPage />
                     <Route path=path!("audit-log") view=AuditLogPage />
                     <Route path=path!("users") view=UsersPage />
                     <Route path=path!("users/new") view=NewStaffPage />

@@ -95,10 +95,16 @@ pub async fn save_group(
             .write_checked(async |conn| viewer.group_to_edit(conn, id).await)
             .await?;
         let at = write.at.clone();
-        let (id, created) = super::store::save(&mut write, &staff, group, &form, &at).await?;
+        let super::store::Saved { id, created, added } =
+            super::store::save(&mut write, &staff, group, &form, &at).await?;
         write
             .audit(Audit::GroupSaved { group: id, created })
             .await?;
+        for pupil in added {
+            write
+                .audit(Audit::PupilAddedToGroup { group: id, pupil })
+                .await?;
+        }
         write.commit().await?;
         let done = if created {
             GroupsDone::Created

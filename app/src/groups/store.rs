@@ -99,7 +99,7 @@ pub async fn save(
     group: Option<EditableGroup>,
     form: &GroupForm,
     at: &str,
-) -> anyhow::Result<(GroupId, bool)> {
+) -> anyhow::Result<Saved> {
     let by = staff.viewer();
     let this = group.map(|g| g.id());
     let taken = sqlx::query_scalar!(
@@ -159,6 +159,14 @@ pub async fn save(
             }
         }
     }
+    // Pupils already in the group stay allowed; anyone new must be one this
+    // person may add (the `pupil_addable` view), checked here in the write.
+    let before: Vec<PupilId> = sqlx::query_scalar!(
+        r#"SELECT pupil_id AS "pupil_id!: PupilId" FROM group_pupils WHERE group_id = ?"#,
+        id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     // Pupils who have left the roll aren't in the form, so they stay as they were.
     sqlx::query!(
         "DELETE FROM group_pupils WHERE group_id = ?
@@ -167,24 +175,53 @@ pub async fn save(
     )
     .execute(&mut *conn)
     .await?;
-    for pupil in &form.pupils {
-        let added = sqlx::query!(
+    let mut added = Vec::new();
+    for &pupil in &form.pupils {
+        let new = !before.contains(&pupil);
+        let inserted = sqlx::query!(
             "INSERT INTO group_pupils (group_id, pupil_id)
-             SELECT ?, id FROM pupils WHERE id = ? AND active = 1",
+             SELECT ?1, id FROM pupils WHERE id = ?2 AND active = 1
+               AND (?3 = 0 OR EXISTS (
+                     SELECT 1 FROM pupil_addable a WHERE a.viewer_id = ?4 AND a.pupil_id = ?2))",
             id,
-            pupil
+            pupil,
+            new,
+            by
         )
         .execute(&mut *conn)
         .await?;
-        if added.rows_affected() == 0 {
-            return Err(AppError::invalid(
-                "pupils",
-                "A pupil in the list is no longer on the roll. Remove them and save again.",
+        if inserted.rows_affected() == 0 {
+            let on_roll = sqlx::query_scalar!(
+                r#"SELECT active AS "active: bool" FROM pupils WHERE id = ?"#,
+                pupil
             )
-            .into());
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or(false);
+            let message = if on_roll {
+                "You can add pupils in your classes' year groups only. Remove the others, or ask an admin to add them."
+            } else {
+                "A pupil in the list is no longer on the roll. Remove them and save again."
+            };
+            return Err(AppError::invalid("pupils", message).into());
+        }
+        if new {
+            added.push(pupil);
         }
     }
-    Ok((id, group.is_none()))
+    Ok(Saved {
+        id,
+        created: group.is_none(),
+        added,
+    })
+}
+
+/// What a save did: the group, whether it is new, and the pupils it added
+/// (each goes in the audit log).
+pub struct Saved {
+    pub id: GroupId,
+    pub created: bool,
+    pub added: Vec<PupilId>,
 }
 
 /// Assigns a teacher to a group or takes them off it (the Users page's

@@ -40,3 +40,49 @@ pub async fn find_pupils(search: String) -> Result<PupilSearch, AppError> {
     })
     .await
 }
+
+/// School settings, for admins.
+#[server(endpoint = "school/load_school_settings")]
+pub async fn load_school_settings() -> Result<super::model::SchoolSettings, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let rights = Viewer::current().await?.admin()?;
+        let mut conn = db()?.acquire().await?;
+        super::store::settings(&mut conn, &rights).await
+    })
+    .await
+}
+
+/// "Save" on School settings.
+#[server(endpoint = "school/save_school_settings")]
+pub async fn save_school_settings(teachers_add_to_sets: String) -> Result<(), AppError> {
+    use super::model::{SchoolSettingsDone, SET_RULES};
+    use crate::{
+        auth::Viewer,
+        ssr::{audit::Audit, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        if !SET_RULES
+            .iter()
+            .any(|(value, _)| *value == teachers_add_to_sets)
+        {
+            return Err(AppError::invalid(
+                "teachers_add_to_sets",
+                "Choose who teachers may add to their own sets.",
+            )
+            .into());
+        }
+        let mut tx = viewer.write().await?;
+        super::store::save_settings(&mut tx, &rights, &teachers_add_to_sets).await?;
+        tx.audit(Audit::SchoolSettingsChanged).await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&SchoolSettingsDone::Saved.on("/school-settings"));
+        Ok(())
+    })
+    .await
+}

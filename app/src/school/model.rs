@@ -136,3 +136,24 @@ pub struct PupilSearch {
     /// More pupils matched than are shown.
     pub more: bool,
 }
+
+/// "Teachers may add to their own sets" (School settings): who a teacher
+/// may put in a set they made, as (stored value, label).
+pub const SET_RULES: [(&str, &str); 2] = [
+    ("year-groups", "Pupils in their classes' year groups"),
+    ("anyone", "Any pupil in the school"),
+];
+
+/// What School settings holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolSettings {
+    /// One of [`SET_RULES`]' values.
+    pub teachers_add_to_sets: String,
+}
+
+crate::ui::done_notices! {
+    /// What School settings says after a save.
+    pub enum SchoolSettingsDone {
+        Saved => ("saved", "School settings saved."),
+    }
+}

@@ -1,6 +1,6 @@
 use sqlx::SqliteConnection;
 
-use super::model::{PupilMatch, PupilSearch, SchoolOverview, MATCHES_SHOWN};
+use super::model::{PupilMatch, PupilSearch, SchoolOverview, SchoolSettings, MATCHES_SHOWN};
 use crate::{
     auth::{AdminRights, StaffRights},
     ids::PupilId,
@@ -25,32 +25,62 @@ pub async fn overview(
     .await?)
 }
 
-/// Pupils on the roll whose forename or surname contains `search`.
+/// Pupils on the roll whose forename or surname contains `search`, among
+/// those the person may add to a group (the `pupil_addable` view): a
+/// teacher is offered only pupils they may put in their own sets.
 pub async fn find_pupils(
     conn: &mut SqliteConnection,
-    _: &StaffRights,
+    staff: &StaffRights,
     search: &str,
 ) -> anyhow::Result<PupilSearch> {
     let pattern = contains(search);
     let limit = MATCHES_SHOWN + 1;
+    let viewer = staff.viewer();
     let mut pupils = sqlx::query_as!(
         PupilMatch,
         r#"SELECT p.id AS "id!: PupilId", p.first_name, p.surname, p.year_group,
                   (SELECT g.name FROM group_pupils gp JOIN groups g ON g.id = gp.group_id
                     WHERE gp.pupil_id = p.id AND g.kind = 'class' LIMIT 1) AS "class_name: String",
                   p.date_of_birth
-           FROM pupils p
+           FROM pupils p JOIN pupil_addable a ON a.pupil_id = p.id AND a.viewer_id = ?3
            WHERE p.active = 1
              AND (p.surname LIKE ?1 ESCAPE '\' OR p.first_name LIKE ?1 ESCAPE '\'
                   OR p.first_name || ' ' || p.surname LIKE ?1 ESCAPE '\')
            ORDER BY p.surname COLLATE NOCASE, p.first_name COLLATE NOCASE, p.date_of_birth
            LIMIT ?2"#,
         pattern,
-        limit
+        limit,
+        viewer
     )
     .fetch_all(conn)
     .await?;
     let more = pupils.len() as i64 > MATCHES_SHOWN;
     pupils.truncate(MATCHES_SHOWN as usize);
     Ok(PupilSearch { pupils, more })
+}
+
+pub async fn settings(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+) -> anyhow::Result<SchoolSettings> {
+    Ok(sqlx::query_as!(
+        SchoolSettings,
+        "SELECT teachers_add_to_sets FROM school WHERE id = 1"
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn save_settings(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    teachers_add_to_sets: &str,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "UPDATE school SET teachers_add_to_sets = ? WHERE id = 1",
+        teachers_add_to_sets
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

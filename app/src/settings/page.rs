@@ -36,6 +36,9 @@ pub fn SettingsPage() -> impl IntoView {
         <Title text="Settings · Markwell" />
         <h1>"Settings"</h1>
         <Notice message=done />
+        {(use_person().role == Role::Admin).then(|| view! {
+            <p>"For the whole school: " <a href="/school-settings">"School settings"</a></p>
+        })}
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match settings.await {

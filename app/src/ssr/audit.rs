@@ -83,6 +83,13 @@ pub enum Audit {
         group: GroupId,
         created: bool,
     },
+    /// A pupil put in a group (a class or a set) who wasn't in it before.
+    PupilAddedToGroup {
+        group: GroupId,
+        pupil: PupilId,
+    },
+    /// An admin changed School settings.
+    SchoolSettingsChanged,
     /// A parent set up their account with an access code from their letter.
     SignedUp {
         user: UserId,
@@ -209,6 +216,11 @@ impl Audit {
                 Some(format!("group:{}", group.0)),
             ),
             Audit::SignedUp { user } => (AuditAction::SignedUp, about(user)),
+            Audit::PupilAddedToGroup { group, pupil } => (
+                AuditAction::PupilAddedToGroup,
+                Some(format!("group:{} pupil:{}", group.0, pupil.0)),
+            ),
+            Audit::SchoolSettingsChanged => (AuditAction::SchoolSettingsChanged, None),
             Audit::PupilLinked {
                 user,
                 pupil,

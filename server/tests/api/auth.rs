@@ -329,6 +329,7 @@ async fn every_server_function_refuses_a_signed_out_caller() {
         ("status", "active"),
         ("everyone", "false"),
         ("code", "ABCD-EFGH-JKMN"),
+        ("teachers_add_to_sets", "anyone"),
         ("date_of_birth", "01/01/2019"),
     ];
     let app = spawn_app().await;
@@ -387,6 +388,8 @@ async fn every_server_function_refuses_a_signed_out_caller() {
         app::reports::api::SaveSession::PATH,
         app::school::api::SchoolAtAGlance::PATH,
         app::school::api::FindPupils::PATH,
+        app::school::api::LoadSchoolSettings::PATH,
+        app::school::api::SaveSchoolSettings::PATH,
         app::settings::api::LoadSettings::PATH,
         app::settings::api::SaveMyName::PATH,
         app::settings::api::RequestEmailChange::PATH,

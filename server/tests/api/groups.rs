@@ -77,8 +77,15 @@ async fn a_teacher_makes_a_set_of_their_own_from_the_schools_pupils() {
     let app = spawn_app().await;
     let teacher = app.signed_in(TEACHER).await;
     let admin_id = app.user_id(ADMIN).await;
-    // Pupils from another year: out of the teacher's reach until they are in the set.
-    let pupils = pupils_of_year(&app, 4, 3).await;
+    // Pupils of their year group's other class: out of the teacher's reach
+    // until they are in the set.
+    let pupils: Vec<i64> = sqlx::query_scalar(
+        "SELECT gp.pupil_id FROM group_pupils gp JOIN groups g ON g.id = gp.group_id
+         WHERE g.name = '3 Ash' ORDER BY gp.pupil_id LIMIT 3",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
     let res = save(
         &app,
         &teacher,

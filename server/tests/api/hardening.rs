@@ -315,3 +315,110 @@ async fn a_burst_of_access_code_guesses_gets_no_more_than_the_limit() {
         .count();
     assert_eq!(wrong, 5, "{answers:?}");
 }
+
+/// A teacher's own set: the fields of the group form.
+async fn save_set(
+    app: &TestApp,
+    who: &reqwest::Client,
+    name: &str,
+    pupils: &[i64],
+) -> reqwest::Response {
+    let mut fields = vec![("name".to_owned(), name.to_owned())];
+    for (i, p) in pupils.iter().enumerate() {
+        fields.push((format!("pupils[{i}]"), p.to_string()));
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    app.call::<app::groups::api::SaveGroup>(who, &pairs).await
+}
+
+#[tokio::test]
+async fn a_teacher_cannot_widen_their_reach_with_a_set_of_their_own() {
+    let app = spawn_app().await;
+    let teacher = app.signed_in(TEACHER).await;
+    let admin = app.signed_in(ADMIN).await;
+    let me = app.user_id(TEACHER).await;
+    // A pupil in the year group of a class the teacher has, and one in a
+    // year group they don't teach.
+    let pupil_in = |inside: bool| {
+        let app = &app;
+        async move {
+            sqlx::query_as::<_, (i64, String)>(
+                "SELECT p.id, p.surname FROM pupils p WHERE p.active = 1 AND (p.year_group IN (
+                   SELECT g.year_group FROM groups g JOIN group_teachers gt ON gt.group_id = g.id
+                   WHERE gt.user_id = ? AND g.kind = 'class')) = ? ORDER BY p.id LIMIT 1",
+            )
+            .bind(me)
+            .bind(inside)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+        }
+    };
+    let (near, _) = pupil_in(true).await;
+    let (far, far_surname) = pupil_in(false).await;
+
+    // The search offers only pupils the teacher may add; an admin's offers all.
+    assert!(!offered(&app, &teacher, &far_surname, far).await);
+    assert!(offered(&app, &admin, &far_surname, far).await);
+
+    // The server refuses the far pupil, inside the write: nothing is saved.
+    let groups_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let res = save_set(&app, &teacher, "Reading Boost", &[near, far]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error_of(res).await.for_field("pupils").is_some());
+    let groups_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(groups_after, groups_before);
+    let res = app
+        .call::<ChildDetails>(&teacher, &[("pupil", &far.to_string())])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "still out of reach");
+
+    // The near pupil is fine, and the addition is in the audit log.
+    let res = save_set(&app, &teacher, "Reading Boost", &[near]).await;
+    assert!(done(&res), "{}", res.status());
+    let logged: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'pupil added to a group' AND subject LIKE ?",
+    )
+    .bind(format!("% pupil:{near}"))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(logged, 1);
+
+    // Only an admin changes the rule; "Any pupil in the school" lets the far one in.
+    let rule = |value: &'static str| [("teachers_add_to_sets", value)];
+    let res = app
+        .call::<app::school::api::SaveSchoolSettings>(&teacher, &rule("anyone"))
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = app
+        .call::<app::school::api::SaveSchoolSettings>(&admin, &rule("everyone-ever"))
+        .await;
+    assert!(error_of(res)
+        .await
+        .for_field("teachers_add_to_sets")
+        .is_some());
+    let res = app
+        .call::<app::school::api::SaveSchoolSettings>(&admin, &rule("anyone"))
+        .await;
+    assert!(done(&res), "{}", res.status());
+    assert!(offered(&app, &teacher, &far_surname, far).await);
+    let res = save_set(&app, &teacher, "Reading Boost 2", &[near, far]).await;
+    assert!(done(&res), "{}", res.status());
+}
+
+/// Whether a pupil search for `surname` offers the pupil `id`.
+async fn offered(app: &TestApp, who: &reqwest::Client, surname: &str, id: i64) -> bool {
+    let res = app.call::<FindPupils>(who, &[("search", surname)]).await;
+    let found: PupilSearch = res.json().await.unwrap();
+    found.pupils.iter().any(|p| p.id.0 == id)
+}
