@@ -144,6 +144,8 @@ pub async fn end_one(
     )
     .execute(conn)
     .await?;
+    // Ends their open streams too; the ones still allowed reconnect.
+    crate::ssr::live::access_changed(user);
     Ok(ended.rows_affected() == 1)
 }
 
@@ -163,6 +165,7 @@ pub async fn end_all_but(
     )
     .execute(conn)
     .await?;
+    crate::ssr::live::access_changed(user);
     Ok(ended.rows_affected())
 }
 

@@ -250,6 +250,7 @@ pub async fn end_all_sessions(
     .execute(&mut *conn)
     .await?;
     super::sessions::end_all_but(conn, id, keep, at).await?;
+    crate::ssr::live::access_changed(id);
     Ok(())
 }
 

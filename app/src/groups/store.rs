@@ -142,6 +142,16 @@ pub async fn save(
         }
     };
     if let Some(teachers) = &form.teachers {
+        // Anyone taken off the group stops hearing its changes at once.
+        let before: Vec<UserId> = sqlx::query_scalar!(
+            r#"SELECT user_id AS "user_id!: UserId" FROM group_teachers WHERE group_id = ?"#,
+            id
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for gone in before.into_iter().filter(|t| !teachers.contains(t)) {
+            crate::ssr::live::access_changed(gone);
+        }
         sqlx::query!("DELETE FROM group_teachers WHERE group_id = ?", id)
             .execute(&mut *conn)
             .await?;
@@ -252,5 +262,8 @@ pub async fn set_teacher(
         .execute(conn)
         .await?
     };
+    if !assigned {
+        crate::ssr::live::access_changed(teacher);
+    }
     Ok(done.rows_affected() == 1)
 }

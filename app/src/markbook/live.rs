@@ -20,7 +20,10 @@ use crate::{
     auth::Viewer,
     error::AppError,
     ids::GroupId,
-    ssr::{live::Live, respond, AppState},
+    ssr::{
+        live::{AccessChanged, Live},
+        respond, AppState,
+    },
 };
 
 /// Judgements just saved: the message the markbook's live channel carries.
@@ -52,6 +55,11 @@ pub async fn events(
     Query(query): Query<LiveQuery>,
 ) -> Result<Response, AppError> {
     let pool = state.pool.clone();
+    let who = viewer.id;
+    let slot = state
+        .live
+        .open_stream(who)
+        .ok_or(AppError::TooManyAttempts { minutes: 1 })?;
     let pupils = respond(async move {
         let group = query
             .group
@@ -64,37 +72,49 @@ pub async fn events(
     })
     .await?;
     let changes = state.live.channel::<JudgementsSaved>().subscribe();
-    // Each stream ends after a while and the browser opens a new one, so who
-    // may listen (and to which pupils) is checked again: a teacher taken off
-    // the group, or an account made inactive, stops hearing at the next check.
+    let access = state.live.channel::<AccessChanged>().subscribe();
+    // A change to the listener's access (signed out, made inactive, taken off
+    // a group) ends the stream at once; otherwise it ends after a while. Either
+    // way the browser opens a new one, and who may listen (and to which
+    // pupils) is checked again.
     let until = tokio::time::Instant::now() + CHECK_AGAIN_AFTER;
-    let stream = stream::unfold((changes, pupils), move |(mut changes, pupils)| async move {
-        loop {
-            let Ok(received) = tokio::time::timeout_at(until, changes.recv()).await else {
-                return None;
-            };
-            let event = match received {
-                Ok(batch) => {
-                    let theirs: Vec<&LiveChange> = batch
-                        .0
-                        .iter()
-                        .filter(|c| pupils.contains(&c.pupil))
-                        .collect();
-                    if theirs.is_empty() {
-                        continue;
+    let listening = (changes, access, pupils, slot);
+    let stream = stream::unfold(
+        listening,
+        move |(mut changes, mut access, pupils, slot)| async move {
+            loop {
+                let received = tokio::select! {
+                    received = changes.recv() => received,
+                    changed = access.recv() => match changed {
+                        Ok(changed) if changed.0 != who => continue,
+                        // Missed some: one of them may have been this listener's.
+                        _ => return None,
+                    },
+                    _ = tokio::time::sleep_until(until) => return None,
+                };
+                let event = match received {
+                    Ok(batch) => {
+                        let theirs: Vec<&LiveChange> = batch
+                            .0
+                            .iter()
+                            .filter(|c| pupils.contains(&c.pupil))
+                            .collect();
+                        if theirs.is_empty() {
+                            continue;
+                        }
+                        match Event::default().event("changes").json_data(theirs) {
+                            Ok(event) => event,
+                            Err(_) => continue,
+                        }
                     }
-                    match Event::default().event("changes").json_data(theirs) {
-                        Ok(event) => event,
-                        Err(_) => continue,
-                    }
-                }
-                // Fell behind: the grid reloads its judgements.
-                Err(RecvError::Lagged(_)) => Event::default().event("resync").data("behind"),
-                Err(RecvError::Closed) => return None,
-            };
-            return Some((Ok::<_, Infallible>(event), (changes, pupils)));
-        }
-    });
+                    // Fell behind: the grid reloads its judgements.
+                    Err(RecvError::Lagged(_)) => Event::default().event("resync").data("behind"),
+                    Err(RecvError::Closed) => return None,
+                };
+                return Some((Ok::<_, Infallible>(event), (changes, access, pupils, slot)));
+            }
+        },
+    );
     Ok(Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
         .into_response())

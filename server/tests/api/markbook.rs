@@ -491,3 +491,82 @@ async fn a_change_reaches_other_open_grids_of_the_same_pupils_at_once() {
         "only this class's change"
     );
 }
+
+/// Reads a live stream until it ends, or answers false if it is still open
+/// after five seconds.
+async fn ends_soon(mut live: reqwest::Response) -> bool {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), live.chunk()).await {
+            Err(_) => return false,
+            Ok(Ok(Some(_))) => continue,
+            Ok(_) => return true,
+        }
+    }
+}
+
+#[tokio::test]
+async fn revocation_ends_open_streams_at_once_and_streams_are_bounded() {
+    let app = spawn_app().await;
+    let teacher = app.signed_in(TEACHER).await;
+    let admin = app.signed_in(ADMIN).await;
+    let class = group_named(&app, "3 Oak").await;
+    let listen = |who: &reqwest::Client| {
+        who.get(format!("{}{LIVE_PATH}?group={class}", app.address))
+            .send()
+    };
+
+    // Taken off the group: the open stream ends, and a new one is refused.
+    let live = listen(&teacher).await.unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+    let me = app.user_id(TEACHER).await.to_string();
+    let res = app
+        .call::<app::users::api::AssignGroup>(
+            &admin,
+            &[
+                ("id", me.as_str()),
+                ("group", &class.to_string()),
+                ("assigned", "false"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    assert!(
+        ends_soon(live).await,
+        "the stream outlived the unassignment"
+    );
+    assert_eq!(
+        listen(&teacher).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Signing out ends the admin's stream too.
+    let live = listen(&admin).await.unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+    let res = app.call::<app::auth::api::SignOut>(&admin, &[]).await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    assert!(ends_soon(live).await, "the stream outlived signing out");
+
+    // One person holds a bounded number of streams at once.
+    let admin = app.signed_in(ADMIN).await;
+    let mut open = Vec::new();
+    for _ in 0..app::ssr::live::STREAMS_PER_PERSON {
+        let live = listen(&admin).await.unwrap();
+        assert_eq!(live.status(), StatusCode::OK);
+        open.push(live);
+    }
+    assert_eq!(
+        listen(&admin).await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Closing one frees its place, as soon as the server sees it closed.
+    drop(open.pop());
+    let mut again = StatusCode::TOO_MANY_REQUESTS;
+    for _ in 0..25 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        again = listen(&admin).await.unwrap().status();
+        if again == StatusCode::OK {
+            break;
+        }
+    }
+    assert_eq!(again, StatusCode::OK);
+}
