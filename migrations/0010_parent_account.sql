@@ -55,3 +55,8 @@ WHERE p.active = 1
    OR (u.role = 'teacher' AND (s.teachers_add_to_sets = 'anyone' OR p.year_group IN (
            SELECT g.year_group FROM groups g JOIN group_teachers gt ON gt.group_id = g.id
            WHERE gt.user_id = u.id AND g.kind = 'class' AND g.year_group IS NOT NULL))));
+
+-- An email the mail server refused for good (an address that can't be
+-- delivered to) stops being retried after a few tries; admins see it, with
+-- the reason, on the person's page.
+ALTER TABLE outbox ADD COLUMN given_up_at TEXT;

@@ -113,18 +113,25 @@ pub async fn open_database(url: &str) -> anyhow::Result<SqlitePool> {
 /// Markwell's schema, one migration at a time (`migrations/`).
 pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
-/// Every hour until the server stops: expired sessions leave the database
-/// (see `app::auth::sessions::prune`).
-pub async fn prune_sessions_hourly(pool: SqlitePool, mut stop: tokio::sync::watch::Receiver<bool>) {
+/// Every hour until the server stops: expired sessions, and sent emails'
+/// records past their time, leave the database.
+pub async fn housekeeping_hourly(pool: SqlitePool, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
-        if let Err(e) = app::auth::sessions::prune(&pool, time::OffsetDateTime::now_utc()).await {
-            tracing::warn!("couldn't prune expired sessions: {e:#}");
+        if let Err(e) = housekeeping(&pool, time::OffsetDateTime::now_utc()).await {
+            tracing::warn!("housekeeping failed: {e:#}");
         }
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(60 * 60)) => {}
             _ = stop.changed() => return,
         }
     }
+}
+
+/// One round of housekeeping (see [`housekeeping_hourly`]).
+pub async fn housekeeping(pool: &SqlitePool, now: time::OffsetDateTime) -> anyhow::Result<()> {
+    app::auth::sessions::prune(pool, now).await?;
+    app::ssr::outbox::prune_sent(pool, now).await?;
+    Ok(())
 }
 
 /// Brings the schema up to date: Markwell's migrations, then the session table.
@@ -220,7 +227,7 @@ pub fn router(state: AppState) -> Router {
         // "Where you're signed in" is signed out here.
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            app::auth::sessions::keep,
+            app::auth::accounts::keep_sessions,
         ))
         .layer(auth)
         .layer(middleware::from_fn_with_state(

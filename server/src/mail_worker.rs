@@ -2,8 +2,11 @@
 //! `SMTP_URL` is set; otherwise each email is written as an .eml file to the
 //! outbox folder and its link printed in the log, so a school can try
 //! Markwell on one machine. A failed send is retried with backoff (30 s,
-//! doubling, at most an hour apart) and never dropped; rows are only marked
-//! sent after the transport accepted them, so a crash means a resend at worst.
+//! doubling, at most an hour apart); rows are only marked sent after the
+//! transport accepted them, so a crash means a resend at worst. An address the
+//! mail server refuses for good is tried a few times, then given up on (admins
+//! see why). Once sent, an email's contents and link leave the database: a
+//! backup never holds a working invitation or reset link.
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
@@ -22,6 +25,25 @@ use crate::Config;
 const POLL: Duration = Duration::from_secs(5);
 /// At most this many emails per pass, so one pass never holds the worker for long.
 const BATCH: i64 = 50;
+/// Tries of an address the mail server refuses for good before giving up.
+const TRIES_WHEN_REFUSED: i64 = 3;
+
+/// Why a send failed, and whether trying again could help.
+struct Failure {
+    error: anyhow::Error,
+    /// The address can never be delivered to (it doesn't parse, or the
+    /// server answered with a permanent, 5xx, refusal).
+    permanent: bool,
+}
+
+impl Failure {
+    fn passing(error: impl Into<anyhow::Error>) -> Self {
+        Failure {
+            error: error.into(),
+            permanent: false,
+        }
+    }
+}
 
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -132,7 +154,7 @@ impl MailWorker {
             r#"SELECT id AS "id!", from_name, to_address, to_name, subject, text_body, html_body,
                       link, attempts
                FROM outbox
-               WHERE sent_at IS NULL AND next_attempt_at <= ?
+               WHERE sent_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ?
                  AND NOT EXISTS (SELECT 1 FROM users u
                                  WHERE u.email = outbox.to_address AND u.active = 0)
                ORDER BY next_attempt_at, id LIMIT ?"#,
@@ -149,8 +171,10 @@ impl MailWorker {
             match self.send(&email).await {
                 Ok(()) => {
                     let at = self.clock.stamp();
+                    // Sent: nothing that works as a link stays behind.
                     sqlx::query!(
-                        "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL
+                        "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL,
+                                link = NULL, text_body = '', html_body = ''
                          WHERE id = ?",
                         at,
                         email.id
@@ -159,21 +183,27 @@ impl MailWorker {
                     .await?;
                     sent += 1;
                 }
-                Err(err) => {
+                Err(failure) => {
                     let attempts = email.attempts + 1;
                     let next = stamp(self.clock.now() + backoff(attempts));
-                    let error = format!("{err:#}");
+                    let error = format!("{:#}", failure.error);
+                    let give_up = failure.permanent && attempts >= TRIES_WHEN_REFUSED;
+                    let given_up = give_up.then(|| self.clock.stamp());
                     tracing::warn!(
                         email = email.id,
                         attempts,
                         error,
-                        "an email was not sent; it will be retried"
+                        give_up,
+                        "an email was not sent"
                     );
                     sqlx::query!(
-                        "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                        "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?,
+                                given_up_at = ?
+                         WHERE id = ?",
                         attempts,
                         next,
                         error,
+                        given_up,
                         email.id
                     )
                     .execute(&self.pool)
@@ -184,15 +214,13 @@ impl MailWorker {
         Ok(sent)
     }
 
-    async fn send(&self, email: &Due) -> anyhow::Result<()> {
+    async fn send(&self, email: &Due) -> Result<(), Failure> {
         let from = Mailbox::new(Some(email.from_name.clone()), self.from.email.clone());
-        let to = Mailbox::new(
-            Some(email.to_name.clone()),
-            email
-                .to_address
-                .parse()
-                .context("the recipient's address can't be used")?,
-        );
+        let address = email.to_address.parse().map_err(|e| Failure {
+            error: anyhow::Error::new(e).context("the recipient's address can't be used"),
+            permanent: true,
+        })?;
+        let to = Mailbox::new(Some(email.to_name.clone()), address);
         let message = Message::builder()
             .from(from)
             .to(to)
@@ -210,16 +238,21 @@ impl MailWorker {
                             .body(email.html_body.clone()),
                     ),
             )
-            .context("building the email")?;
+            .context("building the email")
+            .map_err(Failure::passing)?;
         match &self.transport {
             Transport::Smtp(smtp) => {
-                smtp.send(message).await.context("sending over SMTP")?;
+                smtp.send(message).await.map_err(|e| Failure {
+                    permanent: e.is_permanent(),
+                    error: anyhow::Error::new(e).context("sending over SMTP"),
+                })?;
             }
             Transport::Folder(folder, path) => {
                 let file = folder
                     .send(message)
                     .await
-                    .context("writing to the outbox folder")?;
+                    .context("writing to the outbox folder")
+                    .map_err(Failure::passing)?;
                 // Only without SMTP, for trying Markwell on one machine: the link
                 // is what the person would click; the recipient is not logged.
                 tracing::info!(

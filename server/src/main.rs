@@ -105,14 +105,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Clock::System,
                 state.mail_waker.clone(),
             )?;
-            // Told when the server stops: the mail worker, session pruning and the
+            // Told when the server stops: the mail worker, housekeeping and the
             // backup schedule.
             let (stop, stopping) = tokio::sync::watch::channel(false);
             let mail = tokio::spawn(mailer.run_until(stopping.clone()));
-            tokio::spawn(server::prune_sessions_hourly(
-                pool.clone(),
-                stopping.clone(),
-            ));
+            tokio::spawn(server::housekeeping_hourly(pool.clone(), stopping.clone()));
             if let Some(dir) = config.backup_dir.clone() {
                 println!(
                     "Backing up daily to {}, keeping {}",

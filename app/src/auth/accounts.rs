@@ -9,7 +9,7 @@ use anyhow::Context;
 use axum::{
     extract::{Request, State},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use axum_login::{AuthUser, AuthnBackend, UserId as LoginId};
 use sha2::{Digest, Sha256};
@@ -32,8 +32,7 @@ use crate::{
     },
 };
 
-/// How long Remember me keeps someone signed in.
-pub const REMEMBER_ME_DAYS: i64 = 30;
+pub use super::sessions::REMEMBER_ME_DAYS;
 /// Failed sign-ins allowed per email, then per address, within the window.
 pub const FAILURES_PER_EMAIL: i64 = 5;
 pub const FAILURES_PER_ADDRESS: i64 = 20;
@@ -427,6 +426,39 @@ pub async fn change_password(
         .into());
     }
     Ok(())
+}
+
+/// Middleware, inside the sign-in layer: a session whose row has ended is
+/// signed out before anything answers the request; an open one has its
+/// "last used" kept fresh; a session from before rows were kept gets one.
+/// Keeping the list never gets in the way of the request, but an ended
+/// session never gets through.
+pub async fn keep_sessions(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let user_agent = request
+        .headers()
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    if let Some(auth) = request.extensions_mut().get_mut::<AuthSession>() {
+        if let Some(user) = auth.user.as_ref().map(|account| account.person.id) {
+            match sessions::still_open(&state, &auth.session, user, &user_agent).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    if let Err(err) = auth.logout().await {
+                        tracing::warn!(error = %err, "couldn't end a signed-out session");
+                        return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
+                    }
+                }
+                Err(err) => tracing::warn!(error = format!("{err:#}"), "couldn't check a session"),
+            }
+        }
+    }
+    next.run(request).await
 }
 
 /// Middleware: the first request of a school day from a signed-in session

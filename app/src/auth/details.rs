@@ -56,7 +56,9 @@ pub fn check_email_form(field: &str, email: &str) -> Result<String, AppError> {
     if email.is_empty() {
         return Err(AppError::invalid(field, "Enter an email address."));
     }
-    if email.len() > 254 || !looks_like_email(email) {
+    // The mail worker's own parser has the last word, so a form never
+    // accepts an address that can never be sent to.
+    if email.len() > 254 || !looks_like_email(email) || email.parse::<lettre::Address>().is_err() {
         return Err(AppError::invalid(
             field,
             "Enter an email address in the right form, like name@example.com.",
@@ -110,6 +112,10 @@ mod tests {
         assert!(!looks_like_email("@oakfield.example"));
         assert!(!looks_like_email("r jones@oakfield.example"));
         assert!(!looks_like_email("a@b@c.example"));
+        // What the mail worker could never send to is refused as typed.
+        assert!(check_email_form("email", "r.jones@oakfield..example").is_err());
+        assert!(check_email_form("email", "r,jones@oakfield.example").is_err());
+        assert!(check_email_form("email", " r.jones@oakfield.example ").is_ok());
     }
 
     #[test]

@@ -1,18 +1,12 @@
 //! "Where you're signed in": a row in `sign_ins` for each signed-in session,
 //! named in the session's own data. Settings lists a person's open rows and
 //! ends any of them; a session whose row has ended is signed out at its next
-//! request, by [`keep`].
+//! request (`accounts::keep_sessions`, by [`still_open`]).
 
-use axum::{
-    extract::{Request, State},
-    http::{header::USER_AGENT, StatusCode},
-    middleware::Next,
-    response::{IntoResponse, Response},
-};
+use axum::http::header::USER_AGENT;
 use sqlx::SqliteConnection;
 use tower_sessions::Session;
 
-use super::accounts::AuthSession;
 use crate::{
     ids::UserId,
     ssr::{
@@ -21,6 +15,10 @@ use crate::{
         AppState,
     },
 };
+
+/// How long Remember me keeps someone signed in, from sign-in; no session
+/// lasts longer.
+pub const REMEMBER_ME_DAYS: i64 = 30;
 
 /// The session's key for its row in `sign_ins`.
 const SIGN_IN: &str = "sign_in";
@@ -113,7 +111,7 @@ pub async fn open(
     user: UserId,
     now: time::OffsetDateTime,
 ) -> anyhow::Result<Vec<OpenSignIn>> {
-    let since = stamp(now - time::Duration::days(super::accounts::REMEMBER_ME_DAYS));
+    let since = stamp(now - time::Duration::days(REMEMBER_ME_DAYS));
     Ok(sqlx::query_as!(
         OpenSignIn,
         r#"SELECT id AS "id!", device, installed_app AS "installed_app: bool",
@@ -169,36 +167,11 @@ pub async fn end_all_but(
     Ok(ended.rows_affected())
 }
 
-/// Middleware, inside the sign-in layer: a session whose row has ended is
-/// signed out before anything answers the request; an open one has its
-/// "last used" kept fresh; a session from before rows were kept gets one.
-/// Keeping the list never gets in the way of the request, but an ended
-/// session never gets through.
-pub async fn keep(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let user_agent = request
-        .headers()
-        .get(USER_AGENT)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    if let Some(auth) = request.extensions_mut().get_mut::<AuthSession>() {
-        if let Some(user) = auth.user.as_ref().map(|account| account.person.id) {
-            match still_open(&state, &auth.session, user, &user_agent).await {
-                Ok(true) => {}
-                Ok(false) => {
-                    if let Err(err) = auth.logout().await {
-                        tracing::warn!(error = %err, "couldn't end a signed-out session");
-                        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-                    }
-                }
-                Err(err) => tracing::warn!(error = format!("{err:#}"), "couldn't check a session"),
-            }
-        }
-    }
-    next.run(request).await
-}
-
-async fn still_open(
+/// Whether the session making a request may go on: its row open and within
+/// Remember me's lifetime (an ended or expired one is closed here, and the
+/// caller signs it out). An open one has "last used" kept fresh; a session
+/// from before rows were kept gets one.
+pub async fn still_open(
     state: &AppState,
     session: &Session,
     user: UserId,
@@ -229,7 +202,7 @@ async fn still_open(
         time::PrimitiveDateTime::parse(stored, STORED).map(|then| now - then.assume_utc())
     };
     // Remember me lasts 30 days from sign-in, however often it is used.
-    let lifetime = time::Duration::days(super::accounts::REMEMBER_ME_DAYS);
+    let lifetime = time::Duration::days(REMEMBER_ME_DAYS);
     if since(&row.signed_in_at).map_or(true, |age| age >= lifetime) {
         let mut writer = state.writer.acquire().await?;
         end_one(&mut writer, user, id, &at).await?;
@@ -257,7 +230,7 @@ pub async fn prune(pool: &sqlx::SqlitePool, now: time::OffsetDateTime) -> anyhow
         .execute(pool)
         .await?
         .rows_affected();
-    let before = stamp(now - time::Duration::days(super::accounts::REMEMBER_ME_DAYS));
+    let before = stamp(now - time::Duration::days(REMEMBER_ME_DAYS));
     sqlx::query!(
         "DELETE FROM sign_ins WHERE ended_at < ?1 OR (ended_at IS NULL AND last_used_at < ?1)",
         before

@@ -183,6 +183,8 @@ pub struct ParentDetail {
     pub active: bool,
     pub signed_up: bool,
     pub links: Vec<LinkedPupil>,
+    /// Emails to this parent that haven't reached them.
+    pub undelivered: Vec<crate::auth::model::Undelivered>,
 }
 
 impl ParentDetail {

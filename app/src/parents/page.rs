@@ -26,7 +26,10 @@ use crate::{
     auth::page::NewPasswordFields,
     ids::{PupilId, UserId},
     school::{finder::PupilFinder, model::PupilMatch},
-    ui::{route_id, ErrorNote, ErrorPanel, InstantChecks, Notice, SelectField, TextField},
+    ui::{
+        route_id, ErrorNote, ErrorPanel, InstantChecks, Notice, SelectField, TextField,
+        UndeliveredEmails,
+    },
 };
 
 const STATUSES: [(&str, &str); 2] = [("active", "Active"), ("inactive", "Inactive")];
@@ -352,6 +355,7 @@ pub fn EditParentPage() -> impl IntoView {
                         <h1>{detail.full_name()}</h1>
                         <Notice message=done />
                         <ParentForm detail=Some(detail.clone()) save />
+                        <UndeliveredEmails emails=detail.undelivered.clone() />
                         <Credentials detail />
                     }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
@@ -790,13 +794,7 @@ pub fn AccessCodeFields(
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
-    let checks = InstantChecks::new();
-    let answer = Signal::derive(move || action.value().get().and_then(|result| result.err()));
-    let error = checks.over(answer);
-    Effect::new(move |_| {
-        action.version().track();
-        checks.clear();
-    });
+    let (checks, answer, error) = InstantChecks::for_form(action);
     let query = use_query_map();
     let code = query.read_untracked().get("code").unwrap_or_default();
     view! {

@@ -140,6 +140,10 @@ pub async fn parent(
         .into_iter()
         .map(|link| link.linked)
         .collect();
+    let undelivered = match &row.email {
+        Some(email) => crate::ssr::outbox::undelivered(conn, email).await?,
+        None => Vec::new(),
+    };
     Ok(Some(ParentDetail {
         id: row.id,
         first_name: row.first_name,
@@ -148,6 +152,7 @@ pub async fn parent(
         active: row.active,
         signed_up: row.signed_up,
         links,
+        undelivered,
     }))
 }
 

@@ -103,13 +103,7 @@ pub fn ChildPage() -> impl IntoView {
 #[component]
 pub fn AddPupilPage() -> impl IntoView {
     let action = ServerAction::<AddPupil>::new();
-    let checks = InstantChecks::new();
-    let answer = Signal::derive(move || action.value().get().and_then(|result| result.err()));
-    let error = checks.over(answer);
-    Effect::new(move |_| {
-        action.version().track();
-        checks.clear();
-    });
+    let (checks, answer, error) = InstantChecks::for_form(action);
     view! {
         <Title text="Add pupil · Markwell" />
         <p><A href="/">"← Your children"</A></p>

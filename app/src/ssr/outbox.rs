@@ -240,6 +240,46 @@ pub async fn withdraw(conn: &mut SqliteConnection, address: &str) -> anyhow::Res
 }
 
 /// Commits a transaction that queued email and wakes the mail worker.
+/// Emails to `address` that haven't been delivered and have failed at least
+/// once, newest first.
+pub async fn undelivered(
+    conn: &mut SqliteConnection,
+    address: &str,
+) -> anyhow::Result<Vec<crate::auth::model::Undelivered>> {
+    let rows = sqlx::query!(
+        r#"SELECT subject, created_at, COALESCE(last_error, '') AS "reason!: String",
+                  given_up_at IS NOT NULL AS "given_up!: bool"
+           FROM outbox
+           WHERE to_address = ? COLLATE NOCASE AND sent_at IS NULL AND last_error IS NOT NULL
+           ORDER BY id DESC LIMIT 20"#,
+        address
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| crate::auth::model::Undelivered {
+            subject: row.subject,
+            written: super::clock::for_people(&row.created_at),
+            reason: row.reason,
+            given_up: row.given_up,
+        })
+        .collect())
+}
+
+/// Days a sent email's record is kept (what went to whom, when), its
+/// contents having gone when it was sent.
+pub const KEEP_SENT_DAYS: i64 = 30;
+
+/// Housekeeping: sent emails older than [`KEEP_SENT_DAYS`] leave the outbox.
+pub async fn prune_sent(pool: &sqlx::SqlitePool, now: time::OffsetDateTime) -> anyhow::Result<u64> {
+    let before = super::clock::stamp(now - time::Duration::days(KEEP_SENT_DAYS));
+    Ok(sqlx::query!("DELETE FROM outbox WHERE sent_at < ?", before)
+        .execute(pool)
+        .await?
+        .rows_affected())
+}
+
 pub async fn commit(write: super::Write) -> anyhow::Result<()> {
     write.commit().await?;
     if let Ok(waker) = super::mail_waker() {

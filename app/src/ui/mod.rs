@@ -32,6 +32,31 @@ impl InstantChecks {
             .update(|checked| _ = checked.insert(field, message));
     }
 
+    /// The checks for a form sent by `action`, started afresh at each answer.
+    /// Answers them, the server's answer alone (for the note at the top of
+    /// the form, which must not take focus from where someone is typing) and
+    /// both together (beside each field).
+    pub fn for_form<S>(
+        action: ServerAction<S>,
+    ) -> (
+        InstantChecks,
+        Signal<Option<AppError>>,
+        Signal<Option<AppError>>,
+    )
+    where
+        S: leptos::server_fn::ServerFn<Error = AppError> + Send + Sync + Clone + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        let checks = InstantChecks::new();
+        let answer = Signal::derive(move || action.value().get().and_then(|result| result.err()));
+        let error = checks.over(answer);
+        Effect::new(move |_| {
+            action.version().track();
+            checks.clear();
+        });
+        (checks, answer, error)
+    }
+
     /// Forgets every check: the server has answered.
     pub fn clear(self) {
         self.checked.update(BTreeMap::clear);
@@ -302,6 +327,34 @@ pub fn use_done<D: Done>() -> Signal<Option<&'static str>> {
             .iter()
             .find(|done| done.key() == key)
             .map(|done| done.message())
+    })
+}
+
+/// "Emails not delivered", on a parent's or staff member's page: each email
+/// that hasn't reached them, with what the mail server said. Nothing when
+/// every email has arrived.
+#[component]
+pub fn UndeliveredEmails(emails: Vec<crate::auth::model::Undelivered>) -> impl IntoView {
+    (!emails.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="undelivered-heading" class="settings-section">
+                <h2 id="undelivered-heading">"Emails not delivered"</h2>
+                <p>"Check the email address. Once it is right, send the email again."</p>
+                <ul class="plain undelivered">
+                    {emails.into_iter().map(|email| view! {
+                        <li>
+                            <strong>{email.subject}</strong>
+                            <span class="hint">
+                                " · written " {email.written} " · "
+                                {if email.given_up { "Markwell has stopped trying" } else { "Markwell is still trying" }}
+                            </span>
+                            <br />
+                            <span>"The mail server said: " {email.reason}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
     })
 }
 

@@ -40,11 +40,13 @@ pub async fn open_staff_member(id: UserId) -> Result<StaffDetail, AppError> {
             .await?
             .ok_or(AppError::NotFound)?;
         let (groups, other_groups) = super::store::groups_of(&mut conn, &rights, id).await?;
+        let undelivered = crate::ssr::outbox::undelivered(&mut conn, &member.email).await?;
         Ok(StaffDetail {
             is_you: member.id == viewer.id,
             member,
             groups,
             other_groups,
+            undelivered,
         })
     })
     .await

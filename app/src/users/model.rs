@@ -78,6 +78,8 @@ pub struct StaffDetail {
     pub groups: Vec<GroupChoice>,
     /// Groups not yet assigned, for "Assign group".
     pub other_groups: Vec<GroupChoice>,
+    /// Emails to this person that haven't reached them.
+    pub undelivered: Vec<crate::auth::model::Undelivered>,
 }
 
 /// Reads the role chosen in the form; staff accounts are Teacher or Admin.

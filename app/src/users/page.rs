@@ -19,7 +19,7 @@ use crate::ui::use_done;
 use crate::{
     auth::model::Role,
     ids::UserId,
-    ui::{route_id, ErrorNote, ErrorPanel, Notice, SelectField, TextField},
+    ui::{route_id, ErrorNote, ErrorPanel, Notice, SelectField, TextField, UndeliveredEmails},
 };
 
 const ROLES: [(&str, &str); 2] = [("teacher", "Teacher"), ("admin", "Admin")];
@@ -183,6 +183,7 @@ fn StaffSections(
         is_you,
         groups,
         other_groups,
+        undelivered,
     } = detail;
     let save_error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let status_error = Signal::derive(move || {
@@ -208,6 +209,7 @@ fn StaffSections(
             <StatusBadge status=member.status />
         </p>
         <Notice message=done />
+        <UndeliveredEmails emails=undelivered />
 
         <section aria-labelledby="details-heading">
             <h2 id="details-heading">"Details"</h2>

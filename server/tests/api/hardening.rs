@@ -422,3 +422,101 @@ async fn offered(app: &TestApp, who: &reqwest::Client, surname: &str, id: i64) -
     let found: PupilSearch = res.json().await.unwrap();
     found.pupils.iter().any(|p| p.id.0 == id)
 }
+
+#[tokio::test]
+async fn a_sent_email_leaves_no_usable_link_in_the_database() {
+    let app = spawn_app().await;
+    let res = app
+        .call::<app::auth::api::RequestPasswordReset>(&client(), &[("email", TEACHER)])
+        .await;
+    assert!(done(&res), "{}", res.status());
+    let link = app.last_email_to(TEACHER).await.link("/reset-password/");
+    let token = link.rsplit('/').next().unwrap().to_owned();
+    // Nowhere in the outbox: not the link, not the bodies.
+    let holding: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox
+         WHERE instr(COALESCE(link, '') || text_body || html_body, ?) > 0",
+    )
+    .bind(&token)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(holding, 0, "a sent email still holds its link");
+    let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(sent >= 1);
+    // A month on, the record of it goes too.
+    let later = time::OffsetDateTime::now_utc() + time::Duration::days(31);
+    server::housekeeping(&app.pool, later).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+#[tokio::test]
+async fn an_address_that_can_never_be_sent_to_is_given_up_on_and_shown_to_admins() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    // An address from before typed addresses were checked by the mail
+    // worker's own parser.
+    let parent: i64 = sqlx::query_scalar(
+        "SELECT id FROM users WHERE role = 'parent' AND password_hash IS NULL AND email IS NOT NULL
+         ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE users SET email = 'dana.smith@mail..example' WHERE id = ?")
+        .bind(parent)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let res =
+        crate::parents::for_parents::<app::parents::api::SendInvitations>(&app, &admin, &[parent])
+            .await;
+    assert!(done(&res), "{}", res.status());
+    for _ in 0..5 {
+        app.deliver_mail().await;
+        app.clock.advance(time::Duration::hours(2));
+    }
+    let (attempts, given_up): (i64, bool) = sqlx::query_as(
+        "SELECT attempts, given_up_at IS NOT NULL FROM outbox WHERE to_address = 'dana.smith@mail..example'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (attempts, given_up),
+        (3, true),
+        "tried a bounded number of times"
+    );
+    let detail: app::parents::model::ParentDetail = app
+        .call::<app::parents::api::OpenParent>(&admin, &[("id", &parent.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail.undelivered.len(), 1);
+    assert!(detail.undelivered[0].given_up);
+    assert!(!detail.undelivered[0].reason.is_empty());
+
+    // Typed, the same address is refused beside the field.
+    let res = crate::parents::save(
+        &app,
+        &admin,
+        &crate::parents::Form {
+            id: Some(parent),
+            first_name: "Dana",
+            surname: "Smith",
+            email: "dana.smith@mail..example",
+            status: "active",
+            links: vec![],
+        },
+    )
+    .await;
+    assert!(error_of(res).await.for_field("email").is_some());
+}

@@ -72,7 +72,7 @@ pub(crate) async fn save(app: &TestApp, client: &Client, form: &Form<'_>) -> Res
 }
 
 /// A bulk action (invitations, letters) for the ticked parents `ids`.
-async fn for_parents<F: leptos::server_fn::ServerFn>(
+pub(crate) async fn for_parents<F: leptos::server_fn::ServerFn>(
     app: &TestApp,
     client: &Client,
     ids: &[i64],
