@@ -337,7 +337,7 @@ pub fn use_done<D: Done>() -> Signal<Option<&'static str>> {
 pub fn UndeliveredEmails(emails: Vec<crate::auth::model::Undelivered>) -> impl IntoView {
     (!emails.is_empty()).then(|| {
         view! {
-            <section aria-labelledby="undelivered-heading" class="settings-section">
+            <section aria-labelledby="undelivered-heading" class="settings-section undelivered-emails">
                 <h2 id="undelivered-heading">"Emails not delivered"</h2>
                 <p>"Check the email address. Once it is right, send the email again."</p>
                 <ul class="plain undelivered">
