@@ -5,7 +5,7 @@
 use super::{
     codes,
     model::{parse_access_code, parse_date_of_birth},
-    signup::check_code,
+    signup::{check_code, NO_MATCH},
 };
 use crate::{
     auth::{store as accounts, ParentRights, Viewer},
@@ -14,7 +14,6 @@ use crate::{
     ssr::audit::Audit,
 };
 
-const NO_MATCH: &str = "That access code and date of birth don't match what the school holds. Check both against your letter, or ask the school office.";
 const SOMEONE_ELSES: &str = "This access code belongs to another parent's account that is already set up, so it can't be added to yours. Please ask the school office.";
 
 /// "Add pupil": links the child whose letter the code is on to the signed-in

@@ -24,7 +24,9 @@ pub const FAILURES_PER_ADDRESS: i64 = 30;
 pub const FAILURES_PER_CODE: i64 = 5;
 pub const WINDOW_MINUTES: i64 = 60;
 
-const NO_MATCH: &str = "That access code and date of birth don't match what the school holds. Check both against your letter, or ask the school office.";
+/// A code and date of birth that don't match, whatever the reason: for
+/// sign-up and Add pupil alike.
+pub(super) const NO_MATCH: &str = "That access code and date of birth don't match what the school holds. Check both against your letter, or ask the school office.";
 const ALREADY_SET_UP: &str = "This access code belongs to an account that is already set up. Sign in with its email address and password.";
 /// Said whatever the reason, so sign-up can't be used to learn who has an
 /// account.
