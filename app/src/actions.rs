@@ -59,6 +59,7 @@ actions! {
     LinkChanged => "link changed",
     AccessCodeIssued => "access code issued",
     AccessCodeReissued => "access code reissued",
+    LettersPrinted => "letters confirmed printed",
     ReportReady => "report ready for review",
     ReportSentBack => "report sent back",
     ReportApproved => "report approved",

@@ -5,7 +5,7 @@ use super::model::ParentDone;
 use leptos::prelude::*;
 
 use super::model::{
-    ChildSent, InvitationsSent, LetterSheet, ParentDetail, ParentList, ReissuedCode,
+    ChildSent, InvitationsSent, LetterSheet, LettersPrinted, ParentDetail, ParentList, ReissuedCode,
 };
 use crate::{
     error::AppError,
@@ -151,9 +151,10 @@ pub async fn send_invitations(
     .await
 }
 
-/// "Print letters": makes a new access code for each child of each chosen
-/// parent (codes on earlier letters stop working) and answers the letters.
-/// Inactive parents and parents linked to no child are left out.
+/// "Make letters": makes a new access code for each child of each chosen
+/// parent and answers the letters. Codes on earlier letters keep working
+/// until these are confirmed printed (`confirm_letters`). Inactive parents
+/// and parents linked to no child are left out.
 #[server(endpoint = "parents/make_letters")]
 pub async fn make_letters(
     #[server(default)] ids: Vec<UserId>,
@@ -168,9 +169,25 @@ pub async fn make_letters(
         let mut tx = viewer.write().await?;
         let chosen =
             super::saving::chosen(&mut tx, &rights, ids, everyone, &search, &status).await?;
-        let sheet = super::letters::make(&mut tx, &rights, &chosen).await?;
+        let batch = super::letters::make(&mut tx, &rights, &chosen).await?;
         tx.commit().await?;
-        Ok(sheet)
+        batch.into_sheet()
+    })
+    .await
+}
+
+/// "Letters printed": the letters of a batch are in hand, so the codes on
+/// earlier letters for the same children stop working.
+#[server(endpoint = "parents/confirm_letters")]
+pub async fn confirm_letters(batch: i64) -> Result<LettersPrinted, AppError> {
+    use crate::{auth::Viewer, ssr::respond};
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let mut tx = viewer.write().await?;
+        let printed = super::letters::confirm_printed(&mut tx, &rights, batch).await?;
+        tx.commit().await?;
+        Ok(printed)
     })
     .await
 }

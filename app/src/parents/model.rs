@@ -155,6 +155,18 @@ pub struct ParentList {
     pub total: i64,
     /// Counted from 0.
     pub page: i64,
+    /// Letters made but not yet confirmed printed, newest first: the codes
+    /// on earlier letters still work until they are.
+    pub waiting_letters: Vec<WaitingLetters>,
+}
+
+/// A batch of letters waiting for "Letters printed".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingLetters {
+    pub batch: i64,
+    /// When they were made ("2 Dec 2026, 10:20").
+    pub made: String,
+    pub letters: i64,
 }
 
 impl ParentList {
@@ -171,6 +183,9 @@ pub struct LinkedPupil {
     pub responsibility: bool,
     /// When the current access code was made ("23 Nov 2026, 14:05"), if any.
     pub code_issued: Option<String>,
+    /// When a letter with a newer code was made, while it waits for
+    /// "Letters printed".
+    pub letter_waiting: Option<String>,
 }
 
 /// Everything the parent form shows when editing.
@@ -255,12 +270,34 @@ pub struct ParentLetter {
 /// The letters for printing, made (with new access codes) when asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LetterSheet {
+    /// What "Letters printed" confirms.
+    pub batch: i64,
     pub school: String,
     /// Where parents sign up, for those typing it by hand.
     pub sign_up_page: String,
     pub letters: Vec<ParentLetter>,
     /// Parents chosen but left out: inactive, or linked to no child on the roll.
     pub left_out: usize,
+}
+
+/// What "Letters printed" did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LettersPrinted {
+    /// Links whose code is now the one on these letters.
+    pub codes: u64,
+    /// Confirmed before (the answer to an earlier press was lost).
+    pub already: bool,
+}
+
+impl LettersPrinted {
+    pub fn summary(&self) -> String {
+        match (self.already, self.codes) {
+            (true, _) => "These letters were already confirmed as printed.".to_owned(),
+            (false, 0) => "Confirmed. No code changed: every code on these letters had been used, or replaced by a later one.".to_owned(),
+            (false, 1) => "Confirmed. Only the code on this letter works now: the code on any earlier letter for that child has stopped working.".to_owned(),
+            (false, n) => format!("Confirmed. Only the codes on these letters work now: codes on earlier letters for those {n} children have stopped working."),
+        }
+    }
 }
 
 /// A code made by "Reissue code", shown once to the admin.

@@ -13,12 +13,12 @@ use leptos_router::{
 use super::model::ParentDone;
 use super::{
     api::{
-        list_parents, open_parent, MakeLetters, ReissueCode, RemoveDeletedParent, SaveParent,
-        SendInvitations, SignUp,
+        list_parents, open_parent, ConfirmLetters, MakeLetters, ReissueCode, RemoveDeletedParent,
+        SaveParent, SendInvitations, SignUp,
     },
     model::{
         parse_access_code, parse_date_of_birth, relationship_label, usual_relationship,
-        LetterSheet, ParentDetail, ParentList, StatusFilter, RELATIONSHIPS,
+        LetterSheet, ParentDetail, ParentList, StatusFilter, WaitingLetters, RELATIONSHIPS,
     },
 };
 use crate::ui::use_done;
@@ -102,11 +102,63 @@ pub fn ParentsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match parents.await {
-                    Ok(list) => view! { <ParentTable list query=list_query.get_untracked() remove /> }.into_any(),
+                    Ok(mut list) => {
+                        let waiting = std::mem::take(&mut list.waiting_letters);
+                        view! {
+                            <LettersWaiting waiting />
+                            <ParentTable list query=list_query.get_untracked() remove />
+                        }.into_any()
+                    }
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// Letters made but not confirmed printed, each with its "Letters printed".
+#[component]
+fn LettersWaiting(waiting: Vec<WaitingLetters>) -> impl IntoView {
+    (!waiting.is_empty()).then(|| {
+        view! {
+            <section class="settings-section letters-waiting" aria-labelledby="waiting-heading">
+                <h2 id="waiting-heading">"Letters waiting to be confirmed printed"</h2>
+                <p>"Until you confirm them, the codes on earlier letters for the same children still work."</p>
+                <ul class="plain">
+                    {waiting.into_iter().map(|batch| {
+                        let what = match batch.letters {
+                            1 => format!("1 letter made {}", batch.made),
+                            n => format!("{n} letters made {}", batch.made),
+                        };
+                        view! { <li><span>{what.clone()}</span> <LettersPrintedButton batch=batch.batch what /></li> }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+/// "Letters printed" for one batch, with what it did.
+#[component]
+fn LettersPrintedButton(batch: i64, what: String) -> impl IntoView {
+    let confirm = ServerAction::<ConfirmLetters>::new();
+    let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
+    let error_id = format!("letters-printed-error-{batch}");
+    view! {
+        {move || match confirm.value().get() {
+            Some(Ok(printed)) => view! { <p class="notice" role="status">{printed.summary()}</p> }.into_any(),
+            _ => view! {
+                <button
+                    type="button"
+                    aria-label=format!("Letters printed: {what}")
+                    disabled=move || confirm.pending().get()
+                    on:click=move |_| { confirm.dispatch(ConfirmLetters { batch }); }
+                >
+                    "Letters printed"
+                </button>
+            }.into_any(),
+        }}
+        <ErrorNote error id=error_id />
     }
 }
 
@@ -609,6 +661,10 @@ fn Credentials(detail: ParentDetail) -> impl IntoView {
                         let name = link.pupil.full_name();
                         let pupil = link.pupil.id;
                         let issued = link.code_issued.map(|at| format!("Code made {at}")).unwrap_or_else(|| "No code yet".to_owned());
+                        let issued = match link.letter_waiting {
+                            Some(at) => format!("{issued} · newer letter made {at}, not yet confirmed printed"),
+                            None => issued,
+                        };
                         view! {
                             <li>
                                 <span>
@@ -678,7 +734,7 @@ pub fn LettersPage() -> impl IntoView {
                 <section class="no-print" aria-labelledby="make-heading">
                     <h2 id="make-heading">{move || format!("Letters for {}", who())}</h2>
                     <p>"Each letter tells the parent how to sign up and gives a new access code and QR code for each of their children."</p>
-                    <p><strong>"Making the letters makes new codes: codes on any earlier letter for these parents stop working."</strong></p>
+                    <p>"Codes on earlier letters for these parents keep working until you confirm these letters printed."</p>
                     <ErrorNote error id="letters-error" />
                     <button
                         type="button"
@@ -697,6 +753,7 @@ pub fn LettersPage() -> impl IntoView {
 #[component]
 fn Letters(sheet: LetterSheet) -> impl IntoView {
     let LetterSheet {
+        batch,
         school,
         sign_up_page,
         letters,
@@ -718,6 +775,11 @@ fn Letters(sheet: LetterSheet) -> impl IntoView {
         <div class="no-print">
             <p class="notice" role="status">{made}" "{left_out}</p>
             <button type="button" class="primary" on:click=print>"Print"</button>
+            <section class="letters-confirm" aria-labelledby="confirm-heading">
+                <h2 id="confirm-heading">"When they have printed"</h2>
+                <p>"Press Letters printed once you have the letters in your hand. Then only the codes on these letters work: codes on earlier letters for the same children stop working. If printing went wrong, leave this and make the letters again."</p>
+                <LettersPrintedButton batch what="these letters".to_owned() />
+            </section>
         </div>
         <div class="letters">
             {letters.into_iter().map(|letter| {

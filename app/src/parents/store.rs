@@ -3,7 +3,9 @@
 
 use sqlx::SqliteConnection;
 
-use super::model::{LinkedPupil, ParentDetail, ParentList, ParentRow, StatusFilter, PAGE_SIZE};
+use super::model::{
+    LinkedPupil, ParentDetail, ParentList, ParentRow, StatusFilter, WaitingLetters, PAGE_SIZE,
+};
 use crate::{
     auth::{self, model::Role, store::AccountDetails, AdminRights},
     ids::{PupilId, UserId},
@@ -55,7 +57,7 @@ pub async fn parents(
         PAGE_SIZE,
         offset
     )
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
     let total = rows.first().map(|row| row.total).unwrap_or(0);
     let rows = rows
@@ -82,7 +84,35 @@ pub async fn parents(
                 .collect(),
         })
         .collect();
-    Ok(ParentList { rows, total, page })
+    let waiting_letters = waiting_letters(conn).await?;
+    Ok(ParentList {
+        rows,
+        total,
+        page,
+        waiting_letters,
+    })
+}
+
+/// Batches of letters still waiting for "Letters printed", newest first:
+/// only those whose new codes haven't all been used or replaced since.
+async fn waiting_letters(conn: &mut SqliteConnection) -> anyhow::Result<Vec<WaitingLetters>> {
+    let rows = sqlx::query!(
+        r#"SELECT b.id AS "id!", b.made_at, b.letters
+           FROM letter_batches b
+           WHERE b.confirmed_at IS NULL
+             AND EXISTS (SELECT 1 FROM letter_codes c WHERE c.batch_id = b.id)
+           ORDER BY b.made_at DESC, b.id DESC"#
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| WaitingLetters {
+            batch: row.id,
+            made: for_people(&row.made_at),
+            letters: row.letters,
+        })
+        .collect())
 }
 
 /// Every parent matching the list's search and filter, for a bulk action.
@@ -173,6 +203,7 @@ pub async fn links(
     let rows = sqlx::query!(
         r#"SELECT l.id AS "id!", l.relationship,
                   l.parental_responsibility AS "responsibility: bool", l.code_issued_at,
+                  (SELECT MAX(c.made_at) FROM letter_codes c WHERE c.link_id = l.id) AS "letter_made_at: String",
                   p.id AS "pupil!: PupilId", p.first_name, p.surname, p.year_group,
                   (SELECT g.name FROM group_pupils gp JOIN groups g ON g.id = gp.group_id
                     WHERE gp.pupil_id = p.id AND g.kind = 'class' LIMIT 1) AS "class_name?: String",
@@ -201,6 +232,7 @@ pub async fn links(
                 relationship: row.relationship,
                 responsibility: row.responsibility,
                 code_issued: row.code_issued_at.as_deref().map(for_people),
+                letter_waiting: row.letter_made_at.as_deref().map(for_people),
             },
         })
         .collect())

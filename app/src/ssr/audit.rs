@@ -112,6 +112,12 @@ pub enum Audit {
         pupil: PupilId,
         reissued: bool,
     },
+    /// An admin confirmed a batch of letters printed: the codes on earlier
+    /// letters for its children stopped working.
+    LettersPrinted {
+        batch: i64,
+        codes: u64,
+    },
     /// Someone ended one of their own sessions from "Where you're signed
     /// in", or all of them but the one they were using.
     SignedOutElsewhere {
@@ -247,6 +253,10 @@ impl Audit {
                     AuditAction::AccessCodeIssued
                 },
                 about_link(user, pupil),
+            ),
+            Audit::LettersPrinted { batch, codes } => (
+                AuditAction::LettersPrinted,
+                Some(format!("batch:{batch} codes:{codes}")),
             ),
             Audit::SignedOutElsewhere { all_others } => (
                 if *all_others {

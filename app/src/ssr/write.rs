@@ -81,6 +81,11 @@ impl Write {
         audit::record(&mut self.tx, at, actor, event, self.address.as_deref()).await
     }
 
+    /// Who is making the change, if anyone signed in.
+    pub fn actor(&self) -> Option<UserId> {
+        self.actor
+    }
+
     pub async fn commit(self) -> anyhow::Result<()> {
         Ok(self.tx.commit().await?)
     }

@@ -96,7 +96,7 @@ impl Default for InstantChecks {
 /// server names mistakes in fields, each shows beside its own field and
 /// focus goes to the first of them on the form, where the person fixes it.
 #[component]
-pub fn ErrorNote(error: Signal<Option<AppError>>, id: &'static str) -> impl IntoView {
+pub fn ErrorNote(error: Signal<Option<AppError>>, #[prop(into)] id: String) -> impl IntoView {
     let note = NodeRef::<leptos::html::P>::new();
     let message = move || match error.get()? {
         invalid @ AppError::Invalid { .. } => {

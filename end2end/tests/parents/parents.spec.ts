@@ -183,7 +183,7 @@ test("letters carry a fresh access code and QR code per child", async ({ page })
   await page.getByRole("link", { name: "Print letters" }).click();
   await expect(page.getByRole("heading", { name: "Print letters" })).toBeVisible();
   await ready(page);
-  await expect(page.getByText("codes on any earlier letter for these parents stop working")).toBeVisible();
+  await expect(page.getByText("Codes on earlier letters for these parents keep working until you confirm these letters printed.")).toBeVisible();
   await expectAccessible(page);
   await page.getByRole("button", { name: "Make letters" }).click();
   await expect(page.getByText("1 letter is ready.")).toBeVisible();
@@ -195,6 +195,10 @@ test("letters carry a fresh access code and QR code per child", async ({ page })
   expect(a).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
   expect(a).not.toEqual(b);
   await expect(letter.getByRole("img", { name: /QR code of the sign-up link/ })).toHaveCount(2);
+  await expectAccessible(page);
+  // Once the letters are in hand, codes on earlier letters stop working.
+  await page.getByRole("button", { name: "Letters printed: these letters" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Confirmed. Only the codes on these letters work now" })).toBeVisible();
   await expectAccessible(page);
 
   // Reissuing one code shows the new one once.

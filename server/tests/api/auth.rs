@@ -331,6 +331,7 @@ async fn every_server_function_refuses_a_signed_out_caller() {
         ("code", "ABCD-EFGH-JKMN"),
         ("teachers_add_to_sets", "anyone"),
         ("date_of_birth", "01/01/2019"),
+        ("batch", "1"),
     ];
     let app = spawn_app().await;
     // The only doors open to someone not signed in: signing in, Logout
@@ -372,6 +373,7 @@ async fn every_server_function_refuses_a_signed_out_caller() {
         app::parents::api::SaveParent::PATH,
         app::parents::api::SendInvitations::PATH,
         app::parents::api::MakeLetters::PATH,
+        app::parents::api::ConfirmLetters::PATH,
         app::parents::api::ReissueCode::PATH,
         app::portal::api::MyChildren::PATH,
         app::portal::api::ChildDetails::PATH,

@@ -520,3 +520,77 @@ async fn an_address_that_can_never_be_sent_to_is_given_up_on_and_shown_to_admins
     .await;
     assert!(error_of(res).await.for_field("email").is_some());
 }
+
+/// Item: printed letters are not lost with a reply. Making letters again
+/// (its answer never reaching the admin) leaves every letter parents already
+/// hold working; only "Letters printed" retires them, and no usable code is
+/// ever stored.
+#[tokio::test]
+async fn a_lost_letters_reply_leaves_the_letters_parents_hold_working() {
+    use crate::parents::{codes_for, confirm_letters, parent_not_signed_up, sign_up};
+    use app::parents::{api::ListParents, codes, model::ParentList};
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let (parent, _) = parent_not_signed_up(&app).await;
+    let waiting = || async {
+        let res = app
+            .call::<ListParents>(&admin, &[("search", ""), ("status", ""), ("page", "0")])
+            .await;
+        res.json::<ParentList>().await.unwrap().waiting_letters
+    };
+    // The letter the parent holds, made and confirmed printed.
+    let held = codes_for(&app, &admin, parent).await;
+    let batch = waiting().await[0].batch;
+    assert_eq!(
+        confirm_letters(&app, &admin, batch).await.codes,
+        held.len() as u64
+    );
+    assert!(waiting().await.is_empty());
+    // Letters made again, and the answer lost on its way: never seen.
+    let lost = codes_for(&app, &admin, parent).await;
+    assert_eq!(
+        waiting().await.len(),
+        1,
+        "the batch waits for Letters printed"
+    );
+    // Nothing stored can be typed as a code: only hashes.
+    let stored: Vec<String> = sqlx::query_scalar(
+        "SELECT code_hash FROM letter_codes
+         UNION ALL SELECT access_code_hash FROM parent_links WHERE access_code_hash IS NOT NULL",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    for (_, code) in held.iter().chain(&lost) {
+        let plain = code.replace('-', "");
+        assert!(stored
+            .iter()
+            .all(|s| !s.contains(&plain) && !s.contains(code)));
+    }
+    let mut conn = app.pool.acquire().await.unwrap();
+    for (_, code) in &lost {
+        assert!(codes::link_for(&mut conn, code).await.unwrap().is_some());
+    }
+    drop(conn);
+    // The parent signs up with the letter in their hand.
+    let (pupil, code) = &held[0];
+    let born: String = sqlx::query_scalar("SELECT date_of_birth FROM pupils WHERE id = ?")
+        .bind(pupil)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let res = sign_up(
+        &app,
+        code,
+        &app::school::model::uk_date(&born),
+        "held-letter@mail.example",
+    )
+    .await;
+    assert!(done(&res), "{}", res.status());
+    // Signing up claimed the link: the lost letter's code for it went too.
+    let mut conn = app.pool.acquire().await.unwrap();
+    assert!(codes::link_for(&mut conn, &lost[0].1)
+        .await
+        .unwrap()
+        .is_none());
+}

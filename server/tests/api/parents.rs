@@ -4,9 +4,14 @@
 use app::{
     error::AppError,
     parents::{
-        api::{ListParents, MakeLetters, OpenParent, ReissueCode, SaveParent, SendInvitations},
+        api::{
+            ConfirmLetters, ListParents, MakeLetters, OpenParent, ReissueCode, SaveParent,
+            SendInvitations,
+        },
         codes,
-        model::{InvitationsSent, LetterSheet, ParentDetail, ParentList, ReissuedCode},
+        model::{
+            InvitationsSent, LetterSheet, LettersPrinted, ParentDetail, ParentList, ReissuedCode,
+        },
     },
     portal::{api::ChildDetails, api::MyChildren, model::Child},
     school::{api::FindPupils, model::PupilSearch},
@@ -126,8 +131,17 @@ pub(crate) async fn link_count(app: &TestApp, parent: i64) -> i64 {
         .unwrap()
 }
 
+/// "Letters printed" for a batch, as the admin presses it.
+pub(crate) async fn confirm_letters(app: &TestApp, admin: &Client, batch: i64) -> LettersPrinted {
+    let res = app
+        .call::<ConfirmLetters>(admin, &[("batch", &batch.to_string())])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
 /// A demo parent with an email address who hasn't signed up.
-async fn parent_not_signed_up(app: &TestApp) -> (i64, String) {
+pub(crate) async fn parent_not_signed_up(app: &TestApp) -> (i64, String) {
     sqlx::query_as(
         "SELECT u.id, u.email FROM users u
          WHERE u.role = 'parent' AND u.password_hash IS NULL AND u.email IS NOT NULL
@@ -572,14 +586,23 @@ async fn access_codes_are_unique_hashed_and_reissue_revokes() {
         .unwrap();
         assert_eq!(plain, 0);
     }
-    // Printing again makes new codes; the first letter's stop working.
-    let second: Vec<String> = letters().await.letters[0]
+    // Printing again makes other new codes. Until the letters are confirmed
+    // printed, the earlier letter's codes work too.
+    let again = letters().await;
+    let second: Vec<String> = again.letters[0]
         .children
         .iter()
         .map(|c| c.access_code.clone())
         .collect();
     for (old, new) in first.iter().zip(&second) {
         assert_ne!(old, new);
+        assert!(codes::link_for(&mut conn, old).await.unwrap().is_some());
+        assert!(codes::link_for(&mut conn, new).await.unwrap().is_some());
+    }
+    // "Letters printed": now only the new letter's codes work.
+    let printed = confirm_letters(&app, &admin, again.batch).await;
+    assert_eq!((printed.codes, printed.already), (2, false));
+    for (old, new) in first.iter().zip(&second) {
         assert!(codes::link_for(&mut conn, old).await.unwrap().is_none());
         assert!(codes::link_for(&mut conn, new).await.unwrap().is_some());
     }
@@ -748,7 +771,7 @@ pub(crate) async fn codes_for(app: &TestApp, admin: &Client, parent: i64) -> Vec
         .collect()
 }
 
-async fn sign_up(app: &TestApp, code: &str, born: &str, email: &str) -> Response {
+pub(crate) async fn sign_up(app: &TestApp, code: &str, born: &str, email: &str) -> Response {
     app.call::<app::parents::api::SignUp>(
         &client(),
         &[
@@ -852,12 +875,24 @@ async fn access_codes_cannot_be_found_by_trying_many() {
         StatusCode::TOO_MANY_REQUESTS,
         "even with the right date"
     );
-    // A new letter gives a new code with a clean slate; the old one is gone.
+    // A new letter, once confirmed printed, gives a new code with a clean
+    // slate; the old one is gone.
     let (_, fresh) = codes_for(&app, &admin, parent)
         .await
         .into_iter()
         .find(|(p, _)| *p == pupil)
         .unwrap();
+    let res = sign_up(&app, &fresh, &uk, "g@mail.example").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the lock stands until the old code stops working"
+    );
+    let batch: i64 = sqlx::query_scalar("SELECT MAX(id) FROM letter_batches")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    confirm_letters(&app, &admin, batch).await;
     let res = sign_up(&app, &code, &uk, "g@mail.example").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let res = sign_up(&app, &fresh, &uk, "g@mail.example").await;
