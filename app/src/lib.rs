@@ -53,7 +53,7 @@ use crate::{
     },
     school::page::SchoolSettingsPage,
     settings::page::{ConfirmEmailPage, SettingsPage},
-    shell::layout::Shell,
+    shell::layout::{Only, PageFor, Shell},
     ui::ErrorPanel,
     usage::page::UsagePage,
     users::page::{NewStaffPage, StaffPage, UsersPage},
@@ -130,7 +130,7 @@ pub fn App() -> impl IntoView {
                     // with JavaScript off.
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("children/:pupil") view=ChildPage ssr=SsrMode::Async />
-                    <Route path=path!("add-pupil") view=AddPupilPage />
+                    <Route path=path!("add-pupil") view=|| view! { <Only who=PageFor::Parents><AddPupilPage /></Only> } />
                     <Route
                         path=path!("children/:pupil/reports/:report")
                         view=ReportPage
@@ -145,17 +145,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("reports/:session/write/:group") view=WriterPage />
                     <Route path=path!("frameworks") view=FrameworksPage />
                     <Route path=path!("groups") view=GroupsPage />
-                    <Route path=path!("groups/new") view=NewGroupPage />
+                    <Route path=path!("groups/new") view=|| view! { <Only who=PageFor::Staff><NewGroupPage /></Only> } />
                     <Route path=path!("groups/:id") view=EditGroupPage />
                     <Route path=path!("settings") view=SettingsPage />
                     <Route path=path!("school-settings") view=SchoolSettingsPage />
                     <Route path=path!("audit-log") view=AuditLogPage />
                     <Route path=path!("users") view=UsersPage />
-                    <Route path=path!("users/new") view=NewStaffPage />
+                    <Route path=path!("users/new") view=|| view! { <Only who=PageFor::Admins><NewStaffPage /></Only> } />
                     <Route path=path!("users/:id") view=StaffPage />
                     <Route path=path!("parents") view=ParentsPage />
-                    <Route path=path!("parents/new") view=NewParentPage />
-                    <Route path=path!("parents/letters") view=LettersPage />
+                    <Route path=path!("parents/new") view=|| view! { <Only who=PageFor::Admins><NewParentPage /></Only> } />
+                    <Route path=path!("parents/letters") view=|| view! { <Only who=PageFor::Admins><LettersPage /></Only> } />
                     <Route path=path!("parents/:id") view=EditParentPage />
                     // Whole before it is sent, so it reads (and its drop-downs
                     // work, with "Show month") without JavaScript.

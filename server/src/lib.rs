@@ -180,6 +180,24 @@ pub fn app_state(config: &Config, pool: SqlitePool, clock: Clock) -> AppState {
     }
 }
 
+/// The routes served beside the pages, server functions and static files,
+/// each with its handler. The router is built from this list, so a test can
+/// walk every route it serves.
+pub fn plain_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
+    use axum::routing::get;
+    vec![
+        ("/health", get(health)),
+        (
+            app::usage::model::EXPORT_PATH,
+            get(app::usage::export::download),
+        ),
+        (
+            app::markbook::model::LIVE_PATH,
+            get(app::markbook::live::events),
+        ),
+    ]
+}
+
 /// The whole application: pages, server functions, static files, sessions
 /// and the security layers.
 pub fn router(state: AppState) -> Router {
@@ -204,16 +222,11 @@ pub fn router(state: AppState) -> Router {
     let auth = AuthManagerLayerBuilder::new(Accounts::new(state.pool.clone()), sessions).build();
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    Router::new()
-        .route("/health", axum::routing::get(health))
-        .route(
-            app::usage::model::EXPORT_PATH,
-            axum::routing::get(app::usage::export::download),
-        )
-        .route(
-            app::markbook::model::LIVE_PATH,
-            axum::routing::get(app::markbook::live::events),
-        )
+    plain_routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler)
+        })
         .leptos_routes(&state, routes, move || html_shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             html_shell,

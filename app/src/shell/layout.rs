@@ -18,6 +18,32 @@ pub fn use_person() -> Person {
     expect_context::<Person>()
 }
 
+/// Who a page that loads nothing before its form is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageFor {
+    Parents,
+    Staff,
+    Admins,
+}
+
+/// A form-only page for some roles. Pages that load show what the server
+/// answers them; a bare form would offer someone what the server function
+/// behind it refuses, so anyone else is told at once, with the same 403.
+#[component]
+pub fn Only(who: PageFor, children: Children) -> impl IntoView {
+    let person = use_person();
+    let allowed = match who {
+        PageFor::Parents => person.role == Role::Parent,
+        PageFor::Staff => person.is_staff(),
+        PageFor::Admins => person.role == Role::Admin,
+    };
+    if allowed {
+        children().into_any()
+    } else {
+        view! { <ErrorPanel error=AppError::Forbidden /> }.into_any()
+    }
+}
+
 /// Frames the page for the signed-in person's role. Signed-out visitors are
 /// sent to sign in and brought back afterwards.
 ///

@@ -1,5 +1,6 @@
 //! Markwell's integration tests: one binary, a file per feature.
 
+mod access;
 mod accounts;
 mod auth;
 mod backup;
