@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod audit;
 pub mod auth;
+pub mod email;
 pub mod error;
 pub mod frameworks;
 pub mod groups;

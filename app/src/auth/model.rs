@@ -84,18 +84,6 @@ pub enum LinkStatus {
     Unknown,
 }
 
-/// An email to someone that hasn't reached them, for admins: what it was,
-/// when it was written and what the mail server said.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Undelivered {
-    pub subject: String,
-    pub written: String,
-    pub reason: String,
-    /// Markwell stopped trying (the server refused the address for good);
-    /// otherwise it is still trying.
-    pub given_up: bool,
-}
-
 /// Where a sign-in may send someone afterwards: only a path on this site, so
 /// a crafted link can't bounce a fresh sign-in to another site. Browsers drop
 /// tabs and newlines from addresses and read `\` as `/`, so `/\t/evil` and

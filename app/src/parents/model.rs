@@ -199,7 +199,7 @@ pub struct ParentDetail {
     pub signed_up: bool,
     pub links: Vec<LinkedPupil>,
     /// Emails to this parent that haven't reached them.
-    pub undelivered: Vec<crate::auth::model::Undelivered>,
+    pub undelivered: Vec<crate::email::Undelivered>,
 }
 
 impl ParentDetail {

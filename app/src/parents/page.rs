@@ -24,12 +24,10 @@ use super::{
 use crate::ui::use_done;
 use crate::{
     auth::page::NewPasswordFields,
+    email::UndeliveredEmails,
     ids::{PupilId, UserId},
     school::{finder::PupilFinder, model::PupilMatch},
-    ui::{
-        route_id, ErrorNote, ErrorPanel, InstantChecks, Notice, SelectField, TextField,
-        UndeliveredEmails,
-    },
+    ui::{route_id, ErrorNote, ErrorPanel, InstantChecks, Notice, SelectField, TextField},
 };
 
 const STATUSES: [(&str, &str); 2] = [("active", "Active"), ("inactive", "Inactive")];

@@ -245,7 +245,7 @@ pub async fn withdraw(conn: &mut SqliteConnection, address: &str) -> anyhow::Res
 pub async fn undelivered(
     conn: &mut SqliteConnection,
     address: &str,
-) -> anyhow::Result<Vec<crate::auth::model::Undelivered>> {
+) -> anyhow::Result<Vec<crate::email::Undelivered>> {
     let rows = sqlx::query!(
         r#"SELECT subject, created_at, COALESCE(last_error, '') AS "reason!: String",
                   given_up_at IS NOT NULL AS "given_up!: bool"
@@ -258,7 +258,7 @@ pub async fn undelivered(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|row| crate::auth::model::Undelivered {
+        .map(|row| crate::email::Undelivered {
             subject: row.subject,
             written: super::clock::for_people(&row.created_at),
             reason: row.reason,

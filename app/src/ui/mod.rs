@@ -330,34 +330,6 @@ pub fn use_done<D: Done>() -> Signal<Option<&'static str>> {
     })
 }
 
-/// "Emails not delivered", on a parent's or staff member's page: each email
-/// that hasn't reached them, with what the mail server said. Nothing when
-/// every email has arrived.
-#[component]
-pub fn UndeliveredEmails(emails: Vec<crate::auth::model::Undelivered>) -> impl IntoView {
-    (!emails.is_empty()).then(|| {
-        view! {
-            <section aria-labelledby="undelivered-heading" class="settings-section undelivered-emails">
-                <h2 id="undelivered-heading">"Emails not delivered"</h2>
-                <p>"Check the email address. Once it is right, send the email again."</p>
-                <ul class="plain undelivered">
-                    {emails.into_iter().map(|email| view! {
-                        <li>
-                            <strong>{email.subject}</strong>
-                            <span class="hint">
-                                " · written " {email.written} " · "
-                                {if email.given_up { "Markwell has stopped trying" } else { "Markwell is still trying" }}
-                            </span>
-                            <br />
-                            <span>"The mail server said: " {email.reason}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            </section>
-        }
-    })
-}
-
 /// A confirmation shown after a change, read out by screen readers.
 #[component]
 pub fn Notice(message: Signal<Option<&'static str>>) -> impl IntoView {

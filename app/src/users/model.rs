@@ -79,7 +79,7 @@ pub struct StaffDetail {
     /// Groups not yet assigned, for "Assign group".
     pub other_groups: Vec<GroupChoice>,
     /// Emails to this person that haven't reached them.
-    pub undelivered: Vec<crate::auth::model::Undelivered>,
+    pub undelivered: Vec<crate::email::Undelivered>,
 }
 
 /// Reads the role chosen in the form; staff accounts are Teacher or Admin.

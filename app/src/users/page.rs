@@ -18,8 +18,9 @@ use super::{
 use crate::ui::use_done;
 use crate::{
     auth::model::Role,
+    email::UndeliveredEmails,
     ids::UserId,
-    ui::{route_id, ErrorNote, ErrorPanel, Notice, SelectField, TextField, UndeliveredEmails},
+    ui::{route_id, ErrorNote, ErrorPanel, Notice, SelectField, TextField},
 };
 
 const ROLES: [(&str, &str); 2] = [("teacher", "Teacher"), ("admin", "Admin")];

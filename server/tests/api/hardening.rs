@@ -527,7 +527,10 @@ async fn an_address_that_can_never_be_sent_to_is_given_up_on_and_shown_to_admins
 /// ever stored.
 #[tokio::test]
 async fn a_lost_letters_reply_leaves_the_letters_parents_hold_working() {
-    use crate::parents::{codes_for, confirm_letters, parent_not_signed_up, sign_up};
+    use crate::{
+        parent_account::uk_birthday,
+        parents::{codes_for, confirm_letters, parent_not_signed_up, sign_up},
+    };
     use app::parents::{api::ListParents, codes, model::ParentList};
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
@@ -574,18 +577,8 @@ async fn a_lost_letters_reply_leaves_the_letters_parents_hold_working() {
     drop(conn);
     // The parent signs up with the letter in their hand.
     let (pupil, code) = &held[0];
-    let born: String = sqlx::query_scalar("SELECT date_of_birth FROM pupils WHERE id = ?")
-        .bind(pupil)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let res = sign_up(
-        &app,
-        code,
-        &app::school::model::uk_date(&born),
-        "held-letter@mail.example",
-    )
-    .await;
+    let born = uk_birthday(&app, *pupil).await;
+    let res = sign_up(&app, code, &born, "held-letter@mail.example").await;
     assert!(done(&res), "{}", res.status());
     // Signing up claimed the link: the lost letter's code for it went too.
     let mut conn = app.pool.acquire().await.unwrap();

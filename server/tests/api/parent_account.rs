@@ -17,7 +17,7 @@ use reqwest::{Client, Response, StatusCode};
 
 use crate::{
     helpers::*,
-    parents::{audit_count, codes_for, link_count, save, Form},
+    parents::{audit_count, codes_for, confirm_latest_letters, link_count, save, Form},
 };
 
 fn done(res: &Response) -> bool {
@@ -30,7 +30,7 @@ async fn children(app: &TestApp, parent: &Client) -> Vec<Child> {
     res.json().await.unwrap()
 }
 
-async fn uk_birthday(app: &TestApp, pupil: i64) -> String {
+pub(crate) async fn uk_birthday(app: &TestApp, pupil: i64) -> String {
     let born: String = sqlx::query_scalar("SELECT date_of_birth FROM pupils WHERE id = ?")
         .bind(pupil)
         .fetch_one(&app.pool)
@@ -99,8 +99,9 @@ async fn add_pupil_links_the_child_and_uses_the_code_up() {
     let (record, reissued) = record_without_email(&app, &admin, "Okonkwo-Twice", pupil).await;
     let born = uk_birthday(&app, pupil).await;
     let before = children(&app, &parent).await.len();
-    // A new letter revokes the old one's code.
+    // A new letter, once confirmed printed, revokes the old one's code.
     let (_, code) = codes_for(&app, &admin, record).await.remove(0);
+    confirm_latest_letters(&app, &admin).await;
     let res = add_pupil(&app, &parent, &reissued, &born).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 

@@ -140,6 +140,15 @@ pub(crate) async fn confirm_letters(app: &TestApp, admin: &Client, batch: i64) -
     res.json().await.unwrap()
 }
 
+/// "Letters printed" for the letters made last.
+pub(crate) async fn confirm_latest_letters(app: &TestApp, admin: &Client) -> LettersPrinted {
+    let batch: i64 = sqlx::query_scalar("SELECT MAX(id) FROM letter_batches")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    confirm_letters(app, admin, batch).await
+}
+
 /// A demo parent with an email address who hasn't signed up.
 pub(crate) async fn parent_not_signed_up(app: &TestApp) -> (i64, String) {
     sqlx::query_as(
@@ -888,11 +897,7 @@ async fn access_codes_cannot_be_found_by_trying_many() {
         StatusCode::TOO_MANY_REQUESTS,
         "the lock stands until the old code stops working"
     );
-    let batch: i64 = sqlx::query_scalar("SELECT MAX(id) FROM letter_batches")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    confirm_letters(&app, &admin, batch).await;
+    confirm_latest_letters(&app, &admin).await;
     let res = sign_up(&app, &code, &uk, "g@mail.example").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let res = sign_up(&app, &fresh, &uk, "g@mail.example").await;
