@@ -27,7 +27,7 @@ pub mod users;
 pub mod ssr;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
@@ -60,18 +60,35 @@ use crate::{
     users::page::{NewStaffPage, StaffPage, UsersPage},
 };
 
-/// The HTML document around the app.
+/// Loads the WebAssembly under its hashed name and starts the app on the
+/// page the server sent, as leptos's `<HydrationScripts>` does for the plain
+/// names (which it alone knows how to find in `make dev`).
+#[cfg(feature = "ssr")]
+#[component]
+fn AppScripts(bundle: ssr::Bundle) -> impl IntoView {
+    let js = format!("/pkg/{}", bundle.js);
+    let wasm = format!("/pkg/{}", bundle.wasm);
+    let start = format!(
+        "import({js:?}).then((app) => app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate()));"
+    );
+    view! {
+        <link rel="modulepreload" href=js crossorigin="anonymous" />
+        <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin="anonymous" />
+        <script type="module" nonce=leptos::nonce::use_nonce() inner_html=start></script>
+    }
+}
+
+/// The HTML document around the app, rendered on the server.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
+    use leptos_meta::MetaTags;
     ssr::provide_request_nonce();
+    let bundle = ssr::bundle();
     // A report opened on its own (from the parent's email) is a finished
     // document: it comes without the WebAssembly, so a cheap phone on a slow
     // connection reads it without downloading the app. Its one script is the
     // Print button's. Reached from within Markwell, the running app shows it.
-    #[cfg(feature = "ssr")]
     let whole_app = !ssr::request_path().is_some_and(|path| reports::page::is_report_path(&path));
-    #[cfg(not(feature = "ssr"))]
-    let whole_app = true;
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -79,7 +96,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#14213d" />
-                <link rel="stylesheet" href="/pkg/markwell.css" />
+                <link rel="stylesheet" href=format!("/pkg/{}", bundle.css) />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
                 // Lets staff and parents install Markwell as an app; School
@@ -89,7 +106,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 {whole_app.then(|| view! {
                     // Inline, so it listens before the first cell is painted.
                     <script nonce=leptos::nonce::use_nonce() inner_html=shell::EARLY_INPUT></script>
-                    <HydrationScripts options />
+                    {if bundle.hashed {
+                        view! { <AppScripts bundle /> }.into_any()
+                    } else {
+                        view! { <HydrationScripts options /> }.into_any()
+                    }}
                 })}
                 {(!whole_app).then(|| view! { <script src="/print.js" defer></script> })}
                 // Installs the small service worker that shows an offline page

@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 pub mod mail_worker;
 pub mod security;
+pub mod site;
 
 use std::{str::FromStr, sync::Arc, time::Duration};
 
@@ -13,7 +14,7 @@ use anyhow::Context;
 use app::{
     auth::accounts::Accounts,
     shell as html_shell,
-    ssr::{AppState, Clock, Settings},
+    ssr::{AppState, Bundle, Clock, Settings},
     App,
 };
 use axum::{middleware, Router};
@@ -174,6 +175,14 @@ pub fn app_state(config: &Config, pool: SqlitePool, clock: Clock) -> AppState {
         settings: Arc::new(Settings {
             base_url: config.base_url.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
+            bundle: site::prepare(std::path::Path::new(&config.site_root)).unwrap_or_else(
+                |error| {
+                    // Still served, under the plain names, each checked again on
+                    // every visit.
+                    tracing::warn!("the site's files keep their plain names: {error:#}");
+                    Bundle::plain()
+                },
+            ),
         }),
         mail_waker: Arc::new(tokio::sync::Notify::new()),
         live: Default::default(),
@@ -187,6 +196,7 @@ pub fn plain_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState
     use axum::routing::get;
     vec![
         ("/health", get(health)),
+        (site::PKG_ROUTE, get(site::pkg_file)),
         (
             app::usage::model::EXPORT_PATH,
             get(app::usage::export::download),

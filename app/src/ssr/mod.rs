@@ -26,6 +26,39 @@ pub struct Settings {
     pub base_url: String,
     /// Reverse proxies whose forwarding headers name the real client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The browser's files, by the names pages ask for them under.
+    pub bundle: Bundle,
+}
+
+/// The WebAssembly, its JavaScript and the stylesheet, as files in the
+/// site's `pkg/` folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bundle {
+    pub js: String,
+    pub wasm: String,
+    pub css: String,
+    /// Named by a hash of their contents, so a browser may keep them for
+    /// good: a changed file comes under a new name.
+    pub hashed: bool,
+}
+
+impl Bundle {
+    /// The names the build writes, which `make dev` serves as they are.
+    pub fn plain() -> Bundle {
+        Bundle {
+            js: "markwell.js".to_owned(),
+            wasm: "markwell_bg.wasm".to_owned(),
+            css: "markwell.css".to_owned(),
+            hashed: false,
+        }
+    }
+}
+
+/// The bundle this server serves, for the page being rendered.
+pub fn bundle() -> Bundle {
+    state()
+        .map(|state| state.settings.bundle.clone())
+        .unwrap_or_else(|_| Bundle::plain())
 }
 
 /// Everything a request needs, handed to server functions as Leptos context.

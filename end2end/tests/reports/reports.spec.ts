@@ -279,7 +279,7 @@ test("a report opened on its own comes without the WebAssembly and still prints"
   page.on("request", (request) => loaded.push(new URL(request.url()).pathname));
   await page.reload();
   await page.waitForLoadState("networkidle");
-  expect(loaded.filter((path) => path.endsWith(".wasm") || path.endsWith("markwell.js"))).toEqual([]);
+  expect(loaded.filter((path) => path.startsWith("/pkg/") && /\.(wasm|js)$/.test(path))).toEqual([]);
   await expect(page.getByRole("heading", { name: /How .* is doing/ })).toBeVisible();
   await page.evaluate(() => {
     window.print = () => document.documentElement.setAttribute("data-printed", "");

@@ -230,6 +230,8 @@ fn routes() -> Vec<(&'static str, May, Ids)> {
         ("/invitation/:token", Anyone, Ids::None),
         ("/confirm-email/:token", Anyone, Ids::None),
         ("/health", Anyone, Ids::None),
+        // The browser's files: nothing personal.
+        ("/pkg/:*file", Anyone, Ids::None),
         ("/", SignedIn, Ids::None),
         ("/settings", SignedIn, Ids::None),
         ("/children/:pupil", SignedIn, Ids::Child),
@@ -675,6 +677,7 @@ async fn open_route(
         path = path.replace(&format!(":{key}"), &id(key).to_string());
     }
     path = path.replace(":token", "not-a-token");
+    path = path.replace(":*file", "markwell.css");
     if pattern == app::markbook::model::LIVE_PATH {
         path = format!("{path}?group={}", id("group"));
     }
@@ -822,6 +825,10 @@ async fn every_server_function_and_route_answers_only_whom_the_table_lets_in() {
         fresh.insert(Caller::Inactive, clients.remove(&Caller::Inactive).unwrap());
         fresh
     };
+    // A file of the browser's for the bundle's route to serve.
+    let pkg = std::path::Path::new(&app.config.site_root).join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("markwell.css"), "body { margin: 0 }").unwrap();
     let page_table = routes();
     let listed: BTreeSet<String> = page_table.iter().map(|(p, ..)| p.to_string()).collect();
     let mut served: BTreeSet<String> = leptos_axum::generate_route_list(app::App)
@@ -831,7 +838,7 @@ async fn every_server_function_and_route_answers_only_whom_the_table_lets_in() {
     served.extend(
         server::plain_routes()
             .iter()
-            .map(|(path, _)| path.to_string()),
+            .map(|(path, _)| axum_to_pattern(path)),
     );
     assert_eq!(
         served.difference(&listed).collect::<Vec<_>>(),

@@ -35,8 +35,10 @@ pub struct TestApp {
 pub fn test_config(folder: &std::path::Path, smtp_port: u16) -> Config {
     let url = format!("sqlite://{}", folder.join("markwell.db").display());
     let outbox = folder.join("outbox").display().to_string();
+    let site = folder.join("site").display().to_string();
     Config::from_lookup(|name| match name {
         "DATABASE_URL" => Some(url.clone()),
+        "LEPTOS_SITE_ROOT" => Some(site.clone()),
         "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".to_owned()),
         "SMTP_URL" => Some(format!("smtp://127.0.0.1:{smtp_port}")),
         "MARKWELL_OUTBOX" => Some(outbox.clone()),

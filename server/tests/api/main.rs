@@ -16,4 +16,5 @@ mod parents;
 mod proxy;
 mod reports;
 mod security;
+mod site;
 mod usage;

@@ -1,0 +1,49 @@
+import { expect, test } from "@playwright/test";
+import { PARENT, ready, signIn } from "../helpers";
+
+/** A name with its contents' hash: markwell.3f9a0c1d2e4b5a6c.js */
+const HASHED = /\/pkg\/markwell(_bg)?\.[0-9a-f]{16}\.(js|wasm|css)$/;
+
+test("the app's files come compressed once, under hashed names, and a repeat visit downloads none of them", async ({ page }) => {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  // Every /pkg/ file the browser fetched, and whether its cache answered.
+  const fetched = new Map<string, { network: boolean; encoding?: string; cacheControl?: string }>();
+  cdp.on("Network.responseReceived", (event) => {
+    const url = new URL(event.response.url);
+    if (!url.pathname.startsWith("/pkg/")) return;
+    const headers = Object.fromEntries(Object.entries(event.response.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    const network = !event.response.fromDiskCache && !event.response.fromMemoryCache && !event.response.fromServiceWorker;
+    fetched.set(url.pathname, {
+      // Any one of its loads went to the network.
+      network: network || (fetched.get(url.pathname)?.network ?? false),
+      encoding: headers["content-encoding"],
+      cacheControl: headers["cache-control"],
+    });
+  });
+
+  await page.goto("/sign-in");
+  await ready(page);
+  const first = [...fetched.entries()];
+  expect(first.map(([path]) => path).sort()).toEqual(
+    expect.arrayContaining([expect.stringMatching(/\.js$/), expect.stringMatching(/\.wasm$/), expect.stringMatching(/\.css$/)]),
+  );
+  for (const [path, got] of first) {
+    expect(path).toMatch(HASHED);
+    expect(got.network, path).toBe(true);
+    expect(["br", "gzip"], path).toContain(got.encoding);
+    expect(got.cacheControl, path).toBe("public, max-age=31536000, immutable");
+  }
+
+  // Signed in, on the next page: the same files, each from the browser's cache.
+  fetched.clear();
+  await signIn(page, PARENT);
+  await ready(page);
+  await page.goto("/settings");
+  await ready(page);
+  const again = [...fetched.entries()];
+  expect(again.map(([path]) => path).sort()).toEqual(first.map(([path]) => path).sort());
+  for (const [path, got] of again) {
+    expect(got.network, `${path} was downloaded again`).toBe(false);
+  }
+});
