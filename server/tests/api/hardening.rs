@@ -463,13 +463,7 @@ async fn an_address_that_can_never_be_sent_to_is_given_up_on_and_shown_to_admins
     let admin = app.signed_in(ADMIN).await;
     // An address from before typed addresses were checked by the mail
     // worker's own parser.
-    let parent: i64 = sqlx::query_scalar(
-        "SELECT id FROM users WHERE role = 'parent' AND password_hash IS NULL AND email IS NOT NULL
-         ORDER BY id LIMIT 1",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let (parent, _) = crate::parents::parent_not_signed_up(&app).await;
     sqlx::query("UPDATE users SET email = 'dana.smith@mail..example' WHERE id = ?")
         .bind(parent)
         .execute(&app.pool)
