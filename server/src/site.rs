@@ -10,6 +10,7 @@
 use std::{
     io::Write,
     path::{Path, PathBuf},
+    sync::atomic::{AtomicU64, Ordering},
 };
 
 use anyhow::Context;
@@ -132,10 +133,14 @@ pub fn is_hashed(name: &str) -> bool {
 }
 
 /// Written beside and renamed into place, so a server starting meanwhile
-/// never serves half a file.
+/// never serves half a file. Each writing gets a name of its own: two may
+/// write the same copy at once (the background compression a start begins,
+/// and another start, or `compress` called directly).
 fn write_whole(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    static WRITINGS: AtomicU64 = AtomicU64::new(0);
+    let writing = WRITINGS.fetch_add(1, Ordering::Relaxed);
     let mut partial = PathBuf::from(path);
-    partial.set_extension(format!("part{}", std::process::id()));
+    partial.set_extension(format!("part{}-{writing}", std::process::id()));
     let mut file = std::fs::File::create(&partial)
         .with_context(|| format!("writing {}", partial.display()))?;
     file.write_all(contents)?;
