@@ -14,7 +14,7 @@ use anyhow::Context;
 use app::{
     auth::accounts::Accounts,
     shell as html_shell,
-    ssr::{AppState, Bundle, Clock, Settings},
+    ssr::{AppState, Bundle, Clock, Settings, WriteQueue},
     App,
 };
 use axum::{middleware, Router};
@@ -167,9 +167,11 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 pub fn app_state(config: &Config, pool: SqlitePool, clock: Clock) -> AppState {
     AppState {
         leptos_options: leptos_options(config),
-        writer: SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_lazy_with((*pool.connect_options()).clone()),
+        writer: WriteQueue::new(
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_lazy_with((*pool.connect_options()).clone()),
+        ),
         pool,
         clock,
         settings: Arc::new(Settings {

@@ -487,8 +487,9 @@ async fn visit(state: &AppState, user: UserId, session: &Session) -> anyhow::Res
         return Ok(());
     }
     let client = usage::session_client(session).await?;
-    let mut conn = state.pool.acquire().await?;
-    usage::record(&mut conn, &at, user, UsageKind::Visit, client, 1).await?;
+    let mut write = sessions::middleware_write(state, user).await?;
+    usage::record(&mut write, &at, user, UsageKind::Visit, client, 1).await?;
+    write.commit().await?;
     session.insert(usage::SESSION_DAY, today).await?;
     Ok(())
 }

@@ -12,7 +12,7 @@ use crate::{
     ssr::{
         clock::{stamp, STORED},
         usage::{self, Client},
-        AppState,
+        AppState, Arrival, Write,
     },
 };
 
@@ -167,6 +167,18 @@ pub async fn end_all_but(
     Ok(ended.rows_affected())
 }
 
+/// A change the middleware makes for a signed-in person's request, in turn
+/// with every other change.
+pub(crate) async fn middleware_write(state: &AppState, user: UserId) -> anyhow::Result<Write> {
+    let now = state.clock.now();
+    let arrival = Arrival {
+        now,
+        at: stamp(now),
+        address: None,
+    };
+    Write::on(&state.writer, Some(user), &arrival).await
+}
+
 /// Whether the session making a request may go on: its row open and within
 /// Remember me's lifetime (an ended or expired one is closed here, and the
 /// caller signs it out). An open one has "last used" kept fresh; a session
@@ -180,8 +192,9 @@ pub async fn still_open(
     let at = state.clock.stamp();
     let Some(id) = current(session).await? else {
         let client = usage::session_client(session).await?;
-        let mut conn = state.writer.acquire().await?;
-        start(&mut conn, session, user, user_agent, client, &at).await?;
+        let mut write = middleware_write(state, user).await?;
+        start(&mut write, session, user, user_agent, client, &at).await?;
+        write.commit().await?;
         return Ok(true);
     };
     let mut conn = state.pool.acquire().await?;
@@ -204,18 +217,20 @@ pub async fn still_open(
     // Remember me lasts 30 days from sign-in, however often it is used.
     let lifetime = time::Duration::days(REMEMBER_ME_DAYS);
     if since(&row.signed_in_at).map_or(true, |age| age >= lifetime) {
-        let mut writer = state.writer.acquire().await?;
-        end_one(&mut writer, user, id, &at).await?;
+        let mut write = middleware_write(state, user).await?;
+        end_one(&mut write, user, id, &at).await?;
+        write.commit().await?;
         return Ok(false);
     }
     let stale = since(&row.last_used_at).map_or(true, |age| {
         age >= time::Duration::minutes(LAST_USED_EVERY_MINUTES)
     });
     if stale {
-        let mut writer = state.writer.acquire().await?;
+        let mut write = middleware_write(state, user).await?;
         sqlx::query!("UPDATE sign_ins SET last_used_at = ? WHERE id = ?", at, id)
-            .execute(&mut *writer)
+            .execute(&mut *write)
             .await?;
+        write.commit().await?;
     }
     Ok(true)
 }

@@ -16,7 +16,7 @@ use crate::{
     ids::{GroupId, PupilId, ReportId, UserId},
     ssr::{
         audit::{self, Audit},
-        db, AppState, Arrival, Write,
+        db, AppState, Arrival, Write, WriteQueue,
     },
 };
 
@@ -26,6 +26,9 @@ use crate::{
 pub struct Viewer {
     person: Person,
     pub arrival: Arrival,
+    /// Where this person's changes wait their turn, taken with the rest of
+    /// the request's context before anything else runs.
+    writer: WriteQueue,
 }
 
 impl Deref for Viewer {
@@ -201,20 +204,25 @@ impl Viewer {
             .await
             .map_err(|e| anyhow::anyhow!("reading the session: {e}"))?;
         let arrival = Arrival::now().await?;
-        Viewer::signed_in(&auth, arrival)
+        Viewer::signed_in(&auth, arrival, crate::ssr::writer()?)
     }
 
-    fn signed_in(auth: &AuthSession, arrival: Arrival) -> anyhow::Result<Viewer> {
+    fn signed_in(
+        auth: &AuthSession,
+        arrival: Arrival,
+        writer: WriteQueue,
+    ) -> anyhow::Result<Viewer> {
         let account = auth.user.as_ref().ok_or(AppError::SignedOut)?;
         Ok(Viewer {
             person: account.person.clone(),
             arrival,
+            writer,
         })
     }
 
     /// Begins a change by this person (see [`Write`]).
     pub async fn write(&self) -> anyhow::Result<Write> {
-        Write::begin(Some(self.id), &self.arrival).await
+        Write::on(&self.writer, Some(self.id), &self.arrival).await
     }
 
     /// Begins a change by this person whose first step is `check`, the
@@ -223,7 +231,7 @@ impl Viewer {
         &self,
         check: impl AsyncFnOnce(&mut sqlx::SqliteConnection) -> anyhow::Result<P>,
     ) -> anyhow::Result<(Write, P)> {
-        Write::checked(Some(self.id), &self.arrival, check).await
+        Write::checked(&self.writer, Some(self.id), &self.arrival, check).await
     }
 
     pub fn admin(&self) -> anyhow::Result<AdminRights> {
@@ -392,7 +400,8 @@ impl FromRequestParts<AppState> for Viewer {
         let auth = AuthSession::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::Unexpected)?;
-        Viewer::signed_in(&auth, Arrival::of(parts, &state.clock)).map_err(|e| {
+        let arrival = Arrival::of(parts, &state.clock);
+        Viewer::signed_in(&auth, arrival, state.writer.clone()).map_err(|e| {
             e.downcast_ref::<AppError>()
                 .cloned()
                 .unwrap_or(AppError::Unexpected)

@@ -61,7 +61,12 @@ pub async fn open_grid(
             return Ok(None);
         };
         let open = viewer.group_to_open(&mut conn, shown.group).await?;
-        super::store::remember_choice(&mut conn, &open, shown.subject).await?;
+        // Opening the grid last opened is a read alone: no turn at the writer.
+        if (menu.last_group, menu.last_subject) != (Some(shown.group), Some(shown.subject)) {
+            let mut write = viewer.write().await?;
+            super::store::remember_choice(&mut write, &open, shown.subject).await?;
+            write.commit().await?;
+        }
         Ok(Some(super::store::grid(&mut conn, &open, &shown).await?))
     })
     .await

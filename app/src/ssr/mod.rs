@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use sqlx::SqlitePool;
 
 pub use clock::Clock;
-pub use write::Write;
+pub use write::{Write, WriteQueue};
 
 use crate::error::AppError;
 
@@ -68,9 +68,10 @@ pub struct AppState {
     pub pool: SqlitePool,
     /// One connection to the same database, for write transactions: writers
     /// wait their turn here, in order, rather than in SQLite's busy handler,
-    /// which sleeps in growing steps and makes the unlucky wait longest.
+    /// which sleeps in growing steps and makes the unlucky wait longest;
+    /// those waiting together share one commit.
     #[from_ref(skip)]
-    pub writer: SqlitePool,
+    pub writer: WriteQueue,
     pub clock: Clock,
     pub settings: Arc<Settings>,
     /// Wakes the mail worker when an email is queued.
@@ -88,10 +89,10 @@ pub fn db() -> anyhow::Result<SqlitePool> {
     Ok(state()?.pool)
 }
 
-/// Starts a write transaction, in turn with every other one: only through
-/// [`Write`], the one way a change is made.
-async fn begin_write() -> anyhow::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-    Ok(state()?.writer.begin_with("BEGIN IMMEDIATE").await?)
+/// Where changes wait their turn: only through [`Write`], the one way a
+/// change is made.
+pub(crate) fn writer() -> anyhow::Result<WriteQueue> {
+    Ok(state()?.writer)
 }
 
 /// Where people reach Markwell, for links in emails (no trailing slash).

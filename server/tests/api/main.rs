@@ -18,3 +18,4 @@ mod reports;
 mod security;
 mod site;
 mod usage;
+mod writes;

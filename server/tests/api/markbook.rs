@@ -414,6 +414,52 @@ async fn a_save_is_all_or_nothing() {
     assert!(after.criteria.iter().all(|c| c.id != second));
 }
 
+/// Saves arriving together share the single writer's commit; each is still
+/// all or nothing on its own.
+#[tokio::test]
+async fn saves_arriving_together_are_each_all_or_nothing() {
+    let app = spawn_app().await;
+    let teacher = app.signed_in(TEACHER).await;
+    let class = group_named(&app, "3 Oak").await;
+    let grid = grid_of(&app, &teacher, class).await;
+    let (first, second) = (grid.criteria[0].id, grid.criteria[1].id);
+    // Each pupil's first judgement changes to a level it doesn't hold; every
+    // other pupil's save also carries a level not on the scale, so that
+    // whole save is refused after its good change was made.
+    let plan: Vec<_> = grid
+        .pupils
+        .iter()
+        .enumerate()
+        .map(|(i, pupil)| {
+            let before = cell(&grid, pupil.id, first);
+            let level = grid.scale.iter().map(|l| Some(l.id)).find(|l| *l != before);
+            let mut changes = vec![(pupil.id, first, level.unwrap())];
+            if i % 2 == 1 {
+                changes.push((pupil.id, second, Some(LevelId(999))));
+            }
+            (pupil.id, before, changes)
+        })
+        .collect();
+    assert!(plan.len() >= 4, "the class has pupils");
+    let answers = futures::future::join_all(
+        plan.iter()
+            .map(|(_, _, changes)| save(&app, &teacher, class, changes)),
+    )
+    .await;
+
+    let after = grid_of(&app, &teacher, class).await;
+    for ((pupil, before, changes), answer) in plan.iter().zip(answers) {
+        let held = cell(&after, *pupil, first);
+        if changes.len() == 1 {
+            assert_eq!(answer.status(), StatusCode::OK);
+            assert_eq!(held, changes[0].2, "a whole save is kept");
+        } else {
+            assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(held, *before, "a refused save's good change is undone");
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_change_reaches_other_open_grids_of_the_same_pupils_at_once() {
     let app = spawn_app().await;
