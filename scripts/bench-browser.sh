@@ -4,9 +4,10 @@
 # serves the debug one, over a fresh SQLite file holding the demo school and
 # the 35 × 150 "Bench 6" grid of scripts/bench-seed.sql (the grid
 # `cargo bench -p server --bench markbook` measures too), runs
-# end2end/bench/markbook.bench.mjs against it, then Lighthouse (mobile) on the
-# demo parent's report page with end2end/bench/report.lighthouse.mjs, and
-# stops the server.
+# end2end/bench/markbook.bench.mjs against it, then each role's first and
+# repeat visit (end2end/bench/first-visit.bench.mjs), then Lighthouse
+# (mobile) on the demo parent's home, child and report pages with
+# end2end/bench/report.lighthouse.mjs, and stops the server.
 #
 # MARKWELL_BIN and LEPTOS_SITE_ROOT choose another build, such as one made
 # with CARGO_TARGET_DIR set; BENCH_PORT another port.
@@ -96,7 +97,14 @@ BENCH_URL="http://$LEPTOS_SITE_ADDR" \
   BENCH_PATH="/markbook?group=$group&subject=$subject&year=all" \
   node end2end/bench/markbook.bench.mjs
 
-# The script finds the parent's report itself, from their home page.
+# Each role's first and repeat visit on a phone: bytes and time to interactive.
 BENCH_URL="http://$LEPTOS_SITE_ADDR" \
   CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium} \
-  node end2end/bench/report.lighthouse.mjs
+  node end2end/bench/first-visit.bench.mjs
+
+# The script finds the parent's child and report itself, from their home page.
+for page in home child report; do
+  BENCH_PAGE=$page BENCH_URL="http://$LEPTOS_SITE_ADDR" \
+    CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium} \
+    node end2end/bench/report.lighthouse.mjs
+done

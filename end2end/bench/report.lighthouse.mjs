@@ -7,7 +7,8 @@
 //
 // It signs the demo parent in through the sign-in form's own server function,
 // follows the home page to their first child and that child's first
-// published report (BENCH_PATH names another page), and runs Lighthouse
+// published report (BENCH_PAGE=home or child stops at that page; BENCH_PATH
+// names another page), and runs Lighthouse
 // BENCH_RUNS times with the session cookie sent as an extra header. Printed
 // as medians: the performance and accessibility scores, the bytes
 // transferred (in all, of the HTML document, and before the first paint with
@@ -64,16 +65,19 @@ async function firstLink(cookie, path, pattern) {
 }
 
 const cookie = await signIn();
+// Which of the parent's pages: their home, their first child's, or that
+// child's first report (the default).
+const which = process.env.BENCH_PAGE ?? "report";
 let path = process.env.BENCH_PATH;
 if (!path) {
-  const child = await firstLink(cookie, "/", /^\/children\/\d+$/);
-  path = await firstLink(cookie, child, /^\/children\/\d+\/reports\/\d+$/);
+  const child = which === "home" ? "/" : await firstLink(cookie, "/", /^\/children\/\d+$/);
+  path = which === "report" ? await firstLink(cookie, child, /^\/children\/\d+\/reports\/\d+$/) : child;
 }
 const page = await fetch(base + path, { headers: { cookie } });
 const html = await page.text();
 if (page.status !== 200) throw new Error(`${path}: ${page.status}`);
 const title = html.match(/<h1[^>]*>(.*?)<\/h1>/s)?.[1]?.replace(/<[^>]+>/g, "").trim();
-console.log(`report page ${path}${title ? ` ("${title}")` : ""}: ${html.length} bytes of HTML`);
+console.log(`${which} page ${path}${title ? ` ("${title}")` : ""}: ${html.length} bytes of HTML`);
 
 const chrome = await chromeLauncher.launch({
   chromePath,
@@ -199,7 +203,7 @@ try {
   }
 } catch (error) {
   failed = true;
-  console.error("report page Lighthouse benchmark:", error);
+  console.error(`${which} page Lighthouse benchmark:`, error);
 } finally {
   await chrome.kill();
 }

@@ -209,6 +209,16 @@ test("a teacher writes, SLT approve and publish, and a parent reads the report o
   await expect(plain.getByText(`${sessionName} report`)).toBeVisible();
   await expect(plain.getByText(/Reads with real expression|Has grown in confidence/)).toBeVisible();
   await expect(plain.getByRole("heading", { name: /How .* is doing/ })).toBeVisible();
+  // Their home and each child's page are whole documents too: the children,
+  // and each child's reports with the newest first.
+  await plain.goto("/");
+  const cards = plain.getByRole("list", { name: "Your children" });
+  for (const child of children) await expect(cards.getByRole("link", { name: child.name })).toBeVisible();
+  await cards.getByRole("link", { name: children[0].name }).click();
+  await expect(plain.getByRole("heading", { name: children[0].name, level: 1 })).toBeVisible();
+  const reports = plain.getByRole("region", { name: "Reports" }).getByRole("link");
+  await expect(reports.first()).toHaveText(`${sessionName} report`);
+  await expect(plain.getByText(/Loading/)).toHaveCount(0);
   await noScript.close();
 
   for (const page of [parent, teacher, admin, head]) await page.context().close();
