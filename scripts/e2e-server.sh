@@ -11,6 +11,10 @@ export LEPTOS_SITE_ROOT=target/site
 export MARKWELL_OUTBOX="$folder/outbox"
 # The mail sink the browser tests start (end2end/mail/sink.mjs).
 export SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:2526}
+# Where the browser tests find the database, to build an MIS file from the
+# roll as it stands (end2end/tests/sync).
+mkdir -p target
+echo "$folder/markwell.db" > target/e2e-database
 bin=target/debug/markwell
 "$bin" demo >/dev/null
 "$bin" serve

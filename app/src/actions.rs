@@ -60,6 +60,7 @@ actions! {
     AccessCodeIssued => "access code issued",
     AccessCodeReissued => "access code reissued",
     LettersPrinted => "letters confirmed printed",
+    MisSyncApplied => "MIS sync applied",
     ReportReady => "report ready for review",
     ReportSentBack => "report sent back",
     ReportApproved => "report approved",

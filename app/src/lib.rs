@@ -13,6 +13,7 @@ pub mod groups;
 pub mod home;
 pub mod ids;
 pub mod markbook;
+pub mod mis;
 pub mod parents;
 pub mod portal;
 pub mod reports;
@@ -44,6 +45,7 @@ use crate::{
     groups::page::{EditGroupPage, GroupsPage, NewGroupPage},
     home::HomePage,
     markbook::page::MarkbookPage,
+    mis::page::MisSyncPage,
     parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage, SignUpPage},
     portal::page::{AddPupilPage, ChildPage},
     reports::{
@@ -172,6 +174,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings") view=SettingsPage />
                     <Route path=path!("school-settings") view=SchoolSettingsPage />
                     <Route path=path!("audit-log") view=AuditLogPage />
+                    <Route path=path!("mis-sync") view=|| view! { <Only who=PageFor::Admins><MisSyncPage /></Only> } />
                     <Route path=path!("users") view=UsersPage />
                     <Route path=path!("users/new") view=|| view! { <Only who=PageFor::Admins><NewStaffPage /></Only> } />
                     <Route path=path!("users/:id") view=StaffPage />

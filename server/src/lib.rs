@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod config;
 pub mod demo;
+pub mod import;
 pub mod mail_worker;
 pub mod security;
 pub mod site;
@@ -132,6 +133,8 @@ pub async fn housekeeping_hourly(pool: SqlitePool, mut stop: tokio::sync::watch:
 pub async fn housekeeping(pool: &SqlitePool, now: time::OffsetDateTime) -> anyhow::Result<()> {
     app::auth::sessions::prune(pool, now).await?;
     app::ssr::outbox::prune_sent(pool, now).await?;
+    let day_ago = app::ssr::clock::stamp(now - time::Duration::days(1));
+    app::mis::store::forget_old_files(&mut *pool.acquire().await?, &day_ago).await?;
     Ok(())
 }
 
@@ -195,7 +198,7 @@ pub fn app_state(config: &Config, pool: SqlitePool, clock: Clock) -> AppState {
 /// each with its handler. The router is built from this list, so a test can
 /// walk every route it serves.
 pub fn plain_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState>)> {
-    use axum::routing::get;
+    use axum::routing::{get, post};
     vec![
         ("/health", get(health)),
         (site::PKG_ROUTE, get(site::pkg_file)),
@@ -207,6 +210,13 @@ pub fn plain_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState
             app::markbook::model::LIVE_PATH,
             get(app::markbook::live::events),
         ),
+        (
+            app::mis::model::CHECK_PATH,
+            post(app::mis::upload::check).layer(axum::extract::DefaultBodyLimit::max(
+                app::mis::model::LARGEST_FILE,
+            )),
+        ),
+        (app::mis::model::APPLY_PATH, post(app::mis::upload::apply)),
     ]
 }
 

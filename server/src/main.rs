@@ -53,6 +53,14 @@ enum Command {
     /// Put the backup FILE in place of the database (the one replaced is kept
     /// beside it as .before-restore). Refused while Markwell is serving it.
     Restore { file: std::path::PathBuf },
+    /// Sync pupils, classes, parents and their links from the school's MIS:
+    /// FILE is a simple CSV (see the README). Prints what changed.
+    Import {
+        file: std::path::PathBuf,
+        /// Print what would change, changing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[tokio::main]
@@ -142,6 +150,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Markwell has stopped");
         }
         Command::Migrate => println!("The database is up to date."),
+        Command::Import { file, dry_run } => {
+            let imported = server::import::import(&pool, &Clock::System, &file, dry_run).await?;
+            print!("{}", server::import::words(&imported));
+        }
         Command::Demo { if_empty } => {
             if if_empty && demo::has_school(&pool).await? {
                 println!("The database already has a school; the demo was not loaded again.");

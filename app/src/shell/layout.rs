@@ -129,6 +129,11 @@ fn areas_for(person: &Person) -> Vec<Area> {
             icon: ICON_PARENTS,
         });
         areas.push(Area {
+            label: "MIS sync",
+            href: "/mis-sync",
+            icon: ICON_SYNC,
+        });
+        areas.push(Area {
             label: "Users",
             href: "/users",
             icon: ICON_USERS,
@@ -228,6 +233,7 @@ const ICON_MENU: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill=
 const ICON_LOGOUT: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M15 4h4v16h-4"/><path d="M10 8l-4 4 4 4"/><path d="M6 12h10"/></svg>"#;
 const ICON_USERS: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c.8-3.6 3.4-5.5 6.5-5.5s5.7 1.9 6.5 5.5"/><path d="M16 4.8a3.5 3.5 0 010 6.4"/><path d="M18 14.8c1.8.7 3 2.4 3.5 5.2"/></svg>"#;
 const ICON_PARENTS: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><circle cx="8" cy="6.5" r="3"/><path d="M2.5 20c.5-4 2.7-6.5 5.5-6.5s5 2.5 5.5 6.5"/><circle cx="17" cy="11" r="2.2"/><path d="M13.8 20c.4-2.8 1.6-4.5 3.2-4.5s2.8 1.7 3.2 4.5"/></svg>"#;
+const ICON_SYNC: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 9a8 8 0 0114-4l2 2"/><path d="M20 3v4h-4"/><path d="M20 15a8 8 0 01-14 4l-2-2"/><path d="M4 21v-4h4"/></svg>"#;
 const ICON_LOG: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M6 3h9l4 4v14H6z"/><path d="M9 11h7M9 15h7M9 7h4"/></svg>"#;
 const ICON_USAGE: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 20V10M10 20V4M16 20v-7M22 20H2"/></svg>"#;
 const ICON_SETTINGS: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><circle cx="12" cy="12" r="3"/><path d="M12 2v3M12 19v3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M2 12h3M19 12h3M4.9 19.1L7 17M17 7l2.1-2.1"/></svg>"#;

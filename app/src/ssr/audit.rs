@@ -118,6 +118,10 @@ pub enum Audit {
         batch: i64,
         codes: u64,
     },
+    /// An MIS file's changes were made (the sync history has each one).
+    MisSyncApplied {
+        sync: i64,
+    },
     /// Someone ended one of their own sessions from "Where you're signed
     /// in", or all of them but the one they were using.
     SignedOutElsewhere {
@@ -258,6 +262,9 @@ impl Audit {
                 AuditAction::LettersPrinted,
                 Some(format!("batch:{batch} codes:{codes}")),
             ),
+            Audit::MisSyncApplied { sync } => {
+                (AuditAction::MisSyncApplied, Some(format!("sync:{sync}")))
+            }
             Audit::SignedOutElsewhere { all_others } => (
                 if *all_others {
                     AuditAction::SignedOutEverywhereElse

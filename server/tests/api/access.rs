@@ -102,6 +102,8 @@ enum Ids {
     Session,
     ReadyReport,
     Batch,
+    /// An MIS file an admin checked.
+    Sync,
 }
 
 impl Ids {
@@ -180,6 +182,7 @@ fn server_functions() -> Vec<(&'static str, May, Ids)> {
         (usage::api::MonthChoices::PATH, Leadership, Ids::None),
         // Admins.
         (audit::api::AuditEntries::PATH, Admins, Ids::None),
+        (mis::api::MisSyncPage::PATH, Admins, Ids::None),
         (school::api::SchoolAtAGlance::PATH, Admins, Ids::None),
         (school::api::LoadSchoolSettings::PATH, Admins, Ids::None),
         (school::api::SaveSchoolSettings::PATH, Admins, Ids::None),
@@ -256,6 +259,9 @@ fn routes() -> Vec<(&'static str, May, Ids)> {
         ("/frameworks", Admins, Ids::None),
         ("/school-settings", Admins, Ids::None),
         ("/audit-log", Admins, Ids::None),
+        ("/mis-sync", Admins, Ids::None),
+        (app::mis::model::CHECK_PATH, Admins, Ids::None),
+        (app::mis::model::APPLY_PATH, Admins, Ids::Sync),
         ("/users", Admins, Ids::None),
         ("/users/new", Admins, Ids::None),
         ("/users/:id", Admins, Ids::Staff),
@@ -341,6 +347,7 @@ struct Fixture {
     parent_pupil: i64,
     deleted_parent: i64,
     batch: i64,
+    sync: i64,
     /// Each signed-in caller's second sign-in, and someone else's.
     spare_sign_in: BTreeMap<Caller, i64>,
 }
@@ -496,6 +503,7 @@ async fn fixture(app: &TestApp, admin: &Client) -> Fixture {
         .await,
         deleted_parent,
         batch,
+        sync: checked_file(app, admin).await,
         spare_sign_in: BTreeMap::new(),
     }
 }
@@ -567,6 +575,7 @@ impl Fixture {
             Ids::Session => vec![("session", self.session), ("id", self.session)],
             Ids::ReadyReport => vec![("report", self.ready)],
             Ids::Batch => vec![("batch", self.batch)],
+            Ids::Sync => vec![("id", self.sync)],
         }
     }
 }
@@ -664,6 +673,28 @@ async fn call_function(
     request.send().await.expect("an answer")
 }
 
+/// A one-pupil simple CSV, as the MIS sync page's form sends it.
+fn mis_file() -> reqwest::multipart::Form {
+    let csv = "upn,pupil_forename,pupil_surname,date_of_birth,year,class,contact_id,contact_forename,contact_surname,contact_email,relationship,parental_responsibility,access_allowed\n\
+               G001234567890,Matrix,Pupil,04/05/2019,2,,,,,,,,\n";
+    reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("roster.csv"),
+    )
+}
+
+/// An MIS file checked by the admin, ready to apply.
+async fn checked_file(app: &TestApp, admin: &Client) -> i64 {
+    let res = admin
+        .post(format!("{}{}", app.address, app::mis::model::CHECK_PATH))
+        .multipart(mis_file())
+        .send()
+        .await
+        .unwrap();
+    let to = res.headers()["location"].to_str().unwrap();
+    to.trim_start_matches("/mis-sync?sync=").parse().unwrap()
+}
+
 /// A page or route, as a browser asks for it.
 async fn open_route(
     app: &TestApp,
@@ -681,13 +712,31 @@ async fn open_route(
     if pattern == app::markbook::model::LIVE_PATH {
         path = format!("{path}?group={}", id("group"));
     }
-    let res = client
-        .get(format!("{}{}", app.address, path))
+    let url = format!("{}{}", app.address, path);
+    // The MIS sync page's two form posts: a file to check, a check to apply
+    // (with a digest that no longer matches, so nothing is changed).
+    let request = if pattern == app::mis::model::CHECK_PATH {
+        client.post(url).multipart(mis_file())
+    } else if pattern == app::mis::model::APPLY_PATH {
+        client
+            .post(url)
+            .form(&[("sync", id("id").to_string()), ("digest", "old".to_owned())])
+    } else {
+        client.get(url)
+    };
+    let res = request
         .header("Accept", "text/html")
         .send()
         .await
         .expect("an answer");
     let status = res.status();
+    if status.is_redirection() && pattern.starts_with("/mis-sync/") {
+        // Let in, the form post answers with the sync it made.
+        let to = res.headers()["location"].to_str().unwrap().to_owned();
+        if to.starts_with("/mis-sync?sync=") {
+            return (StatusCode::OK, to);
+        }
+    }
     if pattern == app::markbook::model::LIVE_PATH {
         // A stream that stays open: its status is the answer.
         return (status, String::new());

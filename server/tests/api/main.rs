@@ -11,6 +11,7 @@ mod groups;
 mod hardening;
 mod helpers;
 mod markbook;
+mod mis;
 mod parent_account;
 mod parents;
 mod proxy;

@@ -1,0 +1,178 @@
+//! What an MIS file says, whatever its format: the pupils, their classes,
+//! their contacts and which contacts may see them. Each format's reader
+//! fills one of these; the sync (`sync`) compares it with the database.
+
+use std::collections::BTreeMap;
+
+/// Which kind of file it was, in the words the MIS sync page uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    SimpleCsv,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::SimpleCsv => "simple CSV",
+        }
+    }
+}
+
+/// How much of the school the file speaks for, which decides what its
+/// silence means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speaks {
+    /// The whole roll: a pupil it doesn't list has left, and an MIS link it
+    /// doesn't list is removed.
+    WholeSchool,
+}
+
+/// One pupil, keyed by UPN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pupil {
+    pub upn: String,
+    pub first_name: String,
+    pub surname: String,
+    /// As stored: "2019-05-04".
+    pub date_of_birth: String,
+    pub year_group: i64,
+}
+
+/// One class and its pupils (UPNs), keyed by the MIS's identifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Class {
+    pub mis_id: String,
+    pub name: String,
+    pub pupils: Vec<String>,
+}
+
+/// How a contact is known from one sync to the next: the MIS's own id, or
+/// failing that the email address (trimmed, in lower case).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ContactKey {
+    MisId(String),
+    Email(String),
+}
+
+/// One person who may be linked to pupils.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub key: ContactKey,
+    pub first_name: String,
+    pub surname: String,
+    /// Trimmed; None when the MIS has no address (the contact can't be
+    /// imported: nobody could sign in).
+    pub email: Option<String>,
+}
+
+/// Whether the file lets a contact see a pupil, and if not, why not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Allowed,
+    NoResponsibility,
+    NotAllowed,
+}
+
+impl Access {
+    /// Why a link is revoked, as the check lists it.
+    pub fn refusal(self) -> Option<&'static str> {
+        match self {
+            Access::Allowed => None,
+            Access::NoResponsibility => Some("No parental responsibility"),
+            Access::NotAllowed => Some("Access not allowed in MIS"),
+        }
+    }
+}
+
+/// A contact's tie to a pupil.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub contact: ContactKey,
+    pub upn: String,
+    /// parent (unknown), mother, father, carer, grandparent or other.
+    pub relationship: &'static str,
+    pub access: Access,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Roster {
+    pub format: Format,
+    pub speaks: Speaks,
+    pub pupils: BTreeMap<String, Pupil>,
+    pub classes: BTreeMap<String, Class>,
+    pub contacts: BTreeMap<ContactKey, Contact>,
+    pub links: Vec<Link>,
+    /// Things worth knowing that didn't stop the file being read.
+    pub warnings: Vec<String>,
+}
+
+/// Why a file can't be read, naming the file, row and column where there
+/// is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileProblem(pub String);
+
+impl std::fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FileProblem {}
+
+/// The relationships a link may hold, as the MIS words them.
+pub fn relationship(word: &str) -> Option<&'static str> {
+    match word.trim().to_ascii_lowercase().as_str() {
+        "" | "parent" => Some("parent"),
+        "mother" | "mum" => Some("mother"),
+        "father" | "dad" => Some("father"),
+        "carer" | "guardian" => Some("carer"),
+        "grandparent" | "grandmother" | "grandfather" => Some("grandparent"),
+        "other" => Some("other"),
+        _ => None,
+    }
+}
+
+/// A yes or no as MIS exports write it.
+pub fn yes_or_no(word: &str) -> Option<bool> {
+    match word.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" => Some(true),
+        "no" | "n" | "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// A date as MIS exports write it, DD/MM/YYYY or YYYY-MM-DD, as stored.
+pub fn date(written: &str) -> Option<String> {
+    let written = written.trim();
+    let iso = written.len() == 10 && written.as_bytes()[4] == b'-' && written.as_bytes()[7] == b'-';
+    let day_first = if iso {
+        crate::school::model::uk_date(written)
+    } else {
+        written.to_owned()
+    };
+    crate::school::model::parse_uk_date(&day_first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_come_either_way_round() {
+        assert_eq!(date("04/05/2019").as_deref(), Some("2019-05-04"));
+        assert_eq!(date(" 2019-05-04 ").as_deref(), Some("2019-05-04"));
+        assert_eq!(date("2019-02-30"), None);
+        assert_eq!(date("05/04"), None);
+        assert_eq!(date("2019-5-4x"), None);
+    }
+
+    #[test]
+    fn relationships_and_answers_in_the_mis_words() {
+        assert_eq!(relationship("Mother"), Some("mother"));
+        assert_eq!(relationship(""), Some("parent"));
+        assert_eq!(relationship("aunt"), None);
+        assert_eq!(yes_or_no(" YES"), Some(true));
+        assert_eq!(yes_or_no("N"), Some(false));
+        assert_eq!(yes_or_no("maybe"), None);
+    }
+}

@@ -1,0 +1,1022 @@
+//! Comparing an MIS file with the database, and applying the difference.
+//!
+//! `check` reads the database and works out every change as a `Step`, each
+//! with the words the check shows; `apply` works the steps out again inside
+//! the write transaction and makes them, refusing if they are no longer the
+//! ones shown (the digest). Records are matched by their MIS identifiers:
+//! pupils by UPN, classes and contacts by the MIS's ids (contacts without
+//! one by email address), so the same file twice changes nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sha2::{Digest, Sha256};
+use sqlx::SqliteConnection;
+
+use super::{
+    model::{Check, Line, Outcome, Section},
+    roster::{Access, ContactKey, FileProblem, Roster, Speaks},
+};
+use crate::{
+    ids::{GroupId, PupilId, UserId},
+    school::model::year_label,
+    ssr::{audit::Audit, Write},
+};
+
+/// A pupil as the database has them.
+struct StoredPupil {
+    id: PupilId,
+    upn: String,
+    first_name: String,
+    surname: String,
+    date_of_birth: String,
+    year_group: i64,
+    active: bool,
+}
+
+struct StoredClass {
+    id: GroupId,
+    name: String,
+    mis_id: Option<String>,
+    pupils: BTreeSet<PupilId>,
+}
+
+struct StoredAccount {
+    id: UserId,
+    parent: bool,
+    mis_id: Option<String>,
+    email: Option<String>,
+    first_name: String,
+    surname: String,
+    signed_up: bool,
+    deleted: bool,
+}
+
+struct StoredLink {
+    id: i64,
+    parent: UserId,
+    pupil: PupilId,
+    relationship: String,
+    responsibility: bool,
+    from_mis: bool,
+}
+
+/// Everything the comparison reads, read once.
+struct Stored {
+    pupils: Vec<StoredPupil>,
+    classes: Vec<StoredClass>,
+    accounts: Vec<StoredAccount>,
+    links: Vec<StoredLink>,
+}
+
+impl Stored {
+    async fn read(conn: &mut SqliteConnection) -> anyhow::Result<Stored> {
+        let pupils = sqlx::query_as!(
+            StoredPupil,
+            r#"SELECT id AS "id: PupilId", upn, first_name, surname, date_of_birth, year_group,
+                      active AS "active: bool"
+               FROM pupils ORDER BY id"#
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let groups = sqlx::query!(
+            r#"SELECT id AS "id: GroupId", name, mis_id FROM groups
+               WHERE kind = 'class' ORDER BY id"#
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let members = sqlx::query!(
+            r#"SELECT gp.group_id AS "group: GroupId", gp.pupil_id AS "pupil: PupilId"
+               FROM group_pupils gp JOIN groups g ON g.id = gp.group_id WHERE g.kind = 'class'"#
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut classes: Vec<StoredClass> = groups
+            .into_iter()
+            .map(|g| StoredClass {
+                id: g.id,
+                name: g.name,
+                mis_id: g.mis_id,
+                pupils: BTreeSet::new(),
+            })
+            .collect();
+        for member in members {
+            if let Some(class) = classes.iter_mut().find(|c| c.id == member.group) {
+                class.pupils.insert(member.pupil);
+            }
+        }
+        let accounts = sqlx::query_as!(
+            StoredAccount,
+            r#"SELECT id AS "id: UserId", role = 'parent' AS "parent!: bool", mis_id, email,
+                      first_name, surname, password_hash IS NOT NULL AS "signed_up!: bool",
+                      deleted_at IS NOT NULL AS "deleted!: bool"
+               FROM users ORDER BY id"#
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let links = sqlx::query_as!(
+            StoredLink,
+            r#"SELECT id, parent_id AS "parent: UserId", pupil_id AS "pupil: PupilId", relationship,
+                      parental_responsibility AS "responsibility: bool", from_mis AS "from_mis: bool"
+               FROM parent_links ORDER BY id"#
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(Stored {
+            pupils,
+            classes,
+            accounts,
+            links,
+        })
+    }
+}
+
+/// A pupil a step is about: one on the roll, or one the sync adds.
+#[derive(Debug, Clone)]
+enum PupilRef {
+    Stored(PupilId),
+    New(String),
+}
+
+#[derive(Debug, Clone)]
+enum ParentRef {
+    Stored(UserId),
+    New(ContactKey),
+}
+
+#[derive(Debug, Clone)]
+enum ClassRef {
+    Stored(GroupId),
+    New(String),
+}
+
+/// One change, with what it takes to make it.
+#[derive(Debug, Clone)]
+enum Step {
+    AddPupil(super::roster::Pupil),
+    UpdatePupil {
+        id: PupilId,
+        pupil: super::roster::Pupil,
+    },
+    Leaver(PupilId),
+    AddClass {
+        mis_id: String,
+        name: String,
+        year_group: Option<i64>,
+    },
+    /// A class made by hand (or by an earlier sync under another name)
+    /// that the MIS now keeps.
+    KeepClass {
+        id: GroupId,
+        mis_id: String,
+        name: String,
+    },
+    JoinClass(ClassRef, PupilRef),
+    LeaveClass(GroupId, PupilId),
+    AddParent {
+        key: ContactKey,
+        first_name: String,
+        surname: String,
+        email: String,
+    },
+    UpdateParent {
+        id: UserId,
+        mis_id: Option<String>,
+        first_name: String,
+        surname: String,
+        email: Option<String>,
+    },
+    Link {
+        parent: ParentRef,
+        pupil: PupilRef,
+        relationship: &'static str,
+    },
+    UpdateLink {
+        id: i64,
+        relationship: &'static str,
+    },
+    Revoke {
+        link: i64,
+    },
+    Deactivate(UserId),
+    /// Nothing to do: the line is for the admin's information.
+    Note,
+}
+
+struct Planned {
+    steps: Vec<(Step, Line)>,
+}
+
+impl Planned {
+    fn push(&mut self, step: Step, section: Section, words: String) {
+        self.steps.push((step, Line { section, words }));
+    }
+
+    fn note(&mut self, section: Section, words: String) {
+        self.push(Step::Note, section, words);
+    }
+
+    fn check(&self, roster: &Roster) -> Check {
+        let mut lines: Vec<Line> = self.steps.iter().map(|(_, line)| line.clone()).collect();
+        lines.extend(roster.warnings.iter().map(|w| Line {
+            section: Section::Warnings,
+            words: w.clone(),
+        }));
+        let mut hash = Sha256::new();
+        for line in &lines {
+            hash.update(line.section.heading().as_bytes());
+            hash.update([0]);
+            hash.update(line.words.as_bytes());
+            hash.update([0]);
+        }
+        let digest = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Check {
+            format: roster.format.as_str().to_owned(),
+            lines,
+            digest,
+        }
+    }
+}
+
+fn pupil_words(first_name: &str, surname: &str, year_group: i64) -> String {
+    format!("{first_name} {surname} ({})", year_label(year_group))
+}
+
+/// Works out every change the file makes to the database.
+async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Planned> {
+    let stored = Stored::read(conn).await?;
+    let whole_school = roster.speaks == Speaks::WholeSchool;
+    let mut planned = Planned { steps: Vec::new() };
+
+    // Pupils, by UPN.
+    let by_upn: BTreeMap<&str, &StoredPupil> =
+        stored.pupils.iter().map(|p| (p.upn.as_str(), p)).collect();
+    let mut pupil_ref: BTreeMap<&str, PupilRef> = BTreeMap::new();
+    let mut pupil_name: BTreeMap<PupilId, String> = stored
+        .pupils
+        .iter()
+        .map(|p| (p.id, pupil_words(&p.first_name, &p.surname, p.year_group)))
+        .collect();
+    for (upn, pupil) in &roster.pupils {
+        let words = pupil_words(&pupil.first_name, &pupil.surname, pupil.year_group);
+        match by_upn.get(upn.as_str()) {
+            None => {
+                pupil_ref.insert(upn, PupilRef::New(upn.clone()));
+                planned.push(
+                    Step::AddPupil(pupil.clone()),
+                    Section::Added,
+                    format!("Pupil {words}"),
+                );
+            }
+            Some(old) => {
+                pupil_ref.insert(upn, PupilRef::Stored(old.id));
+                let mut what = Vec::new();
+                if (old.first_name.as_str(), old.surname.as_str())
+                    != (pupil.first_name.as_str(), pupil.surname.as_str())
+                {
+                    what.push(format!("name was {} {}", old.first_name, old.surname));
+                }
+                if old.date_of_birth != pupil.date_of_birth {
+                    what.push("date of birth".to_owned());
+                }
+                if old.year_group != pupil.year_group {
+                    what.push(format!("was {}", year_label(old.year_group)));
+                }
+                if !old.active {
+                    what.push("back on the roll".to_owned());
+                }
+                if !what.is_empty() {
+                    planned.push(
+                        Step::UpdatePupil {
+                            id: old.id,
+                            pupil: pupil.clone(),
+                        },
+                        Section::Updated,
+                        format!("Pupil {words}: {}", what.join(", ")),
+                    );
+                }
+                pupil_name.insert(old.id, words);
+            }
+        }
+    }
+    if whole_school {
+        for old in stored.pupils.iter().filter(|p| p.active) {
+            if !roster.pupils.contains_key(&old.upn) {
+                planned.push(
+                    Step::Leaver(old.id),
+                    Section::Removed,
+                    format!("Pupil {}: left the school", pupil_name[&old.id]),
+                );
+            }
+        }
+    }
+    let name_of = |pupil: &PupilRef| match pupil {
+        PupilRef::Stored(id) => pupil_name[id].clone(),
+        PupilRef::New(upn) => {
+            let p = &roster.pupils[upn];
+            pupil_words(&p.first_name, &p.surname, p.year_group)
+        }
+    };
+
+    // Classes, by the MIS's id; a class made by hand with the same name is
+    // taken over rather than made twice.
+    let mut kept_classes = BTreeSet::new();
+    for class in roster.classes.values() {
+        let existing = stored
+            .classes
+            .iter()
+            .find(|c| c.mis_id.as_deref() == Some(&class.mis_id))
+            .or_else(|| {
+                stored
+                    .classes
+                    .iter()
+                    .find(|c| c.mis_id.is_none() && c.name == class.name)
+            });
+        let (class_ref, members) = match existing {
+            None => {
+                let years: BTreeSet<i64> = class
+                    .pupils
+                    .iter()
+                    .map(|upn| roster.pupils[upn].year_group)
+                    .collect();
+                planned.push(
+                    Step::AddClass {
+                        mis_id: class.mis_id.clone(),
+                        name: class.name.clone(),
+                        year_group: (years.len() == 1).then(|| years.first().copied()).flatten(),
+                    },
+                    Section::Added,
+                    format!("Class {}", class.name),
+                );
+                (ClassRef::New(class.mis_id.clone()), BTreeSet::new())
+            }
+            Some(old) => {
+                kept_classes.insert(old.id);
+                if old.mis_id.as_deref() != Some(&class.mis_id) || old.name != class.name {
+                    let words = if old.mis_id.is_none() {
+                        format!("Class {}: now kept from the MIS", class.name)
+                    } else {
+                        format!("Class {}: was {}", class.name, old.name)
+                    };
+                    planned.push(
+                        Step::KeepClass {
+                            id: old.id,
+                            mis_id: class.mis_id.clone(),
+                            name: class.name.clone(),
+                        },
+                        Section::Updated,
+                        words,
+                    );
+                }
+                (ClassRef::Stored(old.id), old.pupils.clone())
+            }
+        };
+        let mut wanted = BTreeSet::new();
+        for upn in &class.pupils {
+            let pupil = pupil_ref[upn.as_str()].clone();
+            if let PupilRef::Stored(id) = pupil {
+                wanted.insert(id);
+                if members.contains(&id) {
+                    continue;
+                }
+            }
+            let words = format!("{} joins {}", name_of(&pupil), class.name);
+            planned.push(
+                Step::JoinClass(class_ref.clone(), pupil),
+                Section::Added,
+                words,
+            );
+        }
+        if let ClassRef::Stored(id) = class_ref {
+            for gone in members.difference(&wanted) {
+                planned.push(
+                    Step::LeaveClass(id, *gone),
+                    Section::Removed,
+                    format!("{} leaves {}", pupil_name[gone], class.name),
+                );
+            }
+        }
+    }
+    if whole_school {
+        for old in &stored.classes {
+            if old.mis_id.is_some() && !kept_classes.contains(&old.id) {
+                for gone in &old.pupils {
+                    planned.push(
+                        Step::LeaveClass(old.id, *gone),
+                        Section::Removed,
+                        format!(
+                            "{} leaves {} (no longer in the MIS)",
+                            pupil_name[gone], old.name
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    // Contacts: one parent account each, found by the MIS's id, then by
+    // email address.
+    let mut parent_of: BTreeMap<&ContactKey, ParentRef> = BTreeMap::new();
+    let mut parent_name: BTreeMap<UserId, String> = stored
+        .accounts
+        .iter()
+        .map(|a| (a.id, format!("{} {}", a.first_name, a.surname)))
+        .collect();
+    let mut emails_taken: BTreeMap<String, &ContactKey> = BTreeMap::new();
+    let allowed: BTreeSet<&ContactKey> = roster
+        .links
+        .iter()
+        .filter(|l| l.access == Access::Allowed)
+        .map(|l| &l.contact)
+        .collect();
+    let children_of = |key: &ContactKey| -> String {
+        let names: Vec<String> = roster
+            .links
+            .iter()
+            .filter(|l| &l.contact == key)
+            .map(|l| name_of(&pupil_ref[l.upn.as_str()]))
+            .collect();
+        names.join(", ")
+    };
+    for (key, contact) in &roster.contacts {
+        let name = format!("{} {}", contact.first_name, contact.surname);
+        let lower = contact.email.as_ref().map(|e| e.to_lowercase());
+        let by_id = match key {
+            ContactKey::MisId(id) => stored
+                .accounts
+                .iter()
+                .find(|a| a.mis_id.as_deref() == Some(id)),
+            ContactKey::Email(_) => None,
+        };
+        let by_email = lower.as_ref().and_then(|email| {
+            stored
+                .accounts
+                .iter()
+                .find(|a| a.email.as_ref().map(|e| e.to_lowercase()).as_ref() == Some(email))
+        });
+        if let Some(email) = &lower {
+            if let Some(other) = emails_taken.get(email) {
+                planned.note(
+                    Section::PossibleDuplicates,
+                    format!(
+                        "{name} ({}) has the same email address as contact {} in the file",
+                        contact_id_words(key),
+                        contact_id_words(other)
+                    ),
+                );
+                planned.note(
+                    Section::NotImported,
+                    format!(
+                        "{name}, contact of {}: email address used by another contact",
+                        children_of(key)
+                    ),
+                );
+                continue;
+            }
+            emails_taken.insert(email.clone(), key);
+        }
+        let found = match (by_id, by_email) {
+            (Some(account), _) => Some(account),
+            (None, Some(account)) if !account.parent => {
+                planned.note(
+                    Section::NotImported,
+                    format!(
+                        "{name}, contact of {}: the email address is a staff account's",
+                        children_of(key)
+                    ),
+                );
+                continue;
+            }
+            (None, Some(account)) => match (&account.mis_id, key) {
+                (Some(theirs), ContactKey::MisId(ours)) if theirs != ours => {
+                    planned.note(
+                        Section::PossibleDuplicates,
+                        format!(
+                            "{name} ({}) has the email address of parent {}, who is contact {theirs} in the MIS",
+                            contact_id_words(key),
+                            parent_name[&account.id]
+                        ),
+                    );
+                    planned.note(
+                        Section::NotImported,
+                        format!(
+                            "{name}, contact of {}: email address used by another contact",
+                            children_of(key)
+                        ),
+                    );
+                    continue;
+                }
+                _ => Some(account),
+            },
+            (None, None) => None,
+        };
+        match found {
+            Some(account) if account.deleted => {
+                planned.note(
+                    Section::NotImported,
+                    format!(
+                        "{name}, contact of {}: deleted their account",
+                        children_of(key)
+                    ),
+                );
+            }
+            Some(account) => {
+                parent_of.insert(key, ParentRef::Stored(account.id));
+                let mis_id = match key {
+                    ContactKey::MisId(id) => Some(id.clone()),
+                    ContactKey::Email(_) => account.mis_id.clone(),
+                };
+                // A parent who has signed up keeps the name and address they
+                // sign in with; the MIS only fills in one who hasn't.
+                // An address another account holds stays with that account.
+                let taken = by_email.filter(|other| other.id != account.id);
+                if let Some(other) = taken {
+                    planned.note(
+                        Section::PossibleDuplicates,
+                        format!(
+                            "{name} ({}): the file's email address belongs to {}",
+                            contact_id_words(key),
+                            parent_name[&other.id]
+                        ),
+                    );
+                }
+                let file_email = contact.email.clone().filter(|_| taken.is_none());
+                let (first_name, surname, email) = if account.signed_up {
+                    (
+                        account.first_name.clone(),
+                        account.surname.clone(),
+                        account.email.clone(),
+                    )
+                } else {
+                    (
+                        contact.first_name.clone(),
+                        contact.surname.clone(),
+                        file_email.or(account.email.clone()),
+                    )
+                };
+                let mut what = Vec::new();
+                if mis_id != account.mis_id {
+                    what.push("now kept from the MIS".to_owned());
+                }
+                if (first_name.as_str(), surname.as_str())
+                    != (account.first_name.as_str(), account.surname.as_str())
+                {
+                    what.push(format!("name was {}", parent_name[&account.id]));
+                }
+                if email.as_ref().map(|e| e.to_lowercase())
+                    != account.email.as_ref().map(|e| e.to_lowercase())
+                {
+                    what.push("new email address".to_owned());
+                }
+                if !what.is_empty() {
+                    planned.push(
+                        Step::UpdateParent {
+                            id: account.id,
+                            mis_id,
+                            first_name: first_name.clone(),
+                            surname: surname.clone(),
+                            email,
+                        },
+                        Section::Updated,
+                        format!("Parent {first_name} {surname}: {}", what.join(", ")),
+                    );
+                }
+                parent_name.insert(account.id, format!("{first_name} {surname}"));
+            }
+            None if !allowed.contains(key) => {}
+            None => match &contact.email {
+                None => planned.note(
+                    Section::NotImported,
+                    format!("{name}, contact of {}: no email address", children_of(key)),
+                ),
+                Some(email) => {
+                    parent_of.insert(key, ParentRef::New(key.clone()));
+                    planned.push(
+                        Step::AddParent {
+                            key: key.clone(),
+                            first_name: contact.first_name.clone(),
+                            surname: contact.surname.clone(),
+                            email: email.clone(),
+                        },
+                        Section::Added,
+                        format!("Parent {name}"),
+                    );
+                }
+            },
+        }
+    }
+
+    // Links.
+    let contact_name = |key: &ContactKey| {
+        let c = &roster.contacts[key];
+        format!("{} {}", c.first_name, c.surname)
+    };
+    let mut mentioned: BTreeSet<(UserId, PupilId)> = BTreeSet::new();
+    let mut revoked: BTreeSet<i64> = BTreeSet::new();
+    let mut linked: BTreeSet<UserId> = BTreeSet::new();
+    for link in &roster.links {
+        let Some(parent) = parent_of.get(&link.contact) else {
+            continue;
+        };
+        let pupil = &pupil_ref[link.upn.as_str()];
+        let existing = match (parent, pupil) {
+            (ParentRef::Stored(p), PupilRef::Stored(c)) => {
+                mentioned.insert((*p, *c));
+                stored
+                    .links
+                    .iter()
+                    .find(|l| l.parent == *p && l.pupil == *c)
+            }
+            _ => None,
+        };
+        let words = format!("{} – {}", contact_name(&link.contact), name_of(pupil));
+        match (link.access.refusal(), existing) {
+            (Some(reason), Some(old)) => {
+                revoked.insert(old.id);
+                planned.push(
+                    Step::Revoke { link: old.id },
+                    Section::Revoked,
+                    format!("{words}: {reason}"),
+                );
+            }
+            (Some(_), None) => {}
+            (None, Some(old)) => {
+                if let ParentRef::Stored(p) = parent {
+                    linked.insert(*p);
+                }
+                if old.relationship != link.relationship || !old.responsibility || !old.from_mis {
+                    let what = if old.from_mis {
+                        format!("now {}", link.relationship)
+                    } else {
+                        "link made by hand, now kept from the MIS".to_owned()
+                    };
+                    planned.push(
+                        Step::UpdateLink {
+                            id: old.id,
+                            relationship: link.relationship,
+                        },
+                        Section::Updated,
+                        format!("{words}: {what}"),
+                    );
+                }
+            }
+            (None, None) => {
+                if let ParentRef::Stored(p) = parent {
+                    linked.insert(*p);
+                }
+                planned.push(
+                    Step::Link {
+                        parent: parent.clone(),
+                        pupil: pupil.clone(),
+                        relationship: link.relationship,
+                    },
+                    Section::Added,
+                    format!("{words} ({})", link.relationship),
+                );
+            }
+        }
+    }
+    if whole_school {
+        for old in &stored.links {
+            if mentioned.contains(&(old.parent, old.pupil)) {
+                continue;
+            }
+            let words = format!("{} – {}", parent_name[&old.parent], pupil_name[&old.pupil]);
+            if old.from_mis {
+                revoked.insert(old.id);
+                planned.push(
+                    Step::Revoke { link: old.id },
+                    Section::Revoked,
+                    format!("{words}: Link removed in MIS"),
+                );
+            } else {
+                planned.note(Section::HandMade, format!("{words}: link made by hand"));
+            }
+        }
+    }
+    // A parent whose last link goes can no longer sign in to anything.
+    let losing: BTreeSet<UserId> = stored
+        .links
+        .iter()
+        .filter(|l| revoked.contains(&l.id))
+        .map(|l| l.parent)
+        .collect();
+    for parent in losing {
+        let keeps = stored
+            .links
+            .iter()
+            .any(|l| l.parent == parent && !revoked.contains(&l.id));
+        if !keeps && !linked.contains(&parent) {
+            planned.push(
+                Step::Deactivate(parent),
+                Section::Revoked,
+                format!(
+                    "Parent {}: made inactive, no children left",
+                    parent_name[&parent]
+                ),
+            );
+        }
+    }
+    Ok(planned)
+}
+
+fn contact_id_words(key: &ContactKey) -> String {
+    match key {
+        ContactKey::MisId(id) => format!("MIS id {id}"),
+        ContactKey::Email(_) => "no MIS id".to_owned(),
+    }
+}
+
+/// What the file would change, changing nothing.
+pub async fn check(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Check> {
+    Ok(plan(conn, roster).await?.check(roster))
+}
+
+/// The outcome of asking to apply a file.
+pub enum Applied {
+    /// Made, and kept in the sync history as this sync.
+    Done { check: Check, sync: i64 },
+    /// The database changed since the check shown: nothing was made, and
+    /// this is the check as it stands now.
+    ChangedSinceCheck(Check),
+}
+
+/// Makes the changes the check showed (`expected`, its digest; None from
+/// the command, which checks and applies at once) as one change: all of
+/// them or, on any error, none.
+pub async fn apply(
+    write: &mut Write,
+    roster: &Roster,
+    file_name: &str,
+    expected: Option<&str>,
+) -> anyhow::Result<Applied> {
+    let at = write.at.clone();
+    let conn: &mut SqliteConnection = write;
+    let planned = plan(conn, roster).await?;
+    let check = planned.check(roster);
+    if expected.is_some_and(|digest| digest != check.digest) {
+        return Ok(Applied::ChangedSinceCheck(check));
+    }
+    let at = at.as_str();
+    let mut new_pupils: BTreeMap<String, PupilId> = BTreeMap::new();
+    let mut new_classes: BTreeMap<String, GroupId> = BTreeMap::new();
+    let mut new_parents: BTreeMap<ContactKey, UserId> = BTreeMap::new();
+    for (step, _) in &planned.steps {
+        let pupil_id = |pupil: &PupilRef| match pupil {
+            PupilRef::Stored(id) => *id,
+            PupilRef::New(upn) => new_pupils[upn],
+        };
+        match step {
+            Step::AddPupil(p) => {
+                let id = sqlx::query_scalar!(
+                    r#"INSERT INTO pupils (upn, first_name, surname, date_of_birth, year_group, created_at)
+                       VALUES (?, ?, ?, ?, ?, ?) RETURNING id AS "id: PupilId""#,
+                    p.upn,
+                    p.first_name,
+                    p.surname,
+                    p.date_of_birth,
+                    p.year_group,
+                    at
+                )
+                .fetch_one(&mut *conn)
+                .await?;
+                new_pupils.insert(p.upn.clone(), id);
+            }
+            Step::UpdatePupil { id, pupil: p } => {
+                sqlx::query!(
+                    "UPDATE pupils SET first_name = ?, surname = ?, date_of_birth = ?, year_group = ?, active = 1
+                     WHERE id = ?",
+                    p.first_name,
+                    p.surname,
+                    p.date_of_birth,
+                    p.year_group,
+                    id
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
+            Step::Leaver(id) => {
+                sqlx::query!("UPDATE pupils SET active = 0 WHERE id = ?", id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Step::AddClass {
+                mis_id,
+                name,
+                year_group,
+            } => {
+                let id = sqlx::query_scalar!(
+                    r#"INSERT INTO groups (name, kind, year_group, mis_id, created_at)
+                       VALUES (?, 'class', ?, ?, ?) RETURNING id AS "id: GroupId""#,
+                    name,
+                    year_group,
+                    mis_id,
+                    at
+                )
+                .fetch_one(&mut *conn)
+                .await?;
+                new_classes.insert(mis_id.clone(), id);
+            }
+            Step::KeepClass { id, mis_id, name } => {
+                sqlx::query!(
+                    "UPDATE groups SET mis_id = ?, name = ? WHERE id = ?",
+                    mis_id,
+                    name,
+                    id
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
+            Step::JoinClass(class, pupil) => {
+                let class = match class {
+                    ClassRef::Stored(id) => *id,
+                    ClassRef::New(mis_id) => new_classes[mis_id],
+                };
+                let pupil = pupil_id(pupil);
+                sqlx::query!(
+                    "INSERT INTO group_pupils (group_id, pupil_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    class,
+                    pupil
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
+            Step::LeaveClass(class, pupil) => {
+                sqlx::query!(
+                    "DELETE FROM group_pupils WHERE group_id = ? AND pupil_id = ?",
+                    class,
+                    pupil
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
+            Step::AddParent {
+                key,
+                first_name,
+                surname,
+                email,
+            } => {
+                let mis_id = match key {
+                    ContactKey::MisId(id) => Some(id),
+                    ContactKey::Email(_) => None,
+                };
+                let id = sqlx::query_scalar!(
+                    r#"INSERT INTO users (role, first_name, surname, email, mis_id, active, created_at)
+                       VALUES ('parent', ?, ?, ?, ?, 1, ?) RETURNING id AS "id: UserId""#,
+                    first_name,
+                    surname,
+                    email,
+                    mis_id,
+                    at
+                )
+                .fetch_one(&mut *conn)
+                .await?;
+                new_parents.insert(key.clone(), id);
+            }
+            Step::UpdateParent {
+                id,
+                mis_id,
+                first_name,
+                surname,
+                email,
+            } => {
+                sqlx::query!(
+                    "UPDATE users SET mis_id = ?, first_name = ?, surname = ?, email = ?
+                     WHERE id = ? AND role = 'parent'",
+                    mis_id,
+                    first_name,
+                    surname,
+                    email,
+                    id
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
+            Step::Link {
+                parent,
+                pupil,
+                relationship,
+            } => {
+                let parent = match parent {
+                    ParentRef::Stored(id) => *id,
+                    ParentRef::New(key) => new_parents[key],
+                };
+                let pupil = pupil_id(pupil);
+                sqlx::query!(
+                    "INSERT INTO parent_links (parent_id, pupil_id, relationship, parental_responsibility, from_mis, created_at)
+                     VALUES (?, ?, ?, 1, 1, ?)",
+                    parent,
+                    pupil,
+                    relationship,
+                    at
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
+            Step::UpdateLink { id, relationship } => {
+                sqlx::query!(
+                    "UPDATE parent_links SET relationship = ?, parental_responsibility = 1, from_mis = 1
+                     WHERE id = ?",
+                    relationship,
+                    id
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
+            Step::Revoke { link } => {
+                // Its access code and any letter codes go with it (the
+                // foreign keys cascade); the parent's sessions read links on
+                // every request, so the child is gone at their next click.
+                sqlx::query!("DELETE FROM parent_links WHERE id = ?", link)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Step::Deactivate(parent) => {
+                sqlx::query!(
+                    "UPDATE users SET active = 0 WHERE id = ? AND role = 'parent'",
+                    parent
+                )
+                .execute(&mut *conn)
+                .await?;
+                // An invitation not yet used is withdrawn.
+                sqlx::query!(
+                    "DELETE FROM account_tokens WHERE user_id = ? AND purpose = 'invitation' AND used_at IS NULL",
+                    parent
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
+            Step::Note => {}
+        }
+    }
+    let sync = record(write, file_name, &check, Outcome::Applied).await?;
+    write.audit(Audit::MisSyncApplied { sync }).await?;
+    Ok(Applied::Done { check, sync })
+}
+
+/// Keeps a check, an apply or a refusal in the sync history, with its
+/// lines, as part of `write`.
+pub async fn record(
+    write: &mut Write,
+    file_name: &str,
+    check: &Check,
+    outcome: Outcome,
+) -> anyhow::Result<i64> {
+    let count = |section| check.count(section) as i64;
+    let (added, updated, removed, revoked, not_imported) = (
+        count(Section::Added),
+        count(Section::Updated),
+        count(Section::Removed),
+        count(Section::Revoked),
+        count(Section::NotImported),
+    );
+    let (at, actor) = (write.at.clone(), write.actor());
+    let outcome = outcome.as_str();
+    let digest = Some(&check.digest).filter(|d| !d.is_empty());
+    let sync = sqlx::query_scalar!(
+        r#"INSERT INTO mis_syncs (at, actor_id, file_name, format, outcome, digest, added, updated, removed, revoked, not_imported)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"#,
+        at,
+        actor,
+        file_name,
+        check.format,
+        outcome,
+        digest,
+        added,
+        updated,
+        removed,
+        revoked,
+        not_imported
+    )
+    .fetch_one(&mut **write)
+    .await?;
+    for (n, line) in check.lines.iter().enumerate() {
+        let n = n as i64;
+        let section = line.section.heading();
+        sqlx::query!(
+            "INSERT INTO mis_sync_lines (sync_id, line, section, words) VALUES (?, ?, ?, ?)",
+            sync,
+            n,
+            section,
+            line.words
+        )
+        .execute(&mut **write)
+        .await?;
+    }
+    Ok(sync)
+}
+
+/// What a file that couldn't be read shows, and is kept as.
+pub fn refusal(problem: &FileProblem) -> Check {
+    Check {
+        format: "not read".to_owned(),
+        lines: problem
+            .0
+            .lines()
+            .map(|words| Line {
+                section: Section::Problems,
+                words: words.to_owned(),
+            })
+            .collect(),
+        digest: String::new(),
+    }
+}

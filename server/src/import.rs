@@ -1,0 +1,104 @@
+//! `markwell import FILE [--dry-run]`: an MIS sync from the command line,
+//! for a nightly timer. It checks and applies as one change (the page's two
+//! steps in one), prints what changed in the words the MIS sync page
+//! uses, and fails on a file it can't read, changing nothing.
+
+use std::path::Path;
+
+use anyhow::Context;
+use app::{
+    mis::{
+        self,
+        model::{Check, Outcome, Section},
+        sync::{self, Applied},
+    },
+    ssr::{Arrival, Clock, Write, WriteQueue},
+};
+use sqlx::SqlitePool;
+
+pub struct Imported {
+    pub file_name: String,
+    pub check: Check,
+    /// The sync history's entry.
+    pub sync: i64,
+    pub applied: bool,
+}
+
+pub async fn import(
+    pool: &SqlitePool,
+    clock: &Clock,
+    file: &Path,
+    dry_run: bool,
+) -> anyhow::Result<Imported> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let file_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string());
+    let roster = mis::read(&file_name, &bytes)?;
+    let now = clock.now();
+    let arrival = Arrival {
+        now,
+        at: app::ssr::clock::stamp(now),
+        address: None,
+    };
+    // Beside a running server, SQLite's lock makes this wait its turn.
+    let mut write = Write::on(&WriteQueue::new(pool.clone()), None, &arrival).await?;
+    let (check, sync, applied) = if dry_run {
+        let check = sync::check(&mut write, &roster).await?;
+        let sync = sync::record(&mut write, &file_name, &check, Outcome::Checked).await?;
+        (check, sync, false)
+    } else {
+        match sync::apply(&mut write, &roster, &file_name, None).await? {
+            Applied::Done { check, sync } => (check, sync, true),
+            Applied::ChangedSinceCheck(_) => unreachable!("the command checks as it applies"),
+        }
+    };
+    write.commit().await?;
+    Ok(Imported {
+        file_name,
+        check,
+        sync,
+        applied,
+    })
+}
+
+/// What the command prints: the summary, then each heading's lines.
+pub fn words(imported: &Imported) -> String {
+    let check = &imported.check;
+    let mut out = format!(
+        "{} ({}): {}\n",
+        imported.file_name,
+        check.format,
+        check.summary()
+    );
+    for section in Section::ALL {
+        let lines: Vec<_> = check
+            .lines
+            .iter()
+            .filter(|l| l.section == section)
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{} ({})\n", section.heading(), lines.len()));
+        if section == Section::HandMade {
+            // Listed on every sync, and changed by none: the page has them.
+            out.push_str("  Links an admin made in Parents; a sync never removes them.\n");
+            continue;
+        }
+        for line in lines {
+            out.push_str(&format!("  {}\n", line.words));
+        }
+    }
+    out.push('\n');
+    out.push_str(&if imported.applied {
+        format!("Applied: sync {} in the sync history.\n", imported.sync)
+    } else {
+        format!(
+            "Dry run: nothing was changed (sync {} in the sync history).\n",
+            imported.sync
+        )
+    });
+    out
+}

@@ -1,0 +1,297 @@
+//! MIS sync through `markwell import`, the real binary, against the test
+//! app's database while it serves: what a simple CSV adds, that the same
+//! file twice changes nothing, revocation reaching a signed-in parent at
+//! their next request, and a bad file changing nothing.
+
+use std::{
+    path::Path,
+    process::{Command, Output, Stdio},
+};
+
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+const MARKWELL: &str = env!("CARGO_BIN_EXE_markwell");
+const HEADER: &str = "upn,pupil_forename,pupil_surname,date_of_birth,year,class,contact_id,contact_forename,contact_surname,contact_email,relationship,parental_responsibility,access_allowed\n";
+
+/// `markwell import FILE` (with `--dry-run` if asked) on the app's database.
+fn import(app: &TestApp, folder: &Path, csv: &str, dry_run: bool) -> Output {
+    let file = folder.join("roster.csv");
+    std::fs::write(&file, csv).unwrap();
+    let mut command = Command::new(MARKWELL);
+    command
+        .env("DATABASE_URL", &app.config.database_url)
+        .env("LEPTOS_SITE_ROOT", folder.join("site"))
+        .env("MARKWELL_OUTBOX", folder.join("outbox"))
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .arg("import")
+        .arg(&file);
+    if dry_run {
+        command.arg("--dry-run");
+    }
+    command.output().expect("markwell import")
+}
+
+fn printed(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "markwell import failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// A row for every pupil on the roll now, with no class and no contact, so
+/// a whole-school file leaves the school as it is; `leaving` is left out.
+async fn the_roll(app: &TestApp, leaving: Option<i64>) -> String {
+    let pupils: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, upn, first_name, surname, date_of_birth, year_group FROM pupils WHERE active = 1 ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut csv = HEADER.to_owned();
+    for (id, upn, first, surname, born, year) in pupils {
+        if Some(id) != leaving {
+            csv.push_str(&format!("{upn},{first},{surname},{born},{year},,,,,,,,\n"));
+        }
+    }
+    csv
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_simple_csv_adds_pupils_classes_and_one_parent_per_contact_once() {
+    let app = spawn_app().await;
+    let folder = tempfile::tempdir().unwrap();
+    let leaver: i64 = count(&app, "SELECT max(id) FROM pupils WHERE active = 1").await;
+    let hand_made_links = count(&app, "SELECT count(*) FROM parent_links").await;
+    let mut csv = the_roll(&app, Some(leaver)).await;
+    // Two siblings sharing a contact; a second contact without an address;
+    // a third without parental responsibility.
+    csv.push_str(
+        "TQ0000000001A,Tamsin,Quill,12/03/2017,4,4 Test,C-1,Rowan,Quill, Rowan.Quill@Example.org ,mother,yes,yes\n\
+         TQ0000000001A,Tamsin,Quill,2017-03-12,4,4 Test,C-2,Ash,Quill,,father,yes,yes\n\
+         TQ0000000002A,Pip,Quill,01/10/2020,1,1 Test,C-1,Rowan,Quill,rowan.quill@example.org,mother,yes,yes\n\
+         TQ0000000002A,Pip,Quill,01/10/2020,1,1 Test,C-3,Lee,Quill,lee.quill@example.org,carer,no,yes\n",
+    );
+
+    // Worked from the rule: two pupils, two classes and their two
+    // memberships, one parent (C-1) and their two links are added; the
+    // pupil left out has left; Ash has no address; Lee may not see Pip.
+    let expected = "Added 9, updated 0, removed 1, revoked 0, not imported 1";
+    let dry = printed(&import(&app, folder.path(), &csv, true));
+    assert!(dry.contains(expected), "{dry}");
+    assert!(
+        dry.contains("Ash Quill, contact of Tamsin Quill (Year 4): no email address"),
+        "{dry}"
+    );
+    assert!(dry.contains("Dry run: nothing was changed"), "{dry}");
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM pupils WHERE upn LIKE 'TQ%'").await,
+        0
+    );
+
+    let applied = printed(&import(&app, folder.path(), &csv, false));
+    assert!(applied.contains(expected), "{applied}");
+    assert!(applied.contains("Applied"), "{applied}");
+    let parents: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.email, l.relationship FROM users u JOIN parent_links l ON l.parent_id = u.id
+         JOIN pupils p ON p.id = l.pupil_id WHERE p.upn LIKE 'TQ%' ORDER BY p.upn",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(parents.len(), 2, "one parent, linked to both children");
+    assert_eq!(parents[0].0, parents[1].0);
+    assert_eq!(parents[0].1, "Rowan.Quill@Example.org");
+    assert_eq!(parents[0].2, "mother");
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM users WHERE surname = 'Quill'").await,
+        1,
+        "no account for a contact without an address or without responsibility"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM group_pupils gp JOIN groups g ON g.id = gp.group_id
+             JOIN pupils p ON p.id = gp.pupil_id WHERE p.upn LIKE 'TQ%' AND g.mis_id IS NOT NULL"
+        )
+        .await,
+        2
+    );
+    let left: bool = sqlx::query_scalar("SELECT active = 0 FROM pupils WHERE id = ?")
+        .bind(leaver)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(left, "a pupil missing from a whole-school file has left");
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM parent_links WHERE from_mis = 0").await,
+        hand_made_links,
+        "links made by hand survive a whole-school sync"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action = 'MIS sync applied'"
+        )
+        .await,
+        1
+    );
+
+    // The same file again changes nothing.
+    let again = printed(&import(&app, folder.path(), &csv, false));
+    assert!(again.contains("No changes; not imported 1"), "{again}");
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM mis_syncs").await,
+        3,
+        "the check and both applies are in the sync history"
+    );
+}
+
+#[tokio::test]
+async fn revocation_in_a_sync_reaches_a_signed_in_parent_at_their_next_request() {
+    let app = spawn_app().await;
+    let folder = tempfile::tempdir().unwrap();
+    // A parent who has signed up and has two children on the roll.
+    let (parent, email): (i64, String) = sqlx::query_as(
+        "SELECT u.id, u.email FROM users u JOIN parent_links l ON l.parent_id = u.id
+         JOIN pupils p ON p.id = l.pupil_id AND p.active = 1
+         WHERE u.role = 'parent' AND u.password_hash IS NOT NULL AND u.active = 1
+         GROUP BY u.id HAVING count(*) >= 2 ORDER BY u.id LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let children: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT p.id, p.upn, p.first_name, p.surname, p.date_of_birth, p.year_group
+         FROM pupils p JOIN parent_links l ON l.pupil_id = p.id WHERE l.parent_id = ? ORDER BY p.id",
+    )
+    .bind(parent)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let (first, second) = (&children[0], &children[1]);
+    let off_roll = count(&app, "SELECT count(*) FROM pupils WHERE active = 0").await;
+    let row = |child: &(i64, String, String, String, String, i64), responsible: &str| {
+        format!(
+            "{},{},{},{},{},,P-1,Pat,Example,{email},mother,{responsible},yes\n",
+            child.1, child.2, child.3, child.4, child.5
+        )
+    };
+    let mut roll = String::new();
+    for line in the_roll(&app, None).await.lines().skip(1) {
+        let upn = line.split(',').next().unwrap();
+        if !children.iter().any(|c| c.1 == upn) {
+            roll.push_str(line);
+            roll.push('\n');
+        }
+    }
+    let file = |rows: &[String]| format!("{HEADER}{roll}{}", rows.concat());
+
+    // The MIS takes over the links the school made by hand.
+    let mut rows: Vec<String> = children.iter().map(|c| row(c, "yes")).collect();
+    let taken_over = printed(&import(&app, folder.path(), &file(&rows), false));
+    assert!(
+        taken_over.contains("link made by hand, now kept from the MIS"),
+        "{taken_over}"
+    );
+    let phone = app.signed_in(&email).await;
+    let page = |pupil: i64| {
+        phone
+            .get(format!("{}/children/{pupil}", app.address))
+            .send()
+    };
+    assert_eq!(page(first.0).await.unwrap().status(), StatusCode::OK);
+
+    // Parental responsibility ends for the first child in the MIS.
+    rows[0] = row(first, "no");
+    let revoked = printed(&import(&app, folder.path(), &file(&rows), false));
+    assert!(revoked.contains("revoked 1"), "{revoked}");
+    assert!(revoked.contains("No parental responsibility"), "{revoked}");
+    assert_eq!(page(first.0).await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(page(second.0).await.unwrap().status(), StatusCode::OK);
+
+    // Then the MIS drops every other link: the parent is left with none.
+    let mut rows = vec![row(first, "no")];
+    rows.extend(
+        children[1..]
+            .iter()
+            .map(|c| format!("{},{},{},{},{},,,,,,,,\n", c.1, c.2, c.3, c.4, c.5)),
+    );
+    let dropped = printed(&import(&app, folder.path(), &file(&rows), false));
+    assert!(dropped.contains("Link removed in MIS"), "{dropped}");
+    assert!(
+        dropped.contains("made inactive, no children left"),
+        "{dropped}"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT count(*) FROM parent_links WHERE parent_id = {parent}")
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM pupils WHERE active = 0").await,
+        off_roll,
+        "the children are still on the roll"
+    );
+    let after = page(second.0).await.unwrap();
+    let status = after.status();
+    let body = after.text().await.unwrap();
+    assert!(
+        !body.contains(&format!("{} {}", second.2, second.3)),
+        "an inactive parent's session reaches nothing"
+    );
+    // Signed out: the page's data answers so, and the browser goes to sign in.
+    assert!(
+        status.is_client_error() || status.is_redirection() || body.contains("SignedOut"),
+        "{status}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_file_names_its_row_and_column_and_changes_nothing() {
+    let app = spawn_app().await;
+    let folder = tempfile::tempdir().unwrap();
+    let pupils = count(&app, "SELECT count(*) FROM pupils WHERE active = 1").await;
+    let mut csv = the_roll(&app, None).await;
+    let rows = csv.lines().count();
+    csv.push_str("TQ0000000003A,Bea,Quill,31/02/2018,3,,,,,,,,\n");
+    let output = import(&app, folder.path(), &csv, false);
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains(&format!(
+            "roster.csv row {}, column date_of_birth",
+            rows + 1
+        )),
+        "{said}"
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM pupils WHERE active = 1").await,
+        pupils
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM mis_syncs").await, 0);
+
+    let xml = folder.path().join("transfer.xml");
+    std::fs::write(&xml, "<CTfile></CTfile>").unwrap();
+    let output = Command::new(MARKWELL)
+        .env("DATABASE_URL", &app.config.database_url)
+        .env("LEPTOS_SITE_ROOT", folder.path().join("site"))
+        .env("MARKWELL_OUTBOX", folder.path().join("outbox"))
+        .arg("import")
+        .arg(&xml)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("transfer.xml is an XML file"));
+}
