@@ -68,23 +68,23 @@ fn MisSync(view_of: MisSyncView, changed: bool) -> impl IntoView {
             <div class="field" class:invalid=has_problems>
                 <label for="file">"MIS file"</label>
                 <p class="hint" id="file-hint">
-                    "The simple CSV export described in Markwell's README: one row per pupil and contact, the whole school."
+                    "A DfE Common Transfer File (.xml), or the simple CSV described in Markwell's README (one row per pupil and contact, the whole school)."
                 </p>
                 <input
                     id="file"
                     name="file"
                     type="file"
                     required
-                    accept=".csv,text/csv"
-                    aria-describedby=if has_problems { "file-hint file-error" } else { "file-hint" }
+                    accept=".csv,.xml,text/csv,text/xml,application/xml"
+                    aria-describedby="file-hint file-error"
                     aria-invalid=if has_problems { "true" } else { "false" }
                 />
-                {has_problems.then(|| view! {
-                    <div class="error" id="file-error">
-                        <p>"This file can't be read, so nothing was changed:"</p>
-                        <ul>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
-                    </div>
-                })}
+                <p id="file-error" class="error-note">
+                    {has_problems.then(|| view! {
+                        <span class="line">"This file can't be read, so nothing was changed:"</span>
+                    })}
+                    {problems.into_iter().map(|p| view! { <span class="line">{p}</span> }).collect_view()}
+                </p>
             </div>
             <button type="submit" class="primary">"Check file"</button>
             <Show when=move || checking.get()>
@@ -188,8 +188,8 @@ fn History(history: Vec<SyncRow>) -> impl IntoView {
             view! { <p>"No MIS file has been checked yet."</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
-                    <table class="mis-history">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Sync history">
+                    <table class="table">
                         <thead>
                             <tr>
                                 <th scope="col">"When"</th>

@@ -8,12 +8,15 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     SimpleCsv,
+    /// The DfE's Common Transfer File.
+    Ctf,
 }
 
 impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::SimpleCsv => "simple CSV",
+            Format::Ctf => "Common Transfer File",
         }
     }
 }
@@ -25,6 +28,11 @@ pub enum Speaks {
     /// The whole roll: a pupil it doesn't list has left, and an MIS link it
     /// doesn't list is removed.
     WholeSchool,
+    /// Only the pupils it lists, whose contacts it lists in full (a full
+    /// CTF): an MIS link of theirs it doesn't list is removed; nobody leaves.
+    PupilsInFile,
+    /// Only what it says (a partial CTF): it removes nothing.
+    OnlyWhatItSays,
 }
 
 /// One pupil, keyed by UPN.
@@ -71,6 +79,7 @@ pub enum Access {
     Allowed,
     NoResponsibility,
     NotAllowed,
+    CourtOrder,
 }
 
 impl Access {
@@ -80,6 +89,7 @@ impl Access {
             Access::Allowed => None,
             Access::NoResponsibility => Some("No parental responsibility"),
             Access::NotAllowed => Some("Access not allowed in MIS"),
+            Access::CourtOrder => Some("Court order"),
         }
     }
 }
@@ -141,6 +151,26 @@ pub fn yes_or_no(word: &str) -> Option<bool> {
     }
 }
 
+/// A name as the school would write it: MIS exports sometimes hold names
+/// in capitals ("O'NEILL-SMITH" becomes "O'Neill-Smith"); others are kept.
+pub fn name(written: &str) -> String {
+    let written = written.trim();
+    if written.chars().any(char::is_lowercase) {
+        return written.to_owned();
+    }
+    let mut out = String::with_capacity(written.len());
+    let mut start = true;
+    for c in written.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphabetic();
+    }
+    out
+}
+
 /// A date as MIS exports write it, DD/MM/YYYY or YYYY-MM-DD, as stored.
 pub fn date(written: &str) -> Option<String> {
     let written = written.trim();
@@ -164,6 +194,13 @@ mod tests {
         assert_eq!(date("2019-02-30"), None);
         assert_eq!(date("05/04"), None);
         assert_eq!(date("2019-5-4x"), None);
+    }
+
+    #[test]
+    fn names_in_capitals_are_written_as_names() {
+        assert_eq!(name(" O'NEILL-SMITH "), "O'Neill-Smith");
+        assert_eq!(name("McDonald"), "McDonald");
+        assert_eq!(name("JEAN PAUL"), "Jean Paul");
     }
 
     #[test]

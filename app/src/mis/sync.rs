@@ -245,6 +245,13 @@ fn pupil_words(first_name: &str, surname: &str, year_group: i64) -> String {
 async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Planned> {
     let stored = Stored::read(conn).await?;
     let whole_school = roster.speaks == Speaks::WholeSchool;
+    // Whose links the file speaks for: a link of theirs it doesn't list has
+    // been removed in the MIS.
+    let speaks_for = |pupil: &StoredPupil| match roster.speaks {
+        Speaks::WholeSchool => true,
+        Speaks::PupilsInFile => roster.pupils.contains_key(&pupil.upn),
+        Speaks::OnlyWhatItSays => false,
+    };
     let mut planned = Planned { steps: Vec::new() };
 
     // Pupils, by UPN.
@@ -675,9 +682,15 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
             }
         }
     }
-    if whole_school {
+    let spoken_for: BTreeSet<PupilId> = stored
+        .pupils
+        .iter()
+        .filter(|p| speaks_for(p))
+        .map(|p| p.id)
+        .collect();
+    {
         for old in &stored.links {
-            if mentioned.contains(&(old.parent, old.pupil)) {
+            if mentioned.contains(&(old.parent, old.pupil)) || !spoken_for.contains(&old.pupil) {
                 continue;
             }
             let words = format!("{} – {}", parent_name[&old.parent], pupil_name[&old.pupil]);

@@ -17,8 +17,12 @@ const HEADER: &str = "upn,pupil_forename,pupil_surname,date_of_birth,year,class,
 
 /// `markwell import FILE` (with `--dry-run` if asked) on the app's database.
 fn import(app: &TestApp, folder: &Path, csv: &str, dry_run: bool) -> Output {
-    let file = folder.join("roster.csv");
-    std::fs::write(&file, csv).unwrap();
+    import_as(app, folder, "roster.csv", csv, dry_run)
+}
+
+fn import_as(app: &TestApp, folder: &Path, name: &str, contents: &str, dry_run: bool) -> Output {
+    let file = folder.join(name);
+    std::fs::write(&file, contents).unwrap();
     let mut command = Command::new(MARKWELL);
     command
         .env("DATABASE_URL", &app.config.database_url)
@@ -283,7 +287,7 @@ async fn a_bad_file_names_its_row_and_column_and_changes_nothing() {
     assert_eq!(count(&app, "SELECT count(*) FROM mis_syncs").await, 0);
 
     let xml = folder.path().join("transfer.xml");
-    std::fs::write(&xml, "<CTfile></CTfile>").unwrap();
+    std::fs::write(&xml, "<CTfile><Header/></CTfile>").unwrap();
     let output = Command::new(MARKWELL)
         .env("DATABASE_URL", &app.config.database_url)
         .env("LEPTOS_SITE_ROOT", folder.path().join("site"))
@@ -293,5 +297,122 @@ async fn a_bad_file_names_its_row_and_column_and_changes_nothing() {
         .output()
         .unwrap();
     assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("transfer.xml is an XML file"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("transfer.xml: the file holds no pupils.")
+    );
+}
+
+/// The sample CTFs from a school's SIMS (server/tests/data/mis).
+fn sample_ctf(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/mis/gryphon-cloudschool-ctf/CTFs")
+        .join(name);
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[tokio::test]
+async fn real_common_transfer_files_import_with_the_counts_they_hold() {
+    let app = spawn_app().await;
+    let folder = tempfile::tempdir().unwrap();
+    let pupils = count(&app, "SELECT count(*) FROM pupils").await;
+    let parents = count(&app, "SELECT count(*) FROM users WHERE role = 'parent'").await;
+    let links = count(&app, "SELECT count(*) FROM parent_links").await;
+    // Counted from the files: each pupil is added; each contact with
+    // <Responsibility>true becomes a parent (all of them have an address)
+    // with a link; contacts without responsibility get nothing.
+    for (file, expected) in [
+        (
+            "y12.xml",
+            "Added 5, updated 0, removed 0, revoked 0, not imported 0",
+        ),
+        (
+            "y7_2_students.xml",
+            "Added 10, updated 0, removed 0, revoked 0, not imported 0",
+        ),
+        (
+            "y7_partial.xml",
+            "Added 1, updated 0, removed 0, revoked 0, not imported 0",
+        ),
+        (
+            "y7_spaced_numbers.xml",
+            "Added 3, updated 0, removed 0, revoked 0, not imported 0",
+        ),
+    ] {
+        let said = printed(&import_as(
+            &app,
+            folder.path(),
+            file,
+            &sample_ctf(file),
+            false,
+        ));
+        assert!(
+            said.contains(&format!("{file} (Common Transfer File): {expected}")),
+            "{said}"
+        );
+    }
+    assert_eq!(count(&app, "SELECT count(*) FROM pupils").await, pupils + 5);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM users WHERE role = 'parent'").await,
+        parents + 7
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM parent_links").await,
+        links + 7
+    );
+    // Three of the five UPNs fail the check letter test: warned, imported.
+    let again = printed(&import_as(
+        &app,
+        folder.path(),
+        "y7_2_students.xml",
+        &sample_ctf("y7_2_students.xml"),
+        false,
+    ));
+    assert!(again.contains("No changes"), "{again}");
+    assert!(
+        again.contains("the UPN U865346313703 doesn't pass the DfE check letter test"),
+        "{again}"
+    );
+
+    // A full CTF where Faith loses parental responsibility and Joseph has a
+    // court order: both links go, and both parents, left with none, are
+    // made inactive.
+    let y12 = sample_ctf("y12.xml");
+    let joseph = y12.find("jk7hgkjh@yahoo.co.uk").unwrap();
+    let order = joseph + y12[joseph..].find("<CourtOrder>N</CourtOrder>").unwrap();
+    let mut changed = y12.clone();
+    changed.replace_range(
+        order..order + "<CourtOrder>N</CourtOrder>".len(),
+        "<CourtOrder>Y</CourtOrder>",
+    );
+    let changed = changed.replace(
+        "<Relationship>PAM</Relationship>\n<Responsibility>true",
+        "<Relationship>PAM</Relationship>\n<Responsibility>false",
+    );
+    // A partial file first: it speaks for nobody's contacts.
+    let partial = y12
+        .replace("<DocumentQualifier>full", "<DocumentQualifier>partial")
+        .replace("<Email>jk7hgkjh@yahoo.co.uk</Email>", "");
+    let said = printed(&import_as(&app, folder.path(), "y12.xml", &partial, false));
+    assert!(said.contains("No changes"), "{said}");
+    let said = printed(&import_as(&app, folder.path(), "y12.xml", &changed, false));
+    assert!(
+        said.contains("Added 0, updated 0, removed 0, revoked 4"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Joseph Waits – Tom Waits (Year 11): Court order"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Faith Waits – Tom Waits (Year 11): No parental responsibility"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Parent Faith Waits: made inactive, no children left"),
+        "{said}"
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM parent_links").await,
+        links + 5
+    );
 }

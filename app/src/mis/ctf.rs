@@ -1,0 +1,276 @@
+//! The DfE's Common Transfer File (CTF): `<CTfile>`, a header, and each
+//! pupil with their contacts. A CTF is a transfer file, not the whole roll:
+//! a *full* one speaks for its pupils' contacts, a *partial* one removes
+//! nothing. Contacts carry no identifier, so their email address is their
+//! key. Unknown elements (a supplier's `SuppInfo`, addresses, results) are
+//! left alone.
+
+use std::collections::{btree_map::Entry, BTreeMap};
+
+use roxmltree::{Document, Node};
+
+use super::roster::{
+    self, Access, Contact, ContactKey, FileProblem, Format, Link, Pupil, Roster, Speaks,
+};
+
+/// Whether the bytes look like a CTF: XML whose root is `CTfile`.
+pub fn recognises(bytes: &[u8]) -> bool {
+    let start = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
+    start.contains("<ctfile")
+}
+
+fn child<'a>(node: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
+    node.children().find(|n| n.has_tag_name(name))
+}
+
+/// The trimmed text of the element at `path` (names separated by '/').
+fn text(node: Node, path: &str) -> Option<String> {
+    let mut at = node;
+    for name in path.split('/') {
+        at = child(at, name)?;
+    }
+    at.text()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// A line of the file, for messages: roxmltree counts from 1.
+fn line(doc: &Document, node: Node) -> u32 {
+    doc.text_pos_at(node.range().start).row
+}
+
+/// The CTF's relationship codes (CBDS CS012) as a link's relationship.
+fn relationship(code: Option<&str>) -> &'static str {
+    match code.map(str::to_ascii_uppercase).as_deref() {
+        None | Some("") => "parent",
+        Some("PAM") => "mother",
+        Some("PAF") => "father",
+        Some("CAR" | "FOM" | "FOF" | "STM" | "STF") => "carer",
+        _ => "other",
+    }
+}
+
+pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
+    let text_of = std::str::from_utf8(bytes)
+        .map_err(|_| FileProblem(format!("{file_name} isn't UTF-8 text, as a CTF must be.")))?;
+    let doc = Document::parse(text_of.trim_start_matches('\u{feff}'))
+        .map_err(|e| FileProblem(format!("{file_name} isn't well-formed XML: {e}.")))?;
+    let root = doc.root_element();
+    if !root.has_tag_name("CTfile") {
+        return Err(FileProblem(format!(
+            "{file_name}: the XML's root is <{}>, where a Common Transfer File's is <CTfile>.",
+            root.tag_name().name()
+        )));
+    }
+    let mut warnings = Vec::new();
+    let qualifier = text(root, "Header/DocumentQualifier").map(|q| q.to_ascii_lowercase());
+    let speaks = match qualifier.as_deref() {
+        Some("full") => Speaks::PupilsInFile,
+        Some("partial") => Speaks::OnlyWhatItSays,
+        _ => {
+            warnings.push(format!(
+                "{file_name}: the header doesn't say whether the file is full or partial, so it was read as partial: no link is removed."
+            ));
+            Speaks::OnlyWhatItSays
+        }
+    };
+    let mut roster = Roster {
+        format: Format::Ctf,
+        speaks,
+        pupils: BTreeMap::new(),
+        classes: BTreeMap::new(),
+        contacts: BTreeMap::new(),
+        links: Vec::new(),
+        warnings,
+    };
+    let mut problems = Vec::new();
+    let pupils = child(root, "CTFpupilData")
+        .map(|data| {
+            data.children()
+                .filter(|n| n.has_tag_name("Pupil"))
+                .collect()
+        })
+        .unwrap_or_else(Vec::new);
+    if pupils.is_empty() {
+        return Err(FileProblem(format!(
+            "{file_name}: the file holds no pupils."
+        )));
+    }
+    for node in pupils {
+        let at = line(&doc, node);
+        let mut problem = |what: String| problems.push(format!("{file_name} line {at}: {what}"));
+        let Some(upn) = text(node, "UPN").map(|u| u.to_ascii_uppercase()) else {
+            problem("a pupil has no <UPN>".to_owned());
+            continue;
+        };
+        let (Some(first_name), Some(surname)) = (text(node, "Forename"), text(node, "Surname"))
+        else {
+            problem(format!(
+                "the pupil with UPN {upn} has no <Forename> or <Surname>"
+            ));
+            continue;
+        };
+        let Some(date_of_birth) = text(node, "DOB").and_then(|d| roster::date(&d)) else {
+            problem(format!(
+                "the pupil with UPN {upn} has no <DOB> as YYYY-MM-DD"
+            ));
+            continue;
+        };
+        let year = text(node, "BasicDetails/NCyearActual").unwrap_or_default();
+        let year_group = match year.to_ascii_uppercase().as_str() {
+            "R" => 0,
+            number => match number.parse::<i64>() {
+                Ok(y) if (1..=13).contains(&y) => y,
+                _ => {
+                    roster.warnings.push(format!(
+                        "{file_name} line {at}: the pupil with UPN {upn} has <NCyearActual> \"{year}\", not Reception to Year 13, so was left out."
+                    ));
+                    continue;
+                }
+            },
+        };
+        if !super::simple_csv::upn_check_letter_right(&upn) {
+            roster.warnings.push(format!(
+                "{file_name} line {at}: the UPN {upn} doesn't pass the DfE check letter test; it was imported as written."
+            ));
+        }
+        roster.pupils.insert(
+            upn.clone(),
+            Pupil {
+                upn: upn.clone(),
+                first_name: roster::name(&first_name),
+                surname: roster::name(&surname),
+                date_of_birth,
+                year_group,
+            },
+        );
+        let contacts = child(node, "Contacts")
+            .map(|c| c.children().filter(|n| n.has_tag_name("Contact")).collect())
+            .unwrap_or_else(Vec::new);
+        for (n, contact) in contacts.into_iter().enumerate() {
+            let (Some(first_name), Some(surname)) =
+                (text(contact, "Forename"), text(contact, "Surname"))
+            else {
+                let at = line(&doc, contact);
+                problems.push(format!(
+                    "{file_name} line {at}: a contact of the pupil with UPN {upn} has no <Forename> or <Surname>"
+                ));
+                continue;
+            };
+            let email = text(contact, "Email");
+            if let Some(email) = &email {
+                if !crate::auth::details::looks_like_email(email) {
+                    roster.warnings.push(format!(
+                        "{file_name}: contact {first_name} {surname}'s <Email> \"{email}\" isn't an email address, so it was left out."
+                    ));
+                }
+            }
+            let email = email.filter(|e| crate::auth::details::looks_like_email(e));
+            // No id in a CTF: the address is the key, and without one the
+            // contact is this pupil's alone.
+            let key = match &email {
+                Some(email) => ContactKey::Email(email.to_lowercase()),
+                None => ContactKey::MisId(format!("ctf:{upn}:{n}")),
+            };
+            let responsible = text(contact, "Responsibility")
+                .or_else(|| text(contact, "Responsible"))
+                .and_then(|r| roster::yes_or_no(&r))
+                .unwrap_or(false);
+            let court_order = text(contact, "SuppInfo/CourtOrder")
+                .and_then(|c| roster::yes_or_no(&c))
+                .unwrap_or(false);
+            let access = match (responsible, court_order) {
+                (_, true) => Access::CourtOrder,
+                (false, false) => Access::NoResponsibility,
+                (true, false) => Access::Allowed,
+            };
+            if let Entry::Vacant(slot) = roster.contacts.entry(key.clone()) {
+                slot.insert(Contact {
+                    key: key.clone(),
+                    first_name: roster::name(&first_name),
+                    surname: roster::name(&surname),
+                    email,
+                });
+            }
+            let code = text(contact, "Relationship");
+            match roster
+                .links
+                .iter_mut()
+                .find(|l| l.contact == key && l.upn == upn)
+            {
+                // Listed twice for one pupil: the stricter answer stands.
+                Some(link) if link.access == Access::Allowed => link.access = access,
+                Some(_) => {}
+                None => roster.links.push(Link {
+                    contact: key,
+                    upn: upn.clone(),
+                    relationship: relationship(code.as_deref()),
+                    access,
+                }),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        problems.truncate(20);
+        return Err(FileProblem(problems.join("\n")));
+    }
+    Ok(roster)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<CTfile><Header><DocumentQualifier>full</DocumentQualifier></Header>
+<CTFpupilData>
+<Pupil><UPN>g001234567890</UPN><Surname>OKAFOR</Surname><Forename>Amy</Forename><DOB>2019-05-04</DOB>
+<BasicDetails><NCyearActual>R</NCyearActual></BasicDetails>
+<Contacts>
+<Contact><Order>2</Order><Surname>Okafor</Surname><Forename>Grace</Forename><Relationship>PAM</Relationship>
+<Responsibility>true</Responsibility><Email> Grace@Example.org </Email><SuppInfo><CourtOrder>N</CourtOrder></SuppInfo></Contact>
+<Contact><Order>1</Order><Surname>Okafor</Surname><Forename>Sam</Forename><Responsible>1</Responsible>
+<Email>sam@example.org</Email><SuppInfo><SuppID>SIMS</SuppID><CourtOrder>Y</CourtOrder></SuppInfo></Contact>
+</Contacts></Pupil>
+</CTFpupilData></CTfile>"#;
+
+    #[test]
+    fn a_full_ctf_reads_its_pupils_and_contacts() {
+        assert!(recognises(FILE.as_bytes()));
+        let roster = read("transfer.xml", FILE.as_bytes()).unwrap();
+        assert_eq!(roster.speaks, Speaks::PupilsInFile);
+        let amy = &roster.pupils["G001234567890"];
+        assert_eq!((amy.surname.as_str(), amy.year_group), ("Okafor", 0));
+        assert_eq!(roster.links.len(), 2);
+        assert_eq!(roster.links[0].relationship, "mother");
+        assert_eq!(roster.links[0].access, Access::Allowed);
+        assert_eq!(
+            roster.links[0].contact,
+            ContactKey::Email("grace@example.org".into())
+        );
+        // `Responsible` is read as `Responsibility`; a court order wins.
+        assert_eq!(roster.links[1].relationship, "parent");
+        assert_eq!(roster.links[1].access, Access::CourtOrder);
+    }
+
+    #[test]
+    fn a_partial_ctf_speaks_only_for_itself_and_bad_xml_is_named() {
+        let partial = FILE.replace("full", "partial");
+        assert_eq!(
+            read("t.xml", partial.as_bytes()).unwrap().speaks,
+            Speaks::OnlyWhatItSays
+        );
+        let broken = read("t.xml", b"<CTfile><Header></CTfile>").unwrap_err().0;
+        assert!(
+            broken.starts_with("t.xml isn't well-formed XML"),
+            "{broken}"
+        );
+        let no_dob = FILE.replace("<DOB>2019-05-04</DOB>", "");
+        let problem = read("t.xml", no_dob.as_bytes()).unwrap_err().0;
+        assert!(
+            problem.contains("t.xml line 4: the pupil with UPN G001234567890 has no <DOB>"),
+            "{problem}"
+        );
+    }
+}
