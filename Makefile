@@ -63,6 +63,7 @@ bench:
 	cargo bench -p server --bench parents
 	cargo bench -p server --bench markbook
 	cargo bench -p server --bench reports
+	cargo bench -p server --bench mis
 	cargo bench -p server --bench load
 	scripts/build.sh
 	scripts/bench-browser.sh

@@ -53,3 +53,23 @@ CREATE TABLE mis_sync_files (
     sync_id  INTEGER PRIMARY KEY REFERENCES mis_syncs (id) ON DELETE CASCADE,
     bytes    BLOB NOT NULL
 );
+
+-- Parent adoption: when each parent was last given a way in (an emailed
+-- invitation, a letter's access code) and when they were last seen, so the
+-- office can see who still needs a letter after a sync.
+CREATE VIEW parent_adoption (parent_id, invited_at, last_seen_at) AS
+SELECT u.id,
+       (SELECT max(at) FROM (
+            SELECT t.created_at AS at FROM account_tokens t
+             WHERE t.user_id = u.id AND t.purpose = 'invitation'
+            UNION ALL
+            SELECT l.code_issued_at FROM parent_links l WHERE l.parent_id = u.id
+            UNION ALL
+            SELECT c.made_at FROM letter_codes c JOIN parent_links l ON l.id = c.link_id
+             WHERE l.parent_id = u.id)),
+       (SELECT max(at) FROM (
+            SELECT u.last_sign_in_at AS at
+            UNION ALL
+            SELECT s.last_used_at FROM sign_ins s WHERE s.user_id = u.id))
+FROM users u
+WHERE u.role = 'parent';

@@ -207,6 +207,10 @@ pub fn plain_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState
             get(app::usage::export::download),
         ),
         (
+            app::parents::model::EXPORT_PATH,
+            get(app::parents::export::download),
+        ),
+        (
             app::markbook::model::LIVE_PATH,
             get(app::markbook::live::events),
         ),

@@ -9,6 +9,8 @@ pub mod page;
 
 #[cfg(feature = "ssr")]
 pub mod ctf;
+#[cfg(all(test, feature = "ssr"))]
+mod fuzz;
 #[cfg(feature = "ssr")]
 pub mod roster;
 #[cfg(feature = "ssr")]

@@ -12,6 +12,8 @@ pub mod page;
 #[cfg(feature = "ssr")]
 pub mod codes;
 #[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
 mod letters;
 #[cfg(feature = "ssr")]
 pub mod own_account;

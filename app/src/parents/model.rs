@@ -53,15 +53,31 @@ pub enum StatusFilter {
     All,
     Active,
     Inactive,
+    /// Has set a password.
+    SignedUp,
+    /// Sent an invitation or given a letter, and not signed up yet.
+    Invited,
+    /// Active, not signed up, and given no way in yet: needs a letter.
+    NotInvited,
 }
 
 impl StatusFilter {
+    /// Every filter, with the words the Parents page offers it in.
+    pub const CHOICES: [(StatusFilter, &'static str); 6] = [
+        (StatusFilter::All, "Everyone"),
+        (StatusFilter::Active, "Active"),
+        (StatusFilter::Inactive, "Inactive"),
+        (StatusFilter::SignedUp, "Signed up"),
+        (StatusFilter::Invited, "Invited, not signed up yet"),
+        (StatusFilter::NotInvited, "Not invited yet"),
+    ];
+
     pub fn parse(value: &str) -> StatusFilter {
-        match value {
-            "active" => StatusFilter::Active,
-            "inactive" => StatusFilter::Inactive,
-            _ => StatusFilter::All,
-        }
+        Self::CHOICES
+            .iter()
+            .map(|(filter, _)| *filter)
+            .find(|filter| filter.as_str() == value)
+            .unwrap_or_default()
     }
 
     pub fn as_str(self) -> &'static str {
@@ -69,6 +85,9 @@ impl StatusFilter {
             StatusFilter::All => "",
             StatusFilter::Active => "active",
             StatusFilter::Inactive => "inactive",
+            StatusFilter::SignedUp => "signed-up",
+            StatusFilter::Invited => "invited",
+            StatusFilter::NotInvited => "not-invited",
         }
     }
 }
@@ -139,6 +158,10 @@ pub struct ParentRow {
     pub deleted: bool,
     /// "Oliver Smith (Year 3)", one per linked child.
     pub children: Vec<String>,
+    /// When last sent an invitation or given a letter ("2 Dec 2026, 14:05").
+    pub invited: Option<String>,
+    /// When last signed in or using Markwell.
+    pub last_seen: Option<String>,
 }
 
 impl ParentRow {
@@ -148,6 +171,10 @@ impl ParentRow {
 }
 
 /// One page of the Parents list.
+/// "Export to Excel" on the Parents page: the list as searched and
+/// filtered, every page of it.
+pub const EXPORT_PATH: &str = "/parents/export";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParentList {
     pub rows: Vec<ParentRow>,

@@ -18,7 +18,8 @@ use super::{
     },
     model::{
         parse_access_code, parse_date_of_birth, relationship_label, usual_relationship,
-        LetterSheet, ParentDetail, ParentList, StatusFilter, WaitingLetters, RELATIONSHIPS,
+        LetterSheet, ParentDetail, ParentList, StatusFilter, WaitingLetters, EXPORT_PATH,
+        RELATIONSHIPS,
     },
 };
 use crate::ui::use_done;
@@ -71,11 +72,7 @@ pub fn ParentsPage() -> impl IntoView {
         move || (list_query.get(), remove.version().get()),
         |(q, _)| list_parents(q.search, q.status, q.page),
     );
-    let status_options = [
-        ("", "Active and inactive"),
-        ("active", "Active"),
-        ("inactive", "Inactive"),
-    ];
+    let status_options = StatusFilter::CHOICES.map(|(filter, label)| (filter.as_str(), label));
     view! {
         <Title text="Parents · Markwell" />
         <div class="page-head">
@@ -96,6 +93,9 @@ pub fn ParentsPage() -> impl IntoView {
                 </select>
             </div>
             <button type="submit">"Search"</button>
+            <a class="button" href=move || list_query.get().link(EXPORT_PATH, None) rel="external">
+                "Export to Excel"
+            </a>
         </Form>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -265,10 +265,14 @@ fn ParentTable(
                                     }}
                                 </td>
                                 <td data-label="Signed up">
-                                    {match (row.deleted, row.signed_up) {
-                                        (true, _) => "No longer",
-                                        (false, true) => "Yes",
-                                        (false, false) => "Not yet",
+                                    {match (row.deleted, row.signed_up, row.invited.clone()) {
+                                        (true, ..) => "No longer".to_owned(),
+                                        (false, true, _) => match row.last_seen.clone() {
+                                            Some(seen) => format!("Yes, last seen {seen}"),
+                                            None => "Yes".to_owned(),
+                                        },
+                                        (false, false, Some(invited)) => format!("Not yet, invited {invited}"),
+                                        (false, false, None) => "Not yet, not invited".to_owned(),
                                     }}
                                 </td>
                                 <td class="edit">

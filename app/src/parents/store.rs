@@ -40,10 +40,19 @@ pub async fn parents(
                        FROM parent_links l JOIN pupils p ON p.id = l.pupil_id
                       WHERE l.parent_id = u.id
                       ORDER BY p.date_of_birth)) AS "children: String",
+                  a.invited_at AS "invited_at?", a.last_seen_at AS "last_seen_at?",
                   COUNT(*) OVER () AS "total!: i64"
-           FROM users u
+           FROM users u JOIN parent_adoption a ON a.parent_id = u.id
            WHERE u.role = 'parent'
-             AND (?1 = '' OR u.active = (?1 = 'active'))
+             AND CASE ?1
+                   WHEN 'active' THEN u.active = 1
+                   WHEN 'inactive' THEN u.active = 0
+                   WHEN 'signed-up' THEN u.password_hash IS NOT NULL
+                   WHEN 'invited' THEN u.password_hash IS NULL AND a.invited_at IS NOT NULL
+                   WHEN 'not-invited' THEN u.active = 1 AND u.deleted_at IS NULL
+                                           AND u.password_hash IS NULL AND a.invited_at IS NULL
+                   ELSE 1
+                 END
              AND (?2 = '%%'
                   OR u.first_name || ' ' || u.surname LIKE ?2 ESCAPE '\'
                   OR u.email LIKE ?2 ESCAPE '\'
@@ -82,6 +91,8 @@ pub async fn parents(
                     None => child.to_owned(),
                 })
                 .collect(),
+            invited: row.invited_at.as_deref().map(for_people),
+            last_seen: row.last_seen_at.as_deref().map(for_people),
         })
         .collect();
     let waiting_letters = waiting_letters(conn).await?;
@@ -115,23 +126,35 @@ async fn waiting_letters(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Wait
         .collect())
 }
 
-/// Every parent matching the list's search and filter, for a bulk action.
+/// Every parent matching the list's search and filter, on every page: for a
+/// bulk action, or the export.
+pub async fn all_matching(
+    conn: &mut SqliteConnection,
+    rights: &AdminRights,
+    search: &str,
+    status: StatusFilter,
+) -> anyhow::Result<Vec<ParentRow>> {
+    let mut rows = Vec::new();
+    let mut page = 0;
+    loop {
+        let list = parents(&mut *conn, rights, search, status, page).await?;
+        let pages = list.pages();
+        rows.extend(list.rows);
+        page += 1;
+        if page >= pages {
+            return Ok(rows);
+        }
+    }
+}
+
 pub async fn matching_ids(
     conn: &mut SqliteConnection,
     rights: &AdminRights,
     search: &str,
     status: StatusFilter,
 ) -> anyhow::Result<Vec<UserId>> {
-    let mut ids = Vec::new();
-    let mut page = 0;
-    loop {
-        let list = parents(&mut *conn, rights, search, status, page).await?;
-        ids.extend(list.rows.iter().map(|row| row.id));
-        page += 1;
-        if page >= list.pages() {
-            return Ok(ids);
-        }
-    }
+    let rows = all_matching(conn, rights, search, status).await?;
+    Ok(rows.into_iter().map(|row| row.id).collect())
 }
 
 /// A pupil who may be newly linked: on the roll and active.

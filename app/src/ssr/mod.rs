@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod clock;
+pub mod download;
 pub mod live;
 pub mod outbox;
 pub mod usage;

@@ -4,10 +4,8 @@
 
 use axum::{
     extract::{Query, State},
-    http::header,
     response::{IntoResponse, Redirect, Response},
 };
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet};
 use serde::Deserialize;
 
@@ -18,7 +16,11 @@ use super::{
 use crate::{
     auth::Viewer,
     error::AppError,
-    ssr::{clock, respond, AppState},
+    ssr::{
+        clock,
+        download::{self, could_start_a_formula},
+        respond, AppState,
+    },
 };
 
 /// The same choices as the page's address.
@@ -46,18 +48,7 @@ pub async fn download(
     })
     .await;
     match made {
-        Ok((disposition, bytes)) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-                ),
-                (header::CONTENT_DISPOSITION, disposition),
-                (header::CACHE_CONTROL, "no-store".to_owned()),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok((disposition, bytes)) => download::xlsx(disposition, bytes),
         Err(AppError::SignedOut) => Redirect::to("/sign-in?next=/school-usage").into_response(),
         Err(error) => error.into_response(),
     }
@@ -76,40 +67,10 @@ fn file_name(school: &str, report: &UsageReport) -> String {
     )
 }
 
-/// RFC 5987's attr-char: what `filename*` may hold unencoded.
-const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'!')
-    .remove(b'#')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'+')
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'^')
-    .remove(b'_')
-    .remove(b'`')
-    .remove(b'|')
-    .remove(b'~');
-
-/// `attachment` with the file name twice: in characters every browser
-/// accepts in a header, and in the school's own spelling ("Ysgol Glan Ŵy")
-/// for browsers that read `filename*`. Nothing can break out of the header.
+/// `attachment` with the month's file name, safe in a header (see
+/// [`download::attachment`]).
 pub fn content_disposition(report: &UsageReport) -> String {
-    let plain: String = report
-        .school
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || " -&(),.'".contains(*c))
-        .collect();
-    let spelled: String = report
-        .school
-        .chars()
-        .filter(|c| !c.is_control() && !"/\\\"".contains(*c))
-        .collect();
-    format!(
-        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
-        file_name(&plain, report),
-        utf8_percent_encode(&file_name(&spelled, report), ATTR_CHAR)
-    )
+    download::attachment(&report.school, |school| file_name(school, report))
 }
 
 const HEADINGS: [(&str, f64); 9] = [
@@ -123,12 +84,6 @@ const HEADINGS: [(&str, f64); 9] = [
     ("Days in browser", 16.0),
     ("Days in app", 12.0),
 ];
-
-/// Text a spreadsheet could take for a formula or a command (=, +, -, @, a
-/// tab or a carriage return first) is kept as typed but marked as text.
-fn could_start_a_formula(text: &str) -> bool {
-    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
-}
 
 fn workbook(report: &UsageReport) -> anyhow::Result<Vec<u8>> {
     let mut book = Workbook::new();
@@ -210,7 +165,8 @@ fn excel_time(stored: &str) -> Option<ExcelDateTime> {
 
 #[cfg(test)]
 mod tests {
-    use super::{content_disposition, could_start_a_formula};
+    use super::content_disposition;
+    use crate::ssr::download::could_start_a_formula;
     use crate::usage::model::{Audience, UsageMonth, UsageReport, UsageTotals};
 
     #[test]

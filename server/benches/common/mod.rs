@@ -15,6 +15,7 @@ pub fn ms(d: Duration) -> f64 {
 
 /// Serves Markwell as `markwell serve` does, on a free loopback port, and
 /// answers its address.
+#[allow(dead_code)] // The MIS sync bench calls the import directly.
 pub async fn spawn(state: app::ssr::AppState) -> anyhow::Result<String> {
     let listener = server::listen("127.0.0.1:0".parse()?).await?;
     let address = format!("http://{}", axum::serve::Listener::local_addr(&listener)?);

@@ -268,6 +268,7 @@ fn routes() -> Vec<(&'static str, May, Ids)> {
         ("/parents", Admins, Ids::None),
         ("/parents/new", Admins, Ids::None),
         ("/parents/letters", Admins, Ids::None),
+        (app::parents::model::EXPORT_PATH, Admins, Ids::None),
         ("/parents/:id", Admins, Ids::Parent),
     ]
 }

@@ -416,3 +416,95 @@ async fn real_common_transfer_files_import_with_the_counts_they_hold() {
         links + 5
     );
 }
+
+/// Whether someone holds the database's write lock: a write transaction
+/// can't begin at once beside them.
+async fn write_lock_taken(app: &TestApp) -> bool {
+    use sqlx::{sqlite::SqliteConnectOptions, ConnectOptions, Connection};
+    use std::str::FromStr;
+    let mut conn = SqliteConnectOptions::from_str(&app.config.database_url)
+        .unwrap()
+        .busy_timeout(std::time::Duration::ZERO)
+        .connect()
+        .await
+        .unwrap();
+    let taken = sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut conn)
+        .await
+        .is_err();
+    if !taken {
+        sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+    taken
+}
+
+#[tokio::test]
+async fn an_apply_killed_part_way_leaves_the_database_as_it_was() {
+    let app = spawn_app().await;
+    let folder = tempfile::tempdir().unwrap();
+    // The roll, and 2,000 newcomers each with a contact: big enough that
+    // the debug build is still applying it when it is killed.
+    let mut csv = the_roll(&app, None).await;
+    for n in 0..2_000 {
+        csv.push_str(&format!(
+            "K{n:012},Kim,Newcomer{n},01/09/2018,3,3 Kill,K-{n},Lee,Newcomer{n},lee.{n}@example.org,carer,yes,yes\n"
+        ));
+    }
+    let file = folder.path().join("big.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let pupils = count(&app, "SELECT count(*) FROM pupils").await;
+    let parents = count(&app, "SELECT count(*) FROM users").await;
+    let mut killed_mid_apply = 0;
+    for delay in [150, 400, 800, 1_500, 3_000, 6_000, 10_000] {
+        let mut child = Command::new(MARKWELL)
+            .env("DATABASE_URL", &app.config.database_url)
+            .env("LEPTOS_SITE_ROOT", folder.path().join("site"))
+            .env("MARKWELL_OUTBOX", folder.path().join("outbox"))
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .arg("import")
+            .arg(&file)
+            .spawn()
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+        // Mid-apply: the import holds SQLite's write lock.
+        let applying = child.try_wait().unwrap().is_none() && write_lock_taken(&app).await;
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let now = count(&app, "SELECT count(*) FROM pupils").await;
+        let accounts = count(&app, "SELECT count(*) FROM users").await;
+        // All of it or none of it, whenever it stopped.
+        assert!(
+            (now, accounts) == (pupils, parents)
+                || (now, accounts) == (pupils + 2_000, parents + 2_000),
+            "killed after {delay} ms: {now} pupils and {accounts} accounts"
+        );
+        let ok: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        assert_eq!(ok, "ok");
+        if applying {
+            killed_mid_apply += 1;
+        }
+        if now != pupils {
+            break;
+        }
+    }
+    assert!(
+        killed_mid_apply > 0,
+        "no kill landed while the import was applying"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM mis_syncs WHERE outcome = 'applied'"
+        )
+        .await,
+        i64::from(count(&app, "SELECT count(*) FROM pupils").await != pupils),
+        "the sync history holds an apply only if its changes are there"
+    );
+}

@@ -918,3 +918,75 @@ async fn access_codes_cannot_be_found_by_trying_many() {
     let res = sign_up(&app, "ABCD-EFGH-JKMP", "01/01/2001", "g@mail.example").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// One page of the Parents list under a filter, as the page asks for it.
+async fn listed(app: &TestApp, admin: &Client, status: &str) -> app::parents::model::ParentList {
+    app.call::<app::parents::api::ListParents>(
+        admin,
+        &[("search", ""), ("status", status), ("page", "0")],
+    )
+    .await
+    .json()
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn parent_adoption_shows_who_still_needs_a_letter_and_exports_it() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let everyone = listed(&app, &admin, "").await.total;
+    let signed_up = listed(&app, &admin, "signed-up").await;
+    let invited = listed(&app, &admin, "invited").await;
+    let waiting = listed(&app, &admin, "not-invited").await;
+    assert!(signed_up.rows.iter().all(|r| r.signed_up));
+    assert!(invited
+        .rows
+        .iter()
+        .all(|r| !r.signed_up && r.invited.is_some()));
+    assert!(waiting
+        .rows
+        .iter()
+        .all(|r| r.active && !r.signed_up && r.invited.is_none()));
+    assert!(
+        waiting.total > 0,
+        "the demo school has parents nobody has invited"
+    );
+    assert!(signed_up.total + invited.total + waiting.total <= everyone);
+
+    // Inviting one moves them from "not invited yet" to "invited".
+    let parent = waiting.rows[0].id.0;
+    let res = for_parents::<app::parents::api::SendInvitations>(&app, &admin, &[parent]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        listed(&app, &admin, "not-invited").await.total,
+        waiting.total - 1
+    );
+    let now_invited = listed(&app, &admin, "invited").await;
+    assert!(now_invited
+        .rows
+        .iter()
+        .any(|r| r.id.0 == parent && r.invited.is_some()));
+
+    // The export holds the same parents as the filtered list, every page.
+    let res = admin
+        .get(format!(
+            "{}{}?q=&status=not-invited",
+            app.address,
+            app::parents::model::EXPORT_PATH
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("Parents.xlsx"));
+    let cells = crate::usage::cells(&res.bytes().await.unwrap(), "Parents");
+    assert_eq!(cells[0][0].to_string(), "First name");
+    assert_eq!(cells.len() as i64 - 1, waiting.total - 1);
+    assert!(cells[1..]
+        .iter()
+        .all(|row| row[6].to_string() == "No" && row[5].to_string().is_empty()));
+}

@@ -296,7 +296,7 @@ async fn staff_parents_or_everyone_and_only_active_people() {
 }
 
 /// The cells of the exported file's one sheet.
-fn cells(bytes: &[u8], sheet: &str) -> Vec<Vec<Data>> {
+pub(crate) fn cells(bytes: &[u8], sheet: &str) -> Vec<Vec<Data>> {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).expect("an xlsx");
     assert_eq!(book.sheet_names(), vec![sheet.to_owned()]);
     let range = book.worksheet_range(sheet).expect("the sheet");
