@@ -8,6 +8,11 @@
 ALTER TABLE users ADD COLUMN mis_id TEXT;
 CREATE UNIQUE INDEX users_by_mis_id ON users (mis_id) WHERE mis_id IS NOT NULL;
 
+-- 1 when a sync made the account inactive (its last link went): a later
+-- sync that links it again makes it active again. An admin's choice stands.
+ALTER TABLE users ADD COLUMN inactive_by_sync INTEGER NOT NULL DEFAULT 0
+    CHECK (inactive_by_sync IN (0, 1));
+
 -- A class the MIS keeps: its members are the file's.
 ALTER TABLE groups ADD COLUMN mis_id TEXT;
 CREATE UNIQUE INDEX groups_by_mis_id ON groups (mis_id) WHERE mis_id IS NOT NULL;

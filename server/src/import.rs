@@ -16,6 +16,30 @@ use app::{
 };
 use sqlx::SqlitePool;
 
+/// A file that couldn't be read: kept in the sync history as refused.
+#[derive(Debug)]
+pub struct Unreadable {
+    pub file_name: String,
+    pub sync: i64,
+    /// By file, row and column: printed only with `--verbose`.
+    pub problem: mis::roster::FileProblem,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count = self.problem.0.lines().count();
+        write!(
+            f,
+            "{} can't be read, so nothing was changed: {count} problem{}, listed on the MIS sync page (sync {}), or run again with --verbose to print them here",
+            self.file_name,
+            if count == 1 { "" } else { "s" },
+            self.sync
+        )
+    }
+}
+
+impl std::error::Error for Unreadable {}
+
 pub struct Imported {
     pub file_name: String,
     pub check: Check,
@@ -35,7 +59,6 @@ pub async fn import(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| file.display().to_string());
-    let roster = mis::read(&file_name, &bytes)?;
     let now = clock.now();
     let arrival = Arrival {
         now,
@@ -44,6 +67,20 @@ pub async fn import(
     };
     // Beside a running server, SQLite's lock makes this wait its turn.
     let mut write = Write::on(&WriteQueue::new(pool.clone()), None, &arrival).await?;
+    let roster = match mis::read(&file_name, &bytes) {
+        Ok(roster) => roster,
+        Err(problem) => {
+            let check = sync::refusal(&problem);
+            let sync = sync::record(&mut write, &file_name, &check, Outcome::Refused).await?;
+            write.commit().await?;
+            return Err(Unreadable {
+                file_name,
+                sync,
+                problem,
+            }
+            .into());
+        }
+    };
     let (check, sync, applied) = if dry_run {
         let check = sync::check(&mut write, &roster).await?;
         let sync = sync::record(&mut write, &file_name, &check, Outcome::Checked).await?;
@@ -63,8 +100,9 @@ pub async fn import(
     })
 }
 
-/// What the command prints: the summary, then each heading's lines.
-pub fn words(imported: &Imported) -> String {
+/// What the command prints: the summary and the sync's number, and with
+/// `verbose` each heading's lines.
+pub fn words(imported: &Imported, verbose: bool) -> String {
     let check = &imported.check;
     let mut out = format!(
         "{} ({}): {}\n",
@@ -78,7 +116,7 @@ pub fn words(imported: &Imported) -> String {
             .iter()
             .filter(|l| l.section == section)
             .collect();
-        if lines.is_empty() {
+        if !verbose || lines.is_empty() {
             continue;
         }
         out.push_str(&format!("\n{} ({})\n", section.heading(), lines.len()));
@@ -91,7 +129,9 @@ pub fn words(imported: &Imported) -> String {
             out.push_str(&format!("  {}\n", line.words));
         }
     }
-    out.push('\n');
+    if verbose {
+        out.push('\n');
+    }
     out.push_str(&if imported.applied {
         format!("Applied: sync {} in the sync history.\n", imported.sync)
     } else {

@@ -54,12 +54,17 @@ enum Command {
     /// beside it as .before-restore). Refused while Markwell is serving it.
     Restore { file: std::path::PathBuf },
     /// Sync pupils, classes, parents and their links from the school's MIS:
-    /// FILE is a simple CSV (see the README). Prints what changed.
+    /// FILE is a Common Transfer File or the simple CSV (see the README).
+    /// Prints how many changes it made; the MIS sync page lists them.
     Import {
         file: std::path::PathBuf,
-        /// Print what would change, changing nothing.
+        /// Work out what would change, changing nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Print each change (pupils' and parents' names) or each problem
+        /// with the file, not only the counts: not for a timer's log.
+        #[arg(long)]
+        verbose: bool,
     },
 }
 
@@ -150,10 +155,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Markwell has stopped");
         }
         Command::Migrate => println!("The database is up to date."),
-        Command::Import { file, dry_run } => {
-            let imported = server::import::import(&pool, &Clock::System, &file, dry_run).await?;
-            print!("{}", server::import::words(&imported));
-        }
+        Command::Import {
+            file,
+            dry_run,
+            verbose,
+        } => match server::import::import(&pool, &Clock::System, &file, dry_run).await {
+            Ok(imported) => print!("{}", server::import::words(&imported, verbose)),
+            Err(error) => {
+                if let (true, Some(unreadable)) =
+                    (verbose, error.downcast_ref::<server::import::Unreadable>())
+                {
+                    eprintln!("{}", unreadable.problem);
+                }
+                return Err(error);
+            }
+        },
         Command::Demo { if_empty } => {
             if if_empty && demo::has_school(&pool).await? {
                 println!("The database already has a school; the demo was not loaded again.");

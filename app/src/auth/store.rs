@@ -126,7 +126,7 @@ pub async fn set_active(
     active: bool,
 ) -> anyhow::Result<()> {
     sqlx::query!(
-        "UPDATE users SET active = ? WHERE id = ? AND (role = 'parent') = ?",
+        "UPDATE users SET active = ?, inactive_by_sync = 0 WHERE id = ? AND (role = 'parent') = ?",
         active,
         id,
         parent

@@ -85,13 +85,13 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
         warnings,
     };
     let mut problems = Vec::new();
-    let pupils = child(root, "CTFpupilData")
+    let pupils: Vec<_> = child(root, "CTFpupilData")
         .map(|data| {
             data.children()
                 .filter(|n| n.has_tag_name("Pupil"))
                 .collect()
         })
-        .unwrap_or_else(Vec::new);
+        .unwrap_or_default();
     if pupils.is_empty() {
         return Err(FileProblem(format!(
             "{file_name}: the file holds no pupils."
@@ -145,9 +145,9 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
                 year_group,
             },
         );
-        let contacts = child(node, "Contacts")
+        let contacts: Vec<_> = child(node, "Contacts")
             .map(|c| c.children().filter(|n| n.has_tag_name("Contact")).collect())
-            .unwrap_or_else(Vec::new);
+            .unwrap_or_default();
         for (n, contact) in contacts.into_iter().enumerate() {
             let (Some(first_name), Some(surname)) =
                 (text(contact, "Forename"), text(contact, "Surname"))
@@ -175,15 +175,15 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
             };
             let responsible = text(contact, "Responsibility")
                 .or_else(|| text(contact, "Responsible"))
-                .and_then(|r| roster::yes_or_no(&r))
-                .unwrap_or(false);
+                .and_then(|r| roster::yes_or_no(&r));
             let court_order = text(contact, "SuppInfo/CourtOrder")
                 .and_then(|c| roster::yes_or_no(&c))
                 .unwrap_or(false);
             let access = match (responsible, court_order) {
                 (_, true) => Access::CourtOrder,
-                (false, false) => Access::NoResponsibility,
-                (true, false) => Access::Allowed,
+                (None, false) => Access::Unknown,
+                (Some(false), false) => Access::NoResponsibility,
+                (Some(true), false) => Access::Allowed,
             };
             if let Entry::Vacant(slot) = roster.contacts.entry(key.clone()) {
                 slot.insert(Contact {
@@ -252,6 +252,14 @@ mod tests {
         // `Responsible` is read as `Responsibility`; a court order wins.
         assert_eq!(roster.links[1].relationship, "parent");
         assert_eq!(roster.links[1].access, Access::CourtOrder);
+    }
+
+    #[test]
+    fn a_contact_without_responsibility_said_is_left_as_it_is() {
+        let unsaid = FILE.replace("<Responsibility>true</Responsibility>", "");
+        let roster = read("t.xml", unsaid.as_bytes()).unwrap();
+        assert_eq!(roster.links[0].access, Access::Unknown);
+        assert_eq!(roster.links[0].access.refusal(), None);
     }
 
     #[test]

@@ -80,13 +80,16 @@ pub enum Access {
     NoResponsibility,
     NotAllowed,
     CourtOrder,
+    /// The file doesn't say (a CTF contact without `<Responsibility>`): no
+    /// link is made, and one that exists is left as it is.
+    Unknown,
 }
 
 impl Access {
     /// Why a link is revoked, as the check lists it.
     pub fn refusal(self) -> Option<&'static str> {
         match self {
-            Access::Allowed => None,
+            Access::Allowed | Access::Unknown => None,
             Access::NoResponsibility => Some("No parental responsibility"),
             Access::NotAllowed => Some("Access not allowed in MIS"),
             Access::CourtOrder => Some("Court order"),

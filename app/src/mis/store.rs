@@ -117,20 +117,33 @@ pub async fn keep_file(conn: &mut SqliteConnection, sync: i64, bytes: &[u8]) -> 
     Ok(())
 }
 
-/// The file a check kept and its name, if it can still be applied.
+/// What a check kept for its apply.
+pub struct KeptFile {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    /// The check's digest: what applying must still come to.
+    pub digest: String,
+}
+
+/// The file a check kept, if it can still be applied.
 pub async fn kept_file(
     conn: &mut SqliteConnection,
     _: &AdminRights,
     sync: i64,
-) -> anyhow::Result<Option<(String, Vec<u8>)>> {
+) -> anyhow::Result<Option<KeptFile>> {
     Ok(sqlx::query!(
-        "SELECT s.file_name, f.bytes FROM mis_syncs s JOIN mis_sync_files f ON f.sync_id = s.id
-         WHERE s.id = ? AND s.outcome = 'checked'",
+        r#"SELECT s.file_name, f.bytes, s.digest AS "digest!" FROM mis_syncs s
+           JOIN mis_sync_files f ON f.sync_id = s.id
+           WHERE s.id = ? AND s.outcome = 'checked' AND s.digest IS NOT NULL"#,
         sync
     )
     .fetch_optional(conn)
     .await?
-    .map(|row| (row.file_name, row.bytes)))
+    .map(|row| KeptFile {
+        file_name: row.file_name,
+        bytes: row.bytes,
+        digest: row.digest,
+    }))
 }
 
 /// Once applied, or a day after its check, a file is no longer kept: it

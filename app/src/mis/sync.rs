@@ -43,6 +43,8 @@ struct StoredClass {
 struct StoredAccount {
     id: UserId,
     parent: bool,
+    active: bool,
+    inactive_by_sync: bool,
     mis_id: Option<String>,
     email: Option<String>,
     first_name: String,
@@ -106,7 +108,8 @@ impl Stored {
         }
         let accounts = sqlx::query_as!(
             StoredAccount,
-            r#"SELECT id AS "id: UserId", role = 'parent' AS "parent!: bool", mis_id, email,
+            r#"SELECT id AS "id: UserId", role = 'parent' AS "parent!: bool",
+                      active AS "active: bool", inactive_by_sync AS "inactive_by_sync: bool", mis_id, email,
                       first_name, surname, password_hash IS NOT NULL AS "signed_up!: bool",
                       deleted_at IS NOT NULL AS "deleted!: bool"
                FROM users ORDER BY id"#
@@ -198,6 +201,7 @@ enum Step {
         link: i64,
     },
     Deactivate(UserId),
+    Reactivate(UserId),
     /// Nothing to do: the line is for the admin's information.
     Note,
 }
@@ -222,6 +226,10 @@ impl Planned {
             words: w.clone(),
         }));
         let mut hash = Sha256::new();
+        for (step, _) in &self.steps {
+            hash.update(format!("{step:?}").as_bytes());
+            hash.update([0]);
+        }
         for line in &lines {
             hash.update(line.section.heading().as_bytes());
             hash.update([0]);
@@ -429,6 +437,14 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
         .map(|a| (a.id, format!("{} {}", a.first_name, a.surname)))
         .collect();
     let mut emails_taken: BTreeMap<String, &ContactKey> = BTreeMap::new();
+    let mut claimed: BTreeMap<UserId, &ContactKey> = BTreeMap::new();
+    // Contacts with an MIS id come first (`ContactKey`'s order), so an
+    // address one of them gives up is free for a contact matched by address.
+    let mut email_owner: BTreeMap<String, UserId> = stored
+        .accounts
+        .iter()
+        .filter_map(|a| Some((a.email.as_ref()?.to_lowercase(), a.id)))
+        .collect();
     let allowed: BTreeSet<&ContactKey> = roster
         .links
         .iter()
@@ -454,12 +470,14 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                 .find(|a| a.mis_id.as_deref() == Some(id)),
             ContactKey::Email(_) => None,
         };
+        // Whose the address is once this sync's earlier changes are made.
         let by_email = lower.as_ref().and_then(|email| {
-            stored
-                .accounts
-                .iter()
-                .find(|a| a.email.as_ref().map(|e| e.to_lowercase()).as_ref() == Some(email))
+            let owner = email_owner.get(email)?;
+            stored.accounts.iter().find(|a| a.id == *owner)
         });
+        // Two contacts in the file with one address: the second keeps the
+        // account its MIS id already has, if any, but not the address.
+        let mut clash = false;
         if let Some(email) = &lower {
             if let Some(other) = emails_taken.get(email) {
                 planned.note(
@@ -470,16 +488,20 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                         contact_id_words(other)
                     ),
                 );
-                planned.note(
-                    Section::NotImported,
-                    format!(
-                        "{name}, contact of {}: email address used by another contact",
-                        children_of(key)
-                    ),
-                );
-                continue;
+                if by_id.is_none() {
+                    planned.note(
+                        Section::NotImported,
+                        format!(
+                            "{name}, contact of {}: email address used by another contact",
+                            children_of(key)
+                        ),
+                    );
+                    continue;
+                }
+                clash = true;
+            } else {
+                emails_taken.insert(email.clone(), key);
             }
-            emails_taken.insert(email.clone(), key);
         }
         let found = match (by_id, by_email) {
             (Some(account), _) => Some(account),
@@ -527,6 +549,26 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                 );
             }
             Some(account) => {
+                if let Some(other) = claimed.get(&account.id) {
+                    planned.note(
+                        Section::PossibleDuplicates,
+                        format!(
+                            "{name} ({}) matches parent {}, already contact {} in the file",
+                            contact_id_words(key),
+                            parent_name[&account.id],
+                            contact_id_words(other)
+                        ),
+                    );
+                    planned.note(
+                        Section::NotImported,
+                        format!(
+                            "{name}, contact of {}: the same account as another contact",
+                            children_of(key)
+                        ),
+                    );
+                    continue;
+                }
+                claimed.insert(account.id, key);
                 parent_of.insert(key, ParentRef::Stored(account.id));
                 let mis_id = match key {
                     ContactKey::MisId(id) => Some(id.clone()),
@@ -546,7 +588,7 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                         ),
                     );
                 }
-                let file_email = contact.email.clone().filter(|_| taken.is_none());
+                let file_email = contact.email.clone().filter(|_| taken.is_none() && !clash);
                 let (first_name, surname, email) = if account.signed_up {
                     (
                         account.first_name.clone(),
@@ -569,10 +611,18 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                 {
                     what.push(format!("name was {}", parent_name[&account.id]));
                 }
-                if email.as_ref().map(|e| e.to_lowercase())
-                    != account.email.as_ref().map(|e| e.to_lowercase())
-                {
+                let (old, new) = (
+                    account.email.as_ref().map(|e| e.to_lowercase()),
+                    email.as_ref().map(|e| e.to_lowercase()),
+                );
+                if old != new {
                     what.push("new email address".to_owned());
+                    if let Some(old) = old {
+                        email_owner.remove(&old);
+                    }
+                    if let Some(new) = new {
+                        email_owner.insert(new, account.id);
+                    }
                 }
                 if !what.is_empty() {
                     planned.push(
@@ -635,6 +685,13 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
             }
             _ => None,
         };
+        if link.access == Access::Unknown {
+            // The file doesn't say: the link stays as it is, or isn't made.
+            if let (ParentRef::Stored(p), Some(_)) = (parent, existing) {
+                linked.insert(*p);
+            }
+            continue;
+        }
         let words = format!("{} – {}", contact_name(&link.contact), name_of(pupil));
         match (link.access.refusal(), existing) {
             (Some(reason), Some(old)) => {
@@ -704,6 +761,17 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
             } else {
                 planned.note(Section::HandMade, format!("{words}: link made by hand"));
             }
+        }
+    }
+    // A parent a sync made inactive (their last link went) is active again
+    // once the MIS links them to a child; one an admin made inactive stays so.
+    for account in &stored.accounts {
+        if linked.contains(&account.id) && !account.active && account.inactive_by_sync {
+            planned.push(
+                Step::Reactivate(account.id),
+                Section::Updated,
+                format!("Parent {}: active again", parent_name[&account.id]),
+            );
         }
     }
     // A parent whose last link goes can no longer sign in to anything.
@@ -945,7 +1013,7 @@ pub async fn apply(
             }
             Step::Deactivate(parent) => {
                 sqlx::query!(
-                    "UPDATE users SET active = 0 WHERE id = ? AND role = 'parent'",
+                    "UPDATE users SET active = 0, inactive_by_sync = 1 WHERE id = ? AND role = 'parent'",
                     parent
                 )
                 .execute(&mut *conn)
@@ -953,6 +1021,14 @@ pub async fn apply(
                 // An invitation not yet used is withdrawn.
                 sqlx::query!(
                     "DELETE FROM account_tokens WHERE user_id = ? AND purpose = 'invitation' AND used_at IS NULL",
+                    parent
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
+            Step::Reactivate(parent) => {
+                sqlx::query!(
+                    "UPDATE users SET active = 1, inactive_by_sync = 0 WHERE id = ? AND role = 'parent'",
                     parent
                 )
                 .execute(&mut *conn)

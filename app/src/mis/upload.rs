@@ -116,14 +116,21 @@ pub async fn apply(
             let rights = viewer.admin()?;
             let client = usage::session_client(&session).await?;
             let mut write = viewer.write().await?;
-            let Some((file_name, bytes)) = store::kept_file(&mut write, &rights, form.sync).await?
-            else {
+            let Some(kept) = store::kept_file(&mut write, &rights, form.sync).await? else {
                 return Err(AppError::NotFound.into());
             };
             // It was read when checked; its problems are never logged.
-            let roster = super::read(&file_name, &bytes)
+            let roster = super::read(&kept.file_name, &kept.bytes)
                 .map_err(|_| AppError::invalid("file", "Check the file again."))?;
-            let to = match sync::apply(&mut write, &roster, &file_name, Some(&form.digest)).await? {
+            // The changes the page showed, as the check kept them: a page
+            // sending other words gets a fresh check instead.
+            let expected = if form.digest == kept.digest {
+                kept.digest.clone()
+            } else {
+                String::new()
+            };
+            let (file_name, bytes) = (kept.file_name, kept.bytes);
+            let to = match sync::apply(&mut write, &roster, &file_name, Some(&expected)).await? {
                 Applied::Done { sync, .. } => {
                     let at = write.at.clone();
                     usage::record(&mut write, &at, viewer.id, UsageKind::Import, client, 1).await?;

@@ -31,7 +31,8 @@ fn import_as(app: &TestApp, folder: &Path, name: &str, contents: &str, dry_run: 
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())
         .arg("import")
-        .arg(&file);
+        .arg(&file)
+        .arg("--verbose");
     if dry_run {
         command.arg("--dry-run");
     }
@@ -149,13 +150,28 @@ async fn a_simple_csv_adds_pupils_classes_and_one_parent_per_contact_once() {
         1
     );
 
-    // The same file again changes nothing.
+    // The same file again changes nothing; without --verbose, the output
+    // (a timer's log) names nobody.
     let again = printed(&import(&app, folder.path(), &csv, false));
     assert!(again.contains("No changes; not imported 1"), "{again}");
+    let quiet = Command::new(MARKWELL)
+        .env("DATABASE_URL", &app.config.database_url)
+        .env("LEPTOS_SITE_ROOT", folder.path().join("site"))
+        .env("MARKWELL_OUTBOX", folder.path().join("outbox"))
+        .arg("import")
+        .arg(folder.path().join("roster.csv"))
+        .output()
+        .unwrap();
+    let quiet = printed(&quiet);
+    assert!(
+        quiet.starts_with("roster.csv (simple CSV): No changes; not imported 1\n"),
+        "{quiet}"
+    );
+    assert!(!quiet.contains("Quill"), "{quiet}");
     assert_eq!(
         count(&app, "SELECT count(*) FROM mis_syncs").await,
-        3,
-        "the check and both applies are in the sync history"
+        4,
+        "the check and the three applies are in the sync history"
     );
 }
 
@@ -284,7 +300,34 @@ async fn a_bad_file_names_its_row_and_column_and_changes_nothing() {
         count(&app, "SELECT count(*) FROM pupils WHERE active = 1").await,
         pupils
     );
-    assert_eq!(count(&app, "SELECT count(*) FROM mis_syncs").await, 0);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM mis_syncs WHERE outcome = 'refused'"
+        )
+        .await,
+        1,
+        "kept in the sync history with its problems, and nothing else"
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM mis_syncs").await, 1);
+    // Without --verbose, what a timer's log gets names nobody.
+    let quiet = Command::new(MARKWELL)
+        .env("DATABASE_URL", &app.config.database_url)
+        .env("LEPTOS_SITE_ROOT", folder.path().join("site"))
+        .env("MARKWELL_OUTBOX", folder.path().join("outbox"))
+        .arg("import")
+        .arg(folder.path().join("roster.csv"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&quiet.stderr);
+    assert!(
+        said.contains("roster.csv can't be read, so nothing was changed: 1 problem"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("TQ0000000003A") && !said.contains("Bea"),
+        "{said}"
+    );
 
     let xml = folder.path().join("transfer.xml");
     std::fs::write(&xml, "<CTfile><Header/></CTfile>").unwrap();
@@ -294,6 +337,7 @@ async fn a_bad_file_names_its_row_and_column_and_changes_nothing() {
         .env("MARKWELL_OUTBOX", folder.path().join("outbox"))
         .arg("import")
         .arg(&xml)
+        .arg("--verbose")
         .output()
         .unwrap();
     assert!(!output.status.success());
@@ -507,4 +551,61 @@ async fn an_apply_killed_part_way_leaves_the_database_as_it_was() {
         i64::from(count(&app, "SELECT count(*) FROM pupils").await != pupils),
         "the sync history holds an apply only if its changes are there"
     );
+}
+
+#[tokio::test]
+async fn one_account_per_contact_and_a_parent_linked_again_is_active_again() {
+    let app = spawn_app().await;
+    let folder = tempfile::tempdir().unwrap();
+    let roll = the_roll(&app, None).await;
+    let pupil = "TQ0000000004A,Ola,Quill,05/06/2018,3,";
+    let grace = |email: &str| format!("{pupil},C-1,Grace,Quill,{email},mother,yes,yes\n");
+    let import_ok = |csv: String| printed(&import(&app, folder.path(), &csv, false));
+
+    let first = import_ok(format!("{roll}{}", grace("grace@example.org")));
+    assert!(first.contains("Added 3,"), "{first}");
+    // C-1 has a new address, and a contact without an id has the old one:
+    // once C-1 gives it up it is theirs, a second account, in the same sync.
+    let both = format!(
+        "{roll}{}{pupil},,Grace,Quill,grace@example.org,carer,yes,yes\n",
+        grace("grace.new@example.org")
+    );
+    let said = import_ok(both.clone());
+    assert!(
+        said.contains("Added 2, updated 1, removed 0, revoked 0, not imported 0"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Parent Grace Quill: new email address"),
+        "{said}"
+    );
+    let again = import_ok(both);
+    assert!(again.contains("No changes"), "{again}");
+    // Two contacts with one address: the second isn't imported.
+    let twice = format!(
+        "{roll}{}{pupil},C-2,Grace,Quill,grace.new@example.org,carer,yes,yes\n",
+        grace("grace.new@example.org")
+    );
+    let said = import_ok(twice);
+    assert!(
+        said.contains(
+            "Grace Quill, contact of Ola Quill (Year 3): email address used by another contact"
+        ),
+        "{said}"
+    );
+
+    // Left out by mistake one night, linked again the next: active again.
+    let bare = format!("{roll}{pupil},,,,,,,\n");
+    let said = import_ok(bare);
+    assert!(
+        said.contains("Parent Grace Quill: made inactive, no children left"),
+        "{said}"
+    );
+    let said = import_ok(format!("{roll}{}", grace("grace.new@example.org")));
+    assert!(said.contains("Parent Grace Quill: active again"), "{said}");
+    let active: bool = sqlx::query_scalar("SELECT active FROM users WHERE mis_id = 'C-1'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(active);
 }

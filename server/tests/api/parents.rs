@@ -988,5 +988,5 @@ async fn parent_adoption_shows_who_still_needs_a_letter_and_exports_it() {
     assert_eq!(cells.len() as i64 - 1, waiting.total - 1);
     assert!(cells[1..]
         .iter()
-        .all(|row| row[6].to_string() == "No" && row[5].to_string().is_empty()));
+        .all(|row| row[6] == "No" && row[5].to_string().is_empty()));
 }
