@@ -15,6 +15,18 @@ use crate::helpers::*;
 const MARKWELL: &str = env!("CARGO_BIN_EXE_markwell");
 const HEADER: &str = "upn,pupil_forename,pupil_surname,date_of_birth,year,class,contact_id,contact_forename,contact_surname,contact_email,relationship,parental_responsibility,access_allowed\n";
 
+/// `markwell` on the app's database, its output kept.
+fn markwell(app: &TestApp, folder: &Path) -> Command {
+    let mut command = Command::new(MARKWELL);
+    command
+        .env("DATABASE_URL", &app.config.database_url)
+        .env("LEPTOS_SITE_ROOT", folder.join("site"))
+        .env("MARKWELL_OUTBOX", folder.join("outbox"))
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null());
+    command
+}
+
 /// `markwell import FILE` (with `--dry-run` if asked) on the app's database.
 fn import(app: &TestApp, folder: &Path, csv: &str, dry_run: bool) -> Output {
     import_as(app, folder, "roster.csv", csv, dry_run)
@@ -23,16 +35,8 @@ fn import(app: &TestApp, folder: &Path, csv: &str, dry_run: bool) -> Output {
 fn import_as(app: &TestApp, folder: &Path, name: &str, contents: &str, dry_run: bool) -> Output {
     let file = folder.join(name);
     std::fs::write(&file, contents).unwrap();
-    let mut command = Command::new(MARKWELL);
-    command
-        .env("DATABASE_URL", &app.config.database_url)
-        .env("LEPTOS_SITE_ROOT", folder.join("site"))
-        .env("MARKWELL_OUTBOX", folder.join("outbox"))
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .arg("import")
-        .arg(&file)
-        .arg("--verbose");
+    let mut command = markwell(app, folder);
+    command.arg("import").arg(&file).arg("--verbose");
     if dry_run {
         command.arg("--dry-run");
     }
@@ -154,10 +158,7 @@ async fn a_simple_csv_adds_pupils_classes_and_one_parent_per_contact_once() {
     // (a timer's log) names nobody.
     let again = printed(&import(&app, folder.path(), &csv, false));
     assert!(again.contains("No changes; not imported 1"), "{again}");
-    let quiet = Command::new(MARKWELL)
-        .env("DATABASE_URL", &app.config.database_url)
-        .env("LEPTOS_SITE_ROOT", folder.path().join("site"))
-        .env("MARKWELL_OUTBOX", folder.path().join("outbox"))
+    let quiet = markwell(&app, folder.path())
         .arg("import")
         .arg(folder.path().join("roster.csv"))
         .output()
@@ -311,10 +312,7 @@ async fn a_bad_file_names_its_row_and_column_and_changes_nothing() {
     );
     assert_eq!(count(&app, "SELECT count(*) FROM mis_syncs").await, 1);
     // Without --verbose, what a timer's log gets names nobody.
-    let quiet = Command::new(MARKWELL)
-        .env("DATABASE_URL", &app.config.database_url)
-        .env("LEPTOS_SITE_ROOT", folder.path().join("site"))
-        .env("MARKWELL_OUTBOX", folder.path().join("outbox"))
+    let quiet = markwell(&app, folder.path())
         .arg("import")
         .arg(folder.path().join("roster.csv"))
         .output()
@@ -331,10 +329,7 @@ async fn a_bad_file_names_its_row_and_column_and_changes_nothing() {
 
     let xml = folder.path().join("transfer.xml");
     std::fs::write(&xml, "<CTfile><Header/></CTfile>").unwrap();
-    let output = Command::new(MARKWELL)
-        .env("DATABASE_URL", &app.config.database_url)
-        .env("LEPTOS_SITE_ROOT", folder.path().join("site"))
-        .env("MARKWELL_OUTBOX", folder.path().join("outbox"))
+    let output = markwell(&app, folder.path())
         .arg("import")
         .arg(&xml)
         .arg("--verbose")
@@ -501,12 +496,7 @@ async fn an_apply_killed_part_way_leaves_the_database_as_it_was() {
     let parents = count(&app, "SELECT count(*) FROM users").await;
     let mut killed_mid_apply = 0;
     for delay in [150, 400, 800, 1_500, 3_000, 6_000, 10_000] {
-        let mut child = Command::new(MARKWELL)
-            .env("DATABASE_URL", &app.config.database_url)
-            .env("LEPTOS_SITE_ROOT", folder.path().join("site"))
-            .env("MARKWELL_OUTBOX", folder.path().join("outbox"))
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
+        let mut child = markwell(&app, folder.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .arg("import")
