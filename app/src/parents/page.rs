@@ -77,7 +77,13 @@ pub fn ParentsPage() -> impl IntoView {
         <Title text="Parents · Markwell" />
         <div class="page-head">
             <h1>"Parents"</h1>
-            <A href="/parents/new" attr:class="button primary">"Add New"</A>
+            <div class="actions">
+                // A plain request: the answer is a file, which the browser saves.
+                <a class="button" href=move || list_query.get().link(EXPORT_PATH, None) rel="external">
+                    "Export to Excel"
+                </a>
+                <A href="/parents/new" attr:class="button primary">"Add New"</A>
+            </div>
         </div>
         <Form method="GET" action="" attr:class="filters" attr:role="search">
             <div class="field">
@@ -93,9 +99,6 @@ pub fn ParentsPage() -> impl IntoView {
                 </select>
             </div>
             <button type="submit">"Search"</button>
-            <a class="button" href=move || list_query.get().link(EXPORT_PATH, None) rel="external">
-                "Export to Excel"
-            </a>
         </Form>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
