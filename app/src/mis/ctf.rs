@@ -130,7 +130,7 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
                 }
             },
         };
-        if !super::simple_csv::upn_check_letter_right(&upn) {
+        if !roster::upn_check_letter_right(&upn) {
             roster.warnings.push(format!(
                 "{file_name} line {at}: the UPN {upn} doesn't pass the DfE check letter test; it was imported as written."
             ));

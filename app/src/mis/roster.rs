@@ -154,6 +154,25 @@ pub fn yes_or_no(word: &str) -> Option<bool> {
     }
 }
 
+/// The DfE's check letter (the UPN's first character) against the twelve
+/// characters after it. Temporary UPNs (a letter last) aren't checked.
+pub fn upn_check_letter_right(upn: &str) -> bool {
+    const LETTERS: &[u8; 23] = b"ABCDEFGHJKLMNPQRTUVWXYZ";
+    let bytes = upn.as_bytes();
+    if bytes.len() != 13 || !bytes[1..12].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    if !bytes[12].is_ascii_digit() {
+        return true;
+    }
+    let sum: usize = bytes[1..]
+        .iter()
+        .enumerate()
+        .map(|(i, b)| usize::from(b - b'0') * (i + 2))
+        .sum();
+    bytes[0] == LETTERS[sum % 23]
+}
+
 /// A name as the school would write it: MIS exports sometimes hold names
 /// in capitals ("O'NEILL-SMITH" becomes "O'Neill-Smith"); others are kept.
 pub fn name(written: &str) -> String {
@@ -189,6 +208,16 @@ pub fn date(written: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upn_check_letters() {
+        // Worked by hand: weights 2..13 over 0,0,1,2,3,4,5,6,7,8,9,0 sum to
+        // 420, and 420 mod 23 = 6, the seventh letter: G.
+        assert!(upn_check_letter_right("G001234567890"));
+        assert!(!upn_check_letter_right("A001234567890"));
+        assert!(upn_check_letter_right("G00123456789A"));
+        assert!(!upn_check_letter_right("A123"));
+    }
 
     #[test]
     fn dates_come_either_way_round() {

@@ -23,6 +23,8 @@ const COLUMNS: [&str; 13] = [
     "parental_responsibility",
     "access_allowed",
 ];
+/// The columns from `contact_id` on: a row's contact and their access.
+const CONTACT_COLUMNS: &[&str] = COLUMNS.split_at(6).1;
 /// Without an id the email address is the contact's key.
 const OPTIONAL: [&str; 1] = ["contact_id"];
 /// A file with more problems than this lists this many: enough to fix.
@@ -178,7 +180,7 @@ impl Rows<'_> {
         let upn = pupil.upn.clone();
         match self.roster.pupils.entry(upn.clone()) {
             Entry::Vacant(slot) => {
-                if !upn_check_letter_right(&upn) {
+                if !roster::upn_check_letter_right(&upn) {
                     self.roster.warnings.push(format!(
                         "{} row {row}, column upn: the UPN {upn} doesn't pass the DfE check letter test; it was imported as written.",
                         self.file_name
@@ -259,17 +261,8 @@ impl Rows<'_> {
 
     /// The row's contact, if it has one, and their link to the pupil.
     fn contact(&mut self, row: usize, record: &csv::ByteRecord, upn: Option<String>) {
-        const CONTACT: [&str; 7] = [
-            "contact_id",
-            "contact_forename",
-            "contact_surname",
-            "contact_email",
-            "relationship",
-            "parental_responsibility",
-            "access_allowed",
-        ];
         let mut cells = BTreeMap::new();
-        for column in CONTACT {
+        for &column in CONTACT_COLUMNS {
             let Some(text) = self.cell(row, record, column) else {
                 return;
             };
@@ -391,25 +384,6 @@ fn contact_words(key: &ContactKey) -> String {
     }
 }
 
-/// The DfE's check letter (the UPN's first character) against the twelve
-/// characters after it. Temporary UPNs (a letter last) aren't checked.
-pub fn upn_check_letter_right(upn: &str) -> bool {
-    const LETTERS: &[u8; 23] = b"ABCDEFGHJKLMNPQRTUVWXYZ";
-    let bytes = upn.as_bytes();
-    if bytes.len() != 13 || !bytes[1..12].iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    if !bytes[12].is_ascii_digit() {
-        return true;
-    }
-    let sum: usize = bytes[1..]
-        .iter()
-        .enumerate()
-        .map(|(i, b)| usize::from(b - b'0') * (i + 2))
-        .sum();
-    bytes[0] == LETTERS[sum % 23]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -460,15 +434,5 @@ mod tests {
         );
         let problem = read("roster.csv", twice.as_bytes()).unwrap_err().0;
         assert!(problem.contains("row 3: the pupil with UPN A123 has different details from row 2"));
-    }
-
-    #[test]
-    fn upn_check_letters() {
-        // Worked by hand: weights 2..13 over 0,0,1,2,3,4,5,6,7,8,9,0 sum to
-        // 420, and 420 mod 23 = 6, the seventh letter: G.
-        assert!(upn_check_letter_right("G001234567890"));
-        assert!(!upn_check_letter_right("A001234567890"));
-        assert!(upn_check_letter_right("G00123456789A"));
-        assert!(!upn_check_letter_right("A123"));
     }
 }
