@@ -40,17 +40,26 @@ pub async fn parents(
                        FROM parent_links l JOIN pupils p ON p.id = l.pupil_id
                       WHERE l.parent_id = u.id
                       ORDER BY p.date_of_birth)) AS "children: String",
-                  a.invited_at AS "invited_at?", a.last_seen_at AS "last_seen_at?",
+                  -- Looked up for the page's rows only (and in the filter only
+                  -- when it asks): a join would work them out for every parent.
+                  (SELECT a.invited_at FROM parent_adoption a WHERE a.parent_id = u.id)
+                      AS "invited_at?: String",
+                  (SELECT a.last_seen_at FROM parent_adoption a WHERE a.parent_id = u.id)
+                      AS "last_seen_at?: String",
                   COUNT(*) OVER () AS "total!: i64"
-           FROM users u JOIN parent_adoption a ON a.parent_id = u.id
+           FROM users u
            WHERE u.role = 'parent'
              AND CASE ?1
                    WHEN 'active' THEN u.active = 1
                    WHEN 'inactive' THEN u.active = 0
                    WHEN 'signed-up' THEN u.password_hash IS NOT NULL
-                   WHEN 'invited' THEN u.password_hash IS NULL AND a.invited_at IS NOT NULL
+                   WHEN 'invited' THEN u.password_hash IS NULL AND EXISTS (
+                       SELECT 1 FROM parent_adoption a
+                        WHERE a.parent_id = u.id AND a.invited_at IS NOT NULL)
                    WHEN 'not-invited' THEN u.active = 1 AND u.deleted_at IS NULL
-                                           AND u.password_hash IS NULL AND a.invited_at IS NULL
+                       AND u.password_hash IS NULL AND NOT EXISTS (
+                           SELECT 1 FROM parent_adoption a
+                            WHERE a.parent_id = u.id AND a.invited_at IS NOT NULL)
                    ELSE 1
                  END
              AND (?2 = '%%'
