@@ -125,6 +125,7 @@ fn Shown(shown: SyncShown, changed: bool) -> impl IntoView {
         .filter(|(_, words)| !words.is_empty())
         .collect();
     let pending = row.outcome == Outcome::Checked;
+    let changes = lines.iter().any(|l| l.section.changes());
     view! {
         <section class="mis-check" aria-labelledby="check-heading">
             <h2 id="check-heading">{heading}</h2>
@@ -160,8 +161,11 @@ fn Shown(shown: SyncShown, changed: bool) -> impl IntoView {
                         <button type="submit" class="primary">"Apply changes"</button>
                     </form>
                 }.into_any(),
+                None if pending && !changes => view! {
+                    <p>"Nothing to apply: the school's records already match this file."</p>
+                }.into_any(),
                 None if pending => view! {
-                    <p>"Nothing to apply. Check the file again to bring it up to date."</p>
+                    <p>"This check can no longer be applied. Check the file again to bring it up to date."</p>
                 }.into_any(),
                 None => ().into_any(),
             }}
@@ -189,7 +193,7 @@ fn History(history: Vec<SyncRow>) -> impl IntoView {
         } else {
             view! {
                 <div class="table-wrap" tabindex="0" role="region" aria-label="Sync history">
-                    <table class="table">
+                    <table class="table mis-history">
                         <thead>
                             <tr>
                                 <th scope="col">"When"</th>
