@@ -61,6 +61,8 @@ actions! {
     AccessCodeReissued => "access code reissued",
     LettersPrinted => "letters confirmed printed",
     MisSyncApplied => "MIS sync applied",
+    ParentsMerged => "parents merged",
+    NotTheSamePerson => "marked not the same person",
     ReportReady => "report ready for review",
     ReportSentBack => "report sent back",
     ReportApproved => "report approved",

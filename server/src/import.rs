@@ -1,4 +1,5 @@
-//! `markwell import FILE [--dry-run]`: an MIS sync from the command line,
+//! `markwell import FILE [--dry-run]`: an MIS sync from the command line
+//! (FILE may be the folder of an unzipped OneRoster package),
 //! for a nightly timer. It checks and applies as one change (the page's two
 //! steps in one), prints what changed in the words the MIS sync page
 //! uses, and fails on a file it can't read, changing nothing.
@@ -54,11 +55,14 @@ pub async fn import(
     file: &Path,
     dry_run: bool,
 ) -> anyhow::Result<Imported> {
-    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let file_name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| file.display().to_string());
+    // An unzipped OneRoster package comes as a folder.
+    let read = if file.is_dir() {
+        mis::oneroster::read_folder(file)
+    } else {
+        let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+        mis::read(&name_of(file), &bytes)
+    };
+    let file_name = name_of(file);
     let now = clock.now();
     let arrival = Arrival {
         now,
@@ -67,7 +71,7 @@ pub async fn import(
     };
     // Beside a running server, SQLite's lock makes this wait its turn.
     let mut write = Write::on(&WriteQueue::new(pool.clone()), None, &arrival).await?;
-    let roster = match mis::read(&file_name, &bytes) {
+    let roster = match read {
         Ok(roster) => roster,
         Err(problem) => {
             let check = sync::refusal(&problem);
@@ -98,6 +102,13 @@ pub async fn import(
         sync,
         applied,
     })
+}
+
+/// The file's (or folder's) own name, as the sync history shows it.
+fn name_of(file: &Path) -> String {
+    file.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string())
 }
 
 /// What the command prints: the summary and the sync's number, and with

@@ -54,7 +54,8 @@ enum Command {
     /// beside it as .before-restore). Refused while Markwell is serving it.
     Restore { file: std::path::PathBuf },
     /// Sync pupils, classes, parents and their links from the school's MIS:
-    /// FILE is a Common Transfer File or the simple CSV (see the README).
+    /// FILE is a OneRoster package (a .zip, or the folder it unzips to), a
+    /// Common Transfer File or the simple CSV (see the README).
     /// Prints how many changes it made; the MIS sync page lists them.
     Import {
         file: std::path::PathBuf,

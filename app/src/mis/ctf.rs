@@ -5,7 +5,7 @@
 //! key. Unknown elements (a supplier's `SuppInfo`, addresses, results) are
 //! left alone.
 
-use std::collections::{btree_map::Entry, BTreeMap};
+use std::collections::btree_map::Entry;
 
 use roxmltree::{Document, Node};
 
@@ -33,6 +33,20 @@ fn text(node: Node, path: &str) -> Option<String> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
+}
+
+/// A contact's phone number: a mobile if they have one, else the first.
+fn phone(contact: Node) -> Option<String> {
+    let phones: Vec<Node> = child(contact, "Phones")
+        .map(|p| p.children().filter(|n| n.has_tag_name("Phone")).collect())
+        .unwrap_or_default();
+    let mobile = phones
+        .iter()
+        .find(|p| text(**p, "TelephoneType").as_deref() == Some("M"));
+    mobile
+        .or(phones.first())
+        .and_then(|p| text(*p, "PhoneNo"))
+        .and_then(|n| roster::phone(&n))
 }
 
 /// A line of the file, for messages: roxmltree counts from 1.
@@ -75,15 +89,7 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
             Speaks::OnlyWhatItSays
         }
     };
-    let mut roster = Roster {
-        format: Format::Ctf,
-        speaks,
-        pupils: BTreeMap::new(),
-        classes: BTreeMap::new(),
-        contacts: BTreeMap::new(),
-        links: Vec::new(),
-        warnings,
-    };
+    let mut roster = Roster::new(Format::Ctf, speaks, warnings);
     let mut problems = Vec::new();
     let pupils: Vec<_> = child(root, "CTFpupilData")
         .map(|data| {
@@ -191,6 +197,7 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
                     first_name: roster::name(&first_name),
                     surname: roster::name(&surname),
                     email,
+                    phone: phone(contact),
                 });
             }
             let code = text(contact, "Relationship");

@@ -19,6 +19,34 @@ const CTF: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <Responsibility>true</Responsibility><Email>grace@example.org</Email>
 <SuppInfo><CourtOrder>N</CourtOrder></SuppInfo></Contact></Contacts></Pupil></CTFpupilData></CTfile>"#;
 
+const ONEROSTER_MANIFEST: &str =
+    "propertyName,value\r\noneroster.version,1.1\r\nfile.users,bulk\r\n";
+const ONEROSTER_USERS: &str =
+    "sourcedId,status,role,givenName,familyName,email,agentSourcedIds,grades,identifier\r\n\
+p1,active,student,Amy,Okafor,,,02,G001234567890\r\n\
+g1,active,guardian,Grace,Okafor,grace@example.org,p1,,\r\n\
+t1,active,teacher,Tess,Ward,tess@school.example,p1,,\r\n";
+const ONEROSTER_CLASSES: &str = "sourcedId,status,title\r\nc1,active,2 Elm\r\n";
+const ONEROSTER_ENROLMENTS: &str =
+    "sourcedId,classSourcedId,userSourcedId,role\r\ne1,c1,p1,student\r\ne2,c1,t1,teacher\r\n";
+
+/// A OneRoster package zipped, its users.csv as given.
+fn oneroster(users: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in [
+        ("manifest.csv", ONEROSTER_MANIFEST.as_bytes()),
+        ("users.csv", users),
+        ("classes.csv", ONEROSTER_CLASSES.as_bytes()),
+        ("enrollments.csv", ONEROSTER_ENROLMENTS.as_bytes()),
+    ] {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
 /// Damage done to a real file.
 #[derive(Debug, Clone)]
 enum Damage {
@@ -37,8 +65,8 @@ fn damage() -> impl Strategy<Value = Damage> {
     ]
 }
 
-fn damaged(file: &str, damages: &[Damage]) -> Vec<u8> {
-    let mut bytes = file.as_bytes().to_vec();
+fn damaged(file: impl AsRef<[u8]>, damages: &[Damage]) -> Vec<u8> {
+    let mut bytes = file.as_ref().to_vec();
     for damage in damages {
         let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
         bytes = match damage {
@@ -83,6 +111,15 @@ proptest! {
     fn a_damaged_ctf_gets_an_answer(damages in proptest::collection::vec(damage(), 1..6)) {
         let _ = super::read("transfer.xml", &damaged(CTF, &damages));
     }
+
+    #[test]
+    fn a_damaged_oneroster_package_gets_an_answer(
+        inside in proptest::collection::vec(damage(), 0..4),
+        outside in proptest::collection::vec(damage(), 0..3),
+    ) {
+        let package = oneroster(&damaged(ONEROSTER_USERS, &inside));
+        let _ = super::read("package.zip", &damaged(package, &outside));
+    }
 }
 
 /// The files before damage are read, so the damage is what's tried.
@@ -92,4 +129,14 @@ fn the_files_fuzzed_are_read_whole() {
     assert_eq!((csv.pupils.len(), csv.links.len()), (2, 2));
     let ctf = super::read("transfer.xml", CTF.as_bytes()).unwrap();
     assert_eq!((ctf.pupils.len(), ctf.links.len()), (1, 1));
+    let package = super::read("package.zip", &oneroster(ONEROSTER_USERS.as_bytes())).unwrap();
+    assert_eq!(
+        (
+            package.pupils.len(),
+            package.links.len(),
+            package.staff.len()
+        ),
+        (1, 1, 1)
+    );
+    assert_eq!(package.classes["c1"].teachers, ["t1"]);
 }

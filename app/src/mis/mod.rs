@@ -9,8 +9,12 @@ pub mod page;
 
 #[cfg(feature = "ssr")]
 pub mod ctf;
+#[cfg(feature = "ssr")]
+pub mod duplicates;
 #[cfg(all(test, feature = "ssr"))]
 mod fuzz;
+#[cfg(feature = "ssr")]
+pub mod oneroster;
 #[cfg(feature = "ssr")]
 pub mod roster;
 #[cfg(feature = "ssr")]
@@ -37,15 +41,16 @@ mod read {
         if super::ctf::recognises(bytes) {
             return super::ctf::read(file_name, bytes);
         }
-        let what = if bytes.starts_with(b"PK") {
-            "a zip file (a OneRoster package?), which Markwell doesn't read yet"
-        } else if bytes.trim_ascii_start().starts_with(b"<") {
+        if super::oneroster::recognises(bytes) {
+            return super::oneroster::read_zip(file_name, bytes);
+        }
+        let what = if bytes.trim_ascii_start().starts_with(b"<") {
             "an XML file that isn't a Common Transfer File (its root isn't <CTfile>)"
         } else {
             "a file Markwell doesn't recognise"
         };
         Err(FileProblem(format!(
-            "{file_name} is {what}. Markwell reads a DfE Common Transfer File (.xml) or the simple CSV described in its README: a header row with the columns upn, pupil_forename, pupil_surname, date_of_birth, year, class, contact_id, contact_forename, contact_surname, contact_email, relationship, parental_responsibility and access_allowed."
+            "{file_name} is {what}. Markwell reads a OneRoster 1.1 or 1.2 CSV package (.zip), a DfE Common Transfer File (.xml) or the simple CSV described in its README: a header row with the columns upn, pupil_forename, pupil_surname, date_of_birth, year, class, contact_id, contact_forename, contact_surname, contact_email, relationship, parental_responsibility and access_allowed."
         )))
     }
 }

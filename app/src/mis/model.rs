@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::UserId;
+
 /// The headings a check lists its changes under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Section {
@@ -175,9 +177,66 @@ pub struct SyncShown {
     pub digest_to_apply: Option<String>,
 }
 
-/// The MIS sync page: the sync asked for (if any) and the history.
+/// The MIS sync page: the sync asked for (if any), the possible
+/// duplicates waiting for an admin, and the history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MisSyncView {
     pub shown: Option<SyncShown>,
+    pub duplicates: Vec<Duplicate>,
     pub history: Vec<SyncRow>,
+}
+
+/// Two parents a sync found may be one person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Duplicate {
+    pub id: i64,
+    /// "Same name and phone number, different email addresses", …
+    pub reason: String,
+    pub parents: [DuplicateParent; 2],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateParent {
+    pub id: UserId,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// "Amy Okafor (Year 2)", …
+    pub children: Vec<String>,
+    pub signed_up: bool,
+}
+
+impl Duplicate {
+    /// The one a merge keeps unless the admin chooses: the one who signed
+    /// up (their sign-in keeps working), else the older account.
+    pub fn usual_keep(&self) -> UserId {
+        let [a, b] = &self.parents;
+        if b.signed_up && !a.signed_up {
+            b.id
+        } else {
+            a.id
+        }
+    }
+}
+
+/// What a merge did, in words for the page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Merged {
+    /// "Hana Kato (hana@home.example)".
+    pub kept: String,
+    pub merged: String,
+    pub links_moved: i64,
+}
+
+impl Merged {
+    pub fn summary(&self) -> String {
+        let links = match self.links_moved {
+            1 => "1 child's link".to_owned(),
+            n => format!("{n} children's links"),
+        };
+        format!(
+            "{} merged into {}: {links} moved, with their codes and history.",
+            self.merged, self.kept
+        )
+    }
 }

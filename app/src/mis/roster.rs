@@ -10,6 +10,9 @@ pub enum Format {
     SimpleCsv,
     /// The DfE's Common Transfer File.
     Ctf,
+    /// A 1EdTech OneRoster CSV package (1.0 and 1.1 name it 1.1).
+    OneRoster11,
+    OneRoster12,
 }
 
 impl Format {
@@ -17,6 +20,8 @@ impl Format {
         match self {
             Format::SimpleCsv => "simple CSV",
             Format::Ctf => "Common Transfer File",
+            Format::OneRoster11 => "OneRoster 1.1 package",
+            Format::OneRoster12 => "OneRoster 1.2 package",
         }
     }
 }
@@ -41,17 +46,30 @@ pub struct Pupil {
     pub upn: String,
     pub first_name: String,
     pub surname: String,
-    /// As stored: "2019-05-04".
+    /// As stored: "2019-05-04"; empty when the file doesn't give it (a
+    /// OneRoster package without demographics), which keeps the stored one.
     pub date_of_birth: String,
     pub year_group: i64,
 }
 
-/// One class and its pupils (UPNs), keyed by the MIS's identifier.
+/// One class, its pupils (UPNs) and its teachers (staff MIS ids), keyed by
+/// the MIS's identifier.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Class {
     pub mis_id: String,
     pub name: String,
     pub pupils: Vec<String>,
+    pub teachers: Vec<String>,
+}
+
+/// A member of staff, keyed by the MIS's identifier (only OneRoster
+/// packages list staff).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staff {
+    pub mis_id: String,
+    pub first_name: String,
+    pub surname: String,
+    pub email: Option<String>,
 }
 
 /// How a contact is known from one sync to the next: the MIS's own id, or
@@ -71,6 +89,9 @@ pub struct Contact {
     /// Trimmed; None when the MIS has no address (the contact can't be
     /// imported: nobody could sign in).
     pub email: Option<String>,
+    /// Digits only (`phone`): with the name, it finds a parent listed
+    /// twice under different addresses.
+    pub phone: Option<String>,
 }
 
 /// Whether the file lets a contact see a pupil, and if not, why not.
@@ -113,10 +134,27 @@ pub struct Roster {
     pub speaks: Speaks,
     pub pupils: BTreeMap<String, Pupil>,
     pub classes: BTreeMap<String, Class>,
+    pub staff: BTreeMap<String, Staff>,
     pub contacts: BTreeMap<ContactKey, Contact>,
     pub links: Vec<Link>,
     /// Things worth knowing that didn't stop the file being read.
     pub warnings: Vec<String>,
+}
+
+impl Roster {
+    /// An empty roster for a reader to fill.
+    pub fn new(format: Format, speaks: Speaks, warnings: Vec<String>) -> Roster {
+        Roster {
+            format,
+            speaks,
+            pupils: BTreeMap::new(),
+            classes: BTreeMap::new(),
+            staff: BTreeMap::new(),
+            contacts: BTreeMap::new(),
+            links: Vec::new(),
+            warnings,
+        }
+    }
 }
 
 /// Why a file can't be read, naming the file, row and column where there
@@ -143,6 +181,21 @@ pub fn relationship(word: &str) -> Option<&'static str> {
         "other" => Some("other"),
         _ => None,
     }
+}
+
+/// A phone number as digits, UK numbers written with +44 or 0044 as
+/// dialled at home ("+44 7689 415 547" is "07689415547"); None for what
+/// can't be a number.
+pub fn phone(written: &str) -> Option<String> {
+    let digits: String = written.chars().filter(char::is_ascii_digit).collect();
+    let international = written.trim_start().starts_with('+') || digits.starts_with("00");
+    let digits = digits.trim_start_matches("00");
+    let digits = match digits.strip_prefix("44") {
+        Some(rest) if international => format!("0{rest}"),
+        _ if international => format!("+{digits}"),
+        _ => digits.to_owned(),
+    };
+    (digits.len() >= 6).then_some(digits)
 }
 
 /// A yes or no as MIS exports write it.
@@ -226,6 +279,16 @@ mod tests {
         assert_eq!(date("2019-02-30"), None);
         assert_eq!(date("05/04"), None);
         assert_eq!(date("2019-5-4x"), None);
+    }
+
+    #[test]
+    fn phone_numbers_as_digits() {
+        assert_eq!(phone("07689 415 547").as_deref(), Some("07689415547"));
+        assert_eq!(phone("+44 7689 415547").as_deref(), Some("07689415547"));
+        assert_eq!(phone("0044 7689 415547").as_deref(), Some("07689415547"));
+        assert_eq!(phone("+1 603 222 1111").as_deref(), Some("+16032221111"));
+        assert_eq!(phone("234981").as_deref(), Some("234981"));
+        assert_eq!(phone("n/a"), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::roster::{
     self, Access, Class, Contact, ContactKey, FileProblem, Format, Link, Pupil, Roster, Speaks,
 };
 
-const COLUMNS: [&str; 13] = [
+const COLUMNS: [&str; 14] = [
     "upn",
     "pupil_forename",
     "pupil_surname",
@@ -22,11 +22,13 @@ const COLUMNS: [&str; 13] = [
     "relationship",
     "parental_responsibility",
     "access_allowed",
+    "contact_phone",
 ];
 /// The columns from `contact_id` on: a row's contact and their access.
 const CONTACT_COLUMNS: &[&str] = COLUMNS.split_at(6).1;
-/// Without an id the email address is the contact's key.
-const OPTIONAL: [&str; 1] = ["contact_id"];
+/// Without an id the email address is the contact's key; without a phone
+/// number, the name alone can't suggest a parent listed twice.
+const OPTIONAL: [&str; 2] = ["contact_id", "contact_phone"];
 /// A file with more problems than this lists this many: enough to fix.
 const MOST_PROBLEMS: usize = 20;
 
@@ -87,15 +89,7 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
         file_name,
         at,
         problems: Vec::new(),
-        roster: Roster {
-            format: Format::SimpleCsv,
-            speaks: Speaks::WholeSchool,
-            pupils: BTreeMap::new(),
-            classes: BTreeMap::new(),
-            contacts: BTreeMap::new(),
-            links: Vec::new(),
-            warnings,
-        },
+        roster: Roster::new(Format::SimpleCsv, Speaks::WholeSchool, warnings),
         pupil_rows: BTreeMap::new(),
         link_rows: BTreeMap::new(),
     };
@@ -209,6 +203,7 @@ impl Rows<'_> {
                     mis_id: format!("class:{class}"),
                     name: class,
                     pupils: Vec::new(),
+                    teachers: Vec::new(),
                 });
             if !entry.pupils.contains(&upn) {
                 entry.pupils.push(upn.clone());
@@ -336,6 +331,7 @@ impl Rows<'_> {
             first_name,
             surname,
             email,
+            phone: roster::phone(&cells["contact_phone"]),
         };
         match self.roster.contacts.entry(key.clone()) {
             Entry::Vacant(slot) => {

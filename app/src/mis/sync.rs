@@ -38,6 +38,7 @@ struct StoredClass {
     name: String,
     mis_id: Option<String>,
     pupils: BTreeSet<PupilId>,
+    teachers: BTreeSet<UserId>,
 }
 
 struct StoredAccount {
@@ -51,6 +52,7 @@ struct StoredAccount {
     surname: String,
     signed_up: bool,
     deleted: bool,
+    phone: Option<String>,
 }
 
 struct StoredLink {
@@ -68,6 +70,11 @@ struct Stored {
     classes: Vec<StoredClass>,
     accounts: Vec<StoredAccount>,
     links: Vec<StoredLink>,
+    /// Merged parents' MIS ids, and the account each now stands for.
+    merged: BTreeMap<String, UserId>,
+    /// Pairs of parents already listed as possible duplicates (lower id
+    /// first), decided or not.
+    known_pairs: BTreeSet<(UserId, UserId)>,
 }
 
 impl Stored {
@@ -99,6 +106,7 @@ impl Stored {
                 name: g.name,
                 mis_id: g.mis_id,
                 pupils: BTreeSet::new(),
+                teachers: BTreeSet::new(),
             })
             .collect();
         for member in members {
@@ -106,12 +114,23 @@ impl Stored {
                 class.pupils.insert(member.pupil);
             }
         }
+        let teachers = sqlx::query!(
+            r#"SELECT gt.group_id AS "group: GroupId", gt.user_id AS "user: UserId"
+               FROM group_teachers gt JOIN groups g ON g.id = gt.group_id WHERE g.kind = 'class'"#
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for teacher in teachers {
+            if let Some(class) = classes.iter_mut().find(|c| c.id == teacher.group) {
+                class.teachers.insert(teacher.user);
+            }
+        }
         let accounts = sqlx::query_as!(
             StoredAccount,
             r#"SELECT id AS "id: UserId", role = 'parent' AS "parent!: bool",
                       active AS "active: bool", inactive_by_sync AS "inactive_by_sync: bool", mis_id, email,
                       first_name, surname, password_hash IS NOT NULL AS "signed_up!: bool",
-                      deleted_at IS NOT NULL AS "deleted!: bool"
+                      deleted_at IS NOT NULL AS "deleted!: bool", phone
                FROM users ORDER BY id"#
         )
         .fetch_all(&mut *conn)
@@ -124,11 +143,28 @@ impl Stored {
         )
         .fetch_all(&mut *conn)
         .await?;
+        let merged =
+            sqlx::query!(r#"SELECT mis_id, user_id AS "user: UserId" FROM merged_mis_ids"#)
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|m| (m.mis_id, m.user))
+                .collect();
+        let known_pairs = sqlx::query!(
+            r#"SELECT first_id AS "first: UserId", second_id AS "second: UserId" FROM parent_duplicates"#
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.first, p.second))
+        .collect();
         Ok(Stored {
             pupils,
             classes,
             accounts,
             links,
+            merged,
+            known_pairs,
         })
     }
 }
@@ -140,10 +176,16 @@ enum PupilRef {
     New(String),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum ParentRef {
     Stored(UserId),
     New(ContactKey),
+}
+
+#[derive(Debug, Clone)]
+enum StaffRef {
+    Stored(UserId),
+    New(String),
 }
 
 #[derive(Debug, Clone)]
@@ -175,11 +217,24 @@ enum Step {
     },
     JoinClass(ClassRef, PupilRef),
     LeaveClass(GroupId, PupilId),
+    /// A member of staff new to Markwell: invited, but no email goes until
+    /// an admin presses Resend invitation.
+    AddStaff(super::roster::Staff),
+    UpdateStaff {
+        id: UserId,
+        mis_id: String,
+        first_name: String,
+        surname: String,
+        email: Option<String>,
+    },
+    TeachClass(ClassRef, StaffRef),
+    StopTeaching(GroupId, UserId),
     AddParent {
         key: ContactKey,
         first_name: String,
         surname: String,
         email: String,
+        phone: Option<String>,
     },
     UpdateParent {
         id: UserId,
@@ -187,6 +242,14 @@ enum Step {
         first_name: String,
         surname: String,
         email: Option<String>,
+        phone: Option<String>,
+    },
+    /// Two parents who may be one person, listed for an admin to merge or
+    /// keep apart.
+    Pair {
+        first: ParentRef,
+        second: ParentRef,
+        reason: &'static str,
     },
     Link {
         parent: ParentRef,
@@ -290,6 +353,11 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                 {
                     what.push(format!("name was {} {}", old.first_name, old.surname));
                 }
+                // A file without dates of birth keeps the stored one.
+                let mut pupil = pupil.clone();
+                if pupil.date_of_birth.is_empty() {
+                    pupil.date_of_birth.clone_from(&old.date_of_birth);
+                }
                 if old.date_of_birth != pupil.date_of_birth {
                     what.push("date of birth".to_owned());
                 }
@@ -301,10 +369,7 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                 }
                 if !what.is_empty() {
                     planned.push(
-                        Step::UpdatePupil {
-                            id: old.id,
-                            pupil: pupil.clone(),
-                        },
+                        Step::UpdatePupil { id: old.id, pupil },
                         Section::Updated,
                         format!("Pupil {words}: {}", what.join(", ")),
                     );
@@ -332,6 +397,135 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
         }
     };
 
+    // Staff (only OneRoster lists them), by the MIS's id, then by email
+    // address.
+    let account_name = |id: UserId| {
+        let a = stored.accounts.iter().find(|a| a.id == id);
+        a.map(|a| format!("{} {}", a.first_name, a.surname))
+            .unwrap_or_default()
+    };
+    let email_of = |email: &str| {
+        stored.accounts.iter().find(|a| {
+            a.email
+                .as_ref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(email))
+        })
+    };
+    let mut staff_ref: BTreeMap<&str, StaffRef> = BTreeMap::new();
+    let mut new_staff_emails: BTreeSet<String> = BTreeSet::new();
+    for (mis_id, member) in &roster.staff {
+        let name = format!("{} {}", member.first_name, member.surname);
+        let by_id = stored
+            .accounts
+            .iter()
+            .find(|a| !a.parent && a.mis_id.as_deref() == Some(mis_id));
+        let by_email = member.email.as_deref().and_then(email_of);
+        let found = match (by_id, by_email) {
+            (Some(account), _) => account,
+            (None, Some(account)) if account.parent => {
+                planned.note(
+                    Section::NotImported,
+                    format!("Staff {name}: the email address is a parent's account"),
+                );
+                continue;
+            }
+            (None, Some(account))
+                if account
+                    .mis_id
+                    .as_ref()
+                    .is_some_and(|theirs| theirs != mis_id) =>
+            {
+                planned.note(
+                    Section::PossibleDuplicates,
+                    format!(
+                        "Staff {name} (MIS id {mis_id}) has the email address of {}, who is MIS id {}",
+                        account_name(account.id),
+                        account.mis_id.as_deref().unwrap_or_default()
+                    ),
+                );
+                continue;
+            }
+            (None, Some(account)) => account,
+            (None, None) => {
+                match &member.email {
+                    None => planned.note(
+                        Section::NotImported,
+                        format!("Staff {name}: no email address"),
+                    ),
+                    Some(email) if !new_staff_emails.insert(email.to_lowercase()) => planned
+                        .note(
+                            Section::NotImported,
+                            format!("Staff {name}: email address used by another member of staff in the file"),
+                        ),
+                    Some(_) => {
+                        staff_ref.insert(mis_id, StaffRef::New(mis_id.clone()));
+                        planned.push(
+                            Step::AddStaff(member.clone()),
+                            Section::Added,
+                            format!("Staff {name}, invited: no email is sent until an admin presses Resend invitation"),
+                        );
+                    }
+                }
+                continue;
+            }
+        };
+        if found.deleted {
+            continue;
+        }
+        staff_ref.insert(mis_id, StaffRef::Stored(found.id));
+        // Like a parent, someone who has signed in keeps the name and
+        // address they sign in with.
+        let taken = by_email.is_some_and(|other| other.id != found.id);
+        let (first_name, surname, email) = if found.signed_up {
+            (
+                found.first_name.clone(),
+                found.surname.clone(),
+                found.email.clone(),
+            )
+        } else {
+            (
+                member.first_name.clone(),
+                member.surname.clone(),
+                member
+                    .email
+                    .clone()
+                    .filter(|_| !taken)
+                    .or(found.email.clone()),
+            )
+        };
+        let mut what = Vec::new();
+        if found.mis_id.as_deref() != Some(mis_id) {
+            what.push("now kept from the MIS".to_owned());
+        }
+        if (first_name.as_str(), surname.as_str())
+            != (found.first_name.as_str(), found.surname.as_str())
+        {
+            what.push(format!("name was {}", account_name(found.id)));
+        }
+        if email.as_ref().map(|e| e.to_lowercase())
+            != found.email.as_ref().map(|e| e.to_lowercase())
+        {
+            what.push("new email address".to_owned());
+        }
+        if !what.is_empty() {
+            planned.push(
+                Step::UpdateStaff {
+                    id: found.id,
+                    mis_id: mis_id.clone(),
+                    first_name: first_name.clone(),
+                    surname: surname.clone(),
+                    email,
+                },
+                Section::Updated,
+                format!("Staff {first_name} {surname}: {}", what.join(", ")),
+            );
+        }
+    }
+    let staff_words = |mis_id: &str| {
+        let member = &roster.staff[mis_id];
+        format!("{} {}", member.first_name, member.surname)
+    };
+
     // Classes, by the MIS's id; a class made by hand with the same name is
     // taken over rather than made twice.
     let mut kept_classes = BTreeSet::new();
@@ -346,6 +540,7 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                     .iter()
                     .find(|c| c.mis_id.is_none() && c.name == class.name)
             });
+        let teaching = existing.map(|c| c.teachers.clone()).unwrap_or_default();
         let (class_ref, members) = match existing {
             None => {
                 let years: BTreeSet<i64> = class
@@ -401,6 +596,23 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                 words,
             );
         }
+        let mut wanted_teachers = BTreeSet::new();
+        for mis_id in &class.teachers {
+            let Some(teacher) = staff_ref.get(mis_id.as_str()) else {
+                continue;
+            };
+            if let StaffRef::Stored(id) = teacher {
+                wanted_teachers.insert(*id);
+                if teaching.contains(id) {
+                    continue;
+                }
+            }
+            planned.push(
+                Step::TeachClass(class_ref.clone(), teacher.clone()),
+                Section::Added,
+                format!("{} teaches {}", staff_words(mis_id), class.name),
+            );
+        }
         if let ClassRef::Stored(id) = class_ref {
             for gone in members.difference(&wanted) {
                 planned.push(
@@ -408,6 +620,23 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                     Section::Removed,
                     format!("{} leaves {}", pupil_name[gone], class.name),
                 );
+            }
+            // A file that lists staff speaks for the teachers it gave a
+            // class; one an admin added by hand stays.
+            if whole_school && !roster.staff.is_empty() {
+                for gone in teaching.difference(&wanted_teachers) {
+                    let from_mis = stored
+                        .accounts
+                        .iter()
+                        .any(|a| a.id == *gone && a.mis_id.is_some());
+                    if from_mis {
+                        planned.push(
+                            Step::StopTeaching(id, *gone),
+                            Section::Removed,
+                            format!("{} no longer teaches {}", account_name(*gone), class.name),
+                        );
+                    }
+                }
             }
         }
     }
@@ -470,6 +699,16 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                 .find(|a| a.mis_id.as_deref() == Some(id)),
             ContactKey::Email(_) => None,
         };
+        // A contact whose parent an admin merged into another: the kept
+        // account stands for both, as the admin left it.
+        if let (None, ContactKey::MisId(id)) = (by_id, key) {
+            if let Some(kept) = stored.merged.get(id) {
+                if stored.accounts.iter().any(|a| a.id == *kept && !a.deleted) {
+                    parent_of.insert(key, ParentRef::Stored(*kept));
+                }
+                continue;
+            }
+        }
         // Whose the address is once this sync's earlier changes are made.
         let by_email = lower.as_ref().and_then(|email| {
             let owner = email_owner.get(email)?;
@@ -503,7 +742,20 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                 emails_taken.insert(email.clone(), key);
             }
         }
+        let staff_email = lower
+            .as_ref()
+            .is_some_and(|email| new_staff_emails.contains(email));
         let found = match (by_id, by_email) {
+            (None, None) if staff_email => {
+                planned.note(
+                    Section::NotImported,
+                    format!(
+                        "{name}, contact of {}: the email address is a staff account's",
+                        children_of(key)
+                    ),
+                );
+                continue;
+            }
             (Some(account), _) => Some(account),
             (None, Some(account)) if !account.parent => {
                 planned.note(
@@ -579,14 +831,25 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                 // An address another account holds stays with that account.
                 let taken = by_email.filter(|other| other.id != account.id);
                 if let Some(other) = taken {
-                    planned.note(
-                        Section::PossibleDuplicates,
-                        format!(
-                            "{name} ({}): the file's email address belongs to {}",
-                            contact_id_words(key),
-                            parent_name[&other.id]
-                        ),
+                    let words = format!(
+                        "{name} ({}): the file's email address belongs to {}",
+                        contact_id_words(key),
+                        parent_name[&other.id]
                     );
+                    let pair = (account.id.min(other.id), account.id.max(other.id));
+                    if other.parent && !stored.known_pairs.contains(&pair) {
+                        planned.push(
+                            Step::Pair {
+                                first: ParentRef::Stored(pair.0),
+                                second: ParentRef::Stored(pair.1),
+                                reason: "One email address in the MIS for both",
+                            },
+                            Section::PossibleDuplicates,
+                            words,
+                        );
+                    } else {
+                        planned.note(Section::PossibleDuplicates, words);
+                    }
                 }
                 let file_email = contact.email.clone().filter(|_| taken.is_none() && !clash);
                 let (first_name, surname, email) = if account.signed_up {
@@ -624,6 +887,11 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                         email_owner.insert(new, account.id);
                     }
                 }
+                // The MIS keeps the phone number, signed up or not.
+                let phone = contact.phone.clone().or(account.phone.clone());
+                if phone != account.phone {
+                    what.push("new phone number".to_owned());
+                }
                 if !what.is_empty() {
                     planned.push(
                         Step::UpdateParent {
@@ -632,6 +900,7 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                             first_name: first_name.clone(),
                             surname: surname.clone(),
                             email,
+                            phone,
                         },
                         Section::Updated,
                         format!("Parent {first_name} {surname}: {}", what.join(", ")),
@@ -653,12 +922,88 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                             first_name: contact.first_name.clone(),
                             surname: contact.surname.clone(),
                             email: email.clone(),
+                            phone: contact.phone.clone(),
                         },
                         Section::Added,
                         format!("Parent {name}"),
                     );
                 }
             },
+        }
+    }
+
+    // Possible duplicates the keys can't join: one name and one phone
+    // number under two email addresses. The file's contacts as they will
+    // be, and every other parent as they are.
+    let mut people: Vec<(ParentRef, String, String, Option<String>)> = Vec::new();
+    let mut in_file = BTreeSet::new();
+    for (key, contact) in &roster.contacts {
+        let (Some(who), Some(phone)) = (parent_of.get(key), &contact.phone) else {
+            continue;
+        };
+        if let ParentRef::Stored(id) = who {
+            in_file.insert(*id);
+        }
+        let name = format!("{} {}", contact.first_name, contact.surname);
+        people.push((who.clone(), name, phone.clone(), contact.email.clone()));
+    }
+    for account in &stored.accounts {
+        if let (true, false, Some(phone)) = (account.parent, account.deleted, &account.phone) {
+            if !in_file.contains(&account.id) {
+                let name = format!("{} {}", account.first_name, account.surname);
+                let who = ParentRef::Stored(account.id);
+                people.push((who, name, phone.clone(), account.email.clone()));
+            }
+        }
+    }
+    let mut alike: BTreeMap<(String, &str), Vec<usize>> = BTreeMap::new();
+    for (at, (_, name, phone, _)) in people.iter().enumerate() {
+        alike
+            .entry((name.to_lowercase(), phone))
+            .or_default()
+            .push(at);
+    }
+    let mut paired = BTreeSet::new();
+    for same in alike.values().filter(|same| same.len() > 1) {
+        for (n, &a) in same.iter().enumerate() {
+            for &b in &same[n + 1..] {
+                let (first, second) = (&people[a], &people[b]);
+                let email = |p: &(ParentRef, String, String, Option<String>)| {
+                    p.3.as_ref().map(|e| e.to_lowercase())
+                };
+                if first.0 == second.0 || email(first) == email(second) {
+                    continue;
+                }
+                let (one, two) = (
+                    first.0.clone().min(second.0.clone()),
+                    first.0.clone().max(second.0.clone()),
+                );
+                if let (ParentRef::Stored(x), ParentRef::Stored(y)) = (&one, &two) {
+                    if stored.known_pairs.contains(&(*x, *y)) {
+                        continue;
+                    }
+                }
+                if !paired.insert((one.clone(), two.clone())) {
+                    continue;
+                }
+                let shown = |p: &(ParentRef, String, String, Option<String>)| match &p.3 {
+                    Some(email) => format!("{} ({email})", p.1),
+                    None => p.1.clone(),
+                };
+                planned.push(
+                    Step::Pair {
+                        first: one,
+                        second: two,
+                        reason: "Same name and phone number, different email addresses",
+                    },
+                    Section::PossibleDuplicates,
+                    format!(
+                        "{} and {}: same name and phone number, different email addresses",
+                        shown(first),
+                        shown(second)
+                    ),
+                );
+            }
         }
     }
 
@@ -841,10 +1186,19 @@ pub async fn apply(
     let mut new_pupils: BTreeMap<String, PupilId> = BTreeMap::new();
     let mut new_classes: BTreeMap<String, GroupId> = BTreeMap::new();
     let mut new_parents: BTreeMap<ContactKey, UserId> = BTreeMap::new();
+    let mut new_staff: BTreeMap<String, UserId> = BTreeMap::new();
     for (step, _) in &planned.steps {
         let pupil_id = |pupil: &PupilRef| match pupil {
             PupilRef::Stored(id) => *id,
             PupilRef::New(upn) => new_pupils[upn],
+        };
+        let class_id = |class: &ClassRef| match class {
+            ClassRef::Stored(id) => *id,
+            ClassRef::New(mis_id) => new_classes[mis_id],
+        };
+        let parent_id = |parent: &ParentRef| match parent {
+            ParentRef::Stored(id) => *id,
+            ParentRef::New(key) => new_parents[key],
         };
         match step {
             Step::AddPupil(p) => {
@@ -908,10 +1262,7 @@ pub async fn apply(
                 .await?;
             }
             Step::JoinClass(class, pupil) => {
-                let class = match class {
-                    ClassRef::Stored(id) => *id,
-                    ClassRef::New(mis_id) => new_classes[mis_id],
-                };
+                let class = class_id(class);
                 let pupil = pupil_id(pupil);
                 sqlx::query!(
                     "INSERT INTO group_pupils (group_id, pupil_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -930,23 +1281,81 @@ pub async fn apply(
                 .execute(&mut *conn)
                 .await?;
             }
+            Step::AddStaff(member) => {
+                let id = sqlx::query_scalar!(
+                    r#"INSERT INTO users (role, first_name, surname, email, mis_id, active, created_at)
+                       VALUES ('teacher', ?, ?, ?, ?, 1, ?) RETURNING id AS "id: UserId""#,
+                    member.first_name,
+                    member.surname,
+                    member.email,
+                    member.mis_id,
+                    at
+                )
+                .fetch_one(&mut *conn)
+                .await?;
+                new_staff.insert(member.mis_id.clone(), id);
+            }
+            Step::UpdateStaff {
+                id,
+                mis_id,
+                first_name,
+                surname,
+                email,
+            } => {
+                sqlx::query!(
+                    "UPDATE users SET mis_id = ?, first_name = ?, surname = ?, email = ?
+                     WHERE id = ? AND role <> 'parent'",
+                    mis_id,
+                    first_name,
+                    surname,
+                    email,
+                    id
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
+            Step::TeachClass(class, teacher) => {
+                let class = class_id(class);
+                let teacher = match teacher {
+                    StaffRef::Stored(id) => *id,
+                    StaffRef::New(mis_id) => new_staff[mis_id],
+                };
+                sqlx::query!(
+                    "INSERT INTO group_teachers (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    class,
+                    teacher
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
+            Step::StopTeaching(class, teacher) => {
+                sqlx::query!(
+                    "DELETE FROM group_teachers WHERE group_id = ? AND user_id = ?",
+                    class,
+                    teacher
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
             Step::AddParent {
                 key,
                 first_name,
                 surname,
                 email,
+                phone,
             } => {
                 let mis_id = match key {
                     ContactKey::MisId(id) => Some(id),
                     ContactKey::Email(_) => None,
                 };
                 let id = sqlx::query_scalar!(
-                    r#"INSERT INTO users (role, first_name, surname, email, mis_id, active, created_at)
-                       VALUES ('parent', ?, ?, ?, ?, 1, ?) RETURNING id AS "id: UserId""#,
+                    r#"INSERT INTO users (role, first_name, surname, email, mis_id, phone, active, created_at)
+                       VALUES ('parent', ?, ?, ?, ?, ?, 1, ?) RETURNING id AS "id: UserId""#,
                     first_name,
                     surname,
                     email,
                     mis_id,
+                    phone,
                     at
                 )
                 .fetch_one(&mut *conn)
@@ -959,14 +1368,16 @@ pub async fn apply(
                 first_name,
                 surname,
                 email,
+                phone,
             } => {
                 sqlx::query!(
-                    "UPDATE users SET mis_id = ?, first_name = ?, surname = ?, email = ?
+                    "UPDATE users SET mis_id = ?, first_name = ?, surname = ?, email = ?, phone = ?
                      WHERE id = ? AND role = 'parent'",
                     mis_id,
                     first_name,
                     surname,
                     email,
+                    phone,
                     id
                 )
                 .execute(&mut *conn)
@@ -977,10 +1388,7 @@ pub async fn apply(
                 pupil,
                 relationship,
             } => {
-                let parent = match parent {
-                    ParentRef::Stored(id) => *id,
-                    ParentRef::New(key) => new_parents[key],
-                };
+                let parent = parent_id(parent);
                 let pupil = pupil_id(pupil);
                 sqlx::query!(
                     "INSERT INTO parent_links (parent_id, pupil_id, relationship, parental_responsibility, from_mis, created_at)
@@ -1007,9 +1415,17 @@ pub async fn apply(
                 // Its access code and any letter codes go with it (the
                 // foreign keys cascade); the parent's sessions read links on
                 // every request, so the child is gone at their next click.
-                sqlx::query!("DELETE FROM parent_links WHERE id = ?", link)
-                    .execute(&mut *conn)
-                    .await?;
+                let parent = sqlx::query_scalar!(
+                    r#"DELETE FROM parent_links WHERE id = ? RETURNING parent_id AS "parent: UserId""#,
+                    link
+                )
+                .fetch_optional(&mut *conn)
+                .await?;
+                // Any live stream the parent has open ends, and its
+                // reconnection is checked against the links left.
+                if let Some(parent) = parent {
+                    crate::ssr::live::access_changed(parent);
+                }
             }
             Step::Deactivate(parent) => {
                 sqlx::query!(
@@ -1030,6 +1446,24 @@ pub async fn apply(
                 sqlx::query!(
                     "UPDATE users SET active = 1, inactive_by_sync = 0 WHERE id = ? AND role = 'parent'",
                     parent
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
+            Step::Pair {
+                first,
+                second,
+                reason,
+            } => {
+                let (a, b) = (parent_id(first), parent_id(second));
+                let (first, second) = (a.min(b), a.max(b));
+                sqlx::query!(
+                    "INSERT INTO parent_duplicates (first_id, second_id, reason, found_at)
+                     VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    first,
+                    second,
+                    reason,
+                    at
                 )
                 .execute(&mut *conn)
                 .await?;

@@ -122,6 +122,17 @@ pub enum Audit {
     MisSyncApplied {
         sync: i64,
     },
+    /// Two parent accounts became one: `merged`'s links, codes and history
+    /// moved to `kept`, and `merged` went.
+    ParentsMerged {
+        kept: UserId,
+        merged: UserId,
+    },
+    /// An admin said two possible duplicates are different people.
+    NotTheSamePerson {
+        first: UserId,
+        second: UserId,
+    },
     /// Someone ended one of their own sessions from "Where you're signed
     /// in", or all of them but the one they were using.
     SignedOutElsewhere {
@@ -265,6 +276,14 @@ impl Audit {
             Audit::MisSyncApplied { sync } => {
                 (AuditAction::MisSyncApplied, Some(format!("sync:{sync}")))
             }
+            Audit::ParentsMerged { kept, merged } => (
+                AuditAction::ParentsMerged,
+                Some(format!("user:{} merged:{}", kept.0, merged.0)),
+            ),
+            Audit::NotTheSamePerson { first, second } => (
+                AuditAction::NotTheSamePerson,
+                Some(format!("user:{} user:{}", first.0, second.0)),
+            ),
             Audit::SignedOutElsewhere { all_others } => (
                 if *all_others {
                     AuditAction::SignedOutEverywhereElse

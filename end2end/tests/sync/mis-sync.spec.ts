@@ -22,9 +22,11 @@ for upn, first, surname, born, year, pupil in db.execute(
     links = db.execute(
         "SELECT u.mis_id, u.first_name, u.surname, u.email, l.relationship FROM parent_links l"
         " JOIN users u ON u.id = l.parent_id WHERE l.pupil_id = ? AND l.from_mis = 1", (pupil,)).fetchall()
-    for mis_id, cfirst, csurname, email, relationship in links or [("", "", "", "", "")]:
-        access = "yes,yes" if mis_id else ","
-        print(f"{upn},{first},{surname},{born},{year},,{mis_id},{cfirst},{csurname},{email},{relationship},{access}")`,
+    if not links:
+        print(f"{upn},{first},{surname},{born},{year},,,,,,,,")
+    # A contact from a Common Transfer File has no MIS id: the address is its key.
+    for mis_id, cfirst, csurname, email, relationship in links:
+        print(f"{upn},{first},{surname},{born},{year},,{mis_id or ''},{cfirst},{csurname},{email},{relationship},yes,yes")`,
     database,
   ]).toString();
 }
@@ -142,4 +144,100 @@ test("an admin checks and applies an MIS file, and a parent who loses access los
   await expect(phone.getByRole("link", { name: new RegExp(`Pip ${surname}`) })).toBeVisible();
   await expect(phone.getByText(`Tamsin ${surname}`)).toHaveCount(0);
   await context.close();
+});
+
+/** A full CTF with one contact per pupil: name, address and phone. */
+function transferFile(pupils: { upn: string; first: string; surname: string; contact: [string, string, string] }[]): string {
+  const pupil = ({ upn, first, surname, contact: [name, email, phone] }: (typeof pupils)[number]) => `
+<Pupil><UPN>${upn}</UPN><Surname>${surname}</Surname><Forename>${first}</Forename><DOB>2017-05-04</DOB>
+<BasicDetails><NCyearActual>4</NCyearActual></BasicDetails>
+<Contacts><Contact><Surname>${surname}</Surname><Forename>${name}</Forename><Relationship>PAM</Relationship>
+<Responsibility>true</Responsibility><Email>${email}</Email>
+<Phones><Phone><TelephoneType>M</TelephoneType><PhoneNo>${phone}</PhoneNo></Phone></Phones></Contact></Contacts></Pupil>`;
+  return `<?xml version="1.0" encoding="utf-8"?>
+<CTfile><Header><DocumentQualifier>full</DocumentQualifier></Header>
+<CTFpupilData>${pupils.map(pupil).join("")}
+</CTFpupilData></CTfile>`;
+}
+
+test("an admin merges a parent the MIS lists twice, and keeps two different people apart", async ({ page }, info) => {
+  const tag = info.project.name === "phone" ? "P" : "D";
+  const stamp = String(Date.now()).slice(-10);
+  const surname = `Katsura${tag}${stamp}`;
+  const hana = (email: string, phone: string): [string, string, string] => ["Hana", email, phone];
+  const sam = (email: string): [string, string, string] => ["Sam", email, "07700 900456"];
+  const file = transferFile([
+    { upn: `K${tag}${stamp}1`, first: "Aiko", surname, contact: hana(`hana.${stamp}${tag}@home.example`, "07700 900123") },
+    { upn: `K${tag}${stamp}2`, first: "Ren", surname, contact: hana(`hana.${stamp}${tag}@work.example`, "+44 7700 900123") },
+    { upn: `K${tag}${stamp}3`, first: "Mio", surname, contact: sam(`sam.${stamp}${tag}@one.example`) },
+    { upn: `K${tag}${stamp}4`, first: "Yui", surname, contact: sam(`sam.${stamp}${tag}@two.example`) },
+  ]);
+
+  await signIn(page, ADMIN);
+  await openMisSync(page);
+  await page.getByLabel("MIS file").setInputFiles({ name: "transfer.xml", mimeType: "text/xml", buffer: Buffer.from(file) });
+  await page.getByRole("button", { name: "Check file" }).click();
+  await expect(page.getByRole("heading", { name: "Check of transfer.xml" })).toBeVisible();
+  await ready(page);
+  const check = page.getByRole("region", { name: "Check of transfer.xml" });
+  await expect(
+    check.getByText(new RegExp(`^Hana ${surname} \\(.*\\) and Hana ${surname} \\(.*\\): same name and phone number, different email addresses$`)),
+  ).toBeVisible();
+  await page.getByRole("button", { name: "Apply changes" }).click();
+  await expect(page.getByRole("heading", { name: "Applied: transfer.xml" })).toBeVisible();
+  await ready(page);
+
+  // Both pairs wait, each with whom to keep and the two buttons.
+  const hanas = page.getByRole("article", { name: `Hana ${surname} and Hana ${surname}` });
+  const sams = page.getByRole("article", { name: `Sam ${surname} and Sam ${surname}` });
+  await expect(hanas.getByRole("group", { name: "Keep" })).toBeVisible();
+  await expect(sams).toBeVisible();
+  await expectAccessible(page);
+
+  // Keep the address she uses at home; the work one goes.
+  await hanas.getByRole("radio", { name: new RegExp(`hana\\.${stamp}${tag}@home\\.example`) }).check();
+  await hanas.getByRole("button", { name: /^Merge / }).click();
+  await expect(page.getByRole("status").filter({ hasText: "merged into" })).toHaveText(
+    `Hana ${surname} (hana.${stamp}${tag}@work.example) merged into Hana ${surname} (hana.${stamp}${tag}@home.example): 1 child's link moved, with their codes and history.`,
+  );
+  await expect(hanas).toHaveCount(0);
+
+  await sams.getByRole("button", { name: /^Not the same person/ }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Kept apart" })).toBeVisible();
+  await expect(sams).toHaveCount(0);
+  await expectAccessible(page);
+
+  // Parents shows one Hana, with both children.
+  await openMenuIfPhone(page);
+  await page.getByRole("link", { name: "Parents" }).click();
+  await ready(page);
+  await page.getByLabel("Search by parent's or child's name, or email").fill(`hana.${stamp}${tag}`);
+  await page.getByLabel("Search by parent's or child's name, or email").press("Enter");
+  await expect(page.getByRole("row").filter({ hasText: `Hana ${surname}` })).toHaveCount(1);
+});
+
+test("a large MIS file shows how much of it has been sent", async ({ page }) => {
+  await signIn(page, ADMIN);
+  await openMisSync(page);
+  // A slow school connection: about 256 KB a second up.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 20,
+    downloadThroughput: -1,
+    uploadThroughput: 256 * 1024,
+  });
+  const big = Buffer.from("not an MIS file\n".repeat(96 * 1024));
+  await page.getByLabel("MIS file").setInputFiles({ name: "export.txt", mimeType: "text/plain", buffer: big });
+  await page.getByRole("button", { name: "Check file" }).click();
+  const sending = page.getByRole("progressbar", { name: "Sending the file" });
+  await expect(sending).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: /Sending the file: \d+%/ })).toBeVisible();
+  await expect.poll(async () => Number(await sending.getAttribute("value"))).toBeGreaterThan(0);
+  // Sent and read: the reason it can't be used, beside the field.
+  await expect(page.getByLabel("MIS file")).toHaveAccessibleDescription(/export\.txt is a file Markwell doesn't recognise/, {
+    timeout: 30_000,
+  });
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 });

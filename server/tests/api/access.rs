@@ -104,6 +104,9 @@ enum Ids {
     Batch,
     /// An MIS file an admin checked.
     Sync,
+    /// Possible duplicates: one pair to merge, another to keep apart.
+    Duplicate,
+    DuplicateToKeepApart,
 }
 
 impl Ids {
@@ -183,6 +186,12 @@ fn server_functions() -> Vec<(&'static str, May, Ids)> {
         // Admins.
         (audit::api::AuditEntries::PATH, Admins, Ids::None),
         (mis::api::MisSyncPage::PATH, Admins, Ids::None),
+        (mis::api::MergeParents::PATH, Admins, Ids::Duplicate),
+        (
+            mis::api::NotTheSamePerson::PATH,
+            Admins,
+            Ids::DuplicateToKeepApart,
+        ),
         (school::api::SchoolAtAGlance::PATH, Admins, Ids::None),
         (school::api::LoadSchoolSettings::PATH, Admins, Ids::None),
         (school::api::SaveSchoolSettings::PATH, Admins, Ids::None),
@@ -349,6 +358,7 @@ struct Fixture {
     deleted_parent: i64,
     batch: i64,
     sync: i64,
+    duplicates: (i64, i64),
     /// Each signed-in caller's second sign-in, and someone else's.
     spare_sign_in: BTreeMap<Caller, i64>,
 }
@@ -505,8 +515,35 @@ async fn fixture(app: &TestApp, admin: &Client) -> Fixture {
         deleted_parent,
         batch,
         sync: checked_file(app, admin).await,
+        duplicates: (
+            possible_duplicates(
+                app,
+                target_parent,
+                &format!("{not_signed_up} LIMIT 1 OFFSET 2"),
+            )
+            .await,
+            possible_duplicates(
+                app,
+                one(app, &format!("{not_signed_up} LIMIT 1 OFFSET 3"), &[]).await,
+                &format!("{not_signed_up} LIMIT 1 OFFSET 4"),
+            )
+            .await,
+        ),
         spare_sign_in: BTreeMap::new(),
     }
+}
+
+/// Lists `parent` and the parent `other` finds as possible duplicates.
+async fn possible_duplicates(app: &TestApp, parent: i64, other: &str) -> i64 {
+    let other = one(app, other, &[]).await;
+    one(
+        app,
+        "INSERT INTO parent_duplicates (first_id, second_id, reason, found_at)
+         VALUES (min(?1, ?2), max(?1, ?2), 'Same name and phone number, different email addresses', '2026-01-01T00:00:00Z')
+         RETURNING id",
+        &[parent, other],
+    )
+    .await
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -577,6 +614,8 @@ impl Fixture {
             Ids::ReadyReport => vec![("report", self.ready)],
             Ids::Batch => vec![("batch", self.batch)],
             Ids::Sync => vec![("id", self.sync)],
+            Ids::Duplicate => vec![("pair", self.duplicates.0), ("keep", self.parent)],
+            Ids::DuplicateToKeepApart => vec![("pair", self.duplicates.1)],
         }
     }
 }

@@ -32,7 +32,13 @@ fn import(app: &TestApp, folder: &Path, csv: &str, dry_run: bool) -> Output {
     import_as(app, folder, "roster.csv", csv, dry_run)
 }
 
-fn import_as(app: &TestApp, folder: &Path, name: &str, contents: &str, dry_run: bool) -> Output {
+fn import_as(
+    app: &TestApp,
+    folder: &Path,
+    name: &str,
+    contents: impl AsRef<[u8]>,
+    dry_run: bool,
+) -> Output {
     let file = folder.join(name);
     std::fs::write(&file, contents).unwrap();
     let mut command = markwell(app, folder);
@@ -381,7 +387,7 @@ async fn real_common_transfer_files_import_with_the_counts_they_hold() {
             &app,
             folder.path(),
             file,
-            &sample_ctf(file),
+            sample_ctf(file),
             false,
         ));
         assert!(
@@ -403,7 +409,7 @@ async fn real_common_transfer_files_import_with_the_counts_they_hold() {
         &app,
         folder.path(),
         "y7_2_students.xml",
-        &sample_ctf("y7_2_students.xml"),
+        sample_ctf("y7_2_students.xml"),
         false,
     ));
     assert!(again.contains("No changes"), "{again}");
@@ -598,4 +604,402 @@ async fn one_account_per_contact_and_a_parent_linked_again_is_active_again() {
         .await
         .unwrap();
     assert!(active);
+}
+
+/// A sample OneRoster package's file (server/tests/data/mis).
+fn sample_oneroster(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/mis/catalyst-moodle-oneroster")
+        .join(name);
+    std::fs::read(path).unwrap()
+}
+
+/// `markwell import` of a file or folder already in place.
+fn import_path(app: &TestApp, folder: &Path, path: &Path) -> Output {
+    markwell(app, folder)
+        .arg("import")
+        .arg(path)
+        .arg("--verbose")
+        .output()
+        .expect("markwell import")
+}
+
+#[tokio::test]
+async fn a_real_oneroster_package_links_its_one_parent_and_never_a_teacher() {
+    let app = spawn_app().await;
+    let folder = tempfile::tempdir().unwrap();
+    let package = sample_oneroster("Test_full_data_set.zip");
+    let said = printed(&import_as(
+        &app,
+        folder.path(),
+        "Test_full_data_set.zip",
+        &package,
+        false,
+    ));
+    assert!(
+        said.contains("Test_full_data_set.zip (OneRoster 1.1 package): Added"),
+        "{said}"
+    );
+    for line in [
+        "Pupil Mary Jones (Year 12)",
+        "Pupil mmichel Jones (Year 12)",
+        "Pupil Anna Brown (Year 11)",
+        "Staff John Doe, invited: no email is sent until an admin presses Resend invitation",
+        "Staff Jim Smith, invited",
+        "Parent Thomas Jones",
+        "Thomas Jones – Mary Jones (Year 12) (parent)",
+        "John Doe teaches Introduction to Physics",
+        "mmichel Jones (Year 12) joins Introduction to Physics",
+        // A teacher enrolled as a student is named, not made a pupil.
+        "Jim Smith (usr-222-987654) is enrolled in Introduction to Physics as a student but isn't a pupil",
+        // No UPNs in this package: the OneRoster ids stand in, and say so.
+        "3 pupils have no UPN in the package",
+    ] {
+        assert!(said.contains(line), "{line} in {said}");
+    }
+    // The class marked for deletion isn't made.
+    assert!(!said.contains("History - 2"), "{said}");
+    let parents = |sql: &'static str| count(&app, sql);
+    assert_eq!(
+        parents("SELECT count(*) FROM users WHERE role = 'parent' AND mis_id LIKE 'usr-222-%'")
+            .await,
+        1
+    );
+    assert_eq!(
+        parents(
+            "SELECT count(*) FROM parent_links l JOIN users u ON u.id = l.parent_id
+             JOIN pupils p ON p.id = l.pupil_id
+             WHERE u.mis_id = 'usr-222-1234561' AND p.upn = 'usr-222-66778899'"
+        )
+        .await,
+        1
+    );
+    // Staff are invited, not sent anything: no password, active, teachers.
+    assert_eq!(
+        parents(
+            "SELECT count(*) FROM users WHERE role = 'teacher' AND mis_id IN ('usr-222-123456', 'usr-222-987654')
+             AND password_hash IS NULL AND active = 1"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        parents(
+            "SELECT count(*) FROM account_tokens t JOIN users u ON u.id = t.user_id WHERE u.mis_id LIKE 'usr-222-%'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        parents(
+            "SELECT count(*) FROM group_teachers gt JOIN groups g ON g.id = gt.group_id
+             JOIN users u ON u.id = gt.user_id
+             WHERE g.mis_id = 'cls-222-123456' AND u.mis_id = 'usr-222-123456'"
+        )
+        .await,
+        1
+    );
+    let again = printed(&import_as(
+        &app,
+        folder.path(),
+        "Test_full_data_set.zip",
+        &package,
+        false,
+    ));
+    assert!(again.contains("No changes"), "{again}");
+
+    // The same package unzipped, as a nightly sync might find it, with a
+    // byte order mark on users.csv and Thomas's link taken away in the MIS.
+    let unzipped = folder.path().join("oneroster");
+    std::fs::create_dir(&unzipped).unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/mis/catalyst-moodle-oneroster/Test_full_data_set");
+    for entry in std::fs::read_dir(source).unwrap() {
+        let entry = entry.unwrap();
+        let mut text = std::fs::read_to_string(entry.path()).unwrap();
+        if entry.file_name() == "users.csv" {
+            text = format!("\u{feff}{}", text.replace(",usr-222-66778899,10,", ",,10,"));
+        }
+        std::fs::write(unzipped.join(entry.file_name()), text).unwrap();
+    }
+    let said = printed(&import_path(&app, folder.path(), &unzipped));
+    assert!(
+        said.contains(
+            "oneroster (OneRoster 1.1 package): Added 0, updated 0, removed 0, revoked 2"
+        ),
+        "{said}"
+    );
+    assert!(
+        said.contains("Thomas Jones – Mary Jones (Year 12): Link removed in MIS"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Parent Thomas Jones: made inactive, no children left"),
+        "{said}"
+    );
+}
+
+#[tokio::test]
+async fn oneroster_packages_that_stray_from_the_standard_still_say_what_they_hold() {
+    let app = spawn_app().await;
+    let folder = tempfile::tempdir().unwrap();
+    let import_sample = |name: &'static str| {
+        let output = import_as(&app, folder.path(), name, sample_oneroster(name), false);
+        printed(&output)
+    };
+
+    // No year groups, dates of birth, email addresses or agents: refused,
+    // saying so, rather than making every pupil a leaver.
+    let output = import_as(
+        &app,
+        folder.path(),
+        "minimal.zip",
+        sample_oneroster("Test_minimal_data_set.zip"),
+        false,
+    );
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    for line in [
+        "minimal.zip: the bulk package gives no pupil Markwell can import",
+        "Mary Jones (usr-222-66778899) has no year group (grades \"\") and no date of birth",
+    ] {
+        assert!(said.contains(line), "{line} in {said}");
+    }
+    // With year groups, the minimal package's parent still has no email
+    // address and no child: nobody is made who couldn't sign in.
+    let minimal = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/mis/catalyst-moodle-oneroster/Test_minimal_data_set.zip");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(minimal).unwrap()).unwrap();
+    let mut rezipped = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+        if name == "users.csv" {
+            // Each pupil in Year 8: grades is the last column but one.
+            text = text
+                .lines()
+                .map(|l| {
+                    if l.contains(",student,") && l.ends_with(",,") {
+                        format!("{}8,", &l[..l.len() - 1])
+                    } else {
+                        l.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\r\n");
+        }
+        rezipped
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut rezipped, text.as_bytes()).unwrap();
+    }
+    let bytes = rezipped.finish().unwrap().into_inner();
+    let said = printed(&import_as(&app, folder.path(), "minimal.zip", bytes, false));
+    assert!(said.contains("Pupil Anna Brown (Year 8)"), "{said}");
+    assert!(said.contains("Staff John Doe: no email address"), "{said}");
+    assert!(
+        said.contains("Thomas Jones (usr-222-1234561) is a parent, guardian or relative linked to no pupil in the package and has no email address"),
+        "{said}"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM users WHERE role = 'parent' AND mis_id LIKE 'usr-222-%'"
+        )
+        .await,
+        0
+    );
+
+    // 1.2, misspelt headers, roles in roles.csv: John Doe teaches and is
+    // a guardian of two pupils, with one email address for both.
+    let said = import_sample("v1p2_full_dataset.zip");
+    assert!(said.contains("(OneRoster 1.2 package)"), "{said}");
+    assert!(
+        said.lines().any(|l| l.contains("John Doe, contact of")
+            && l.contains("Mary Jones (Year 12)")
+            && l.contains("mmichel Jones (Year 12)")
+            && l.ends_with(": the email address is a staff account's")),
+        "{said}"
+    );
+    assert!(
+        said.contains("Thomas Jones (usr-222-1234561) is neither a pupil, a member of staff nor a parent (roles: siteadministrator)"),
+        "{said}"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM users WHERE mis_id = 'usr-222-123456' AND role = 'teacher'"
+        )
+        .await,
+        1
+    );
+
+    // A delta case from 1EdTech's conformance set: one pupil, born
+    // 2010-04-17, with no year group but the one their birth gives.
+    let said = import_sample("VRd118.zip");
+    assert!(said.contains("VRd118.zip is a delta package"), "{said}");
+    assert!(said.contains("Pupil Bruce Wayne ("), "{said}");
+    assert!(said.contains("joins Basic Detection"), "{said}");
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM pupils WHERE upn = 'USER_0' AND date_of_birth = '2010-04-17' AND active = 1").await,
+        1
+    );
+
+    // A zip that isn't a OneRoster package changes nothing and says why.
+    let mut zipped = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zipped
+        .start_file("photos.csv", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut zipped, b"name\n").unwrap();
+    let bytes = zipped.finish().unwrap().into_inner();
+    let output = import_as(&app, folder.path(), "photos.zip", bytes, false);
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains(
+            "photos.zip is a zip file without a manifest.csv, so it isn't a OneRoster package"
+        ),
+        "{said}"
+    );
+}
+
+#[tokio::test]
+async fn possible_duplicates_are_merged_or_kept_apart_and_a_sync_respects_both() {
+    let app = spawn_app().await;
+    let folder = tempfile::tempdir().unwrap();
+    let admin = app.signed_in(ADMIN).await;
+    let roll = the_roll(&app, None).await;
+    let header = HEADER.replace('\n', ",contact_phone\n");
+    let pupil = |upn: &str, name: &str| format!("{upn},{name},Kato,04/05/2017,4,");
+    // One mother the MIS lists twice, with a phone number written two ways
+    // and an address each; two fathers of one name and number who are
+    // different people.
+    let contacts = [
+        pupil("K801234567001", "Aiko")
+            + ",C-1,Hana,Kato,hana@home.example,mother,yes,yes,07700 900123\n",
+        pupil("K801234567002", "Ren")
+            + ",C-2,Hana,Kato,hana.kato@work.example,mother,yes,yes,+44 7700 900123\n",
+        pupil("K801234567003", "Mio") + ",C-3,Sam,Lee,sam@one.example,father,yes,yes,07700900456\n",
+        pupil("K801234567004", "Yui") + ",C-4,Sam,Lee,sam@two.example,father,yes,yes,07700900456\n",
+    ]
+    .concat();
+    let file = format!("{header}{}{contacts}", &roll[HEADER.len()..]);
+    let said = printed(&import(&app, folder.path(), &file, false));
+    assert!(
+        said.contains("Hana Kato (hana@home.example) and Hana Kato (hana.kato@work.example): same name and phone number, different email addresses"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Sam Lee (sam@one.example) and Sam Lee (sam@two.example)"),
+        "{said}"
+    );
+
+    let page = |client: &reqwest::Client| {
+        let app = &app;
+        let client = client.clone();
+        async move {
+            app.call::<app::mis::api::MisSyncPage>(&client, &[])
+                .await
+                .json::<app::mis::model::MisSyncView>()
+                .await
+                .unwrap()
+        }
+    };
+    let waiting = page(&admin).await.duplicates;
+    assert_eq!(waiting.len(), 2, "{waiting:?}");
+    let hana = waiting
+        .iter()
+        .find(|d| d.parents[0].name == "Hana Kato")
+        .unwrap();
+    let sam = waiting
+        .iter()
+        .find(|d| d.parents[0].name == "Sam Lee")
+        .unwrap();
+    let [kept, merged] = &hana.parents;
+    assert_eq!(kept.children, ["Aiko Kato (Year 4)"]);
+    assert_eq!(merged.phone.as_deref(), Some("07700900123"));
+
+    // The second Hana has signed up and is signed in when the accounts merge.
+    sqlx::query("UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE email = ?) WHERE id = ?")
+        .bind(PARENT)
+        .bind(merged.id.0)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let merged_phone = app.signed_in("hana.kato@work.example").await;
+    let children = |client: &reqwest::Client| {
+        let app = &app;
+        let client = client.clone();
+        async move {
+            app.call::<app::portal::api::MyChildren>(&client, &[])
+                .await
+                .status()
+        }
+    };
+    assert_eq!(children(&merged_phone).await, StatusCode::OK);
+    let res = app
+        .call::<app::mis::api::MergeParents>(
+            &admin,
+            &[
+                ("pair", &hana.id.to_string()),
+                ("keep", &kept.id.0.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let done = res.json::<app::mis::model::Merged>().await.unwrap();
+    assert_eq!(
+        done.summary(),
+        "Hana Kato (hana.kato@work.example) merged into Hana Kato (hana@home.example): 1 child's link moved, with their codes and history."
+    );
+    assert_ne!(children(&merged_phone).await, StatusCode::OK, "signed out");
+    let kept_links = format!(
+        "SELECT count(*) FROM parent_links WHERE parent_id = {}",
+        kept.id.0
+    );
+    assert_eq!(count(&app, &kept_links).await, 2);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM users WHERE email = 'hana.kato@work.example'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action = 'parents merged'"
+        )
+        .await,
+        1
+    );
+    // Merging again finds nothing to merge.
+    let again = app
+        .call::<app::mis::api::MergeParents>(
+            &admin,
+            &[
+                ("pair", &hana.id.to_string()),
+                ("keep", &kept.id.0.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+
+    // The Sams are different people.
+    let res = app
+        .call::<app::mis::api::NotTheSamePerson>(&admin, &[("pair", &sam.id.to_string())])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(page(&admin).await.duplicates.is_empty());
+
+    // Last night's file again: the MIS's second Hana is the kept account,
+    // her child stays linked, and nobody is listed as a duplicate again.
+    let said = printed(&import(&app, folder.path(), &file, false));
+    assert!(said.contains("No changes"), "{said}");
+    assert!(!said.contains("Possible duplicates"), "{said}");
+    assert_eq!(count(&app, &kept_links).await, 2);
+    assert!(page(&admin).await.duplicates.is_empty());
 }
