@@ -24,6 +24,9 @@ test("the app's files come compressed once, under hashed names, and a repeat vis
 
   await page.goto("/sign-in");
   await ready(page);
+  // The browser writes its disk cache after a response ends; on a busy
+  // machine the next page can start before that, and fetch again.
+  await page.waitForLoadState("networkidle");
   const first = [...fetched.entries()];
   expect(first.map(([path]) => path).sort()).toEqual(
     expect.arrayContaining([expect.stringMatching(/\.js$/), expect.stringMatching(/\.wasm$/), expect.stringMatching(/\.css$/)]),
