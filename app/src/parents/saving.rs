@@ -182,6 +182,8 @@ pub async fn save(
         match form.links.iter().find(|chosen| chosen.pupil == pupil) {
             None => {
                 store::remove_link(&mut *conn, rights, link.id).await?;
+                // Their open pages stop hearing about this child at once.
+                crate::ssr::live::access_changed(id);
                 changes.push(Audit::PupilLinked {
                     user: id,
                     pupil,
