@@ -317,6 +317,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// How many "access denied" lines the audit log holds for `subject`
+    /// ("pupil:12", "report:3").
+    pub async fn denials(&self, subject: &str) -> i64 {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'access denied' AND subject = ?",
+        )
+        .bind(subject)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap()
+    }
+
     pub async fn user_id(&self, email: &str) -> i64 {
         sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE email = ?")
             .bind(email)

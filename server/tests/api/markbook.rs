@@ -83,16 +83,6 @@ async fn judgements_of(app: &TestApp, pupil: PupilId) -> i64 {
         .unwrap()
 }
 
-async fn denials(app: &TestApp, subject: &str) -> i64 {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'access denied' AND subject = ?",
-    )
-    .bind(subject)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap()
-}
-
 /// A pupil on the roll who is in none of the demo teacher's groups.
 async fn pupil_outside(app: &TestApp, group: GroupId) -> PupilId {
     let teacher = app.user_id(TEACHER).await;
@@ -161,7 +151,7 @@ async fn a_teacher_cannot_open_or_write_outside_their_groups() {
         .call::<OpenGrid>(&teacher, &[("group", &other.to_string())])
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "not on the menu");
-    assert_eq!(denials(&app, &format!("group:{other}")).await, 1);
+    assert_eq!(app.denials(&format!("group:{other}")).await, 1);
     let res = app
         .call::<CellHistory>(
             &teacher,
@@ -173,7 +163,7 @@ async fn a_teacher_cannot_open_or_write_outside_their_groups() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    assert_eq!(denials(&app, &format!("group:{other}")).await, 2);
+    assert_eq!(app.denials(&format!("group:{other}")).await, 2);
 
     // Writing through another group's id.
     let theirs = grid_of(&app, &app.signed_in(ADMIN).await, other).await;
@@ -182,7 +172,7 @@ async fn a_teacher_cannot_open_or_write_outside_their_groups() {
     let before = judgements_of(&app, pupil).await;
     let res = save(&app, &teacher, other, &[(pupil, criterion, Some(level))]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    assert_eq!(denials(&app, &format!("group:{other}")).await, 3);
+    assert_eq!(app.denials(&format!("group:{other}")).await, 3);
 
     // Writing a pupil from outside through their own group's id: the whole
     // save is refused, the good change in it too.
@@ -199,7 +189,7 @@ async fn a_teacher_cannot_open_or_write_outside_their_groups() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    assert_eq!(denials(&app, &format!("pupil:{stranger}")).await, 1);
+    assert_eq!(app.denials(&format!("pupil:{stranger}")).await, 1);
     assert_eq!(judgements_of(&app, pupil).await, before);
     let after = grid_of(&app, &teacher, own).await;
     assert_eq!(

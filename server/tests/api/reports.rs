@@ -71,13 +71,7 @@ async fn report_of(app: &TestApp, pupil: PupilId, published: bool) -> ReportId {
 }
 
 async fn denials(app: &TestApp, report: ReportId) -> i64 {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'access denied' AND subject = ?",
-    )
-    .bind(format!("report:{report}"))
-    .fetch_one(&app.pool)
-    .await
-    .unwrap()
+    app.denials(&format!("report:{report}")).await
 }
 
 #[tokio::test]
