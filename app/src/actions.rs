@@ -63,6 +63,7 @@ actions! {
     MisSyncApplied => "MIS sync applied",
     ParentsMerged => "parents merged",
     NotTheSamePerson => "marked not the same person",
+    ClassroomEntryRemoved => "behaviour or achievement removed",
     ReportReady => "report ready for review",
     ReportSentBack => "report sent back",
     ReportApproved => "report approved",

@@ -35,4 +35,10 @@ id_type!(
     ReportSessionId,
     /// One pupil's report in a reporting session.
     ReportId,
+    /// A behaviour on the school's list ("Great effort +1").
+    BehaviourId,
+    /// One behaviour or achievement recorded for one pupil.
+    EntryId,
+    /// One thing a parent is told about ("Ava: Kindness +1").
+    NotificationId,
 );

@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod audit;
 pub mod auth;
+pub mod classroom;
 pub mod email;
 pub mod error;
 pub mod frameworks;
@@ -14,6 +15,7 @@ pub mod home;
 pub mod ids;
 pub mod markbook;
 pub mod mis;
+pub mod notifications;
 pub mod parents;
 pub mod portal;
 pub mod reports;
@@ -40,12 +42,14 @@ use crate::{
         model::PasswordLink,
         page::{ForgotPasswordPage, SetPasswordPage, SignInPage},
     },
+    classroom::page::BehaviourPage,
     error::AppError,
     frameworks::page::FrameworksPage,
     groups::page::{EditGroupPage, GroupsPage, NewGroupPage},
     home::HomePage,
     markbook::page::MarkbookPage,
     mis::page::MisSyncPage,
+    notifications::page::NotificationsPage,
     parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage, SignUpPage},
     portal::page::{AddPupilPage, ChildPage},
     reports::{
@@ -154,6 +158,7 @@ pub fn App() -> impl IntoView {
                     // with JavaScript off.
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("children/:pupil") view=ChildPage ssr=SsrMode::Async />
+                    <Route path=path!("notifications") view=NotificationsPage />
                     <Route path=path!("add-pupil") view=|| view! { <Only who=PageFor::Parents><AddPupilPage /></Only> } />
                     <Route
                         path=path!("children/:pupil/reports/:report")
@@ -162,6 +167,7 @@ pub fn App() -> impl IntoView {
                     />
                     // Whole before it is sent: the grid shows at once, and reads without JavaScript.
                     <Route path=path!("markbook") view=MarkbookPage ssr=SsrMode::Async />
+                    <Route path=path!("behaviour") view=BehaviourPage />
                     <Route path=path!("reports") view=ReportsPage />
                     <Route path=path!("reports/new") view=NewSessionPage />
                     <Route path=path!("reports/:id/edit") view=EditSessionPage />

@@ -215,6 +215,10 @@ pub fn plain_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState
             get(app::markbook::live::events),
         ),
         (
+            app::notifications::model::LIVE_PATH,
+            get(app::notifications::live::events),
+        ),
+        (
             app::mis::model::CHECK_PATH,
             post(app::mis::upload::check).layer(axum::extract::DefaultBodyLimit::max(
                 app::mis::model::LARGEST_FILE,

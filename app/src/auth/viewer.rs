@@ -284,10 +284,20 @@ impl Viewer {
     /// or not the pupil exists, and leaves a trace in the audit log.
     pub async fn pupil_to_read(&self, pupil: PupilId) -> anyhow::Result<ReadablePupil> {
         let mut conn = db()?.acquire().await?;
-        if store::pupil_in_reach(&mut conn, self.id, pupil).await? {
+        self.pupil_in(&mut conn, pupil).await
+    }
+
+    /// [`Viewer::pupil_to_read`] on a connection already open: inside a
+    /// change, the check a [`Write::checked`] begins with.
+    pub async fn pupil_in(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        pupil: PupilId,
+    ) -> anyhow::Result<ReadablePupil> {
+        if store::pupil_in_reach(conn, self.id, pupil).await? {
             return Ok(ReadablePupil(pupil));
         }
-        self.out_of_reach(&mut conn, "pupil", pupil.0).await
+        self.out_of_reach(conn, "pupil", pupil.0).await
     }
 
     /// A report of this pupil the viewer may read. A parent reads only

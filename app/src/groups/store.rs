@@ -33,6 +33,28 @@ pub async fn groups_in_reach(
     .await?)
 }
 
+/// The first of `pupils` who isn't on the group's roll, if any: one row
+/// back however many are named, so the roll stays in the database.
+pub async fn not_on_roll(
+    conn: &mut SqliteConnection,
+    group: GroupId,
+    pupils: &[PupilId],
+) -> anyhow::Result<Option<PupilId>> {
+    let named = serde_json::to_string(pupils)?;
+    // Not the checked macro: its analyser can't see json_each's columns.
+    Ok(sqlx::query_scalar::<_, PupilId>(
+        "SELECT value FROM json_each(?1)
+         WHERE value NOT IN (SELECT gp.pupil_id FROM group_pupils gp
+                             JOIN pupils p ON p.id = gp.pupil_id
+                             WHERE gp.group_id = ?2 AND p.active = 1)
+         LIMIT 1",
+    )
+    .bind(named)
+    .bind(group)
+    .fetch_optional(conn)
+    .await?)
+}
+
 /// A group as its form shows it.
 pub async fn detail(
     conn: &mut SqliteConnection,

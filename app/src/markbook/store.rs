@@ -260,25 +260,13 @@ pub async fn save(
 }
 
 /// The first pupil the changes name who isn't on the group's roll, if any.
-/// One row back, however many changes: the roll stays in the database.
 pub async fn stranger(
     conn: &mut SqliteConnection,
     group: GroupId,
     changes: &[JudgementChange],
 ) -> anyhow::Result<Option<PupilId>> {
-    let named = serde_json::to_string(&changes.iter().map(|c| c.pupil).collect::<Vec<_>>())?;
-    // Not the checked macro: its analyser can't see json_each's columns.
-    Ok(sqlx::query_scalar::<_, PupilId>(
-        "SELECT value FROM json_each(?1)
-         WHERE value NOT IN (SELECT gp.pupil_id FROM group_pupils gp
-                             JOIN pupils p ON p.id = gp.pupil_id
-                             WHERE gp.group_id = ?2 AND p.active = 1)
-         LIMIT 1",
-    )
-    .bind(named)
-    .bind(group)
-    .fetch_optional(conn)
-    .await?)
+    let named: Vec<PupilId> = changes.iter().map(|c| c.pupil).collect();
+    crate::groups::store::not_on_roll(conn, group, &named).await
 }
 
 /// The group's pupils on the roll, for the live stream's filter.

@@ -19,23 +19,25 @@ pub async fn my_children() -> Result<Vec<Child>, AppError> {
     .await
 }
 
-/// One child with their published reports, for a parent linked to them or
+/// One child with their classroom records and published reports, for a parent linked to them or
 /// staff who may read them: one check of who may see the child for both.
 #[server(endpoint = "portal/child_details")]
 pub async fn child_details(pupil: PupilId) -> Result<ChildRecord, AppError> {
     use crate::{
         auth::Viewer,
-        ssr::{db, respond},
+        ssr::{clock, db, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
         let readable = viewer.pupil_to_read(pupil).await?;
+        let periods = clock::school_periods(&viewer.arrival.at)?;
         let mut conn = db()?.acquire().await?;
         let child = super::store::children(&mut conn, super::store::Which::One(readable))
             .await?
             .pop()
             .ok_or(AppError::NotFound)?;
         let reports = crate::reports::store::published_for(&mut conn, readable).await?;
+        let classroom = crate::classroom::store::for_child(&mut conn, readable, &periods).await?;
         let children = match viewer.parent() {
             Ok(parent) => crate::reports::store::children_of(&mut conn, &parent).await?,
             Err(_) => Vec::new(),
@@ -44,6 +46,7 @@ pub async fn child_details(pupil: PupilId) -> Result<ChildRecord, AppError> {
             child,
             reports,
             children,
+            classroom,
         })
     })
     .await

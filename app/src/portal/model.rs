@@ -15,13 +15,16 @@ pub struct Child {
     pub teachers: String,
 }
 
-/// One child's page: who they are and their published reports.
+/// One child's page: who they are, their classroom records and their
+/// published reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildRecord {
     pub child: Child,
     pub reports: Vec<crate::reports::model::ReportSummary>,
     /// The reader's children, for the switcher (parents only).
     pub children: Vec<crate::reports::model::ChildLink>,
+    /// Behaviour points and achievements.
+    pub classroom: crate::classroom::model::ChildClassroom,
 }
 
 impl Child {

@@ -9,6 +9,7 @@ use super::{
     model::{ChildRecord, PortalDone},
 };
 use crate::{
+    classroom::page::ChildRecords,
     ids::PupilId,
     parents::page::AccessCodeFields,
     reports::page::{ChildSwitcher, ReportList},
@@ -64,18 +65,23 @@ pub fn ChildPage() -> impl IntoView {
             .get("pupil")
             .and_then(|p| p.parse::<i64>().ok())
     };
-    let record = Resource::new_blocking(pupil, |id| async move {
-        match id {
-            Some(id) => child_details(PupilId(id)).await,
-            None => Err(crate::error::AppError::NotFound),
-        }
-    });
+    // New entries arrive without reloading: the live stream moves the pulse.
+    let pulse = crate::notifications::page::use_pulse();
+    let record = Resource::new_blocking(
+        move || (pupil(), pulse()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => child_details(PupilId(id)).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
     let done = use_done::<PortalDone>();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(ChildRecord { child: c, reports, children }) => {
+                    Ok(ChildRecord { child: c, reports, children, classroom }) => {
                         let name = format!("{} {}", c.first_name, c.surname);
                         view! {
                             <Title text=format!("{name} · Markwell") />
@@ -88,6 +94,7 @@ pub fn ChildPage() -> impl IntoView {
                                 <dt>"Class"</dt><dd>{c.class_name.unwrap_or_else(|| "Not in a class".to_owned())}</dd>
                                 <dt>"Class teacher"</dt><dd>{c.teachers}</dd>
                             </dl>
+                            <ChildRecords classroom />
                             <ReportList pupil=c.id reports />
                         }.into_any()
                     }

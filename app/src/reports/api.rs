@@ -216,7 +216,7 @@ pub async fn publish_reports(
         let base = base_url()?;
         let mut write = viewer.write().await?;
         let at = write.at.clone();
-        let published = super::store::publish(
+        let (published, notified) = super::store::publish(
             &mut write,
             &leadership,
             session,
@@ -231,6 +231,7 @@ pub async fn publish_reports(
         let kind = UsageKind::ReportPublished;
         events::record(&mut write, &at, viewer.id, kind, client, times).await?;
         outbox::commit(write).await?;
+        crate::notifications::live::announce(&crate::ssr::live()?, notified);
         Ok(published)
     })
     .await

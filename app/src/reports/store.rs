@@ -523,7 +523,7 @@ pub async fn publish(
     publisher: UserId,
     at: &str,
     base_url: &str,
-) -> anyhow::Result<Published> {
+) -> anyhow::Result<(Published, Vec<UserId>)> {
     let name = sqlx::query_scalar!("SELECT name FROM report_sessions WHERE id = ?", session)
         .fetch_optional(&mut *conn)
         .await?
@@ -553,7 +553,21 @@ pub async fn publish(
         )
         .into());
     }
+    // Every parent linked to a child whose report this publish adds is
+    // notified, email or not; the email goes once (below).
+    let what = format!("{name} report");
+    let mut notified = Vec::new();
     for report in &approved {
+        notified.extend(
+            crate::notifications::store::tell_about_pupil(
+                conn,
+                report.pupil,
+                crate::notifications::model::NotificationKind::Report,
+                &what,
+                at,
+            )
+            .await?,
+        );
         let attainment = attainment_now(conn, report.pupil, report.year_group).await?;
         freeze(conn, report.report, &attainment).await?;
         sqlx::query!(
@@ -627,10 +641,11 @@ pub async fn publish(
         .execute(&mut *conn)
         .await?;
     }
-    Ok(Published {
+    let published = Published {
         reports: approved.len() as i64,
         emails: notices.len() as i64,
-    })
+    };
+    Ok((published, notified))
 }
 
 /// The school's groups, for the session form.

@@ -117,6 +117,11 @@ fn areas_for(person: &Person) -> Vec<Area> {
             icon: ICON_MARKBOOK,
         });
         areas.push(Area {
+            label: "Behaviour",
+            href: crate::classroom::page::PATH,
+            icon: ICON_BEHAVIOUR,
+        });
+        areas.push(Area {
             label: "Reports",
             href: "/reports",
             icon: ICON_REPORTS,
@@ -209,11 +214,13 @@ fn StaffFrame(person: Person) -> impl IntoView {
 #[component]
 fn ParentFrame(person: Person) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
+    crate::notifications::page::provide_live();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="parent-bar">
             <span class="school">{person.school_name.clone()}</span>
             <nav aria-label="Account" class="parent-nav">
+                <crate::notifications::page::NotificationsLink />
                 <A href="/settings">"Settings"</A>
                 <ActionForm action=sign_out attr:class="logout">
                     <button type="submit">"Logout"</button>
@@ -229,6 +236,7 @@ fn ParentFrame(person: Person) -> impl IntoView {
 const ICON_HOME: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M3 11l9-8 9 8"/><path d="M5 10v10h14V10"/></svg>"#;
 const ICON_MARKBOOK: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><rect x="3" y="3" width="18" height="18" rx="1"/><path d="M3 9h18M3 15h18M9 3v18M15 3v18"/></svg>"#;
 const ICON_REPORTS: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M6 3h12v18H6z"/><path d="M9 8h6M9 12h6M9 16h3"/></svg>"#;
+const ICON_BEHAVIOUR: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M12 3l2.6 5.5 6 .8-4.4 4.1 1.1 5.9L12 16.4l-5.3 2.9 1.1-5.9L3.4 9.3l6-.8z"/></svg>"#;
 const ICON_MENU: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 6h16M4 12h16M4 18h16"/></svg>"#;
 const ICON_LOGOUT: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M15 4h4v16h-4"/><path d="M10 8l-4 4 4 4"/><path d="M6 12h10"/></svg>"#;
 const ICON_USERS: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c.8-3.6 3.4-5.5 6.5-5.5s5.7 1.9 6.5 5.5"/><path d="M16 4.8a3.5 3.5 0 010 6.4"/><path d="M18 14.8c1.8.7 3 2.4 3.5 5.2"/></svg>"#;

@@ -5,7 +5,7 @@ use sqlx::SqliteConnection;
 
 use crate::actions::AuditAction;
 
-use crate::ids::{GroupId, PupilId, ReportId, ReportSessionId, UserId};
+use crate::ids::{EntryId, GroupId, PupilId, ReportId, ReportSessionId, UserId};
 
 /// What happened. The subject is an id, never a name, so the log itself holds
 /// as little personal data as it can.
@@ -132,6 +132,12 @@ pub enum Audit {
     NotTheSamePerson {
         first: UserId,
         second: UserId,
+    },
+    /// An admin removed a behaviour or achievement entry after its
+    /// recorder's time to undo it had passed.
+    ClassroomEntryRemoved {
+        pupil: PupilId,
+        entry: EntryId,
     },
     /// Someone ended one of their own sessions from "Where you're signed
     /// in", or all of them but the one they were using.
@@ -283,6 +289,10 @@ impl Audit {
             Audit::NotTheSamePerson { first, second } => (
                 AuditAction::NotTheSamePerson,
                 Some(format!("user:{} user:{}", first.0, second.0)),
+            ),
+            Audit::ClassroomEntryRemoved { pupil, entry } => (
+                AuditAction::ClassroomEntryRemoved,
+                Some(format!("pupil:{} entry:{}", pupil.0, entry.0)),
             ),
             Audit::SignedOutElsewhere { all_others } => (
                 if *all_others {

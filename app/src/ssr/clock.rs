@@ -93,9 +93,59 @@ pub fn day_for_people(stored: &str) -> String {
         .unwrap_or_else(|| stored.to_owned())
 }
 
+/// Where today, this week and this term began on the school's clock, as
+/// stored timestamps, for "points this week" and the like.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolPeriods {
+    pub today: String,
+    /// Monday, midnight.
+    pub week: String,
+    /// Terms by month: autumn from 1 September, spring from 1 January,
+    /// summer from 1 April (Easter moves; the month is what parents expect).
+    pub term: String,
+}
+
+pub fn school_periods(stored_now: &str) -> anyhow::Result<SchoolPeriods> {
+    let day = at_school(stored_now)
+        .ok_or_else(|| anyhow::anyhow!("not a stored timestamp: {stored_now}"))?
+        .date();
+    let since_monday = i64::from(day.weekday().to_monday_zero_offset());
+    let monday = day.checked_sub(jiff::Span::new().days(since_monday))?;
+    let term_month = match day.month() {
+        9..=12 => 9,
+        1..=3 => 1,
+        _ => 4,
+    };
+    let term = jiff::civil::date(day.year(), term_month, 1);
+    let midnight = |date: jiff::civil::Date| stamp_at_school(date.at(0, 0, 0, 0));
+    Ok(SchoolPeriods {
+        today: midnight(day)?,
+        week: midnight(monday)?,
+        term: midnight(term)?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{day_for_people, for_people, school_day, stamp_at_school};
+    use super::{day_for_people, for_people, school_day, school_periods, stamp_at_school};
+
+    #[test]
+    fn weeks_start_on_monday_and_terms_by_month() {
+        // Thursday 3 December 2026, in UK winter time (UTC).
+        let periods = school_periods("2026-12-03T10:00:00Z").unwrap();
+        assert_eq!(periods.today, "2026-12-03T00:00:00Z");
+        assert_eq!(periods.week, "2026-11-30T00:00:00Z");
+        // 1 September is still British Summer Time.
+        assert_eq!(periods.term, "2026-08-31T23:00:00Z");
+        // A Sunday in May, in British Summer Time: midnight is 23:00 UTC.
+        let periods = school_periods("2026-05-10T12:00:00Z").unwrap();
+        assert_eq!(periods.week, "2026-05-03T23:00:00Z");
+        assert_eq!(periods.term, "2026-03-31T23:00:00Z");
+        // A Monday in February is the week's own start.
+        let periods = school_periods("2027-02-01T08:00:00Z").unwrap();
+        assert_eq!(periods.week, "2027-02-01T00:00:00Z");
+        assert_eq!(periods.term, "2027-01-01T00:00:00Z");
+    }
 
     #[test]
     fn days_are_written_out_in_uk_time() {

@@ -187,6 +187,9 @@ pub fn TextField(
     /// The element id, when two forms on one page share a field name.
     #[prop(optional)]
     id: Option<&'static str>,
+    /// The id of a `<datalist>` of suggestions offered as one types.
+    #[prop(optional)]
+    suggestions: Option<&'static str>,
 ) -> impl IntoView {
     let id = id.unwrap_or(name);
     let message_id = format!("{id}-error");
@@ -205,6 +208,7 @@ pub fn TextField(
                 name=name
                 type=kind
                 autocomplete=autocomplete
+                list=suggestions
                 value=value
                 aria-describedby=described_by
                 aria-invalid=invalid

@@ -104,6 +104,8 @@ enum Ids {
     Batch,
     /// An MIS file an admin checked.
     Sync,
+    /// A behaviour entry for a pupil of the caller's group, or of another.
+    Entry,
     /// Possible duplicates: one pair to merge, another to keep apart.
     Duplicate,
     DuplicateToKeepApart,
@@ -115,7 +117,7 @@ impl Ids {
         use Caller::*;
         match self {
             Ids::Child | Ids::ChildReport => matches!(caller, Parent | Teacher),
-            Ids::Group | Ids::Cell | Ids::Writer => caller == Teacher,
+            Ids::Group | Ids::Cell | Ids::Writer | Ids::Entry => caller == Teacher,
             Ids::GroupWrite | Ids::SetToEdit | Ids::DraftReport => {
                 matches!(caller, Teacher | Slt)
             }
@@ -157,9 +159,19 @@ fn server_functions() -> Vec<(&'static str, May, Ids)> {
         (portal::api::MyChildren::PATH, Parents, Ids::None),
         (portal::api::ChildDetails::PATH, SignedIn, Ids::Child),
         (portal::api::AddPupil::PATH, Parents, Ids::None),
+        (notifications::api::UnreadCount::PATH, Parents, Ids::None),
+        (
+            notifications::api::MyNotifications::PATH,
+            Parents,
+            Ids::None,
+        ),
         (reports::api::ReadReport::PATH, SignedIn, Ids::ChildReport),
         (settings::api::DeleteMyAccount::PATH, Parents, Ids::None),
         // Staff, for the groups in their reach.
+        (classroom::api::OpenRecords::PATH, Staff, Ids::Group),
+        (classroom::api::Award::PATH, Staff, Ids::Group),
+        (classroom::api::RecordAchievement::PATH, Staff, Ids::Group),
+        (classroom::api::TakeBack::PATH, Staff, Ids::Entry),
         (groups::api::MyGroups::PATH, Staff, Ids::None),
         (groups::api::OpenGroup::PATH, Staff, Ids::SetToEdit),
         (groups::api::SaveGroup::PATH, Staff, Ids::SetToEdit),
@@ -253,7 +265,10 @@ fn routes() -> Vec<(&'static str, May, Ids)> {
             Ids::ChildReport,
         ),
         ("/add-pupil", Parents, Ids::None),
+        ("/notifications", Parents, Ids::None),
+        (app::notifications::model::LIVE_PATH, Parents, Ids::None),
         ("/markbook", Staff, Ids::None),
+        (app::classroom::page::PATH, Staff, Ids::None),
         (app::markbook::model::LIVE_PATH, Staff, Ids::Group),
         ("/reports", Staff, Ids::None),
         ("/reports/:session/write/:group", Staff, Ids::Writer),
@@ -359,6 +374,9 @@ struct Fixture {
     batch: i64,
     sync: i64,
     duplicates: (i64, i64),
+    /// Behaviour entries for a pupil of the teacher's class, and of another.
+    entry: i64,
+    other_entry: i64,
     /// Each signed-in caller's second sign-in, and someone else's.
     spare_sign_in: BTreeMap<Caller, i64>,
 }
@@ -470,6 +488,11 @@ async fn fixture(app: &TestApp, admin: &Client) -> Fixture {
         .batch;
     let pupil = one(app, in_group, &[group]).await;
     let other_pupil = one(app, in_group, &[other_group]).await;
+    let entry_for = "INSERT INTO classroom_entries (pupil_id, group_id, kind, behaviour_id, title, points, recorded_at)
+        SELECT ?1, ?2, 'behaviour', id, name, points, '2026-01-01T00:00:00Z' FROM behaviours ORDER BY id LIMIT 1
+        RETURNING id";
+    let entry = one(app, entry_for, &[pupil, group]).await;
+    let other_entry = one(app, entry_for, &[other_pupil, other_group]).await;
     Fixture {
         child,
         other_child,
@@ -529,6 +552,8 @@ async fn fixture(app: &TestApp, admin: &Client) -> Fixture {
             )
             .await,
         ),
+        entry,
+        other_entry,
         spare_sign_in: BTreeMap::new(),
     }
 }
@@ -616,6 +641,7 @@ impl Fixture {
             Ids::Sync => vec![("id", self.sync)],
             Ids::Duplicate => vec![("pair", self.duplicates.0), ("keep", self.parent)],
             Ids::DuplicateToKeepApart => vec![("pair", self.duplicates.1)],
+            Ids::Entry => vec![("entry", pick(self.entry, self.other_entry))],
         }
     }
 }
@@ -703,6 +729,7 @@ async fn call_function(
             "subject",
             "id",
             "batch",
+            "entry",
         ] {
             if !form.iter().any(|(k, _)| k == key) {
                 form.push((key.to_owned(), "0".to_owned()));
@@ -777,7 +804,8 @@ async fn open_route(
             return (StatusCode::OK, to);
         }
     }
-    if pattern == app::markbook::model::LIVE_PATH {
+    if pattern == app::markbook::model::LIVE_PATH || pattern == app::notifications::model::LIVE_PATH
+    {
         // A stream that stays open: its status is the answer.
         return (status, String::new());
     }

@@ -4,6 +4,7 @@ mod access;
 mod accounts;
 mod auth;
 mod backup;
+mod classroom;
 mod crash;
 mod demo;
 mod frameworks;
