@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod actions;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod classroom;

@@ -11,7 +11,9 @@ use roxmltree::{Document, Node};
 
 use super::roster::{
     self, Access, Contact, ContactKey, FileProblem, Format, Link, Pupil, Roster, Speaks,
+    YearFigures,
 };
+use crate::attendance::codes::Sessions;
 
 /// Whether the bytes look like a CTF: XML whose root is `CTfile`.
 pub fn recognises(bytes: &[u8]) -> bool {
@@ -63,6 +65,38 @@ fn relationship(code: Option<&str>) -> &'static str {
         Some("CAR" | "FOM" | "FOF" | "STM" | "STF") => "carer",
         _ => "other",
     }
+}
+
+/// A pupil's `<Attendance>` summary: each `<YearData>` a school year's
+/// sessions at one school. A pupil who moved school mid-year has one per
+/// school for that year, and the year's figures are their sum.
+fn attendance_years(roster: &mut Roster, pupil: Node, upn: &str, problem: &mut impl FnMut(String)) {
+    let years = child(pupil, "Attendance")
+        .into_iter()
+        .flat_map(|a| a.children().filter(|n| n.has_tag_name("YearData")));
+    let mut by_year: std::collections::BTreeMap<i64, Sessions> = Default::default();
+    for data in years {
+        let number =
+            |name: &str| text(data, name).map(|t| t.parse::<i64>().ok().filter(|n| *n >= 0));
+        let (Some(Some(year)), Some(Some(possible))) = (number("Year"), number("SessionsPossible"))
+        else {
+            problem(format!("the attendance of the pupil with UPN {upn} has a <YearData> without a <Year> and <SessionsPossible>"));
+            continue;
+        };
+        let count = |name: &str| number(name).flatten().unwrap_or(0);
+        let sessions = by_year.entry(year).or_default();
+        sessions.possible += possible;
+        sessions.attended += count("SessionsAttended");
+        sessions.authorised += count("SessionsAuthorised");
+        sessions.unauthorised += count("SessionsUnauthorised");
+    }
+    roster
+        .attendance_years
+        .extend(by_year.into_iter().map(|(year, sessions)| YearFigures {
+            upn: upn.to_owned(),
+            year,
+            sessions,
+        }));
 }
 
 pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
@@ -151,6 +185,7 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
                 year_group,
             },
         );
+        attendance_years(&mut roster, node, &upn, &mut problem);
         let contacts: Vec<_> = child(node, "Contacts")
             .map(|c| c.children().filter(|n| n.has_tag_name("Contact")).collect())
             .unwrap_or_default();

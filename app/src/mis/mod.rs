@@ -14,6 +14,8 @@ pub mod duplicates;
 #[cfg(all(test, feature = "ssr"))]
 mod fuzz;
 #[cfg(feature = "ssr")]
+pub mod marks_csv;
+#[cfg(feature = "ssr")]
 pub mod oneroster;
 #[cfg(feature = "ssr")]
 pub mod roster;
@@ -35,6 +37,9 @@ mod read {
 
     /// Reads an MIS file, recognising its format from what it holds.
     pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
+        if super::marks_csv::recognises(bytes) {
+            return super::marks_csv::read(file_name, bytes);
+        }
         if super::simple_csv::recognises(bytes) {
             return super::simple_csv::read(file_name, bytes);
         }
@@ -50,7 +55,7 @@ mod read {
             "a file Markwell doesn't recognise"
         };
         Err(FileProblem(format!(
-            "{file_name} is {what}. Markwell reads a OneRoster 1.1 or 1.2 CSV package (.zip), a DfE Common Transfer File (.xml) or the simple CSV described in its README: a header row with the columns upn, pupil_forename, pupil_surname, date_of_birth, year, class, contact_id, contact_forename, contact_surname, contact_email, relationship, parental_responsibility and access_allowed."
+            "{file_name} is {what}. Markwell reads a OneRoster 1.1 or 1.2 CSV package (.zip), a DfE Common Transfer File (.xml) or the simple CSV described in its README (a header row with the columns upn, pupil_forename, pupil_surname, date_of_birth, year, class, contact_id, contact_forename, contact_surname, contact_email, relationship, parental_responsibility and access_allowed), or attendance marks as a CSV with the columns upn, date, session, code and minutes_late."
         )))
     }
 }

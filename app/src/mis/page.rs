@@ -109,7 +109,7 @@ fn MisSync(view_of: MisSyncView, changed: bool, decisions: Decisions) -> impl In
             <div class="field" class:invalid=has_problems>
                 <label for="file">"MIS file"</label>
                 <p class="hint" id="file-hint">
-                    "A OneRoster 1.1 or 1.2 CSV package (.zip), a DfE Common Transfer File (.xml), or the simple CSV described in Markwell's README (one row per pupil and contact, the whole school)."
+                    "A OneRoster 1.1 or 1.2 CSV package (.zip), a DfE Common Transfer File (.xml), the simple CSV described in Markwell's README (one row per pupil and contact, the whole school), or attendance marks as a CSV (one row per pupil and session)."
                 </p>
                 <input
                     id="file"

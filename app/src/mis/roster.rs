@@ -13,6 +13,8 @@ pub enum Format {
     /// A 1EdTech OneRoster CSV package (1.0 and 1.1 name it 1.1).
     OneRoster11,
     OneRoster12,
+    /// Daily attendance marks (README, "Attendance").
+    AttendanceMarks,
 }
 
 impl Format {
@@ -22,6 +24,7 @@ impl Format {
             Format::Ctf => "Common Transfer File",
             Format::OneRoster11 => "OneRoster 1.1 package",
             Format::OneRoster12 => "OneRoster 1.2 package",
+            Format::AttendanceMarks => "attendance marks CSV",
         }
     }
 }
@@ -128,6 +131,28 @@ pub struct Link {
     pub access: Access,
 }
 
+/// One session's attendance mark from the MIS's register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub upn: String,
+    /// "2026-09-03".
+    pub date: String,
+    /// "AM" or "PM".
+    pub session: &'static str,
+    /// A national code as Markwell lists it (`attendance::codes`).
+    pub code: &'static str,
+    pub minutes_late: Option<i64>,
+}
+
+/// A school year's attendance figures for a pupil, from a CTF's summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearFigures {
+    pub upn: String,
+    /// The year the school year starts in: 2025 is 2025/26.
+    pub year: i64,
+    pub sessions: crate::attendance::codes::Sessions,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Roster {
     pub format: Format,
@@ -137,6 +162,9 @@ pub struct Roster {
     pub staff: BTreeMap<String, Staff>,
     pub contacts: BTreeMap<ContactKey, Contact>,
     pub links: Vec<Link>,
+    /// Attendance marks, which only ever add or replace a session's mark.
+    pub marks: Vec<Mark>,
+    pub attendance_years: Vec<YearFigures>,
     /// Things worth knowing that didn't stop the file being read.
     pub warnings: Vec<String>,
 }
@@ -152,6 +180,8 @@ impl Roster {
             staff: BTreeMap::new(),
             contacts: BTreeMap::new(),
             links: Vec::new(),
+            marks: Vec::new(),
+            attendance_years: Vec::new(),
             warnings,
         }
     }

@@ -7,7 +7,7 @@
 //! pupils by UPN, classes and contacts by the MIS's ids (contacts without
 //! one by email address), so the same file twice changes nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
@@ -17,6 +17,7 @@ use super::{
     roster::{Access, ContactKey, FileProblem, Roster, Speaks},
 };
 use crate::{
+    attendance::store::NewMark,
     ids::{GroupId, PupilId, UserId},
     school::model::year_label,
     ssr::{audit::Audit, Write},
@@ -267,10 +268,22 @@ enum Step {
     Reactivate(UserId),
     /// Nothing to do: the line is for the admin's information.
     Note,
+    /// A pupil's attendance marks or year figures: the line says how many;
+    /// the marks themselves are in `Planned::attendance`, written together.
+    Attendance,
+}
+
+/// The attendance a file adds or changes, as places in the roster's lists,
+/// each with the pupil it is for (held, or added by the same file).
+#[derive(Default)]
+struct AttendanceChanges {
+    marks: Vec<(PupilRef, usize)>,
+    years: Vec<(PupilRef, usize)>,
 }
 
 struct Planned {
     steps: Vec<(Step, Line)>,
+    attendance: AttendanceChanges,
 }
 
 impl Planned {
@@ -292,6 +305,14 @@ impl Planned {
         for (step, _) in &self.steps {
             hash.update(format!("{step:?}").as_bytes());
             hash.update([0]);
+        }
+        for (pupil, at) in &self.attendance.marks {
+            let mark = &roster.marks[*at];
+            hash.update(format!("{pupil:?}{mark:?}").as_bytes());
+        }
+        for (pupil, at) in &self.attendance.years {
+            let year = &roster.attendance_years[*at];
+            hash.update(format!("{pupil:?}{year:?}").as_bytes());
         }
         for line in &lines {
             hash.update(line.section.heading().as_bytes());
@@ -323,7 +344,10 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
         Speaks::PupilsInFile => roster.pupils.contains_key(&pupil.upn),
         Speaks::OnlyWhatItSays => false,
     };
-    let mut planned = Planned { steps: Vec::new() };
+    let mut planned = Planned {
+        steps: Vec::new(),
+        attendance: AttendanceChanges::default(),
+    };
 
     // Pupils, by UPN.
     let by_upn: BTreeMap<&str, &StoredPupil> =
@@ -1142,7 +1166,139 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
             );
         }
     }
+    plan_attendance(conn, roster, &stored.pupils, &mut planned).await?;
     Ok(planned)
+}
+
+/// Attendance marks and year figures the file adds or changes, one line
+/// per pupil: the MIS keeps the register, so a session's mark it changed
+/// replaces Markwell's, and nothing it leaves out is removed.
+async fn plan_attendance(
+    conn: &mut SqliteConnection,
+    roster: &Roster,
+    held: &[StoredPupil],
+    planned: &mut Planned,
+) -> anyhow::Result<()> {
+    if roster.marks.is_empty() && roster.attendance_years.is_empty() {
+        return Ok(());
+    }
+    let held: HashMap<&str, &StoredPupil> = held.iter().map(|p| (p.upn.as_str(), p)).collect();
+    let pupil = |upn: &str| -> Option<(PupilRef, String)> {
+        match (held.get(upn), roster.pupils.get(upn)) {
+            (Some(p), _) => Some((
+                PupilRef::Stored(p.id),
+                pupil_words(&p.first_name, &p.surname, p.year_group),
+            )),
+            (None, Some(p)) => Some((
+                PupilRef::New(upn.to_owned()),
+                pupil_words(&p.first_name, &p.surname, p.year_group),
+            )),
+            (None, None) => None,
+        }
+    };
+    // Marks, counted per pupil in the file's order of UPNs.
+    let from = roster
+        .marks
+        .iter()
+        .map(|m| m.date.as_str())
+        .min()
+        .unwrap_or("");
+    let to = roster
+        .marks
+        .iter()
+        .map(|m| m.date.as_str())
+        .max()
+        .unwrap_or("");
+    let stored = if roster.marks.is_empty() {
+        HashMap::new()
+    } else {
+        crate::attendance::store::marks_between(conn, from, to).await?
+    };
+    let mut counts: BTreeMap<&str, (Option<(PupilRef, String)>, usize, usize)> = BTreeMap::new();
+    for (at, mark) in roster.marks.iter().enumerate() {
+        let (who, added, changed) = counts
+            .entry(mark.upn.as_str())
+            .or_insert_with(|| (pupil(&mark.upn), 0, 0));
+        let Some((pupil, _)) = who else {
+            *added += 1;
+            continue;
+        };
+        let before = match pupil {
+            PupilRef::Stored(id) => stored.get(&(*id, mark.date.clone(), mark.session)),
+            PupilRef::New(_) => None,
+        };
+        match before {
+            None => *added += 1,
+            Some((code, minutes)) if code == mark.code && *minutes == mark.minutes_late => continue,
+            Some(_) => *changed += 1,
+        }
+        planned.attendance.marks.push((pupil.clone(), at));
+    }
+    let marks = |n: usize| {
+        if n == 1 {
+            "1 mark".to_owned()
+        } else {
+            format!("{n} marks")
+        }
+    };
+    for (upn, (who, added, changed)) in counts {
+        match who {
+            None => planned.note(
+                Section::NotImported,
+                format!(
+                    "Attendance: {} for UPN {upn}, no pupil has that UPN",
+                    marks(added)
+                ),
+            ),
+            Some(_) if added + changed == 0 => {}
+            Some((_, words)) if changed == 0 => planned.push(
+                Step::Attendance,
+                Section::Added,
+                format!("Attendance of {words}: {} added", marks(added)),
+            ),
+            Some((_, words)) => planned.push(
+                Step::Attendance,
+                Section::Updated,
+                format!(
+                    "Attendance of {words}: {} changed, {added} added",
+                    marks(changed)
+                ),
+            ),
+        }
+    }
+    // A CTF's year figures.
+    for (at, figures) in roster.attendance_years.iter().enumerate() {
+        let Some((who, words)) = pupil(&figures.upn) else {
+            continue;
+        };
+        let before = match &who {
+            PupilRef::Stored(id) => crate::attendance::store::years_of(conn, *id)
+                .await?
+                .remove(&figures.year),
+            PupilRef::New(_) => None,
+        };
+        if before.as_ref() == Some(&figures.sessions) {
+            continue;
+        }
+        let section = if before.is_some() {
+            Section::Updated
+        } else {
+            Section::Added
+        };
+        let year = i16::try_from(figures.year).unwrap_or_default();
+        planned.push(
+            Step::Attendance,
+            section,
+            format!(
+                "Attendance of {words} in {}: attended {} of {} sessions",
+                crate::attendance::store::year_words(year),
+                figures.sessions.attended,
+                figures.sessions.possible
+            ),
+        );
+        planned.attendance.years.push((who, at));
+    }
+    Ok(())
 }
 
 fn contact_id_words(key: &ContactKey) -> String {
@@ -1468,8 +1624,33 @@ pub async fn apply(
                 .execute(&mut *conn)
                 .await?;
             }
-            Step::Note => {}
+            Step::Note | Step::Attendance => {}
         }
+    }
+    let pupil_id = |pupil: &PupilRef| match pupil {
+        PupilRef::Stored(id) => *id,
+        PupilRef::New(upn) => new_pupils[upn],
+    };
+    let marks: Vec<NewMark> = planned
+        .attendance
+        .marks
+        .iter()
+        .map(|(pupil, at)| {
+            let mark = &roster.marks[*at];
+            NewMark {
+                pupil: pupil_id(pupil),
+                date: &mark.date,
+                session: mark.session,
+                code: mark.code,
+                minutes_late: mark.minutes_late,
+            }
+        })
+        .collect();
+    crate::attendance::store::save_marks(conn, &marks).await?;
+    for (pupil, at) in &planned.attendance.years {
+        let figures = &roster.attendance_years[*at];
+        crate::attendance::store::save_year(conn, pupil_id(pupil), figures.year, &figures.sessions)
+            .await?;
     }
     let sync = record(write, file_name, &check, Outcome::Applied).await?;
     write.audit(Audit::MisSyncApplied { sync }).await?;

@@ -38,6 +38,8 @@ pub async fn child_details(pupil: PupilId) -> Result<ChildRecord, AppError> {
             .ok_or(AppError::NotFound)?;
         let reports = crate::reports::store::published_for(&mut conn, readable).await?;
         let classroom = crate::classroom::store::for_child(&mut conn, readable, &periods).await?;
+        let today = clock::school_day(&viewer.arrival.at)?;
+        let attendance = crate::attendance::store::for_child(&mut conn, readable, &today).await?;
         let children = match viewer.parent() {
             Ok(parent) => crate::reports::store::children_of(&mut conn, &parent).await?,
             Err(_) => Vec::new(),
@@ -47,6 +49,7 @@ pub async fn child_details(pupil: PupilId) -> Result<ChildRecord, AppError> {
             reports,
             children,
             classroom,
+            attendance,
         })
     })
     .await

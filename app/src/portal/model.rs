@@ -25,6 +25,7 @@ pub struct ChildRecord {
     pub children: Vec<crate::reports::model::ChildLink>,
     /// Behaviour points and achievements.
     pub classroom: crate::classroom::model::ChildClassroom,
+    pub attendance: crate::attendance::model::ChildAttendance,
 }
 
 impl Child {

@@ -9,6 +9,7 @@ use super::{
     model::{ChildRecord, PortalDone},
 };
 use crate::{
+    attendance::page::ChildAttendanceSection,
     classroom::page::ChildRecords,
     ids::PupilId,
     parents::page::AccessCodeFields,
@@ -81,7 +82,7 @@ pub fn ChildPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(ChildRecord { child: c, reports, children, classroom }) => {
+                    Ok(ChildRecord { child: c, reports, children, classroom, attendance }) => {
                         let name = format!("{} {}", c.first_name, c.surname);
                         view! {
                             <Title text=format!("{name} · Markwell") />
@@ -95,6 +96,7 @@ pub fn ChildPage() -> impl IntoView {
                                 <dt>"Class teacher"</dt><dd>{c.teachers}</dd>
                             </dl>
                             <ChildRecords classroom />
+                            <ChildAttendanceSection attendance />
                             <ReportList pupil=c.id reports />
                         }.into_any()
                     }

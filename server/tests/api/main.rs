@@ -2,6 +2,7 @@
 
 mod access;
 mod accounts;
+mod attendance;
 mod auth;
 mod backup;
 mod classroom;

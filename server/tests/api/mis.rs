@@ -32,7 +32,7 @@ fn import(app: &TestApp, folder: &Path, csv: &str, dry_run: bool) -> Output {
     import_as(app, folder, "roster.csv", csv, dry_run)
 }
 
-fn import_as(
+pub(crate) fn import_as(
     app: &TestApp,
     folder: &Path,
     name: &str,
@@ -49,7 +49,7 @@ fn import_as(
     command.output().expect("markwell import")
 }
 
-fn printed(output: &Output) -> String {
+pub(crate) fn printed(output: &Output) -> String {
     assert!(
         output.status.success(),
         "markwell import failed: {}",
@@ -364,23 +364,24 @@ async fn real_common_transfer_files_import_with_the_counts_they_hold() {
     let links = count(&app, "SELECT count(*) FROM parent_links").await;
     // Counted from the files: each pupil is added; each contact with
     // <Responsibility>true becomes a parent (all of them have an address)
-    // with a link; contacts without responsibility get nothing.
+    // with a link; contacts without responsibility get nothing; each
+    // school year of a pupil's <Attendance> summary is added.
     for (file, expected) in [
         (
             "y12.xml",
-            "Added 5, updated 0, removed 0, revoked 0, not imported 0",
+            "Added 12, updated 0, removed 0, revoked 0, not imported 0",
         ),
         (
             "y7_2_students.xml",
-            "Added 10, updated 0, removed 0, revoked 0, not imported 0",
+            "Added 12, updated 0, removed 0, revoked 0, not imported 0",
         ),
         (
             "y7_partial.xml",
-            "Added 1, updated 0, removed 0, revoked 0, not imported 0",
+            "Added 2, updated 0, removed 0, revoked 0, not imported 0",
         ),
         (
             "y7_spaced_numbers.xml",
-            "Added 3, updated 0, removed 0, revoked 0, not imported 0",
+            "Added 10, updated 0, removed 0, revoked 0, not imported 0",
         ),
     ] {
         let said = printed(&import_as(
@@ -396,6 +397,20 @@ async fn real_common_transfer_files_import_with_the_counts_they_hold() {
         );
     }
     assert_eq!(count(&app, "SELECT count(*) FROM pupils").await, pupils + 5);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM attendance_years").await,
+        17
+    );
+    // y7_2_students.xml: <Year>2014</Year>, 196 possible, 188 attended, 8
+    // authorised, 0 unauthorised.
+    let year: (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT possible, attended, authorised, unauthorised FROM attendance_years y
+         JOIN pupils p ON p.id = y.pupil_id WHERE p.upn = 'U865346313703' AND y.year = 2014",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(year, (196, 188, 8, 0));
     assert_eq!(
         count(&app, "SELECT count(*) FROM users WHERE role = 'parent'").await,
         parents + 7
