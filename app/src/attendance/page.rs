@@ -16,15 +16,17 @@ pub fn ChildAttendanceSection(attendance: ChildAttendance) -> impl IntoView {
     } = attendance;
     let figure = match percentage {
         Some(percentage) => view! {
-            <dl class="facts">
-                <dt>{format!("This school year ({year})")}</dt>
-                <dd><strong>{percentage}</strong></dd>
-                <dt>"Sessions"</dt>
-                <dd>{format!("Attended {attended} of {possible}")}</dd>
-            </dl>
-            {from_summary.then(|| view! {
-                <p class="hint">"From the year's summary in the school's records; daily marks aren't held for this year."</p>
-            })}
+            <p class="attendance-figure">
+                <strong>{percentage}</strong>
+                {format!(" this school year ({year})")}
+            </p>
+            <p class="hint">
+                {if from_summary {
+                    format!("Attended {attended} of {possible} possible sessions, from the year's summary in the school's records.")
+                } else {
+                    format!("Attended {attended} of {possible} possible sessions.")
+                }}
+            </p>
         }
         .into_any(),
         None => view! { <p class="empty">"No attendance recorded yet this school year."</p> }.into_any(),

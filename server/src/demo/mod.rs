@@ -6,6 +6,7 @@
 //! class groups and sets with a half-term of judgements; and a year of
 //! School Usage.
 
+mod attendance;
 mod classroom;
 mod markbook;
 mod names;
@@ -401,6 +402,7 @@ async fn generate(
     markbook::add_markbook(conn, clock, &mut rng, admin).await?;
     usage::add_history(conn, clock, &mut rng, PARENT_EMAIL).await?;
     classroom::add_records(conn, clock, &mut rng, PARENT_EMAIL).await?;
+    attendance::add_attendance(conn, clock, &mut rng, PARENT_EMAIL).await?;
     reports::add_reports(conn, clock, seed).await?;
     audit::record(conn, &now, None, Audit::DemoSchoolLoaded, None).await?;
     Ok(Loaded {
