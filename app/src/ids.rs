@@ -41,4 +41,6 @@ id_type!(
     EntryId,
     /// One thing a parent is told about ("Ava: Kindness +1").
     NotificationId,
+    /// A piece of homework set for a group.
+    HomeworkId,
 );

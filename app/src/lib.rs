@@ -13,6 +13,7 @@ pub mod error;
 pub mod frameworks;
 pub mod groups;
 pub mod home;
+pub mod homework;
 pub mod ids;
 pub mod markbook;
 pub mod mis;
@@ -48,6 +49,7 @@ use crate::{
     frameworks::page::FrameworksPage,
     groups::page::{EditGroupPage, GroupsPage, NewGroupPage},
     home::HomePage,
+    homework::page::{HandInsPage, HomeworkPage},
     markbook::page::MarkbookPage,
     mis::page::MisSyncPage,
     notifications::page::NotificationsPage,
@@ -169,6 +171,8 @@ pub fn App() -> impl IntoView {
                     // Whole before it is sent: the grid shows at once, and reads without JavaScript.
                     <Route path=path!("markbook") view=MarkbookPage ssr=SsrMode::Async />
                     <Route path=path!("behaviour") view=BehaviourPage />
+                    <Route path=path!("homework") view=HomeworkPage />
+                    <Route path=path!("homework/:homework") view=HandInsPage />
                     <Route path=path!("reports") view=ReportsPage />
                     <Route path=path!("reports/new") view=NewSessionPage />
                     <Route path=path!("reports/:id/edit") view=EditSessionPage />

@@ -278,14 +278,7 @@ pub fn name(written: &str) -> String {
 
 /// A date as MIS exports write it, DD/MM/YYYY or YYYY-MM-DD, as stored.
 pub fn date(written: &str) -> Option<String> {
-    let written = written.trim();
-    let iso = written.len() == 10 && written.as_bytes()[4] == b'-' && written.as_bytes()[7] == b'-';
-    let day_first = if iso {
-        crate::school::model::uk_date(written)
-    } else {
-        written.to_owned()
-    };
-    crate::school::model::parse_uk_date(&day_first)
+    crate::school::model::parse_date(written)
 }
 
 #[cfg(test)]

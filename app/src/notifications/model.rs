@@ -11,6 +11,7 @@ pub enum NotificationKind {
     Behaviour,
     Achievement,
     Report,
+    Homework,
 }
 
 impl NotificationKind {
@@ -19,6 +20,7 @@ impl NotificationKind {
             NotificationKind::Behaviour => "behaviour",
             NotificationKind::Achievement => "achievement",
             NotificationKind::Report => "report",
+            NotificationKind::Homework => "homework",
         }
     }
 
@@ -26,6 +28,7 @@ impl NotificationKind {
         match stored {
             "achievement" => NotificationKind::Achievement,
             "report" => NotificationKind::Report,
+            "homework" => NotificationKind::Homework,
             _ => NotificationKind::Behaviour,
         }
     }
@@ -36,6 +39,7 @@ impl NotificationKind {
             NotificationKind::Behaviour => "Behaviour",
             NotificationKind::Achievement => "Achievement",
             NotificationKind::Report => "New report",
+            NotificationKind::Homework => "Homework set",
         }
     }
 }

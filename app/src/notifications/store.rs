@@ -3,7 +3,7 @@ use sqlx::SqliteConnection;
 use super::model::{Notification, NotificationKind};
 use crate::{
     auth::ParentRights,
-    ids::{EntryId, NotificationId, PupilId, UserId},
+    ids::{EntryId, HomeworkId, NotificationId, PupilId, UserId},
     ssr::clock::for_people,
 };
 
@@ -55,6 +55,30 @@ pub async fn tell_about_pupil(
         kind,
         what,
         at
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Tells every active parent of a pupil on the group's roll that homework
+/// was set, in the caller's transaction. Answers who was told.
+pub async fn tell_about_homework(
+    conn: &mut SqliteConnection,
+    homework: HomeworkId,
+    what: &str,
+) -> anyhow::Result<Vec<UserId>> {
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO notifications (parent_id, pupil_id, homework_id, kind, what, created_at)
+           SELECT l.parent_id, gp.pupil_id, h.id, 'homework', ?2, h.set_at
+           FROM homework h
+           JOIN group_pupils gp ON gp.group_id = h.group_id
+           JOIN pupils p ON p.id = gp.pupil_id AND p.active = 1
+           JOIN parent_links l ON l.pupil_id = gp.pupil_id
+           JOIN users u ON u.id = l.parent_id AND u.active = 1 AND u.deleted_at IS NULL
+           WHERE h.id = ?1
+           RETURNING parent_id AS "parent!: UserId""#,
+        homework,
+        what
     )
     .fetch_all(conn)
     .await?)

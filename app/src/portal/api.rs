@@ -40,6 +40,7 @@ pub async fn child_details(pupil: PupilId) -> Result<ChildRecord, AppError> {
         let classroom = crate::classroom::store::for_child(&mut conn, readable, &periods).await?;
         let today = clock::school_day(&viewer.arrival.at)?;
         let attendance = crate::attendance::store::for_child(&mut conn, readable, &today).await?;
+        let homework = crate::homework::store::for_child(&mut conn, readable, &today).await?;
         let children = match viewer.parent() {
             Ok(parent) => crate::reports::store::children_of(&mut conn, &parent).await?,
             Err(_) => Vec::new(),
@@ -50,6 +51,7 @@ pub async fn child_details(pupil: PupilId) -> Result<ChildRecord, AppError> {
             children,
             classroom,
             attendance,
+            homework,
         })
     })
     .await

@@ -26,6 +26,7 @@ pub struct ChildRecord {
     /// Behaviour points and achievements.
     pub classroom: crate::classroom::model::ChildClassroom,
     pub attendance: crate::attendance::model::ChildAttendance,
+    pub homework: crate::homework::model::ChildHomework,
 }
 
 impl Child {

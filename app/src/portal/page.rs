@@ -11,6 +11,7 @@ use super::{
 use crate::{
     attendance::page::ChildAttendanceSection,
     classroom::page::ChildRecords,
+    homework::page::ChildHomeworkSection,
     ids::PupilId,
     parents::page::AccessCodeFields,
     reports::page::{ChildSwitcher, ReportList},
@@ -82,7 +83,7 @@ pub fn ChildPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(ChildRecord { child: c, reports, children, classroom, attendance }) => {
+                    Ok(ChildRecord { child: c, reports, children, classroom, attendance, homework }) => {
                         let name = format!("{} {}", c.first_name, c.surname);
                         view! {
                             <Title text=format!("{name} · Markwell") />
@@ -96,6 +97,7 @@ pub fn ChildPage() -> impl IntoView {
                                 <dt>"Class teacher"</dt><dd>{c.teachers}</dd>
                             </dl>
                             <ChildRecords classroom />
+                            <ChildHomeworkSection homework />
                             <ChildAttendanceSection attendance />
                             <ReportList pupil=c.id reports />
                         }.into_any()

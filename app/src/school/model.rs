@@ -74,6 +74,18 @@ pub fn parse_uk_date(typed: &str) -> Option<String> {
         .then(|| format!("{year:04}-{month:02}-{day:02}"))
 }
 
+/// A date as a date input sends it ("2019-05-04") or as UK schools write
+/// it ("04/05/2019"), as stored, if it is a real date.
+pub fn parse_date(written: &str) -> Option<String> {
+    let written = written.trim();
+    let iso = written.len() == 10 && written.as_bytes()[4] == b'-' && written.as_bytes()[7] == b'-';
+    if iso {
+        parse_uk_date(&uk_date(written))
+    } else {
+        parse_uk_date(written)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -190,6 +190,9 @@ pub fn TextField(
     /// The id of a `<datalist>` of suggestions offered as one types.
     #[prop(optional)]
     suggestions: Option<&'static str>,
+    /// Several lines of text: a text area this many rows high.
+    #[prop(optional)]
+    rows: Option<u32>,
 ) -> impl IntoView {
     let id = id.unwrap_or(name);
     let message_id = format!("{id}-error");
@@ -203,16 +206,29 @@ pub fn TextField(
         <div class="field">
             <label for=id>{label}</label>
             {hint.map(|hint| view! { <p id=hint_id class="hint">{hint}</p> })}
-            <input
-                id=id
-                name=name
-                type=kind
-                autocomplete=autocomplete
-                list=suggestions
-                value=value
-                aria-describedby=described_by
-                aria-invalid=invalid
-            />
+            {match rows {
+                Some(rows) => view! {
+                    <textarea
+                        id=id
+                        name=name
+                        rows=rows
+                        aria-describedby=described_by
+                        aria-invalid=invalid
+                    >{value}</textarea>
+                }.into_any(),
+                None => view! {
+                    <input
+                        id=id
+                        name=name
+                        type=kind
+                        autocomplete=autocomplete
+                        list=suggestions
+                        value=value
+                        aria-describedby=described_by
+                        aria-invalid=invalid
+                    />
+                }.into_any(),
+            }}
             <FieldError error name id=message_id />
         </div>
     }

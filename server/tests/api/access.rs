@@ -106,6 +106,8 @@ enum Ids {
     Sync,
     /// A behaviour entry for a pupil of the caller's group, or of another.
     Entry,
+    /// Homework set for the caller's group, or for another.
+    Homework,
     /// Possible duplicates: one pair to merge, another to keep apart.
     Duplicate,
     DuplicateToKeepApart,
@@ -117,7 +119,7 @@ impl Ids {
         use Caller::*;
         match self {
             Ids::Child | Ids::ChildReport => matches!(caller, Parent | Teacher),
-            Ids::Group | Ids::Cell | Ids::Writer | Ids::Entry => caller == Teacher,
+            Ids::Group | Ids::Cell | Ids::Writer | Ids::Entry | Ids::Homework => caller == Teacher,
             Ids::GroupWrite | Ids::SetToEdit | Ids::DraftReport => {
                 matches!(caller, Teacher | Slt)
             }
@@ -172,6 +174,10 @@ fn server_functions() -> Vec<(&'static str, May, Ids)> {
         (classroom::api::Award::PATH, Staff, Ids::Group),
         (classroom::api::RecordAchievement::PATH, Staff, Ids::Group),
         (classroom::api::TakeBack::PATH, Staff, Ids::Entry),
+        (homework::api::OpenHomework::PATH, Staff, Ids::Group),
+        (homework::api::SetHomework::PATH, Staff, Ids::Group),
+        (homework::api::OpenHandIns::PATH, Staff, Ids::Homework),
+        (homework::api::SaveHandIns::PATH, Staff, Ids::Homework),
         (groups::api::MyGroups::PATH, Staff, Ids::None),
         (groups::api::OpenGroup::PATH, Staff, Ids::SetToEdit),
         (groups::api::SaveGroup::PATH, Staff, Ids::SetToEdit),
@@ -269,6 +275,8 @@ fn routes() -> Vec<(&'static str, May, Ids)> {
         (app::notifications::model::LIVE_PATH, Parents, Ids::None),
         ("/markbook", Staff, Ids::None),
         (app::classroom::page::PATH, Staff, Ids::None),
+        (app::homework::page::PATH, Staff, Ids::None),
+        ("/homework/:homework", Staff, Ids::Homework),
         (app::markbook::model::LIVE_PATH, Staff, Ids::Group),
         ("/reports", Staff, Ids::None),
         ("/reports/:session/write/:group", Staff, Ids::Writer),
@@ -338,6 +346,9 @@ const EVERY_ARGUMENT: &[(&str, &str)] = &[
     ("date_of_birth", "01/01/2019"),
     ("token", "not-a-token"),
     ("link", "reset"),
+    ("title", "Spellings"),
+    ("description", ""),
+    ("due", "2099-01-01"),
 ];
 
 /// The ids the calls point at, found from the demo school's relations
@@ -377,6 +388,9 @@ struct Fixture {
     /// Behaviour entries for a pupil of the teacher's class, and of another.
     entry: i64,
     other_entry: i64,
+    /// Homework set for the teacher's class, and for another.
+    homework: i64,
+    other_homework: i64,
     /// Each signed-in caller's second sign-in, and someone else's.
     spare_sign_in: BTreeMap<Caller, i64>,
 }
@@ -493,6 +507,10 @@ async fn fixture(app: &TestApp, admin: &Client) -> Fixture {
         RETURNING id";
     let entry = one(app, entry_for, &[pupil, group]).await;
     let other_entry = one(app, entry_for, &[other_pupil, other_group]).await;
+    let homework_for = "INSERT INTO homework (group_id, title, due_on, set_at)
+        VALUES (?, 'Matrix homework', '2099-01-01', '2026-01-01T00:00:00Z') RETURNING id";
+    let homework = one(app, homework_for, &[group]).await;
+    let other_homework = one(app, homework_for, &[other_group]).await;
     Fixture {
         child,
         other_child,
@@ -554,6 +572,8 @@ async fn fixture(app: &TestApp, admin: &Client) -> Fixture {
         ),
         entry,
         other_entry,
+        homework,
+        other_homework,
         spare_sign_in: BTreeMap::new(),
     }
 }
@@ -642,6 +662,7 @@ impl Fixture {
             Ids::Duplicate => vec![("pair", self.duplicates.0), ("keep", self.parent)],
             Ids::DuplicateToKeepApart => vec![("pair", self.duplicates.1)],
             Ids::Entry => vec![("entry", pick(self.entry, self.other_entry))],
+            Ids::Homework => vec![("homework", pick(self.homework, self.other_homework))],
         }
     }
 }
@@ -730,6 +751,7 @@ async fn call_function(
             "id",
             "batch",
             "entry",
+            "homework",
         ] {
             if !form.iter().any(|(k, _)| k == key) {
                 form.push((key.to_owned(), "0".to_owned()));
@@ -771,7 +793,7 @@ async fn open_route(
 ) -> (StatusCode, String) {
     let id = |key: &str| ids.iter().find(|(k, _)| *k == key).map_or(0, |(_, v)| *v);
     let mut path = pattern.to_owned();
-    for key in ["pupil", "report", "session", "group", "id"] {
+    for key in ["pupil", "report", "session", "group", "id", "homework"] {
         path = path.replace(&format!(":{key}"), &id(key).to_string());
     }
     path = path.replace(":token", "not-a-token");

@@ -23,7 +23,7 @@ use crate::helpers::*;
 
 /// The demo teacher's class, and a class of another year none of whose
 /// pupils they reach: found by relation, not by name.
-async fn classes(app: &TestApp) -> (GroupId, GroupId) {
+pub(crate) async fn classes(app: &TestApp) -> (GroupId, GroupId) {
     let teacher = app.user_id(TEACHER).await;
     let own: i64 = sqlx::query_scalar(
         "SELECT g.id FROM groups g JOIN group_teachers t ON t.group_id = g.id
@@ -55,7 +55,7 @@ async fn without_records(app: &TestApp) {
         .unwrap();
 }
 
-async fn pupils_of(app: &TestApp, group: GroupId) -> Vec<PupilId> {
+pub(crate) async fn pupils_of(app: &TestApp, group: GroupId) -> Vec<PupilId> {
     sqlx::query_scalar::<_, i64>(
         "SELECT gp.pupil_id FROM group_pupils gp JOIN pupils p ON p.id = gp.pupil_id
          WHERE gp.group_id = ? AND p.active = 1 ORDER BY gp.pupil_id",
@@ -429,7 +429,7 @@ async fn a_parent_sees_their_childs_behaviour_and_achievements_and_no_one_elses(
 
 /// A new parent account, linked to `pupil`, who signs in with the demo
 /// password.
-async fn parent_of(app: &TestApp, email: &str, pupil: PupilId) -> i64 {
+pub(crate) async fn parent_of(app: &TestApp, email: &str, pupil: PupilId) -> i64 {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (role, first_name, surname, email, password_hash, created_at)
          SELECT 'parent', 'Second', 'Parent', ?1, password_hash, created_at FROM users WHERE email = ?2

@@ -12,6 +12,7 @@ mod frameworks;
 mod groups;
 mod hardening;
 mod helpers;
+mod homework;
 mod markbook;
 mod mis;
 mod parent_account;
