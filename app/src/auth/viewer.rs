@@ -301,7 +301,8 @@ impl Viewer {
     }
 
     /// A report of this pupil the viewer may read. A parent reads only
-    /// published reports of children linked to them, checked again on every
+    /// published reports of children linked to them, while parents see
+    /// reports (School settings), checked again on every
     /// request (a removed link or a deactivated account loses the report at
     /// once). Out of reach answers `NotFound`, whether or not the report
     /// exists, and leaves a trace in the audit log.
@@ -312,8 +313,10 @@ impl Viewer {
     ) -> anyhow::Result<ReadableReport> {
         let mut conn = db()?.acquire().await?;
         let by_parent = self.role == Role::Parent;
+        // Parents read reports only while the school shows them reports.
+        let shown = !by_parent || crate::school::store::parent_areas(&mut conn).await?.reports;
         let readable = match store::report_published(&mut conn, report, pupil).await? {
-            Some(published) if published || !by_parent => {
+            Some(published) if shown && (published || !by_parent) => {
                 store::pupil_in_reach(&mut conn, self.id, pupil).await?
             }
             _ => false,

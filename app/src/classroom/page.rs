@@ -21,6 +21,7 @@ use super::{
 use crate::{
     error::AppError,
     ids::{GroupId, PupilId},
+    school::model::ParentAreas,
     ui::{ErrorNote, ErrorPanel, TextField},
 };
 
@@ -329,7 +330,7 @@ fn RecentList(
 /// the points this week and this term, positive and negative side by side,
 /// and the latest entries in words.
 #[component]
-pub fn ChildRecords(classroom: ChildClassroom) -> impl IntoView {
+pub fn ChildRecords(classroom: ChildClassroom, shown: ParentAreas) -> impl IntoView {
     let ChildClassroom {
         this_week,
         this_term,
@@ -337,40 +338,44 @@ pub fn ChildRecords(classroom: ChildClassroom) -> impl IntoView {
         achievements,
     } = classroom;
     view! {
-        <section class="child-section" aria-labelledby="achievements-heading">
-            <h2 id="achievements-heading">"Achievements"</h2>
-            {if achievements.is_empty() {
-                view! { <p class="empty">"No achievements yet this year."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="plain celebrations">
-                        {achievements.into_iter().map(|a| view! {
-                            <li class="celebration">
-                                <p><span aria-hidden="true">"★ "</span><strong>{a.title}</strong></p>
-                                {a.note.map(|n| view! { <p>{n}</p> })}
-                                <p class="hint">{format!("{} · {}", a.by, a.day)}</p>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-        </section>
-        <section class="child-section" aria-labelledby="behaviour-heading">
-            <h2 id="behaviour-heading">"Behaviour"</h2>
-            <dl class="facts points">
-                <dt>"This week"</dt><dd>{this_week.words()}</dd>
-                <dt>"This term"</dt><dd>{this_term.words()}</dd>
-            </dl>
-            {if behaviour.is_empty() {
-                view! { <p class="empty">"Nothing recorded yet."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="plain timeline">
-                        {behaviour.into_iter().map(|entry| view! { <TimelineEntry entry /> }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-        </section>
+        {shown.achievements.then(|| view! {
+            <section class="child-section" aria-labelledby="achievements-heading">
+                <h2 id="achievements-heading">"Achievements"</h2>
+                {if achievements.is_empty() {
+                    view! { <p class="empty">"No achievements yet this year."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain celebrations">
+                            {achievements.into_iter().map(|a| view! {
+                                <li class="celebration">
+                                    <p><span aria-hidden="true">"★ "</span><strong>{a.title}</strong></p>
+                                    {a.note.map(|n| view! { <p>{n}</p> })}
+                                    <p class="hint">{format!("{} · {}", a.by, a.day)}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        })}
+        {shown.behaviour.then(|| view! {
+            <section class="child-section" aria-labelledby="behaviour-heading">
+                <h2 id="behaviour-heading">"Behaviour"</h2>
+                <dl class="facts points">
+                    <dt>"This week"</dt><dd>{this_week.words()}</dd>
+                    <dt>"This term"</dt><dd>{this_term.words()}</dd>
+                </dl>
+                {if behaviour.is_empty() {
+                    view! { <p class="empty">"Nothing recorded yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain timeline">
+                            {behaviour.into_iter().map(|entry| view! { <TimelineEntry entry /> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        })}
     }
 }
 

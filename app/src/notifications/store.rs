@@ -11,7 +11,7 @@ use crate::{
 const SHOWN: i64 = 50;
 
 /// Tells every active parent linked to the entry's pupil about it, in the
-/// caller's transaction. Answers who was told, for the live stream.
+/// caller's transaction, if parents see that area (School settings). Answers who was told, for the live stream.
 pub async fn tell_about_entry(
     conn: &mut SqliteConnection,
     entry: EntryId,
@@ -25,7 +25,7 @@ pub async fn tell_about_entry(
            FROM classroom_entries e
            JOIN parent_links l ON l.pupil_id = e.pupil_id
            JOIN users u ON u.id = l.parent_id AND u.active = 1 AND u.deleted_at IS NULL
-           WHERE e.id = ?1
+           WHERE e.id = ?1 AND ?2 IN (SELECT kind FROM notification_kinds_shown)
            RETURNING parent_id AS "parent!: UserId""#,
         entry,
         kind,
@@ -49,7 +49,7 @@ pub async fn tell_about_pupil(
            SELECT l.parent_id, l.pupil_id, ?2, ?3, ?4
            FROM parent_links l
            JOIN users u ON u.id = l.parent_id AND u.active = 1 AND u.deleted_at IS NULL
-           WHERE l.pupil_id = ?1
+           WHERE l.pupil_id = ?1 AND ?2 IN (SELECT kind FROM notification_kinds_shown)
            RETURNING parent_id AS "parent!: UserId""#,
         pupil,
         kind,
@@ -75,7 +75,7 @@ pub async fn tell_about_homework(
            JOIN pupils p ON p.id = gp.pupil_id AND p.active = 1
            JOIN parent_links l ON l.pupil_id = gp.pupil_id
            JOIN users u ON u.id = l.parent_id AND u.active = 1 AND u.deleted_at IS NULL
-           WHERE h.id = ?1
+           WHERE h.id = ?1 AND 'homework' IN (SELECT kind FROM notification_kinds_shown)
            RETURNING parent_id AS "parent!: UserId""#,
         homework,
         what
@@ -90,7 +90,8 @@ pub async fn unread(conn: &mut SqliteConnection, parent: &ParentRights) -> anyho
     Ok(sqlx::query_scalar!(
         r#"SELECT COUNT(*) AS "count!: i64" FROM notifications n
            JOIN pupil_reach r ON r.viewer_id = n.parent_id AND r.pupil_id = n.pupil_id
-           WHERE n.parent_id = ?1 AND n.read_at IS NULL"#,
+           WHERE n.parent_id = ?1 AND n.read_at IS NULL
+             AND n.kind IN (SELECT kind FROM notification_kinds_shown)"#,
         parent
     )
     .fetch_one(conn)
@@ -109,7 +110,7 @@ pub async fn list(
            FROM notifications n
            JOIN pupil_reach r ON r.viewer_id = n.parent_id AND r.pupil_id = n.pupil_id
            JOIN pupils p ON p.id = n.pupil_id
-           WHERE n.parent_id = ?1
+           WHERE n.parent_id = ?1 AND n.kind IN (SELECT kind FROM notification_kinds_shown)
            ORDER BY n.created_at DESC, n.id DESC
            LIMIT ?2"#,
         parent,

@@ -25,6 +25,7 @@ pub async fn my_children() -> Result<Vec<Child>, AppError> {
 pub async fn child_details(pupil: PupilId) -> Result<ChildRecord, AppError> {
     use crate::{
         auth::Viewer,
+        school::model::ParentAreas,
         ssr::{clock, db, respond},
     };
     respond(async move {
@@ -36,11 +37,37 @@ pub async fn child_details(pupil: PupilId) -> Result<ChildRecord, AppError> {
             .await?
             .pop()
             .ok_or(AppError::NotFound)?;
-        let reports = crate::reports::store::published_for(&mut conn, readable).await?;
-        let classroom = crate::classroom::store::for_child(&mut conn, readable, &periods).await?;
+        // Parents see the areas the school shows them; staff see them all.
+        let shown = match viewer.parent() {
+            Ok(_) => crate::school::store::parent_areas(&mut conn).await?,
+            Err(_) => ParentAreas::ALL,
+        };
+        let reports = if shown.reports {
+            crate::reports::store::published_for(&mut conn, readable).await?
+        } else {
+            Vec::new()
+        };
+        let mut classroom =
+            crate::classroom::store::for_child(&mut conn, readable, &periods).await?;
+        if !shown.behaviour {
+            classroom.behaviour.clear();
+            classroom.this_week = Default::default();
+            classroom.this_term = Default::default();
+        }
+        if !shown.achievements {
+            classroom.achievements.clear();
+        }
         let today = clock::school_day(&viewer.arrival.at)?;
-        let attendance = crate::attendance::store::for_child(&mut conn, readable, &today).await?;
-        let homework = crate::homework::store::for_child(&mut conn, readable, &today).await?;
+        let attendance = if shown.attendance {
+            crate::attendance::store::for_child(&mut conn, readable, &today).await?
+        } else {
+            Default::default()
+        };
+        let homework = if shown.homework {
+            crate::homework::store::for_child(&mut conn, readable, &today).await?
+        } else {
+            Default::default()
+        };
         let children = match viewer.parent() {
             Ok(parent) => crate::reports::store::children_of(&mut conn, &parent).await?,
             Err(_) => Vec::new(),
@@ -52,6 +79,7 @@ pub async fn child_details(pupil: PupilId) -> Result<ChildRecord, AppError> {
             classroom,
             attendance,
             homework,
+            shown,
         })
     })
     .await

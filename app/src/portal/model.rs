@@ -27,6 +27,8 @@ pub struct ChildRecord {
     pub classroom: crate::classroom::model::ChildClassroom,
     pub attendance: crate::attendance::model::ChildAttendance,
     pub homework: crate::homework::model::ChildHomework,
+    /// The areas the page shows: for a parent, those the school shows them.
+    pub shown: crate::school::model::ParentAreas,
 }
 
 impl Child {

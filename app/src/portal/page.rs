@@ -83,7 +83,7 @@ pub fn ChildPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(ChildRecord { child: c, reports, children, classroom, attendance, homework }) => {
+                    Ok(ChildRecord { child: c, reports, children, classroom, attendance, homework, shown }) => {
                         let name = format!("{} {}", c.first_name, c.surname);
                         view! {
                             <Title text=format!("{name} · Markwell") />
@@ -96,10 +96,10 @@ pub fn ChildPage() -> impl IntoView {
                                 <dt>"Class"</dt><dd>{c.class_name.unwrap_or_else(|| "Not in a class".to_owned())}</dd>
                                 <dt>"Class teacher"</dt><dd>{c.teachers}</dd>
                             </dl>
-                            <ChildRecords classroom />
-                            <ChildHomeworkSection homework />
-                            <ChildAttendanceSection attendance />
-                            <ReportList pupil=c.id reports />
+                            <ChildRecords classroom shown />
+                            {shown.homework.then(|| view! { <ChildHomeworkSection homework /> })}
+                            {shown.attendance.then(|| view! { <ChildAttendanceSection attendance /> })}
+                            {shown.reports.then(|| view! { <ReportList pupil=c.id reports /> })}
                         }.into_any()
                     }
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),

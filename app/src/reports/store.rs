@@ -596,6 +596,7 @@ pub async fn publish(
            JOIN users u ON u.id = l.parent_id
            WHERE r.session_id = ?1 AND r.status = 'published'
              AND u.role = 'parent' AND u.active = 1 AND u.email IS NOT NULL
+             AND 'report' IN (SELECT kind FROM notification_kinds_shown)
            ON CONFLICT (report_id, parent_id) DO NOTHING
            RETURNING report_id AS "report!: ReportId", parent_id AS "parent!: UserId""#,
         session,

@@ -86,3 +86,26 @@ pub async fn save_school_settings(teachers_add_to_sets: String) -> Result<(), Ap
     })
     .await
 }
+
+/// "Save" under What parents see: the areas ticked are shown to parents;
+/// the others vanish from their pages and make no notifications.
+#[server(endpoint = "school/save_parent_areas")]
+pub async fn save_parent_areas(#[server(default)] areas: Vec<String>) -> Result<(), AppError> {
+    use super::model::{ParentAreas, SchoolSettingsDone};
+    use crate::{
+        auth::Viewer,
+        ssr::{audit::Audit, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let areas = ParentAreas::ticked(&areas)?;
+        let mut tx = viewer.write().await?;
+        super::store::save_parent_areas(&mut tx, &rights, &areas).await?;
+        tx.audit(Audit::SchoolSettingsChanged).await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&SchoolSettingsDone::Saved.on("/school-settings"));
+        Ok(())
+    })
+    .await
+}

@@ -7,4 +7,4 @@ pub mod model;
 pub mod page;
 
 #[cfg(feature = "ssr")]
-mod store;
+pub mod store;

@@ -161,6 +161,70 @@ pub const SET_RULES: [(&str, &str); 2] = [
 pub struct SchoolSettings {
     /// One of [`SET_RULES`]' values.
     pub teachers_add_to_sets: String,
+    pub parents_see: ParentAreas,
+}
+
+/// The areas of a child's records parents see, each switched on or off by
+/// an admin in School settings. Staff always see them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentAreas {
+    pub reports: bool,
+    pub behaviour: bool,
+    pub achievements: bool,
+    pub attendance: bool,
+    pub homework: bool,
+}
+
+/// Each area as the form names it, and its label.
+pub const PARENT_AREAS: [(&str, &str); 5] = [
+    ("reports", "Reports"),
+    ("behaviour", "Behaviour"),
+    ("achievements", "Achievements"),
+    ("attendance", "Attendance"),
+    ("homework", "Homework"),
+];
+
+impl ParentAreas {
+    pub const ALL: ParentAreas = ParentAreas {
+        reports: true,
+        behaviour: true,
+        achievements: true,
+        attendance: true,
+        homework: true,
+    };
+
+    /// Whether the area the form names `name` is shown.
+    pub fn shows(&self, name: &str) -> bool {
+        match name {
+            "reports" => self.reports,
+            "behaviour" => self.behaviour,
+            "achievements" => self.achievements,
+            "attendance" => self.attendance,
+            "homework" => self.homework,
+            _ => false,
+        }
+    }
+
+    /// The areas ticked on the form; anything else is a mistake.
+    pub fn ticked(names: &[String]) -> Result<ParentAreas, AppError> {
+        if let Some(unknown) = names
+            .iter()
+            .find(|n| !PARENT_AREAS.iter().any(|(name, _)| name == n))
+        {
+            return Err(AppError::invalid(
+                "areas",
+                format!("\"{unknown}\" isn't an area parents see. Tick from the list."),
+            ));
+        }
+        let ticked = |area: &str| names.iter().any(|n| n == area);
+        Ok(ParentAreas {
+            reports: ticked("reports"),
+            behaviour: ticked("behaviour"),
+            achievements: ticked("achievements"),
+            attendance: ticked("attendance"),
+            homework: ticked("homework"),
+        })
+    }
 }
 
 crate::ui::done_notices! {

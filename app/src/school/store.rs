@@ -1,6 +1,8 @@
 use sqlx::SqliteConnection;
 
-use super::model::{PupilMatch, PupilSearch, SchoolOverview, SchoolSettings, MATCHES_SHOWN};
+use super::model::{
+    ParentAreas, PupilMatch, PupilSearch, SchoolOverview, SchoolSettings, MATCHES_SHOWN,
+};
 use crate::{
     auth::{AdminRights, StaffRights},
     ids::PupilId,
@@ -63,12 +65,47 @@ pub async fn settings(
     conn: &mut SqliteConnection,
     _: &AdminRights,
 ) -> anyhow::Result<SchoolSettings> {
+    let teachers_add_to_sets =
+        sqlx::query_scalar!("SELECT teachers_add_to_sets FROM school WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(SchoolSettings {
+        teachers_add_to_sets,
+        parents_see: parent_areas(conn).await?,
+    })
+}
+
+/// What parents see of their children's records.
+pub async fn parent_areas(conn: &mut SqliteConnection) -> anyhow::Result<ParentAreas> {
     Ok(sqlx::query_as!(
-        SchoolSettings,
-        "SELECT teachers_add_to_sets FROM school WHERE id = 1"
+        ParentAreas,
+        r#"SELECT parents_see_reports AS "reports!: bool", parents_see_behaviour AS "behaviour!: bool",
+                  parents_see_achievements AS "achievements!: bool",
+                  parents_see_attendance AS "attendance!: bool", parents_see_homework AS "homework!: bool"
+           FROM school WHERE id = 1"#
     )
     .fetch_one(conn)
     .await?)
+}
+
+pub async fn save_parent_areas(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    areas: &ParentAreas,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "UPDATE school SET parents_see_reports = ?, parents_see_behaviour = ?,
+                parents_see_achievements = ?, parents_see_attendance = ?, parents_see_homework = ?
+         WHERE id = 1",
+        areas.reports,
+        areas.behaviour,
+        areas.achievements,
+        areas.attendance,
+        areas.homework
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn save_settings(

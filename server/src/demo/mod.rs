@@ -8,6 +8,7 @@
 
 mod attendance;
 mod classroom;
+mod homework;
 mod markbook;
 mod names;
 mod reports;
@@ -403,6 +404,7 @@ async fn generate(
     usage::add_history(conn, clock, &mut rng, PARENT_EMAIL).await?;
     classroom::add_records(conn, clock, &mut rng, PARENT_EMAIL).await?;
     attendance::add_attendance(conn, clock, &mut rng, PARENT_EMAIL).await?;
+    homework::add_homework(conn, clock, &mut rng, PARENT_EMAIL).await?;
     reports::add_reports(conn, clock, seed).await?;
     audit::record(conn, &now, None, Audit::DemoSchoolLoaded, None).await?;
     Ok(Loaded {

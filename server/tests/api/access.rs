@@ -204,6 +204,7 @@ fn server_functions() -> Vec<(&'static str, May, Ids)> {
         // Admins.
         (audit::api::AuditEntries::PATH, Admins, Ids::None),
         (mis::api::MisSyncPage::PATH, Admins, Ids::None),
+        (school::api::SaveParentAreas::PATH, Admins, Ids::None),
         (mis::api::MergeParents::PATH, Admins, Ids::Duplicate),
         (
             mis::api::NotTheSamePerson::PATH,
@@ -349,6 +350,12 @@ const EVERY_ARGUMENT: &[(&str, &str)] = &[
     ("title", "Spellings"),
     ("description", ""),
     ("due", "2099-01-01"),
+    // What parents see: every area stays switched on.
+    ("areas[]", "reports"),
+    ("areas[]", "behaviour"),
+    ("areas[]", "achievements"),
+    ("areas[]", "attendance"),
+    ("areas[]", "homework"),
 ];
 
 /// The ids the calls point at, found from the demo school's relations

@@ -62,6 +62,14 @@ async fn hand_ins(
     app.call::<SaveHandIns>(who, &form).await
 }
 
+/// The demo school's term of homework cleared, so a test counts its own.
+async fn without_homework(app: &TestApp) {
+    sqlx::query("DELETE FROM homework")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}
+
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
 }
@@ -69,6 +77,7 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 #[tokio::test]
 async fn homework_set_for_a_group_reaches_its_parents_and_hand_ins_show_on_the_childs_page() {
     let app = spawn_app().await;
+    without_homework(&app).await;
     let teacher = app.signed_in(TEACHER).await;
     let (class, _) = classes(&app).await;
     let pupils = pupils_of(&app, class).await;
@@ -188,6 +197,7 @@ async fn homework_set_for_a_group_reaches_its_parents_and_hand_ins_show_on_the_c
 #[tokio::test]
 async fn homework_out_of_reach_is_not_found_and_every_mistake_is_named() {
     let app = spawn_app().await;
+    without_homework(&app).await;
     let teacher = app.signed_in(TEACHER).await;
     let (class, other) = classes(&app).await;
     let before = count(&app, "SELECT COUNT(*) FROM homework").await;

@@ -22,4 +22,5 @@ mod reports;
 mod security;
 mod site;
 mod usage;
+mod what_parents_see;
 mod writes;
