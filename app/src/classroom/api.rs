@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::model::GroupRecords;
+use super::model::{BehaviourChoice, GroupRecords};
 use crate::{
     error::AppError,
     ids::{BehaviourId, EntryId, GroupId, PupilId},
@@ -147,6 +147,66 @@ pub async fn take_back(entry: EntryId) -> Result<(), AppError> {
                 .audit(Audit::ClassroomEntryRemoved { pupil, entry })
                 .await?;
         }
+        write.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The school's behaviour list, for admins to change in School settings.
+#[server(endpoint = "classroom/behaviour_list")]
+pub async fn behaviour_list() -> Result<Vec<BehaviourChoice>, AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        Viewer::current().await?.admin()?;
+        let mut conn = db()?.acquire().await?;
+        super::store::behaviours(&mut conn).await
+    })
+    .await
+}
+
+/// "Add behaviour": a name and its points, at the end of the list.
+#[server(endpoint = "classroom/add_behaviour")]
+pub async fn add_behaviour(
+    #[server(default)] name: String,
+    #[server(default)] points: String,
+) -> Result<BehaviourId, AppError> {
+    use super::model::BehaviourForm;
+    use crate::{
+        auth::Viewer,
+        ssr::{audit::Audit, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let form = BehaviourForm::parse(&name, &points)?;
+        let mut write = viewer.write().await?;
+        let id = super::store::add_behaviour(&mut write, &rights, &form).await?;
+        write.audit(Audit::SchoolSettingsChanged).await?;
+        write.commit().await?;
+        Ok(id)
+    })
+    .await
+}
+
+/// "Remove" beside a behaviour on the list: teachers no longer choose it;
+/// what was recorded with it stays as it was.
+#[server(endpoint = "classroom/retire_behaviour")]
+pub async fn retire_behaviour(behaviour: BehaviourId) -> Result<(), AppError> {
+    use crate::{
+        auth::Viewer,
+        ssr::{audit::Audit, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let mut write = viewer.write().await?;
+        let at = write.at.clone();
+        super::store::retire_behaviour(&mut write, &rights, behaviour, &at).await?;
+        write.audit(Audit::SchoolSettingsChanged).await?;
         write.commit().await?;
         Ok(())
     })

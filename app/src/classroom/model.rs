@@ -62,6 +62,50 @@ impl BehaviourChoice {
     }
 }
 
+/// The longest behaviour name on the school's list.
+pub const BEHAVIOUR_NAME_LENGTH: usize = 40;
+/// Points a behaviour may carry, either way.
+pub const MOST_POINTS: i64 = 5;
+
+/// A behaviour an admin adds to the school's list, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BehaviourForm {
+    pub name: String,
+    pub points: i64,
+}
+
+impl BehaviourForm {
+    pub fn parse(name: &str, points: &str) -> Result<BehaviourForm, AppError> {
+        let mut problems = Problems::default();
+        let name = problems.take(required_text(
+            "name",
+            name,
+            "name",
+            BEHAVIOUR_NAME_LENGTH,
+            "Enter the behaviour, for example Good listening.",
+        ));
+        // "+2", "2", "-1" or "−1" (a true minus, as the list shows it).
+        let written = points.trim().replace('\u{2212}', "-");
+        let written = written.strip_prefix('+').unwrap_or(&written);
+        let points = match written.parse::<i64>() {
+            Ok(p) if p != 0 && p.abs() <= MOST_POINTS => Some(p),
+            _ => {
+                problems.add(
+                    "points",
+                    format!("Enter the points as a whole number from −{MOST_POINTS} to +{MOST_POINTS}, not 0: for example +1 or −1."),
+                );
+                None
+            }
+        };
+        problems.finish_with(|| {
+            Some(BehaviourForm {
+                name: name?,
+                points: points?,
+            })
+        })
+    }
+}
+
 /// Points as a signed number with a true minus sign: "+1", "−2".
 pub fn points_label(points: i64) -> String {
     if points < 0 {
@@ -263,6 +307,34 @@ fn optional_note(typed: &str) -> Result<Option<String>, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn points_read_with_either_sign_and_out_of_range_is_named() {
+        assert_eq!(
+            BehaviourForm::parse(" Good listening ", "+2")
+                .unwrap()
+                .points,
+            2
+        );
+        assert_eq!(
+            BehaviourForm::parse("Late to class", "\u{2212}1")
+                .unwrap()
+                .points,
+            -1
+        );
+        assert_eq!(
+            BehaviourForm::parse("Late to class", "-3").unwrap().name,
+            "Late to class"
+        );
+        for wrong in ["0", "6", "-6", "one", ""] {
+            let error = BehaviourForm::parse("Late", wrong).unwrap_err();
+            assert!(error.for_field("points").is_some(), "{wrong}");
+        }
+        assert!(BehaviourForm::parse("", "1")
+            .unwrap_err()
+            .for_field("name")
+            .is_some());
+    }
 
     #[test]
     fn an_award_names_every_mistake_at_once() {

@@ -12,7 +12,10 @@ use leptos_router::{
 };
 
 use super::{
-    api::{open_records, Award, RecordAchievement, TakeBack},
+    api::{
+        behaviour_list, open_records, AddBehaviour, Award, RecordAchievement, RetireBehaviour,
+        TakeBack,
+    },
     model::{
         points_label, ChildClassroom, ChildEntry, EntryKind, GroupRecords, PupilTile, RecentEntry,
         ACHIEVEMENT_SUGGESTIONS,
@@ -392,5 +395,83 @@ fn TimelineEntry(entry: ChildEntry) -> impl IntoView {
             {entry.note.map(|n| view! { <p>{n}</p> })}
             <p class="hint">{format!("{} · {}", entry.by, entry.day)}</p>
         </li>
+    }
+}
+
+/// The school's behaviour list in School settings (admins): each behaviour
+/// with Remove, and a form to add one.
+#[component]
+pub fn BehaviourListSettings() -> impl IntoView {
+    let add = ServerAction::<AddBehaviour>::new();
+    let retire = ServerAction::<RetireBehaviour>::new();
+    // Read again after a change that went through, never after a refusal,
+    // so a name typed wrong stays to be put right.
+    let saved = RwSignal::new(0u32);
+    let status = RwSignal::new(None::<String>);
+    Effect::new(move || {
+        if let Some(Ok(_)) = add.value().get() {
+            status.set(Some("Behaviour added to the list.".to_owned()));
+            saved.update(|n| *n += 1);
+        }
+    });
+    Effect::new(move || {
+        if let Some(Ok(())) = retire.value().get() {
+            status.set(Some("Behaviour removed from the list.".to_owned()));
+            saved.update(|n| *n += 1);
+        }
+    });
+    let list = Resource::new(move || saved.get(), |_| behaviour_list());
+    let add_error = Signal::derive(move || add.value().get().and_then(|r| r.err()));
+    let retire_error = Signal::derive(move || retire.value().get().and_then(|r| r.err()));
+    view! {
+        <section aria-labelledby="behaviour-list-heading" class="settings-section">
+            <h2 id="behaviour-list-heading">"Behaviour list"</h2>
+            <p>
+                "What teachers choose from on the Behaviour page. Each entry keeps its points as recorded, "
+                "so changing the list never changes what parents have already read."
+            </p>
+            <p class="status-line" role="status">{move || status.get()}</p>
+            <ErrorNote error=retire_error id="behaviour-list-error" />
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(behaviours) => view! {
+                            <ul class="plain entries">
+                                {behaviours.into_iter().map(|b| {
+                                    let label = b.label();
+                                    view! {
+                                        <li class="entry">
+                                            <p><strong>{label.clone()}</strong></p>
+                                            <ActionForm action=retire attr:class="inline">
+                                                <input type="hidden" name="behaviour" value=b.id.0 />
+                                                <button type="submit" class="secondary small" aria-label=format!("Remove {label}")>
+                                                    "Remove"
+                                                </button>
+                                            </ActionForm>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                            <ActionForm action=add attr:novalidate=true attr:class="form">
+                                <ErrorNote error=add_error id="add-behaviour-error" />
+                                <TextField name="name" id="behaviour-name" label="New behaviour" autocomplete="off" error=add_error />
+                                <TextField
+                                    name="points"
+                                    id="behaviour-points"
+                                    label="Points"
+                                    hint="From −5 to +5, not 0: for example +1 or −1"
+                                    autocomplete="off"
+                                    error=add_error
+                                />
+                                <button type="submit" class="primary" disabled=move || add.pending().get()>
+                                    "Add behaviour"
+                                </button>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }

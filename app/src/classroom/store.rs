@@ -1,11 +1,11 @@
 use sqlx::SqliteConnection;
 
 use super::model::{
-    points_label, BehaviourChoice, ChildClassroom, ChildEntry, EntryForm, EntryKind, GroupChoice,
-    Points, PupilTile, RecentEntry, Recorded,
+    points_label, BehaviourChoice, BehaviourForm, ChildClassroom, ChildEntry, EntryForm, EntryKind,
+    GroupChoice, Points, PupilTile, RecentEntry, Recorded,
 };
 use crate::{
-    auth::{OpenGroup, ReadablePupil, StaffRights},
+    auth::{AdminRights, OpenGroup, ReadablePupil, StaffRights},
     error::AppError,
     ids::{BehaviourId, EntryId, GroupId, PupilId, UserId},
     notifications::{model::NotificationKind, store::tell_about_entry},
@@ -39,6 +39,70 @@ pub async fn behaviours(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Behav
     )
     .fetch_all(conn)
     .await?)
+}
+
+/// Adds a behaviour to the end of the school's list (admins, in School
+/// settings). A name already on the list is refused beside the field.
+pub async fn add_behaviour(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    form: &BehaviourForm,
+) -> anyhow::Result<BehaviourId> {
+    let taken = sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM behaviours WHERE retired_at IS NULL AND name = ? COLLATE NOCASE"#,
+        form.name
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if taken > 0 {
+        return Err(AppError::invalid(
+            "name",
+            format!("\"{}\" is already on the list.", form.name),
+        )
+        .into());
+    }
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO behaviours (name, points, position)
+           VALUES (?1, ?2, (SELECT COALESCE(MAX(position), 0) + 1 FROM behaviours))
+           RETURNING id AS "id!: BehaviourId""#,
+        form.name,
+        form.points
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Takes a behaviour off the list. Entries recorded with it keep their
+/// words and points; the last behaviour stays, so teachers always have one.
+pub async fn retire_behaviour(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    id: BehaviourId,
+    at: &str,
+) -> anyhow::Result<()> {
+    let left = sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM behaviours WHERE retired_at IS NULL"#
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if left <= 1 {
+        return Err(AppError::invalid(
+            "behaviour",
+            "Keep at least one behaviour on the list: add another before removing this one.",
+        )
+        .into());
+    }
+    let retired = sqlx::query!(
+        "UPDATE behaviours SET retired_at = ? WHERE id = ? AND retired_at IS NULL",
+        at,
+        id
+    )
+    .execute(conn)
+    .await?;
+    if retired.rows_affected() == 0 {
+        return Err(AppError::NotFound.into());
+    }
+    Ok(())
 }
 
 /// The group's pupils on the roll, with their points since `today`.

@@ -48,6 +48,7 @@ pub fn SchoolSettingsPage() -> impl IntoView {
                                 </button>
                             </ActionForm>
                         </section>
+                        <crate::classroom::page::BehaviourListSettings />
                         <section aria-labelledby="parents-see-heading" class="settings-section">
                             <h2 id="parents-see-heading">"What parents see"</h2>
                             <p>

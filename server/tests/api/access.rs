@@ -108,6 +108,8 @@ enum Ids {
     Entry,
     /// Homework set for the caller's group, or for another.
     Homework,
+    /// A behaviour on the school's list, made for the test.
+    Behaviour,
     /// Possible duplicates: one pair to merge, another to keep apart.
     Duplicate,
     DuplicateToKeepApart,
@@ -205,6 +207,13 @@ fn server_functions() -> Vec<(&'static str, May, Ids)> {
         (audit::api::AuditEntries::PATH, Admins, Ids::None),
         (mis::api::MisSyncPage::PATH, Admins, Ids::None),
         (school::api::SaveParentAreas::PATH, Admins, Ids::None),
+        (classroom::api::BehaviourList::PATH, Admins, Ids::None),
+        (classroom::api::AddBehaviour::PATH, Admins, Ids::None),
+        (
+            classroom::api::RetireBehaviour::PATH,
+            Admins,
+            Ids::Behaviour,
+        ),
         (mis::api::MergeParents::PATH, Admins, Ids::Duplicate),
         (
             mis::api::NotTheSamePerson::PATH,
@@ -350,6 +359,7 @@ const EVERY_ARGUMENT: &[(&str, &str)] = &[
     ("title", "Spellings"),
     ("description", ""),
     ("due", "2099-01-01"),
+    ("points", "1"),
     // What parents see: every area stays switched on.
     ("areas[]", "reports"),
     ("areas[]", "behaviour"),
@@ -398,6 +408,7 @@ struct Fixture {
     /// Homework set for the teacher's class, and for another.
     homework: i64,
     other_homework: i64,
+    behaviour: i64,
     /// Each signed-in caller's second sign-in, and someone else's.
     spare_sign_in: BTreeMap<Caller, i64>,
 }
@@ -581,6 +592,12 @@ async fn fixture(app: &TestApp, admin: &Client) -> Fixture {
         other_entry,
         homework,
         other_homework,
+        behaviour: one(
+            app,
+            "INSERT INTO behaviours (name, points, position) VALUES ('Matrix behaviour', 1, 99) RETURNING id",
+            &[],
+        )
+        .await,
         spare_sign_in: BTreeMap::new(),
     }
 }
@@ -670,6 +687,7 @@ impl Fixture {
             Ids::DuplicateToKeepApart => vec![("pair", self.duplicates.1)],
             Ids::Entry => vec![("entry", pick(self.entry, self.other_entry))],
             Ids::Homework => vec![("homework", pick(self.homework, self.other_homework))],
+            Ids::Behaviour => vec![("behaviour", self.behaviour)],
         }
     }
 }
@@ -759,6 +777,7 @@ async fn call_function(
             "batch",
             "entry",
             "homework",
+            "behaviour",
         ] {
             if !form.iter().any(|(k, _)| k == key) {
                 form.push((key.to_owned(), "0".to_owned()));

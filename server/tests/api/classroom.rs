@@ -584,3 +584,93 @@ async fn a_notification_reaches_every_linked_parent_live_and_no_one_else() {
         "still linked, still told"
     );
 }
+
+#[tokio::test]
+async fn admins_change_the_behaviour_list_and_entries_keep_what_was_recorded() {
+    use app::classroom::api::{AddBehaviour, BehaviourList, RetireBehaviour};
+    let app = spawn_app().await;
+    without_records(&app).await;
+    let admin = app.signed_in(ADMIN).await;
+    let teacher = app.signed_in(TEACHER).await;
+    let (class, _) = classes(&app).await;
+    let pupil = pupils_of(&app, class).await[0];
+
+    let res = app
+        .call::<AddBehaviour>(&admin, &[("name", " Good listening "), ("points", "+2")])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let added: i64 = res.json().await.unwrap();
+    let offered = records(&app, &teacher, class).await.behaviours;
+    let listening = offered
+        .iter()
+        .find(|b| b.id.0 == added)
+        .expect("offered to teachers");
+    assert_eq!(listening.label(), "Good listening +2");
+    assert_eq!(
+        offered.last().unwrap().id.0,
+        added,
+        "added at the end of the list"
+    );
+
+    // The same name again, and points out of range: each named beside its field.
+    let res = app
+        .call::<AddBehaviour>(&admin, &[("name", "good LISTENING"), ("points", "9")])
+        .await;
+    let error = error_of(res).await;
+    assert!(error.for_field("points").is_some());
+    let res = app
+        .call::<AddBehaviour>(&admin, &[("name", "good LISTENING"), ("points", "1")])
+        .await;
+    assert_eq!(
+        error_of(res).await.for_field("name").as_deref(),
+        Some("\"good LISTENING\" is already on the list.")
+    );
+    // Teachers don't change the list.
+    let res = app
+        .call::<AddBehaviour>(&teacher, &[("name", "Mine"), ("points", "1")])
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // Recorded, then taken off the list: the entry keeps its words and points.
+    award(&app, &teacher, class, &[pupil], added, "").await;
+    let res = app
+        .call::<RetireBehaviour>(&admin, &[("behaviour", &added.to_string())])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(records(&app, &teacher, class)
+        .await
+        .behaviours
+        .iter()
+        .all(|b| b.id.0 != added));
+    let recent = records(&app, &teacher, class).await.recent;
+    assert_eq!(recent[0].title, "Good listening");
+    assert_eq!(recent[0].points, 2);
+    // Awarding it now is refused beside the field.
+    let res = award(&app, &teacher, class, &[pupil], added, "").await;
+    assert!(error_of(res).await.for_field("behaviour").is_some());
+
+    // The last behaviour stays.
+    let left: Vec<i64> = app
+        .call::<BehaviourList>(&admin, &[])
+        .await
+        .json::<Vec<app::classroom::model::BehaviourChoice>>()
+        .await
+        .unwrap()
+        .iter()
+        .map(|b| b.id.0)
+        .collect();
+    for id in &left[1..] {
+        let res = app
+            .call::<RetireBehaviour>(&admin, &[("behaviour", &id.to_string())])
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let res = app
+        .call::<RetireBehaviour>(&admin, &[("behaviour", &left[0].to_string())])
+        .await;
+    assert!(error_of(res)
+        .await
+        .for_field("behaviour")
+        .unwrap()
+        .starts_with("Keep at least one behaviour"));
+}
