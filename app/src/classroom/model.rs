@@ -164,9 +164,16 @@ pub struct RecentEntry {
     /// When, as people read it.
     pub when: String,
     pub by: String,
-    /// The viewer may take it back: theirs, and recorded in the last
-    /// few minutes; or they are an admin.
-    pub removable: bool,
+    /// How the viewer may take it back, if at all.
+    pub take_back: Option<TakeBackKind>,
+}
+
+/// Taking an entry back: the recorder's Undo within the first minutes, or
+/// an admin's Remove (audited) at any time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TakeBackKind {
+    Undo,
+    Remove,
 }
 
 impl RecentEntry {

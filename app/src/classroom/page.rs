@@ -18,7 +18,7 @@ use super::{
     },
     model::{
         points_label, ChildClassroom, ChildEntry, EntryKind, GroupRecords, PupilTile, RecentEntry,
-        ACHIEVEMENT_SUGGESTIONS,
+        TakeBackKind, ACHIEVEMENT_SUGGESTIONS,
     },
 };
 use crate::{
@@ -298,17 +298,19 @@ fn RecentList(
                     <ul class="plain entries">
                         {recent.into_iter().map(|entry| {
                             let what = entry.what();
-                            let button = if entry.removable {
-                                let label = format!("Undo {what} for {}", entry.pupil);
-                                Some(view! {
+                            let button = entry.take_back.map(|kind| {
+                                let word = match kind {
+                                    TakeBackKind::Undo => "Undo",
+                                    TakeBackKind::Remove => "Remove",
+                                };
+                                let label = format!("{word} {what} for {}", entry.pupil);
+                                view! {
                                     <ActionForm action=take_back attr:class="inline">
                                         <input type="hidden" name="entry" value=entry.id.0 />
-                                        <button type="submit" class="secondary small" aria-label=label>"Undo"</button>
+                                        <button type="submit" class="secondary small" aria-label=label>{word}</button>
                                     </ActionForm>
-                                })
-                            } else {
-                                None
-                            };
+                                }
+                            });
                             view! {
                                 <li class="entry">
                                     <p>

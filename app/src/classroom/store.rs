@@ -2,7 +2,7 @@ use sqlx::SqliteConnection;
 
 use super::model::{
     points_label, BehaviourChoice, BehaviourForm, ChildClassroom, ChildEntry, EntryForm, EntryKind,
-    GroupChoice, Points, PupilTile, RecentEntry, Recorded,
+    GroupChoice, Points, PupilTile, RecentEntry, Recorded, TakeBackKind,
 };
 use crate::{
     auth::{AdminRights, OpenGroup, ReadablePupil, StaffRights},
@@ -152,7 +152,7 @@ pub async fn recent(
         r#"SELECT e.id AS "id!: EntryId", p.first_name || ' ' || p.surname AS "pupil!: String",
                   e.kind, e.title, e.points, e.note, e.recorded_at,
                   COALESCE(u.first_name || ' ' || u.surname, 'Someone who has left') AS "by!: String",
-                  (?3 OR (e.recorded_by IS ?2 AND e.recorded_at >= ?4)) AS "removable!: bool"
+                  (e.recorded_by IS ?2 AND e.recorded_at >= ?4) AS "undoable!: bool"
            FROM classroom_entries e JOIN pupils p ON p.id = e.pupil_id
            LEFT JOIN users u ON u.id = e.recorded_by
            WHERE e.group_id = ?1
@@ -177,7 +177,11 @@ pub async fn recent(
             note: r.note,
             when: for_people(&r.recorded_at),
             by: r.by,
-            removable: r.removable,
+            take_back: if r.undoable {
+                Some(TakeBackKind::Undo)
+            } else {
+                admin.then_some(TakeBackKind::Remove)
+            },
         })
         .collect())
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use app::{
     classroom::{
         api::{Award, OpenRecords, RecordAchievement, TakeBack},
-        model::{points_label, EntryKind, GroupRecords, Points, UNDO_MINUTES},
+        model::{points_label, EntryKind, GroupRecords, Points, TakeBackKind, UNDO_MINUTES},
     },
     error::AppError,
     ids::{GroupId, PupilId},
@@ -157,7 +157,7 @@ async fn a_teacher_awards_a_behaviour_to_several_pupils_at_once() {
     assert!(page
         .recent
         .iter()
-        .all(|e| e.removable && e.kind == EntryKind::Behaviour));
+        .all(|e| e.take_back == Some(TakeBackKind::Undo) && e.kind == EntryKind::Behaviour));
     let first = page.pupils.iter().find(|p| p.id == pupils[0]).unwrap();
     assert_eq!(
         first.today,
@@ -292,9 +292,15 @@ async fn the_recorder_may_undo_for_ten_minutes_and_then_only_an_admin_removes() 
     // Still the recorder's a minute before the window closes; not after.
     app.clock
         .advance(time::Duration::minutes(UNDO_MINUTES) - time::Duration::minutes(1));
-    assert!(records(&app, &teacher, class).await.recent[0].removable);
+    assert_eq!(
+        records(&app, &teacher, class).await.recent[0].take_back,
+        Some(TakeBackKind::Undo)
+    );
     app.clock.advance(time::Duration::minutes(2));
-    assert!(!records(&app, &teacher, class).await.recent[0].removable);
+    assert_eq!(
+        records(&app, &teacher, class).await.recent[0].take_back,
+        None
+    );
     let res = take_back(&app, &teacher, entry).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let AppError::Invalid { message, .. } = error_of(res).await else {
@@ -304,7 +310,11 @@ async fn the_recorder_may_undo_for_ten_minutes_and_then_only_an_admin_removes() 
     assert_eq!(entries(&app).await, 1);
 
     // An admin removes it, and the audit log says so.
-    assert!(records(&app, &admin, class).await.recent[0].removable);
+    // An admin's button says Remove, not Undo.
+    assert_eq!(
+        records(&app, &admin, class).await.recent[0].take_back,
+        Some(TakeBackKind::Remove)
+    );
     let res = take_back(&app, &admin, entry).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(entries(&app).await, 0);
