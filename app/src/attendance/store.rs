@@ -134,15 +134,14 @@ pub async fn save_year(
     Ok(())
 }
 
-/// A child's attendance this school year (the one `today`, a school day,
+/// A pupil's sessions this school year (the one `today`, a school day,
 /// falls in): from daily marks where any are held, else from the year's
-/// summary in a CTF.
-pub async fn for_child(
+/// summary in a CTF (the flag says which).
+async fn this_year(
     conn: &mut SqliteConnection,
-    pupil: ReadablePupil,
+    pupil: PupilId,
     today: &str,
-) -> anyhow::Result<ChildAttendance> {
-    let pupil = pupil.id();
+) -> anyhow::Result<(i16, Sessions, bool)> {
     let year = school_year(today)?;
     let first_day = format!("{year}-09-01");
     let counts = sqlx::query!(
@@ -160,13 +159,23 @@ pub async fn for_child(
             sessions.add(code, row.n);
         }
     }
-    let mut from_summary = false;
     if counts.is_empty() {
         if let Some(summary) = years_of(conn, pupil).await?.remove(&i64::from(year)) {
-            sessions = summary;
-            from_summary = true;
+            return Ok((year, summary, true));
         }
     }
+    Ok((year, sessions, false))
+}
+
+/// A child's attendance this school year, for their page.
+pub async fn for_child(
+    conn: &mut SqliteConnection,
+    pupil: ReadablePupil,
+    today: &str,
+) -> anyhow::Result<ChildAttendance> {
+    let pupil = pupil.id();
+    let (year, sessions, from_summary) = this_year(conn, pupil, today).await?;
+    let first_day = format!("{year}-09-01");
     Ok(ChildAttendance {
         year: year_words(year),
         percentage: sessions.percentage(),
@@ -175,6 +184,24 @@ pub async fn for_child(
         from_summary,
         recent: recent(conn, pupil, &first_day, today).await?,
     })
+}
+
+/// A report's Attendance section: "96.3% this school year (2026/27):
+/// attended 182 of 189 possible sessions." None when nothing is held.
+pub async fn report_words(
+    conn: &mut SqliteConnection,
+    pupil: PupilId,
+    today: &str,
+) -> anyhow::Result<Option<String>> {
+    let (year, sessions, _) = this_year(conn, pupil, today).await?;
+    Ok(sessions.percentage().map(|percentage| {
+        format!(
+            "{percentage} this school year ({}): attended {} of {} possible sessions.",
+            year_words(year),
+            sessions.attended,
+            sessions.possible
+        )
+    }))
 }
 
 /// The latest absences and lates in words, a day's two sessions as one

@@ -317,6 +317,47 @@ pub async fn remove(conn: &mut SqliteConnection, id: EntryId) -> anyhow::Result<
 
 /// A child's points this week and this term, and their latest behaviour
 /// entries and achievements.
+/// A report's Behaviour section: this term's points, positive and negative
+/// side by side as on the child's page, and the achievements by name.
+/// None when nothing was recorded this term.
+pub async fn report_words(
+    conn: &mut SqliteConnection,
+    pupil: PupilId,
+    periods: &SchoolPeriods,
+) -> anyhow::Result<Option<String>> {
+    let term = sqlx::query!(
+        r#"SELECT COALESCE(SUM(points) FILTER (WHERE points > 0), 0) AS "positive!: i64",
+                  COALESCE(-SUM(points) FILTER (WHERE points < 0), 0) AS "negative!: i64",
+                  COUNT(*) FILTER (WHERE kind = 'behaviour') AS "entries!: i64"
+           FROM classroom_entries WHERE pupil_id = ? AND recorded_at >= ?"#,
+        pupil,
+        periods.term
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let achievements = sqlx::query_scalar!(
+        r#"SELECT title AS "title!: String" FROM classroom_entries
+           WHERE pupil_id = ? AND kind = 'achievement' AND recorded_at >= ?
+           GROUP BY title ORDER BY MIN(recorded_at)"#,
+        pupil,
+        periods.term
+    )
+    .fetch_all(conn)
+    .await?;
+    let mut words = Vec::new();
+    if term.entries > 0 {
+        let points = Points {
+            positive: term.positive,
+            negative: term.negative,
+        };
+        words.push(format!("This term: {} points.", points.words()));
+    }
+    if !achievements.is_empty() {
+        words.push(format!("Achievements: {}.", achievements.join(", ")));
+    }
+    Ok((!words.is_empty()).then(|| words.join(" ")))
+}
+
 pub async fn for_child(
     conn: &mut SqliteConnection,
     pupil: ReadablePupil,

@@ -199,7 +199,7 @@ fn HandInsForm(list: HandInList, save: ServerAction<SaveHandIns>) -> impl IntoVi
                                     <fieldset class="hand-in">
                                         <legend>{p.name}</legend>
                                         <input type="hidden" name=format!("pupils[{n}]") value=p.pupil.0 />
-                                        <div class="segments">
+                                        <div class="hand-in-choices">
                                             {HandIn::ALL.into_iter().map(|status| {
                                                 let id = format!("hand-in-{}-{}", p.pupil, status.stored());
                                                 view! {

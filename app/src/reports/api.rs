@@ -28,7 +28,7 @@ pub async fn read_report(pupil: PupilId, report: ReportId) -> Result<ReportView,
         } else {
             None
         };
-        super::store::view(&mut conn, readable, parent).await
+        super::store::view(&mut conn, readable, parent, &viewer.arrival.at).await
     })
     .await
 }

@@ -252,6 +252,12 @@ pub struct ReportView {
     pub published_on: Option<String>,
     /// Present when the session has the section.
     pub attainment: Option<Vec<SubjectAttainment>>,
+    /// "96.3% this school year (2026/27): attended …", when the session has
+    /// the section and attendance is held.
+    pub attendance: Option<String>,
+    /// "This term: 14 positive, 2 negative points. Achievements: …", when
+    /// the session has the section and something was recorded.
+    pub behaviour: Option<String>,
     pub comment: Option<String>,
     /// Who wrote the comment: "Mrs Rebecca Jones" is more than the school
     /// keeps, so first name and surname.

@@ -92,6 +92,8 @@ fn Report(report: ReportView) -> impl IntoView {
         session,
         published_on,
         attainment,
+        attendance,
+        behaviour,
         comment,
         written_by,
         children,
@@ -124,6 +126,22 @@ fn Report(report: ReportView) -> impl IntoView {
             </section>
         }
     });
+    let records = [
+        ("attendance", "Attendance", attendance),
+        ("behaviour", "Behaviour", behaviour),
+    ]
+    .into_iter()
+    .filter_map(|(id, heading, words)| {
+        words.map(|words| {
+            view! {
+                <section class="report-section" aria-labelledby=id>
+                    <h2 id=id>{heading}</h2>
+                    <p>{words}</p>
+                </section>
+            }
+        })
+    })
+    .collect_view();
     let comment = comment.map(|text| {
         let paragraphs: Vec<String> = text
             .split('\n')
@@ -153,6 +171,7 @@ fn Report(report: ReportView) -> impl IntoView {
                 <p class="report-about">{about}</p>
             </header>
             {attainment}
+            {records}
             {comment}
         </article>
         <p class="no-print print-action">

@@ -65,16 +65,22 @@ pub async fn children_of(
 
 /// A whole report. A published one reads the attainment frozen when it was
 /// published; one still being written (staff only) reads the markbook now.
+/// A report to read. A report not yet published shows its pupil's records
+/// as they stand at `now` (a stored timestamp); a published one, as they
+/// were when it was published.
 pub async fn view(
     conn: &mut SqliteConnection,
     report: ReadableReport,
     parent: Option<ParentRights>,
+    now: &str,
 ) -> anyhow::Result<ReportView> {
     let id = report.id();
     let row = sqlx::query!(
         r#"SELECT r.pupil_id AS "pupil!: PupilId", p.first_name, p.surname, r.year_group,
                   g.name AS "class_name?: String", s.name AS session, r.published_at,
                   s.with_attainment AS "with_attainment!: bool", s.with_comment AS "with_comment!: bool",
+                  s.with_attendance AS "with_attendance!: bool", s.with_behaviour AS "with_behaviour!: bool",
+                  r.attendance_words, r.behaviour_words,
                   r.comment, w.first_name || ' ' || w.surname AS "written_by?: String"
            FROM reports r
            JOIN pupils p ON p.id = r.pupil_id
@@ -93,6 +99,13 @@ pub async fn view(
     } else {
         Some(attainment_now(conn, row.pupil, row.year_group).await?)
     };
+    let (attendance, behaviour) = if row.published_at.is_some() {
+        (row.attendance_words, row.behaviour_words)
+    } else {
+        records_now(conn, row.pupil, now).await?
+    };
+    let attendance = attendance.filter(|_| row.with_attendance);
+    let behaviour = behaviour.filter(|_| row.with_behaviour);
     let comment = Some(row.comment).filter(|c| row.with_comment && !c.trim().is_empty());
     let children = match parent {
         Some(parent) => children_of(conn, &parent).await?,
@@ -108,10 +121,26 @@ pub async fn view(
         session: row.session,
         published_on: row.published_at.as_deref().map(day_for_people),
         attainment,
+        attendance,
+        behaviour,
         written_by: comment.as_ref().and(row.written_by),
         comment,
         children,
     })
+}
+
+/// A pupil's Attendance and Behaviour sections in words at `now`.
+async fn records_now(
+    conn: &mut SqliteConnection,
+    pupil: PupilId,
+    now: &str,
+) -> anyhow::Result<(Option<String>, Option<String>)> {
+    let today = crate::ssr::clock::school_day(now)?;
+    let periods = crate::ssr::clock::school_periods(now)?;
+    Ok((
+        crate::attendance::store::report_words(conn, pupil, &today).await?,
+        crate::classroom::store::report_words(conn, pupil, &periods).await?,
+    ))
 }
 
 async fn frozen(
@@ -570,6 +599,15 @@ pub async fn publish(
         );
         let attainment = attainment_now(conn, report.pupil, report.year_group).await?;
         freeze(conn, report.report, &attainment).await?;
+        let (attendance, behaviour) = records_now(conn, report.pupil, at).await?;
+        sqlx::query!(
+            "UPDATE reports SET attendance_words = ?, behaviour_words = ? WHERE id = ?",
+            attendance,
+            behaviour,
+            report.report
+        )
+        .execute(&mut *conn)
+        .await?;
         sqlx::query!(
             "UPDATE reports SET status = 'published', published_at = ? WHERE id = ?",
             at,

@@ -38,11 +38,11 @@ test("a teacher sets homework with the keyboard, records hand-ins, and the paren
   await expectAccessible(page);
 
   // The child handed it in; the classmate was late.
-  await page.getByRole("group", { name: child }).getByRole("radio", { name: "Handed in" }).check();
+  await page.getByRole("group", { name: child }).getByRole("radio", { name: "Handed in", exact: true }).check();
   await page.getByRole("group", { name: classmate }).getByRole("radio", { name: "Late" }).check();
   await page.getByRole("button", { name: "Save hand-ins" }).click();
   await expect(page.getByRole("status")).toHaveText("Hand-ins saved: 2 pupils changed.");
-  await expect(page.getByRole("group", { name: child }).getByRole("radio", { name: "Handed in" })).toBeChecked();
+  await expect(page.getByRole("group", { name: child }).getByRole("radio", { name: "Handed in", exact: true })).toBeChecked();
 
   // The parent's phone: told, and the homework handed in on the child's page.
   const context = await browser.newContext({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });

@@ -899,3 +899,107 @@ async fn an_admin_makes_a_session_and_each_pupil_it_covers_gets_one_report() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_reports_attendance_and_behaviour_come_from_the_records_and_are_frozen_at_publish() {
+    let app = spawn_app().await;
+    let (session, _) = current_session(&app).await;
+    let head = app.signed_in(SLT).await;
+    let (report, pupil): (i64, i64) = sqlx::query_as(
+        "SELECT id, pupil_id FROM reports WHERE session_id = ? AND status = 'approved' LIMIT 1",
+    )
+    .bind(session.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let (pupil, report) = (PupilId(pupil), ReportId(report));
+    let view = async |app: &TestApp| -> ReportView {
+        read(app, &head, pupil, report).await.json().await.unwrap()
+    };
+    // Built for the test: today's two sessions (present, then ill) and
+    // this term's points and an achievement.
+    let today = app.clock.now().date().to_string();
+    let now = app.clock.stamp();
+    for sql in [
+        "DELETE FROM attendance_marks WHERE pupil_id = ?1",
+        "DELETE FROM attendance_years WHERE pupil_id = ?1",
+        "DELETE FROM classroom_entries WHERE pupil_id = ?1",
+        "INSERT INTO attendance_marks (pupil_id, date, session, code) VALUES (?1, ?2, 'AM', '/'), (?1, ?2, 'PM', 'I')",
+        "INSERT INTO classroom_entries (pupil_id, kind, behaviour_id, title, points, recorded_at)
+         SELECT ?1, 'behaviour', id, name, points, ?3 FROM behaviours WHERE name IN ('Kindness', 'Disruption')",
+        "INSERT INTO classroom_entries (pupil_id, kind, title, recorded_at) VALUES (?1, 'achievement', 'Star of the week', ?3)",
+    ] {
+        sqlx::query(sql)
+            .bind(pupil.0)
+            .bind(&today)
+            .bind(&now)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+
+    // Without the sections, the report has neither.
+    sqlx::query("UPDATE report_sessions SET with_attendance = 0, with_behaviour = 0 WHERE id = ?")
+        .bind(session.0)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let without = view(&app).await;
+    assert_eq!((without.attendance, without.behaviour), (None, None));
+
+    // With them: worked from the rule, 1 of 2 possible sessions is 50.0%;
+    // Kindness +1 and Disruption −1 this term; one achievement.
+    sqlx::query("UPDATE report_sessions SET with_attendance = 1, with_behaviour = 1 WHERE id = ?")
+        .bind(session.0)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let year = {
+        let date = app.clock.now().date();
+        let start = if u8::from(date.month()) >= 9 {
+            date.year()
+        } else {
+            date.year() - 1
+        };
+        format!("{start}/{:02}", (start + 1) % 100)
+    };
+    let attendance = format!("50.0% this school year ({year}): attended 1 of 2 possible sessions.");
+    let behaviour = "This term: 1 positive, 1 negative points. Achievements: Star of the week.";
+    let draft = view(&app).await;
+    assert_eq!(draft.attendance.as_deref(), Some(attendance.as_str()));
+    assert_eq!(draft.behaviour.as_deref(), Some(behaviour));
+
+    let approved: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM reports WHERE session_id = ? AND status = 'approved'",
+    )
+    .bind(session.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let res = app
+        .call::<PublishReports>(
+            &head,
+            &[
+                ("session", &session.to_string()),
+                ("expected", &approved.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // Later records change nothing the published report says.
+    sqlx::query("UPDATE attendance_marks SET code = 'N' WHERE pupil_id = ?")
+        .bind(pupil.0)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM classroom_entries WHERE pupil_id = ?")
+        .bind(pupil.0)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let published = view(&app).await;
+    assert!(published.published_on.is_some());
+    assert_eq!(published.attendance.as_deref(), Some(attendance.as_str()));
+    assert_eq!(published.behaviour.as_deref(), Some(behaviour));
+}
