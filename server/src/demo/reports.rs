@@ -235,7 +235,8 @@ pub async fn add_reports(
     Ok(())
 }
 
-/// A reporting session over every class, with attainment and a comment.
+/// A reporting session over every class, with attainment and a comment
+/// (and, while being written, attendance and behaviour).
 async fn add_session(
     conn: &mut SqliteConnection,
     term: &Term,
@@ -269,6 +270,16 @@ async fn add_session(
     )
     .execute(&mut *conn)
     .await?;
+    // The term being written reports attendance and behaviour too, from the
+    // demo's records; last summer's was published before they were kept.
+    if published.is_none() {
+        sqlx::query!(
+            "UPDATE report_sessions SET with_attendance = 1, with_behaviour = 1 WHERE id = ?",
+            id
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(id)
 }
 
