@@ -1214,7 +1214,9 @@ async fn plan_attendance(
     } else {
         crate::attendance::store::marks_between(conn, from, to).await?
     };
-    let mut counts: BTreeMap<&str, (Option<(PupilRef, String)>, usize, usize)> = BTreeMap::new();
+    // Per UPN: the pupil (with their name in words) and the marks added and changed.
+    type Counted = (Option<(PupilRef, String)>, usize, usize);
+    let mut counts: BTreeMap<&str, Counted> = BTreeMap::new();
     for (at, mark) in roster.marks.iter().enumerate() {
         let (who, added, changed) = counts
             .entry(mark.upn.as_str())
