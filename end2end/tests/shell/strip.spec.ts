@@ -32,7 +32,7 @@ test("the menu button opens and closes the strip on a phone", async ({ page, isM
   const menu = page.getByRole("button", { name: "Menu" });
   await expect(menu).toHaveAttribute("aria-expanded", "false");
   await menu.click();
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home", exact: true })).toBeVisible();
   await menu.click();
   await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
 });
