@@ -155,7 +155,9 @@ impl Points {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecentEntry {
     pub id: EntryId,
+    /// The pupil's name, linking to their page.
     pub pupil: String,
+    pub pupil_id: PupilId,
     pub kind: EntryKind,
     /// The behaviour's or achievement's name.
     pub title: String,

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
+    components::A,
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
 };
@@ -314,7 +315,7 @@ fn RecentList(
                             view! {
                                 <li class="entry">
                                     <p>
-                                        <strong>{entry.pupil}</strong>
+                                        <strong><A href=format!("/children/{}", entry.pupil_id)>{entry.pupil}</A></strong>
                                         " · "
                                         {what}
                                         {entry.note.map(|n| format!(" — {n}"))}

@@ -150,7 +150,7 @@ pub async fn recent(
     let (group, viewer) = (open.id(), open.viewer());
     let rows = sqlx::query!(
         r#"SELECT e.id AS "id!: EntryId", p.first_name || ' ' || p.surname AS "pupil!: String",
-                  e.kind, e.title, e.points, e.note, e.recorded_at,
+                  e.pupil_id AS "pupil_id!: PupilId", e.kind, e.title, e.points, e.note, e.recorded_at,
                   COALESCE(u.first_name || ' ' || u.surname, 'Someone who has left') AS "by!: String",
                   (e.recorded_by IS ?2 AND e.recorded_at >= ?4) AS "undoable!: bool"
            FROM classroom_entries e JOIN pupils p ON p.id = e.pupil_id
@@ -171,6 +171,7 @@ pub async fn recent(
         .map(|r| RecentEntry {
             id: r.id,
             pupil: r.pupil,
+            pupil_id: r.pupil_id,
             kind: EntryKind::from_stored(&r.kind),
             title: r.title,
             points: r.points,

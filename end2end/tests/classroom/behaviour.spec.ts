@@ -68,6 +68,11 @@ test("a teacher awards a behaviour to two pupils with the keyboard alone, and th
   await expect(page.getByText("Choose at least one pupil.")).toBeVisible();
   await expect(page.getByLabel("Achievement")).toHaveValue("Reading milestone");
 
+  // A pupil's name in the list opens their page: what their parents see.
+  await recent.getByRole("link", { name: child }).first().click();
+  await expect(page.getByRole("heading", { name: child, level: 1 })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Achievements" }).getByText("Star of the week").first()).toBeVisible();
+
   // The parent's phone, untouched since the award: it arrived by itself.
   const behaviour = phone.getByRole("region", { name: "Behaviour" });
   await expect(behaviour.getByText(note).first()).toBeVisible();
