@@ -112,6 +112,27 @@ pub fn required_text(
     Ok(text.to_owned())
 }
 
+/// The boxes ticked on a form, checked against what the form offered as
+/// (value, label): answers whether a value was ticked. A value the form never
+/// offered is a mistake ("\"{value}\" isn't {what}. Tick from the list.").
+pub fn ticked<'a>(
+    field: &str,
+    names: &'a [String],
+    offered: &[(&str, &str)],
+    what: &str,
+) -> Result<impl Fn(&str) -> bool + 'a, AppError> {
+    if let Some(unknown) = names
+        .iter()
+        .find(|n| !offered.iter().any(|(value, _)| value == n))
+    {
+        return Err(AppError::invalid(
+            field,
+            format!("\"{unknown}\" isn't {what}. Tick from the list."),
+        ));
+    }
+    Ok(move |value: &str| names.iter().any(|n| n == value))
+}
+
 /// A borrowed [`FieldProblem`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Problem<'a> {

@@ -116,10 +116,15 @@ pub async fn open_database(url: &str) -> anyhow::Result<SqlitePool> {
 pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 /// Every hour until the server stops: expired sessions, and sent emails'
-/// records past their time, leave the database.
-pub async fn housekeeping_hourly(pool: SqlitePool, mut stop: tokio::sync::watch::Receiver<bool>) {
+/// records past their time, leave the database, and parents' daily
+/// summaries go once the school day is over.
+pub async fn housekeeping_hourly(
+    pool: SqlitePool,
+    base_url: String,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     loop {
-        if let Err(e) = housekeeping(&pool, time::OffsetDateTime::now_utc()).await {
+        if let Err(e) = housekeeping(&pool, time::OffsetDateTime::now_utc(), &base_url).await {
             tracing::warn!("housekeeping failed: {e:#}");
         }
         tokio::select! {
@@ -130,11 +135,17 @@ pub async fn housekeeping_hourly(pool: SqlitePool, mut stop: tokio::sync::watch:
 }
 
 /// One round of housekeeping (see [`housekeeping_hourly`]).
-pub async fn housekeeping(pool: &SqlitePool, now: time::OffsetDateTime) -> anyhow::Result<()> {
+/// `base_url` is where the parents' daily summaries link to.
+pub async fn housekeeping(
+    pool: &SqlitePool,
+    now: time::OffsetDateTime,
+    base_url: &str,
+) -> anyhow::Result<()> {
     app::auth::sessions::prune(pool, now).await?;
     app::ssr::outbox::prune_sent(pool, now).await?;
     let day_ago = app::ssr::clock::stamp(now - time::Duration::days(1));
     app::mis::store::forget_old_files(&mut *pool.acquire().await?, &day_ago).await?;
+    app::notifications::summary::send_due(pool, now, base_url).await?;
     Ok(())
 }
 

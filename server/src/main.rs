@@ -123,7 +123,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             // backup schedule.
             let (stop, stopping) = tokio::sync::watch::channel(false);
             let mail = tokio::spawn(mailer.run_until(stopping.clone()));
-            tokio::spawn(server::housekeeping_hourly(pool.clone(), stopping.clone()));
+            tokio::spawn(server::housekeeping_hourly(
+                pool.clone(),
+                config.base_url.clone(),
+                stopping.clone(),
+            ));
             if let Some(dir) = config.backup_dir.clone() {
                 println!(
                     "Backing up daily to {}, keeping {}",

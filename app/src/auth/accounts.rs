@@ -371,6 +371,7 @@ pub(super) async fn after_new_password(
             link: None,
             expires: None,
             about: None,
+            lines: &[],
         };
         outbox::queue(tx, &at, letter).await?;
     }

@@ -62,6 +62,7 @@ pub async fn request_reset(email: &str) -> anyhow::Result<()> {
                 link: Some(&link),
                 expires: Some(Purpose::PasswordReset.lifetime_in_words()),
                 about: None,
+                lines: &[],
             },
         )
         .await?;
@@ -101,6 +102,7 @@ pub async fn queue_invitation(
             link: Some(&link),
             expires: Some(Purpose::Invitation.lifetime_in_words()),
             about: None,
+            lines: &[],
         },
     )
     .await

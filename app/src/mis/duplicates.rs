@@ -101,8 +101,8 @@ async fn open_pair(conn: &mut SqliteConnection, pair: i64) -> anyhow::Result<Opt
 }
 
 /// "Merge": `keep` (one of the pair) takes the other's links with their
-/// access and letter codes, report notices, usage and audit history, and
-/// MIS id; the other account goes, signed out everywhere. None when the
+/// access and letter codes, report notices, email choices, usage and audit
+/// history, and MIS id; the other account goes, signed out everywhere. None when the
 /// pair isn't waiting or `keep` isn't one of it.
 pub async fn merge(
     write: &mut Write,
@@ -144,6 +144,14 @@ pub async fn merge(
     .rows_affected() as i64;
     sqlx::query!(
         "UPDATE OR IGNORE report_notices SET parent_id = ? WHERE parent_id = ?",
+        keep,
+        gone
+    )
+    .execute(&mut **write)
+    .await?;
+    // What they chose to have emailed: the kept parent's own choices win.
+    sqlx::query!(
+        "UPDATE OR IGNORE parent_email_choices SET parent_id = ? WHERE parent_id = ?",
         keep,
         gone
     )

@@ -642,7 +642,13 @@ pub async fn publish(
     )
     .fetch_all(&mut *conn)
     .await?;
+    let mut emails = 0;
     for notice in &notices {
+        // A parent who turned report emails off in Settings still sees the
+        // report and its notification; only the email stays unsent.
+        if !crate::notifications::summary::wants_report_emails(conn, notice.parent).await? {
+            continue;
+        }
         let to = sqlx::query!(
             r#"SELECT u.email AS "email!: String", u.first_name || ' ' || u.surname AS "name!: String",
                       p.first_name AS child, r.pupil_id AS "pupil!: PupilId"
@@ -665,6 +671,7 @@ pub async fn publish(
                 link: Some(&link),
                 expires: None,
                 about: Some(&about),
+                lines: &[],
             },
         )
         .await?;
@@ -679,10 +686,11 @@ pub async fn publish(
         )
         .execute(&mut *conn)
         .await?;
+        emails += 1;
     }
     let published = Published {
         reports: approved.len() as i64,
-        emails: notices.len() as i64,
+        emails,
     };
     Ok((published, notified))
 }

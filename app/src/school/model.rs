@@ -207,16 +207,7 @@ impl ParentAreas {
 
     /// The areas ticked on the form; anything else is a mistake.
     pub fn ticked(names: &[String]) -> Result<ParentAreas, AppError> {
-        if let Some(unknown) = names
-            .iter()
-            .find(|n| !PARENT_AREAS.iter().any(|(name, _)| name == n))
-        {
-            return Err(AppError::invalid(
-                "areas",
-                format!("\"{unknown}\" isn't an area parents see. Tick from the list."),
-            ));
-        }
-        let ticked = |area: &str| names.iter().any(|n| n == area);
+        let ticked = crate::error::ticked("areas", names, &PARENT_AREAS, "an area parents see")?;
         Ok(ParentAreas {
             reports: ticked("reports"),
             behaviour: ticked("behaviour"),

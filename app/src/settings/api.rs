@@ -8,7 +8,7 @@ use crate::auth::model::SignInDone;
 use leptos::prelude::*;
 
 use super::model::{MySettings, SignedInDevice};
-use crate::{auth::model::LinkStatus, error::AppError};
+use crate::{auth::model::LinkStatus, error::AppError, notifications::model::EmailSettings};
 
 #[server(endpoint = "settings/load_settings")]
 pub async fn load_settings() -> Result<MySettings, AppError> {
@@ -89,6 +89,7 @@ pub async fn request_email_change(
                 link: Some(&link),
                 expires: Some(purpose.lifetime_in_words()),
                 about: None,
+                lines: &[],
             };
             outbox::queue(&mut tx, &at, letter).await?;
         }
@@ -158,6 +159,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
                 link: None,
                 expires: None,
                 about: None,
+                lines: &[],
             };
             outbox::queue(&mut tx, &at, letter).await?;
         }
@@ -306,6 +308,62 @@ pub async fn delete_my_account(current_password: String) -> Result<(), AppError>
         tx.commit().await?;
         accounts::sign_out().await?;
         leptos_axum::redirect(&SignInDone::AccountDeleted.on("/sign-in"));
+        Ok(())
+    })
+    .await
+}
+
+/// "What we email you", for parents: their choices, offered only for the
+/// areas the school shows parents.
+#[server(endpoint = "settings/load_email_choices")]
+pub async fn load_email_choices() -> Result<EmailSettings, AppError> {
+    use crate::{
+        auth::Viewer,
+        notifications::summary,
+        school::store::parent_areas,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let parent = Viewer::current().await?.parent()?;
+        let mut conn = db()?.acquire().await?;
+        Ok(EmailSettings {
+            choices: summary::email_choices(&mut conn, &parent).await?,
+            shown: parent_areas(&mut conn).await?,
+        })
+    })
+    .await
+}
+
+/// "Save email choices": the boxes ticked are what the parent wants by
+/// email. A box for an area the school doesn't show keeps its old answer,
+/// ready for when the school shows it again.
+#[server(endpoint = "settings/save_email_choices")]
+pub async fn save_email_choices(#[server(default)] emails: Vec<String>) -> Result<(), AppError> {
+    use crate::{
+        auth::Viewer,
+        notifications::{model::EmailChoices, summary},
+        school::store::parent_areas,
+        ssr::respond,
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let parent = viewer.parent()?;
+        let ticked = EmailChoices::ticked(&emails)?;
+        let mut tx = viewer.write().await?;
+        let at = tx.at.clone();
+        let shown = parent_areas(&mut tx).await?;
+        let before = summary::email_choices(&mut tx, &parent).await?;
+        let offered =
+            |area: &str, now: bool, before: bool| if shown.shows(area) { now } else { before };
+        let choices = EmailChoices {
+            reports: offered("reports", ticked.reports, before.reports),
+            behaviour: offered("behaviour", ticked.behaviour, before.behaviour),
+            achievements: offered("achievements", ticked.achievements, before.achievements),
+            homework: offered("homework", ticked.homework, before.homework),
+        };
+        summary::save_email_choices(&mut tx, &parent, &choices, &at).await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&SettingsDone::EmailChoices.on("/settings"));
         Ok(())
     })
     .await

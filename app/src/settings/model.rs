@@ -34,5 +34,6 @@ crate::ui::done_notices! {
         Password => ("password", "Your password has been changed. You've been signed out on every other device."),
         SignedOutDevice => ("signed-out-device", "That device has been signed out."),
         SignedOutOthers => ("signed-out-others", "You've been signed out everywhere else."),
+        EmailChoices => ("emails", "Your email choices are saved."),
     }
 }

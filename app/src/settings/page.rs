@@ -7,8 +7,9 @@ use leptos_router::hooks::use_params_map;
 use super::model::SettingsDone;
 use super::{
     api::{
-        check_email_link, load_settings, where_signed_in, ChangeMyPassword, ConfirmEmailChange,
-        DeleteMyAccount, RequestEmailChange, SaveMyName, SignOutDevice, SignOutEverywhereElse,
+        check_email_link, load_email_choices, load_settings, where_signed_in, ChangeMyPassword,
+        ConfirmEmailChange, DeleteMyAccount, RequestEmailChange, SaveEmailChoices, SaveMyName,
+        SignOutDevice, SignOutEverywhereElse,
     },
     model::{MySettings, SignedInDevice},
 };
@@ -18,6 +19,7 @@ use crate::{
         model::{LinkStatus, Role},
         page::NewPasswordFields,
     },
+    notifications::model::{EmailSettings, SUMMARY_KINDS},
     shell::layout::use_person,
     ui::{ErrorNote, ErrorPanel, Notice, TextField},
 };
@@ -52,7 +54,10 @@ pub fn SettingsPage() -> impl IntoView {
         </Suspense>
         <PasswordSection action=change_password />
         <SignedInSection />
-        {(use_person().role == Role::Parent).then(|| view! { <DeleteAccountSection /> })}
+        {(use_person().role == Role::Parent).then(|| view! {
+            <EmailChoicesSection />
+            <DeleteAccountSection />
+        })}
     }
 }
 
@@ -137,6 +142,84 @@ fn DeviceRow(device: SignedInDevice, action: ServerAction<SignOutDevice>) -> imp
                     </button>
                 </ActionForm>
             })}
+        </li>
+    }
+}
+
+/// "What we email you", for parents: the daily summary's kinds and the
+/// report email, offered only for areas the school shows parents.
+#[component]
+fn EmailChoicesSection() -> impl IntoView {
+    let action = ServerAction::<SaveEmailChoices>::new();
+    let settings = Resource::new(move || action.version().get(), |_| load_email_choices());
+    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+    view! {
+        <section aria-labelledby="emails-heading" class="settings-section">
+            <h2 id="emails-heading">"What we email you"</h2>
+            <p>"Everything arrives in Markwell's Notifications as it happens. Choose what also comes by email."</p>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Ok(EmailSettings { choices, shown }) => {
+                            let summary_kinds: Vec<_> = SUMMARY_KINDS
+                                .into_iter()
+                                .filter(|(name, _)| shown.shows(name))
+                                .collect();
+                            if summary_kinds.is_empty() && !shown.reports {
+                                return view! { <p>"The school doesn't share anything with parents by email at the moment."</p> }.into_any();
+                            }
+                            view! {
+                                <ActionForm action attr:novalidate=true attr:class="form">
+                                    <ErrorNote error id="emails-error" />
+                                    <p id="emails-field-error" class="error-note" role="alert">
+                                        {move || error.get().and_then(|e| e.for_field("emails"))}
+                                    </p>
+                                    {(!summary_kinds.is_empty()).then(|| view! {
+                                        <fieldset class="field" aria-describedby="summary-hint emails-field-error">
+                                            <legend>"A daily summary of"</legend>
+                                            <p class="hint" id="summary-hint">
+                                                "One email at most each day, after 4pm, listing what you haven't already seen in Markwell. No news, no email."
+                                            </p>
+                                            <ul class="plain">
+                                                {summary_kinds.into_iter().map(|(name, label)| view! {
+                                                    <EmailBox name label checked=choices.wants(name) />
+                                                }).collect_view()}
+                                            </ul>
+                                        </fieldset>
+                                    })}
+                                    {shown.reports.then(|| view! {
+                                        <fieldset class="field" aria-describedby="emails-field-error">
+                                            <legend>"Reports"</legend>
+                                            <ul class="plain">
+                                                <EmailBox
+                                                    name="reports"
+                                                    label="An email when a report is published"
+                                                    checked=choices.reports
+                                                />
+                                            </ul>
+                                        </fieldset>
+                                    })}
+                                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                                        "Save email choices"
+                                    </button>
+                                </ActionForm>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn EmailBox(name: &'static str, label: &'static str, checked: bool) -> impl IntoView {
+    let id = format!("email-{name}");
+    view! {
+        <li class="check">
+            <input id=id.clone() type="checkbox" name="emails[]" value=name checked=checked />
+            <label for=id>{label}</label>
         </li>
     }
 }

@@ -31,6 +31,8 @@ pub enum Template {
     PasswordChanged,
     /// A child's report is published: a link to read it.
     ReportPublished,
+    /// A parent's daily summary of what's new about their children.
+    DailySummary,
 }
 
 impl Template {
@@ -43,6 +45,7 @@ impl Template {
             Template::EmailChanged => "email-changed",
             Template::PasswordChanged => "password-changed",
             Template::ReportPublished => "report-published",
+            Template::DailySummary => "daily-summary",
         }
     }
 
@@ -50,6 +53,9 @@ impl Template {
         match self {
             Template::ReportPublished => {
                 format!("{} from {school}", about.unwrap_or("A new report"))
+            }
+            Template::DailySummary => {
+                format!("{} from {school}", about.unwrap_or("Today's summary"))
             }
             Template::Invitation => format!("Your {school} account on Markwell"),
             Template::ParentInvitation => {
@@ -65,7 +71,7 @@ impl Template {
 
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
-    let files: [(&str, &str); 15] = [
+    let files: [(&str, &str); 17] = [
         (
             "layout.html",
             include_str!("../../templates/email/layout.html"),
@@ -126,6 +132,14 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "report-published.html",
             include_str!("../../templates/email/report-published.html"),
         ),
+        (
+            "daily-summary.txt",
+            include_str!("../../templates/email/daily-summary.txt"),
+        ),
+        (
+            "daily-summary.html",
+            include_str!("../../templates/email/daily-summary.html"),
+        ),
     ];
     for (name, source) in files {
         env.add_template(name, source)
@@ -146,6 +160,8 @@ pub struct Letter<'a> {
     /// What the email is about, for its subject and text: "Amira's Summer
     /// 2026 report".
     pub about: Option<&'a str>,
+    /// Lines the email lists, one item each (a daily summary's news).
+    pub lines: &'a [String],
 }
 
 impl std::fmt::Debug for Letter<'_> {
@@ -163,6 +179,7 @@ struct Values<'a> {
     link: Option<&'a str>,
     expires: Option<&'a str>,
     about: Option<&'a str>,
+    lines: &'a [String],
 }
 
 /// The subject, text and HTML of a letter, as it will be sent.
@@ -179,6 +196,7 @@ pub fn render(letter: &Letter<'_>, school: &str) -> anyhow::Result<Rendered> {
         link: letter.link,
         expires: letter.expires,
         about: letter.about,
+        lines: letter.lines,
     };
     let name = letter.template.name();
     let text = TEMPLATES

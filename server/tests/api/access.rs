@@ -171,6 +171,8 @@ fn server_functions() -> Vec<(&'static str, May, Ids)> {
         ),
         (reports::api::ReadReport::PATH, SignedIn, Ids::ChildReport),
         (settings::api::DeleteMyAccount::PATH, Parents, Ids::None),
+        (settings::api::LoadEmailChoices::PATH, Parents, Ids::None),
+        (settings::api::SaveEmailChoices::PATH, Parents, Ids::None),
         // Staff, for the groups in their reach.
         (classroom::api::OpenRecords::PATH, Staff, Ids::Group),
         (classroom::api::Award::PATH, Staff, Ids::Group),

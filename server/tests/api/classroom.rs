@@ -77,7 +77,7 @@ async fn entries(app: &TestApp) -> i64 {
 }
 
 /// A behaviour from the school's list with the given sign of points.
-async fn behaviour(app: &TestApp, positive: bool) -> (i64, String, i64) {
+pub(crate) async fn behaviour(app: &TestApp, positive: bool) -> (i64, String, i64) {
     sqlx::query_as(
         "SELECT id, name, points FROM behaviours
          WHERE retired_at IS NULL AND (points > 0) = ? ORDER BY position LIMIT 1",
@@ -88,7 +88,7 @@ async fn behaviour(app: &TestApp, positive: bool) -> (i64, String, i64) {
     .unwrap()
 }
 
-async fn award(
+pub(crate) async fn award(
     app: &TestApp,
     who: &Client,
     group: GroupId,

@@ -449,7 +449,9 @@ async fn a_sent_email_leaves_no_usable_link_in_the_database() {
     assert!(sent >= 1);
     // A month on, the record of it goes too.
     let later = time::OffsetDateTime::now_utc() + time::Duration::days(31);
-    server::housekeeping(&app.pool, later).await.unwrap();
+    server::housekeeping(&app.pool, later, "http://markwell.test")
+        .await
+        .unwrap();
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL")
         .fetch_one(&app.pool)
         .await

@@ -8,6 +8,7 @@ mod backup;
 mod classroom;
 mod crash;
 mod demo;
+mod email_choices;
 mod frameworks;
 mod groups;
 mod hardening;

@@ -17,6 +17,7 @@ use app::{
             Writer,
         },
     },
+    settings::api::SaveEmailChoices,
 };
 use reqwest::{Client, Response, StatusCode};
 
@@ -559,10 +560,25 @@ async fn publishing_emails_each_linked_active_parent_once_per_report() {
         .execute(&app.pool)
         .await
         .unwrap();
+    // A parent who turned report emails off in Settings is sent none.
+    let quiet = "no.report.emails@example.org";
+    let pupil: i64 = sqlx::query_scalar(
+        "SELECT pupil_id FROM reports WHERE session_id = ? AND status = 'approved' LIMIT 1",
+    )
+    .bind(session.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    crate::classroom::parent_of(&app, quiet, PupilId(pupil)).await;
+    let res = app
+        .call::<SaveEmailChoices>(&app.signed_in(quiet).await, &[("emails[]", "behaviour")])
+        .await;
+    assert!(res.status().is_success());
     let expected: BTreeSet<(String, i64)> = sqlx::query_as::<_, (String, i64)>(
         "SELECT u.email, r.id FROM reports r JOIN parent_links l ON l.pupil_id = r.pupil_id
          JOIN users u ON u.id = l.parent_id
-         WHERE r.session_id = ? AND r.status = 'approved' AND u.active = 1 AND u.email IS NOT NULL",
+         WHERE r.session_id = ? AND r.status = 'approved' AND u.active = 1 AND u.email IS NOT NULL
+           AND u.email <> 'no.report.emails@example.org'",
     )
     .bind(session.0)
     .fetch_all(&app.pool)
@@ -621,7 +637,19 @@ async fn publishing_emails_each_linked_active_parent_once_per_report() {
         );
     }
     assert_eq!(received, expected);
-    assert!(received.iter().all(|(to, _)| *to != inactive));
+    assert!(received
+        .iter()
+        .all(|(to, _)| *to != inactive && to != quiet));
+    // Without the email, the report's notification still comes.
+    let quiet_told: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.parent_id
+         WHERE u.email = ? AND n.kind = 'report'",
+    )
+    .bind(quiet)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(quiet_told, 1);
     // Publishing again sends nothing new, and the reports stay published.
     let again = publish(&head, 0).await;
     assert_eq!(
