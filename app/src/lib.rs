@@ -20,6 +20,7 @@ pub mod mis;
 pub mod notifications;
 pub mod parents;
 pub mod portal;
+pub mod progress;
 pub mod reports;
 pub mod school;
 pub mod settings;
@@ -55,6 +56,7 @@ use crate::{
     notifications::page::NotificationsPage,
     parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage, SignUpPage},
     portal::page::{AddPupilPage, ChildPage},
+    progress::page::ProgressPage,
     reports::{
         page::ReportPage,
         review::ReviewPage,
@@ -172,6 +174,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("markbook") view=MarkbookPage ssr=SsrMode::Async />
                     <Route path=path!("behaviour") view=BehaviourPage />
                     <Route path=path!("homework") view=HomeworkPage />
+                    <Route path=path!("progress") view=ProgressPage />
                     <Route path=path!("homework/:homework") view=HandInsPage />
                     <Route path=path!("reports") view=ReportsPage />
                     <Route path=path!("reports/new") view=NewSessionPage />

@@ -180,7 +180,7 @@ fn EmailChoicesSection() -> impl IntoView {
                                             <p class="hint" id="summary-hint">
                                                 "One email at most each day, after 4pm, listing what you haven't already seen in Markwell. No news, no email."
                                             </p>
-                                            <ul class="plain">
+                                            <ul class="plain choices">
                                                 {summary_kinds.into_iter().map(|(name, label)| view! {
                                                     <EmailBox name label checked=choices.wants(name) />
                                                 }).collect_view()}
@@ -190,7 +190,7 @@ fn EmailChoicesSection() -> impl IntoView {
                                     {shown.reports.then(|| view! {
                                         <fieldset class="field" aria-describedby="emails-field-error">
                                             <legend>"Reports"</legend>
-                                            <ul class="plain">
+                                            <ul class="plain choices">
                                                 <EmailBox
                                                     name="reports"
                                                     label="An email when a report is published"

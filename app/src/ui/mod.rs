@@ -300,6 +300,58 @@ pub trait Done: Copy + 'static {
     }
 }
 
+/// A table's column heading whose button sorts by that column; pressed
+/// again, it turns the order round. `sort` holds the column sorted by and
+/// whether it runs high to low; a column starts high to low when
+/// `starts_descending` (counts and shares, say).
+#[component]
+pub fn SortHeading<C>(
+    column: C,
+    label: &'static str,
+    sort: RwSignal<(C, bool)>,
+    #[prop(optional)] starts_descending: bool,
+    /// Right-aligned, as figures are.
+    #[prop(optional)]
+    numeric: bool,
+) -> impl IntoView
+where
+    C: Copy + PartialEq + Send + Sync + 'static,
+{
+    let aria_sort = move || {
+        let (by, descending) = sort.get();
+        (by == column).then_some(if descending {
+            "descending"
+        } else {
+            "ascending"
+        })
+    };
+    view! {
+        <th scope="col" aria-sort=aria_sort class:num=numeric>
+            <button
+                type="button"
+                class="sort"
+                on:click=move |_| sort.update(|(by, descending)| {
+                    if *by == column {
+                        *descending = !*descending;
+                    } else {
+                        *by = column;
+                        *descending = starts_descending;
+                    }
+                })
+            >
+                {label}
+                <span class="arrow" aria-hidden="true">
+                    {move || match sort.get() {
+                        (by, true) if by == column => "▼",
+                        (by, false) if by == column => "▲",
+                        _ => "",
+                    }}
+                </span>
+            </button>
+        </th>
+    }
+}
+
 /// Declares a feature's confirmations: `Name => ("key", "What the page says."),`.
 macro_rules! done_notices {
     ($(#[$meta:meta])* $vis:vis enum $name:ident {

@@ -16,7 +16,10 @@ use super::{
         MONTHS,
     },
 };
-use crate::{error::AppError, ui::ErrorPanel};
+use crate::{
+    error::AppError,
+    ui::{ErrorPanel, SortHeading},
+};
 
 pub const PATH: &str = "/school-usage";
 
@@ -284,41 +287,15 @@ fn UsageTable(
         rows
     };
     let heading = move |column: Column| {
-        let aria_sort = move || {
-            let (by, descending) = sort.get();
-            (by == column).then_some(if descending {
-                "descending"
-            } else {
-                "ascending"
-            })
-        };
-        let numeric = column.starts_descending() && column != Column::LastSignIn;
         view! {
-            <th scope="col" aria-sort=aria_sort class:num=numeric>
-                <button
-                    type="button"
-                    class="sort"
-                    on:click=move |_| sort.update(|(by, descending)| {
-                        if *by == column {
-                            *descending = !*descending;
-                        } else {
-                            *by = column;
-                            *descending = column.starts_descending();
-                        }
-                    })
-                >
-                    {column.heading()}
-                    <span class="arrow" aria-hidden="true">
-                        {move || match sort.get() {
-                            (by, true) if by == column => "▼",
-                            (by, false) if by == column => "▲",
-                            _ => "",
-                        }}
-                    </span>
-                </button>
-            </th>
+            <SortHeading
+                column
+                label=column.heading()
+                sort
+                starts_descending=column.starts_descending()
+                numeric=column.starts_descending() && column != Column::LastSignIn
+            />
         }
-        .into_any()
     };
     view! {
         <div class="usage-head">
@@ -327,7 +304,7 @@ fn UsageTable(
             <a class="button" href=export rel="external">"Export to Excel"</a>
         </div>
         <div class="table-wrap" tabindex="0" role="region" aria-labelledby="usage-caption">
-            <table class="table usage">
+            <table class="table sortable usage">
                 <caption id="usage-caption">{format!("Usage in {month}")}</caption>
                 <thead><tr>{Column::ALL.into_iter().map(heading).collect_view()}</tr></thead>
                 <tbody>

@@ -16,7 +16,7 @@ test("the icon strip works with the keyboard alone", async ({ page, isMobile }) 
   await expect(strip).toBeVisible();
   // Tab through until Logout has focus, then press Enter.
   const logout = strip.getByRole("button", { name: "Logout" });
-  for (let i = 0; i < 15; i++) {
+  for (let i = 0; i < 20; i++) {
     await page.keyboard.press("Tab");
     if (await logout.evaluate((el) => el === document.activeElement)) break;
   }

@@ -174,6 +174,7 @@ fn server_functions() -> Vec<(&'static str, May, Ids)> {
         (settings::api::LoadEmailChoices::PATH, Parents, Ids::None),
         (settings::api::SaveEmailChoices::PATH, Parents, Ids::None),
         // Staff, for the groups in their reach.
+        (progress::api::OpenProgress::PATH, Staff, Ids::Group),
         (classroom::api::OpenRecords::PATH, Staff, Ids::Group),
         (classroom::api::Award::PATH, Staff, Ids::Group),
         (classroom::api::RecordAchievement::PATH, Staff, Ids::Group),
@@ -288,6 +289,7 @@ fn routes() -> Vec<(&'static str, May, Ids)> {
         ("/markbook", Staff, Ids::None),
         (app::classroom::page::PATH, Staff, Ids::None),
         (app::homework::page::PATH, Staff, Ids::None),
+        (app::progress::page::PATH, Staff, Ids::None),
         ("/homework/:homework", Staff, Ids::Homework),
         (app::markbook::model::LIVE_PATH, Staff, Ids::Group),
         ("/reports", Staff, Ids::None),

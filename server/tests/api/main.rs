@@ -18,6 +18,7 @@ mod markbook;
 mod mis;
 mod parent_account;
 mod parents;
+mod progress;
 mod proxy;
 mod reports;
 mod security;
