@@ -280,9 +280,29 @@ pub fn read_pasted(text: &str, scale: &[Level]) -> Vec<Vec<Pasted>> {
 /// At most this many changes go in one save.
 pub const MOST_CHANGES: usize = 6000;
 
+/// The overall judgement from a pupil's judgements in a subject, as reports
+/// and Progress give it: the middle one (the lower of the two middles) by
+/// the scale's order. `levels` are scale positions, one per judgement.
+pub fn overall(mut levels: Vec<i64>) -> Option<i64> {
+    if levels.is_empty() {
+        return None;
+    }
+    levels.sort_unstable();
+    Some(levels[(levels.len() - 1) / 2])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_overall_judgement_is_the_middle_of_the_pupils_judgements() {
+        assert_eq!(overall(vec![]), None);
+        assert_eq!(overall(vec![3]), Some(3));
+        assert_eq!(overall(vec![1, 3, 2, 2, 3]), Some(2));
+        // An even count takes the lower middle: no rounding up a child.
+        assert_eq!(overall(vec![1, 1, 3, 3]), Some(1));
+    }
 
     fn menu() -> Menu {
         Menu {

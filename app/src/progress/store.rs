@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use sqlx::SqliteConnection;
 
 use super::model::{Chosen, ProgressRow};
@@ -5,7 +7,7 @@ use crate::{
     auth::OpenGroup,
     error::AppError,
     ids::{PupilId, SubjectId},
-    reports::model::overall,
+    markbook::model::overall,
 };
 
 /// Each pupil on the group's roll against their own year's criteria in the
@@ -61,15 +63,23 @@ pub async fn table(
     )
     .fetch_all(&mut *conn)
     .await?;
+    // Each pupil's judgements as (scale position, label), gathered once.
+    let mut by_pupil: HashMap<PupilId, Vec<(i64, String)>> = HashMap::new();
+    for j in judged {
+        by_pupil
+            .entry(j.pupil)
+            .or_default()
+            .push((j.position, j.label));
+    }
     let rows = pupils
         .into_iter()
         .map(|p| {
-            let mine: Vec<_> = judged.iter().filter(|j| j.pupil == p.id).collect();
-            let rank = overall(mine.iter().map(|j| j.position).collect());
+            let mine = by_pupil.remove(&p.id).unwrap_or_default();
+            let rank = overall(mine.iter().map(|(position, _)| *position).collect());
             let judgement = rank.and_then(|rank| {
-                mine.iter()
-                    .find(|j| j.position == rank)
-                    .map(|j| j.label.clone())
+                mine.into_iter()
+                    .find(|(position, _)| *position == rank)
+                    .map(|(_, label)| label)
             });
             ProgressRow {
                 pupil: p.id,

@@ -278,17 +278,6 @@ pub fn parent_words(label: &str, year: &str) -> String {
     }
 }
 
-/// The overall judgement from a pupil's judgements in a subject: the middle
-/// one (the lower of the two middles) by the scale's order. `levels` are
-/// scale positions, one per judgement.
-pub fn overall(mut levels: Vec<i64>) -> Option<i64> {
-    if levels.is_empty() {
-        return None;
-    }
-    levels.sort_unstable();
-    Some(levels[(levels.len() - 1) / 2])
-}
-
 /// What the session form sends, as typed.
 #[derive(Debug, Clone, Default)]
 pub struct SessionSent {
@@ -404,15 +393,6 @@ crate::ui::done_notices! {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_overall_judgement_is_the_middle_of_the_pupils_judgements() {
-        assert_eq!(overall(vec![]), None);
-        assert_eq!(overall(vec![3]), Some(3));
-        assert_eq!(overall(vec![1, 3, 2, 2, 3]), Some(2));
-        // An even count takes the lower middle: no rounding up a child.
-        assert_eq!(overall(vec![1, 1, 3, 3]), Some(1));
-    }
 
     #[test]
     fn parents_read_the_default_scale_in_words() {

@@ -1,9 +1,9 @@
 use sqlx::SqliteConnection;
 
 use super::model::{
-    overall, parent_words, ChildLink, CommentSaved, GroupChoice, GroupProgress, Published,
-    ReportStatus, ReportSummary, ReportView, Review, ReviewItem, SessionChange, SessionDetail,
-    SessionSummary, SubjectAttainment, Writer, WriterPupil, SECTIONS,
+    parent_words, ChildLink, CommentSaved, GroupChoice, GroupProgress, Published, ReportStatus,
+    ReportSummary, ReportView, Review, ReviewItem, SessionChange, SessionDetail, SessionSummary,
+    SubjectAttainment, Writer, WriterPupil, SECTIONS,
 };
 use crate::{
     auth::{
@@ -12,6 +12,7 @@ use crate::{
     },
     error::AppError,
     ids::{GroupId, PupilId, ReportId, ReportSessionId, UserId},
+    markbook::model::overall,
     school::model::{uk_date, year_label},
     ssr::{
         clock::day_for_people,

@@ -7,7 +7,6 @@ use app::{
     classroom::api::RecordAchievement,
     error::AppError,
     notifications::{api::MyNotifications, model::EmailChoices, model::EmailSettings},
-    school::api::SaveParentAreas,
     settings::api::{LoadEmailChoices, SaveEmailChoices},
 };
 use reqwest::{Client, StatusCode};
@@ -16,6 +15,7 @@ use time::{Duration, OffsetDateTime, Time};
 use crate::{
     classroom::{award, behaviour, classes, parent_of, pupils_of},
     helpers::*,
+    what_parents_see::show,
 };
 
 const BASE: &str = "http://markwell.test";
@@ -48,12 +48,6 @@ async fn summaries_at(app: &TestApp, at: OffsetDateTime) -> Vec<Received> {
         .filter(|m| m.subject.starts_with("News about"))
         .cloned()
         .collect()
-}
-
-async fn show(app: &TestApp, admin: &Client, areas: &[&str]) {
-    let form: Vec<(&str, &str)> = areas.iter().map(|a| ("areas[]", *a)).collect();
-    let res = app.call::<SaveParentAreas>(admin, &form).await;
-    assert!(res.status().is_success(), "{}", res.status());
 }
 
 /// What the notifications of `parent` say, newest last.
@@ -227,25 +221,17 @@ async fn the_daily_summary_comes_once_a_day_after_school_with_only_what_is_new_a
     // isn't lost either: shown again, it comes.
     app.clock.advance(on_day(start, 2, 18) - app.clock.now());
     point(good).await;
-    show(
-        &app,
-        &admin,
-        &["reports", "achievements", "attendance", "homework"],
-    )
-    .await;
+    let hidden = ["reports", "achievements", "attendance", "homework"];
+    assert!(show(&app, &admin, &hidden).await.is_success());
     assert!(summaries_at(&app, on_day(start, 3, 17)).await.is_empty());
-    show(
-        &app,
-        &admin,
-        &[
-            "reports",
-            "behaviour",
-            "achievements",
-            "attendance",
-            "homework",
-        ],
-    )
-    .await;
+    let all = [
+        "reports",
+        "behaviour",
+        "achievements",
+        "attendance",
+        "homework",
+    ];
+    assert!(show(&app, &admin, &all).await.is_success());
     assert_eq!(summaries_at(&app, on_day(start, 3, 18)).await.len(), 1);
 
     // The link goes (as an MIS sync would remove it): nothing more about

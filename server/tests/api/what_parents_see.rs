@@ -18,7 +18,8 @@ use crate::{
     helpers::*,
 };
 
-async fn show(app: &TestApp, who: &Client, areas: &[&str]) -> StatusCode {
+/// Saves What parents see with `areas` ticked, as `who`.
+pub(crate) async fn show(app: &TestApp, who: &Client, areas: &[&str]) -> StatusCode {
     let form: Vec<(&str, &str)> = areas.iter().map(|a| ("areas[]", *a)).collect();
     app.call::<SaveParentAreas>(who, &form).await.status()
 }
