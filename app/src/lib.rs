@@ -56,7 +56,7 @@ use crate::{
     notifications::page::NotificationsPage,
     parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage, SignUpPage},
     portal::page::{AddPupilPage, ChildPage},
-    progress::page::ProgressPage,
+    progress::{page::ProgressPage, pupil_page::PupilPage},
     reports::{
         page::ReportPage,
         review::ReviewPage,
@@ -175,6 +175,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("behaviour") view=BehaviourPage />
                     <Route path=path!("homework") view=HomeworkPage />
                     <Route path=path!("progress") view=ProgressPage />
+                    <Route path=path!("pupils/:pupil") view=PupilPage />
                     <Route path=path!("homework/:homework") view=HandInsPage />
                     <Route path=path!("reports") view=ReportsPage />
                     <Route path=path!("reports/new") view=NewSessionPage />

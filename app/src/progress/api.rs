@@ -1,20 +1,140 @@
 use leptos::prelude::*;
 
-use super::model::ProgressTable;
+use super::model::{ProgressTable, PupilProgress};
 use crate::{
     error::AppError,
-    ids::{GroupId, SubjectId},
+    ids::{GroupId, PupilId, SubjectId},
 };
 
-/// The Progress page: the groups in the viewer's reach, the subjects, and
-/// the chosen group's table in the chosen subject (the first of each when
+/// The Progress page: the groups in the viewer's reach (and, for SLT and
+/// admins, whole year groups), the subjects, and the chosen table in the
+/// chosen subject (the viewer's first group and the first subject when
 /// none is chosen, or the subject asked for is gone). A group out of reach
-/// is not found.
+/// is not found; a year group is forbidden to other teachers.
 #[server(endpoint = "progress/open")]
 pub async fn open_progress(
     group: Option<GroupId>,
+    year: Option<i64>,
     subject: Option<SubjectId>,
 ) -> Result<ProgressTable, AppError> {
+    use super::{
+        model::Spread,
+        store::{self, Roll},
+    };
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let staff = viewer.staff()?;
+        let leader = viewer.leadership().ok();
+        let mut conn = db()?.acquire().await?;
+        let groups = crate::classroom::store::groups(&mut conn, &staff).await?;
+        let years = match leader {
+            Some(_) => store::years(&mut conn).await?,
+            None => Vec::new(),
+        };
+        let subjects: Vec<(SubjectId, String)> = crate::markbook::store::subjects(&mut conn)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect();
+        // A subject no longer there (an old link) opens the first.
+        let chosen_subject = subject
+            .filter(|asked| subjects.iter().any(|(id, _)| id == asked))
+            .or_else(|| subjects.first().map(|s| s.0));
+        let mut opened = None;
+        let roll = match (year, &leader) {
+            (Some(year), Some(rights)) if years.contains(&year) => Some(Roll::year(rights, year)),
+            (Some(_), Some(_)) => return Err(AppError::NotFound.into()),
+            (Some(_), None) => return Err(AppError::Forbidden.into()),
+            (None, _) => match group.or_else(|| groups.first().map(|g| g.id)) {
+                Some(group) => {
+                    let open = viewer.group_to_open(&mut conn, group).await?;
+                    opened = Some(open);
+                    Some(Roll::group(&open))
+                }
+                None => None,
+            },
+        };
+        let (Some(roll), Some(subject)) = (roll, chosen_subject) else {
+            return Ok(ProgressTable {
+                groups,
+                years,
+                subjects,
+                chosen: None,
+                rows: Vec::new(),
+                scale: Vec::new(),
+                year_spread: None,
+            });
+        };
+        let (chosen, rows) = store::table(&mut conn, &roll, subject).await?;
+        let scale = store::scale(&mut conn).await?;
+        // A group of one year is set beside its whole year.
+        let one_year = rows
+            .first()
+            .map(|r| r.year_group)
+            .filter(|year| rows.iter().all(|r| r.year_group == *year));
+        let year_spread = match (opened, one_year) {
+            (Some(open), Some(year)) => {
+                let (_, year_rows) =
+                    store::table(&mut conn, &Roll::year_beside(&open, year), subject).await?;
+                let name = crate::school::model::year_label(year);
+                Some(Spread::of(name, &year_rows, &scale))
+            }
+            _ => None,
+        };
+        Ok(ProgressTable {
+            groups,
+            years,
+            subjects,
+            chosen: Some(chosen),
+            rows,
+            scale,
+            year_spread,
+        })
+    })
+    .await
+}
+
+/// "Save targets": a target (or none) for each pupil listed, in one change.
+/// The group's teachers and admins set them; a pupil not on the group's
+/// roll is out of reach, and nothing is written.
+#[server(endpoint = "progress/save_targets")]
+pub async fn save_targets(
+    group: GroupId,
+    subject: SubjectId,
+    #[server(default)] pupils: Vec<PupilId>,
+    #[server(default)] targets: Vec<String>,
+) -> Result<u64, AppError> {
+    use crate::{auth::Viewer, ssr::respond};
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let (mut write, (writable, targets)) = viewer
+            .write_checked(async |conn| {
+                let writable = viewer.group_to_open(conn, group).await?.to_write()?;
+                let targets = super::model::targets(&pupils, &targets)?;
+                match crate::groups::store::not_on_roll(conn, writable.id(), &pupils).await? {
+                    Some(stranger) => viewer.out_of_reach(conn, "pupil", stranger.0).await,
+                    None => Ok((writable, targets)),
+                }
+            })
+            .await?;
+        let at = write.at.clone();
+        let changed =
+            super::store::save_targets(&mut write, &writable, subject, &targets, &at).await?;
+        write.commit().await?;
+        Ok(changed)
+    })
+    .await
+}
+
+/// A pupil's page: every subject, for staff who reach the pupil (a
+/// teacher the pupils of their groups; SLT and admins everyone). Out of
+/// reach is not found, and audited.
+#[server(endpoint = "progress/pupil")]
+pub async fn open_pupil(pupil: PupilId) -> Result<PupilProgress, AppError> {
     use crate::{
         auth::Viewer,
         ssr::{db, respond},
@@ -23,33 +143,8 @@ pub async fn open_progress(
         let viewer = Viewer::current().await?;
         let staff = viewer.staff()?;
         let mut conn = db()?.acquire().await?;
-        let groups = crate::classroom::store::groups(&mut conn, &staff).await?;
-        let subjects: Vec<(SubjectId, String)> = crate::markbook::store::subjects(&mut conn)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.name))
-            .collect();
-        let chosen_group = group.or_else(|| groups.first().map(|g| g.id));
-        // A subject no longer there (an old link) opens the first.
-        let chosen_subject = subject
-            .filter(|asked| subjects.iter().any(|(id, _)| id == asked))
-            .or_else(|| subjects.first().map(|s| s.0));
-        let (Some(group), Some(subject)) = (chosen_group, chosen_subject) else {
-            return Ok(ProgressTable {
-                groups,
-                subjects,
-                chosen: None,
-                rows: Vec::new(),
-            });
-        };
-        let open = viewer.group_to_open(&mut conn, group).await?;
-        let (chosen, rows) = super::store::table(&mut conn, &open, subject).await?;
-        Ok(ProgressTable {
-            groups,
-            subjects,
-            chosen: Some(chosen),
-            rows,
-        })
+        let readable = viewer.pupil_in(&mut conn, pupil).await?;
+        super::store::pupil(&mut conn, &staff, &readable).await
     })
     .await
 }

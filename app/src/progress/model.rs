@@ -2,7 +2,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     classroom::model::GroupChoice,
-    ids::{GroupId, PupilId, SubjectId},
+    error::AppError,
+    ids::{GroupId, LevelId, PupilId, SubjectId},
 };
 
 /// One pupil's row.
@@ -19,32 +20,217 @@ pub struct ProgressRow {
     pub judgement: Option<String>,
     /// Its place on the scale, for sorting.
     pub judgement_rank: Option<i64>,
+    /// The judgement the pupil should reach by the end of the year.
+    pub target: Option<Target>,
+}
+
+/// A target: a level of the school's scale, and its place on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    pub level: LevelId,
+    pub rank: i64,
+}
+
+/// Whether a pupil's judgement has reached their target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnTrack {
+    Yes,
+    No,
+    /// No target, or no judgement yet.
+    NotYetKnown,
+}
+
+impl OnTrack {
+    pub fn label(self) -> &'static str {
+        match self {
+            OnTrack::Yes => "Yes",
+            OnTrack::No => "No",
+            OnTrack::NotYetKnown => "Not yet known",
+        }
+    }
 }
 
 impl ProgressRow {
     /// The share secured, as a whole percentage (halves round up); None
     /// when the year has no criteria in the subject.
     pub fn share(&self) -> Option<i64> {
-        (self.criteria > 0).then(|| (200 * self.secured + self.criteria) / (2 * self.criteria))
+        crate::ui::chart::whole_percent(self.secured, self.criteria)
     }
+
+    /// The share in words: "50% (2 of 4)".
+    pub fn share_words(&self) -> String {
+        match self.share() {
+            Some(share) => format!("{share}% ({} of {})", self.secured, self.criteria),
+            None => "No criteria for this year".to_owned(),
+        }
+    }
+
+    /// On track when the overall judgement is at or above the target on
+    /// the scale; not yet known without both.
+    pub fn on_track(&self) -> OnTrack {
+        match (self.judgement_rank, self.target) {
+            (Some(judged), Some(target)) if judged >= target.rank => OnTrack::Yes,
+            (Some(_), Some(_)) => OnTrack::No,
+            _ => OnTrack::NotYetKnown,
+        }
+    }
+}
+
+/// A level a target may be set to, for the Target drop-downs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetChoice {
+    pub level: LevelId,
+    pub label: String,
+}
+
+/// The "Save targets" form, checked: each pupil listed with their target
+/// (None clears it).
+pub fn targets(
+    pupils: &[PupilId],
+    targets: &[String],
+) -> Result<Vec<(PupilId, Option<LevelId>)>, AppError> {
+    let problem = || AppError::invalid("targets", "Choose a target from the list for each pupil.");
+    if pupils.len() != targets.len() {
+        return Err(problem());
+    }
+    pupils
+        .iter()
+        .zip(targets)
+        .map(|(pupil, target)| match target.trim() {
+            "" => Ok((*pupil, None)),
+            level => level
+                .parse()
+                .map(|level| (*pupil, Some(LevelId(level))))
+                .map_err(|_| problem()),
+        })
+        .collect()
 }
 
 /// The Progress page: what may be chosen, what is, and its rows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgressTable {
     pub groups: Vec<GroupChoice>,
+    /// Whole year groups, for SLT and admins (empty for other teachers).
+    pub years: Vec<i64>,
     pub subjects: Vec<(SubjectId, String)>,
     /// None when the viewer has no groups, or the school no subjects.
     pub chosen: Option<Chosen>,
     pub rows: Vec<ProgressRow>,
+    /// The school's scale, for targets.
+    pub scale: Vec<TargetChoice>,
+    /// For a group of one year, how the whole year's judgements spread,
+    /// to set beside the group's own: counts only, no names.
+    pub year_spread: Option<Spread>,
+}
+
+/// How many pupils have each overall judgement, in the scale's order, then
+/// how many have none yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spread {
+    /// Whose: "Year 4".
+    pub name: String,
+    pub counts: Vec<(String, usize)>,
+}
+
+/// The words for a pupil with no judgement yet, in the table and the charts.
+pub const NOT_JUDGED: &str = "Not judged yet";
+
+impl Spread {
+    pub fn of(name: String, rows: &[ProgressRow], scale: &[TargetChoice]) -> Spread {
+        let judged = |label: Option<&str>| {
+            rows.iter()
+                .filter(|row| row.judgement.as_deref() == label)
+                .count()
+        };
+        let mut counts: Vec<(String, usize)> = scale
+            .iter()
+            .map(|level| (level.label.clone(), judged(Some(&level.label))))
+            .collect();
+        counts.push((NOT_JUDGED.to_owned(), judged(None)));
+        Spread { name, counts }
+    }
+}
+
+/// Whose progress the table shows: a group's pupils, or a whole year's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cohort {
+    Group(GroupId),
+    Year(i64),
+}
+
+impl Cohort {
+    /// The Group drop-down's value for it.
+    pub fn choice(self) -> String {
+        match self {
+            Cohort::Group(group) => format!("group-{group}"),
+            Cohort::Year(year) => format!("year-{year}"),
+        }
+    }
+
+    /// Back from the drop-down's value.
+    pub fn from_choice(choice: &str) -> Option<Cohort> {
+        let (kind, id) = choice.split_once('-')?;
+        let id = id.parse().ok()?;
+        match kind {
+            "group" => Some(Cohort::Group(GroupId(id))),
+            "year" => Some(Cohort::Year(id)),
+            _ => None,
+        }
+    }
+
+    /// The page's address query for it.
+    pub fn query(self) -> String {
+        match self {
+            Cohort::Group(group) => format!("group={group}"),
+            Cohort::Year(year) => format!("year={year}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Chosen {
-    pub group: GroupId,
-    pub group_name: String,
+    pub cohort: Cohort,
+    /// The group's name, or the year's ("Year 4").
+    pub name: String,
     pub subject: SubjectId,
     pub subject_name: String,
+    /// Whether the viewer sets these targets: a group's teachers and
+    /// admins (SLT who don't teach it read them). A whole year's are read;
+    /// they are set group by group.
+    pub can_set_targets: bool,
+}
+
+/// A pupil's page: every subject's share secured, judgement and target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PupilProgress {
+    pub pupil: PupilId,
+    pub name: String,
+    pub year_group: i64,
+    /// Where their markbook rows open: a group of theirs in the viewer's
+    /// reach, their class first; None when the viewer reaches none.
+    pub markbook_group: Option<GroupId>,
+    pub subjects: Vec<SubjectProgress>,
+    pub scale: Vec<TargetChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubjectProgress {
+    pub subject: SubjectId,
+    pub name: String,
+    pub row: ProgressRow,
+}
+
+/// The words for a pupil without a target.
+pub const NO_TARGET: &str = "No target";
+
+/// A row's target in words: the scale's label, or [`NO_TARGET`].
+pub fn target_label(scale: &[TargetChoice], row: &ProgressRow) -> String {
+    let chosen = row.target.map(|t| t.level);
+    scale
+        .iter()
+        .find(|level| Some(level.level) == chosen)
+        .map(|level| level.label.clone())
+        .unwrap_or_else(|| NO_TARGET.to_owned())
 }
 
 /// The columns the table sorts by.
@@ -54,14 +240,18 @@ pub enum SortBy {
     Year,
     Share,
     Judgement,
+    Target,
+    OnTrack,
 }
 
 impl SortBy {
-    pub const ALL: [SortBy; 4] = [
+    pub const ALL: [SortBy; 6] = [
         SortBy::Pupil,
         SortBy::Year,
         SortBy::Share,
         SortBy::Judgement,
+        SortBy::Target,
+        SortBy::OnTrack,
     ];
 
     pub fn label(self) -> &'static str {
@@ -70,12 +260,15 @@ impl SortBy {
             SortBy::Year => "Year",
             SortBy::Share => "Share secured",
             SortBy::Judgement => "Judgement",
+            SortBy::Target => "Target",
+            SortBy::OnTrack => "On track",
         }
     }
 
-    /// Figures sort highest first at the first press, as School Usage's do.
+    /// Figures sort highest first at the first press, as School Usage's
+    /// do; On track puts the pupils who are not first.
     pub fn starts_descending(self) -> bool {
-        matches!(self, SortBy::Share | SortBy::Judgement)
+        matches!(self, SortBy::Share | SortBy::Judgement | SortBy::Target)
     }
 }
 
@@ -89,6 +282,16 @@ pub fn sort(rows: &mut [ProgressRow], by: SortBy, descending: bool) {
         SortBy::Year => sort_by_figure(rows, |r| Some(r.year_group), descending),
         SortBy::Share => sort_by_figure(rows, ProgressRow::share, descending),
         SortBy::Judgement => sort_by_figure(rows, |r| r.judgement_rank, descending),
+        SortBy::Target => sort_by_figure(rows, |r| r.target.map(|t| t.rank), descending),
+        SortBy::OnTrack => sort_by_figure(
+            rows,
+            |r| match r.on_track() {
+                OnTrack::No => Some(0),
+                OnTrack::Yes => Some(1),
+                OnTrack::NotYetKnown => None,
+            },
+            descending,
+        ),
     }
 }
 
@@ -119,7 +322,16 @@ mod tests {
             criteria,
             judgement: rank.map(|r| r.to_string()),
             judgement_rank: rank,
+            target: None,
         }
+    }
+
+    fn aiming_at(mut row: ProgressRow, rank: i64) -> ProgressRow {
+        row.target = Some(Target {
+            level: LevelId(rank),
+            rank,
+        });
+        row
     }
 
     #[test]
@@ -151,5 +363,91 @@ mod tests {
         let mut rows = start;
         sort(&mut rows, SortBy::Pupil, true);
         assert_eq!(names(&rows), ["Dee", "Cal", "Ben", "Ada"]);
+    }
+
+    #[test]
+    fn on_track_means_judged_at_or_above_the_target() {
+        let judged_expected = row("a", 2, 4, Some(2));
+        assert_eq!(
+            aiming_at(judged_expected.clone(), 2).on_track(),
+            OnTrack::Yes
+        );
+        assert_eq!(
+            aiming_at(judged_expected.clone(), 1).on_track(),
+            OnTrack::Yes
+        );
+        assert_eq!(
+            aiming_at(judged_expected.clone(), 3).on_track(),
+            OnTrack::No
+        );
+        assert_eq!(
+            judged_expected.on_track(),
+            OnTrack::NotYetKnown,
+            "no target"
+        );
+        assert_eq!(
+            aiming_at(row("b", 0, 4, None), 2).on_track(),
+            OnTrack::NotYetKnown,
+            "not judged yet"
+        );
+    }
+
+    #[test]
+    fn sorting_by_on_track_puts_pupils_who_are_not_first_and_unknowns_last() {
+        let names = |rows: &[ProgressRow]| rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+        let mut rows = vec![
+            aiming_at(row("Ada", 2, 4, Some(2)), 2),
+            row("Ben", 2, 4, Some(2)),
+            aiming_at(row("Cal", 1, 4, Some(1)), 3),
+        ];
+        sort(
+            &mut rows,
+            SortBy::OnTrack,
+            SortBy::OnTrack.starts_descending(),
+        );
+        assert_eq!(names(&rows), ["Cal", "Ada", "Ben"]);
+    }
+
+    #[test]
+    fn the_spread_counts_each_judgement_in_the_scales_order_then_the_unjudged() {
+        let scale: Vec<TargetChoice> = ["1", "2", "3"]
+            .into_iter()
+            .enumerate()
+            .map(|(n, label)| TargetChoice {
+                level: LevelId(n as i64),
+                label: label.to_owned(),
+            })
+            .collect();
+        let rows = [
+            row("a", 0, 4, Some(2)),
+            row("b", 0, 4, None),
+            row("c", 0, 4, Some(2)),
+            row("d", 0, 4, Some(1)),
+        ];
+        let spread = Spread::of("Year 4".to_owned(), &rows, &scale);
+        let counts: Vec<(&str, usize)> = spread
+            .counts
+            .iter()
+            .map(|(l, n)| (l.as_str(), *n))
+            .collect();
+        assert_eq!(counts, [("1", 1), ("2", 2), ("3", 0), (NOT_JUDGED, 1)]);
+    }
+
+    #[test]
+    fn a_cohort_goes_through_the_drop_down_and_back() {
+        for cohort in [Cohort::Group(GroupId(12)), Cohort::Year(0), Cohort::Year(4)] {
+            assert_eq!(Cohort::from_choice(&cohort.choice()), Some(cohort));
+        }
+        assert_eq!(Cohort::from_choice("year-x"), None);
+        assert_eq!(Cohort::from_choice("12"), None);
+    }
+
+    #[test]
+    fn the_targets_form_pairs_each_pupil_with_a_level_or_none() {
+        let pupils = [PupilId(1), PupilId(2)];
+        let form = targets(&pupils, &["3".to_owned(), " ".to_owned()]).unwrap();
+        assert_eq!(form, [(PupilId(1), Some(LevelId(3))), (PupilId(2), None)]);
+        assert!(targets(&pupils, &["3".to_owned()]).is_err(), "one short");
+        assert!(targets(&pupils, &["x".to_owned(), String::new()]).is_err());
     }
 }

@@ -1,6 +1,8 @@
 //! The Progress page: a group and a subject, one row per pupil, sorted by
 //! any column with the buttons in its headings.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
@@ -10,12 +12,20 @@ use leptos_router::{
 };
 
 use super::{
-    api::open_progress,
-    model::{sort, ProgressRow, ProgressTable, SortBy},
+    api::{open_progress, SaveTargets},
+    model::{
+        sort, target_label, Cohort, ProgressRow, ProgressTable, SortBy, Spread, TargetChoice,
+        NOT_JUDGED, NO_TARGET,
+    },
+    pupil_page::pupil_path,
 };
 use crate::{
-    ids::{GroupId, SubjectId},
-    ui::{ErrorPanel, SortHeading},
+    error::AppError,
+    ids::{GroupId, PupilId, SubjectId},
+    ui::{
+        chart::{Bar, BarChart},
+        ErrorNote, ErrorPanel, FieldError, SortHeading,
+    },
 };
 
 pub const PATH: &str = "/progress";
@@ -26,19 +36,37 @@ pub fn ProgressPage() -> impl IntoView {
     let asked = move || {
         let query = query.read();
         let id = |name: &str| query.get(name).and_then(|v| v.parse::<i64>().ok());
-        (id("group").map(GroupId), id("subject").map(SubjectId))
+        (
+            id("group").map(GroupId),
+            id("year"),
+            id("subject").map(SubjectId),
+        )
     };
-    let table = Resource::new(asked, |(group, subject)| open_progress(group, subject));
+    let save = ServerAction::<SaveTargets>::new();
+    let saved = RwSignal::new(0u32);
+    let status = RwSignal::new(None::<String>);
+    Effect::new(move || {
+        if let Some(Ok(changed)) = save.value().get() {
+            let pupils = if changed == 1 { "pupil" } else { "pupils" };
+            status.set(Some(format!("Targets saved: {changed} {pupils} changed.")));
+            saved.update(|n| *n += 1);
+        }
+    });
+    let table = Resource::new(
+        move || (asked(), saved.get()),
+        |((group, year, subject), _)| open_progress(group, year, subject),
+    );
     view! {
         <Title text="Progress · Markwell" />
         <h1>"Progress"</h1>
+        <p class="status-line" role="status">{move || status.get()}</p>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match table.await {
                     Ok(table) if table.chosen.is_none() => view! {
                         <p class="empty">"You have no groups yet. An admin assigns classes in Users, or make a set of your own in Groups."</p>
                     }.into_any(),
-                    Ok(table) => view! { <ProgressView table /> }.into_any(),
+                    Ok(table) => view! { <ProgressView table save /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -47,54 +75,114 @@ pub fn ProgressPage() -> impl IntoView {
 }
 
 #[component]
-fn ProgressView(table: ProgressTable) -> impl IntoView {
+fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl IntoView {
     let ProgressTable {
         groups,
+        years,
         subjects,
         chosen,
         rows,
+        scale,
+        year_spread,
     } = table;
     let Some(chosen) = chosen else {
         return ().into_any();
     };
-    let (group, subject) = (chosen.group, chosen.subject);
+    let (cohort, subject) = (chosen.cohort, chosen.subject);
     let navigate = use_navigate();
-    let go = move |group: String, subject: String| {
+    let go = move |cohort: Cohort, subject: String| {
         navigate(
-            &format!("{PATH}?group={group}&subject={subject}"),
+            &format!("{PATH}?{}&subject={subject}", cohort.query()),
             NavigateOptions {
                 scroll: false,
                 ..Default::default()
             },
         );
     };
-    let go_group = go.clone();
+    let go_cohort = go.clone();
     let sorted_by = RwSignal::new((SortBy::Pupil, false));
+    let caption = format!("{} in {}", chosen.subject_name, chosen.name);
+    let rows_empty = rows.is_empty();
+    let spread = Spread::of(chosen.name.clone(), &rows, &scale);
+    // Each row keeps the place it came in: its form fields' index.
+    let place: HashMap<PupilId, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(n, row)| (row.pupil, n))
+        .collect();
     let shown = move || {
         let (by, descending) = sorted_by.get();
-        let mut rows = rows.clone();
-        sort(&mut rows, by, descending);
-        rows
+        let mut sorted = rows.clone();
+        sort(&mut sorted, by, descending);
+        sorted
+            .into_iter()
+            .map(|row| (place[&row.pupil], row))
+            .collect::<Vec<_>>()
     };
-    let caption = format!("{} in {}", chosen.subject_name, chosen.group_name);
+    let table = move |error: Option<Signal<Option<AppError>>>| {
+        let scale = scale.clone();
+        let shown = shown.clone();
+        view! {
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="progress-caption">
+                <table class="table sortable">
+                    <caption id="progress-caption">{caption.clone()}</caption>
+                    <thead>
+                        <tr>
+                            {SortBy::ALL.into_iter().map(|column| view! {
+                                <SortHeading
+                                    column
+                                    label=column.label()
+                                    sort=sorted_by
+                                    starts_descending=column.starts_descending()
+                                    numeric=column == SortBy::Share
+                                />
+                            }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=shown key=|(_, row)| row.pupil let:((n, row))>
+                            <PupilRow n row scale=scale.clone() error />
+                        </For>
+                    </tbody>
+                </table>
+            </div>
+        }
+    };
     view! {
         <div class="choices-row">
             <div class="field group-choice">
                 <label for="progress-group">"Group"</label>
                 <select
                     id="progress-group"
-                    on:change=move |ev| go_group(event_target_value(&ev), subject.to_string())
+                    on:change=move |ev| {
+                        if let Some(cohort) = Cohort::from_choice(&event_target_value(&ev)) {
+                            go_cohort(cohort, subject.to_string());
+                        }
+                    }
                 >
-                    {groups.into_iter().map(|g| view! {
-                        <option value=g.id.0 selected=g.id == group>{g.name}</option>
+                    {groups.into_iter().map(|g| {
+                        let choice = Cohort::Group(g.id);
+                        view! { <option value=choice.choice() selected=choice == cohort>{g.name}</option> }
                     }).collect_view()}
+                    {(!years.is_empty()).then(|| view! {
+                        <optgroup label="Whole year groups">
+                            {years.into_iter().map(|year| {
+                                let choice = Cohort::Year(year);
+                                view! {
+                                    <option value=choice.choice() selected=choice == cohort>
+                                        {crate::school::model::year_label(year)}
+                                    </option>
+                                }
+                            }).collect_view()}
+                        </optgroup>
+                    })}
                 </select>
             </div>
             <div class="field group-choice">
                 <label for="progress-subject">"Subject"</label>
                 <select
                     id="progress-subject"
-                    on:change=move |ev| go(group.to_string(), event_target_value(&ev))
+                    on:change=move |ev| go(cohort, event_target_value(&ev))
                 >
                     {subjects.into_iter().map(|(id, name)| view! {
                         <option value=id.0 selected=id == subject>{name}</option>
@@ -102,45 +190,103 @@ fn ProgressView(table: ProgressTable) -> impl IntoView {
                 </select>
             </div>
         </div>
-        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="progress-caption">
-            <table class="table sortable">
-                <caption id="progress-caption">{caption}</caption>
-                <thead>
-                    <tr>
-                        {SortBy::ALL.into_iter().map(|column| view! {
-                            <SortHeading
-                                column
-                                label=column.label()
-                                sort=sorted_by
-                                starts_descending=column.starts_descending()
-                                numeric=column == SortBy::Share
-                            />
-                        }).collect_view()}
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=shown key=|row| row.pupil let:row>
-                        <PupilRow row />
-                    </For>
-                </tbody>
-            </table>
+        <div class="charts">
+            <SpreadChart spread subject=chosen.subject_name.clone() id="spread" />
+            {year_spread.map(|spread| view! {
+                <SpreadChart spread subject=chosen.subject_name.clone() id="year-spread" />
+            })}
         </div>
+        <p class="hint">"On track: the pupil's judgement has reached their target."</p>
+        {match cohort {
+            Cohort::Group(group) if chosen.can_set_targets && !rows_empty => {
+                let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+                view! {
+                    <ActionForm action=save attr:novalidate=true attr:class="targets">
+                        <ErrorNote error id="targets-note" />
+                        <input type="hidden" name="group" value=group.0 />
+                        <input type="hidden" name="subject" value=subject.0 />
+                        {table(Some(error))}
+                        <FieldError error name="targets" id="targets-error".to_owned() />
+                        <button type="submit" class="primary" disabled=move || save.pending().get()>
+                            "Save targets"
+                        </button>
+                    </ActionForm>
+                }
+                .into_any()
+            }
+            _ => table(None).into_any(),
+        }}
     }
     .into_any()
 }
 
+/// How a cohort's judgements in the subject spread, as a chart.
 #[component]
-fn PupilRow(row: ProgressRow) -> impl IntoView {
-    let share = row
-        .share()
-        .map(|share| format!("{share}% ({} of {})", row.secured, row.criteria))
-        .unwrap_or_else(|| "No criteria for this year".to_owned());
+fn SpreadChart(spread: Spread, subject: String, id: &'static str) -> impl IntoView {
+    let bars = spread
+        .counts
+        .into_iter()
+        .map(|(label, count)| Bar { label, count })
+        .collect();
+    view! {
+        <BarChart
+            title=format!("Judgements in {subject}: {}", spread.name)
+            bars
+            id
+            label_heading="Judgement"
+            count_heading="Pupils"
+        />
+    }
+}
+
+/// A pupil's row. With `error` (the viewer sets this group's targets) the
+/// target is a drop-down of the form; without, it is read.
+#[component]
+fn PupilRow(
+    n: usize,
+    row: ProgressRow,
+    scale: Vec<TargetChoice>,
+    error: Option<Signal<Option<AppError>>>,
+) -> impl IntoView {
+    let share = row.share_words();
+    let on_track = row.on_track().label();
+    let chosen = row.target.map(|t| t.level);
+    let target = match error {
+        Some(error) => {
+            let invalid = move || {
+                error
+                    .get()
+                    .and_then(|e| e.for_field("targets"))
+                    .map(|_| "true")
+            };
+            view! {
+                <input type="hidden" name=format!("pupils[{n}]") value=row.pupil.0 />
+                <select
+                    name=format!("targets[{n}]")
+                    aria-label=format!("Target for {}", row.name)
+                    aria-describedby="targets-error"
+                    aria-invalid=invalid
+                >
+                    <option value="" selected=chosen.is_none()>{NO_TARGET}</option>
+                    {scale.into_iter().map(|level| view! {
+                        <option value=level.level.0 selected=chosen == Some(level.level)>
+                            {level.label}
+                        </option>
+                    }).collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        None => target_label(&scale, &row).into_any(),
+    };
     view! {
         <tr>
-            <th scope="row"><A href=format!("/children/{}", row.pupil)>{row.name}</A></th>
+            <th scope="row"><A href=pupil_path(row.pupil)>{row.name}</A></th>
             <td>{crate::school::model::year_label(row.year_group)}</td>
             <td class="num">{share}</td>
-            <td>{row.judgement.unwrap_or_else(|| "Not judged yet".to_owned())}</td>
+            <td>{row.judgement.unwrap_or_else(|| NOT_JUDGED.to_owned())}</td>
+            <td>{target}</td>
+            <td>{on_track}</td>
         </tr>
     }
 }

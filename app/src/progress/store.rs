@@ -2,31 +2,123 @@ use std::collections::HashMap;
 
 use sqlx::SqliteConnection;
 
-use super::model::{Chosen, ProgressRow};
+use super::model::{
+    Chosen, Cohort, ProgressRow, PupilProgress, SubjectProgress, Target, TargetChoice,
+};
 use crate::{
-    auth::OpenGroup,
+    auth::{LeadershipRights, OpenGroup, ReadablePupil, StaffRights, WritableGroup},
     error::AppError,
-    ids::{PupilId, SubjectId},
+    ids::{GroupId, LevelId, PupilId, SubjectId},
     markbook::model::overall,
 };
 
-/// Each pupil on the group's roll against their own year's criteria in the
-/// subject: how many are secured, and the overall judgement.
+/// The pupils a table covers, with the right to read them: a group the
+/// viewer opened, a whole year group for SLT and admins, or one pupil.
+pub struct Roll {
+    of: Of,
+    can_set_targets: bool,
+}
+
+enum Of {
+    Cohort(Cohort),
+    Pupil(PupilId),
+}
+
+impl Roll {
+    pub fn group(open: &OpenGroup) -> Roll {
+        Roll {
+            of: Of::Cohort(Cohort::Group(open.id())),
+            can_set_targets: open.can_edit(),
+        }
+    }
+
+    pub fn year(_rights: &LeadershipRights, year: i64) -> Roll {
+        Roll {
+            of: Of::Cohort(Cohort::Year(year)),
+            can_set_targets: false,
+        }
+    }
+
+    /// The whole year of a group the viewer opened, for the counts set
+    /// beside the group's own; its rows never leave the server.
+    pub fn year_beside(_open: &OpenGroup, year: i64) -> Roll {
+        Roll {
+            of: Of::Cohort(Cohort::Year(year)),
+            can_set_targets: false,
+        }
+    }
+
+    /// One pupil the viewer reads, on roll or not, for their own page.
+    pub fn pupil(pupil: &ReadablePupil) -> Roll {
+        Roll {
+            of: Of::Pupil(pupil.id()),
+            can_set_targets: false,
+        }
+    }
+
+    /// The query's three choices; one of them is set.
+    fn choices(&self) -> (Option<GroupId>, Option<i64>, Option<PupilId>) {
+        match self.of {
+            Of::Cohort(Cohort::Group(group)) => (Some(group), None, None),
+            Of::Cohort(Cohort::Year(year)) => (None, Some(year), None),
+            Of::Pupil(pupil) => (None, None, Some(pupil)),
+        }
+    }
+}
+
+/// The year groups that have pupils on roll, youngest first.
+pub async fn years(conn: &mut SqliteConnection) -> anyhow::Result<Vec<i64>> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT DISTINCT year_group AS "year!: i64" FROM pupils WHERE active = 1
+           ORDER BY year_group"#
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The table of a group or a year in the subject, with what it shows.
 pub async fn table(
     conn: &mut SqliteConnection,
-    open: &OpenGroup,
+    roll: &Roll,
     subject: SubjectId,
 ) -> anyhow::Result<(Chosen, Vec<ProgressRow>)> {
-    let group = open.id();
+    let Of::Cohort(cohort) = roll.of else {
+        return Err(AppError::NotFound.into());
+    };
+    let (group, _, _) = roll.choices();
     let names = sqlx::query!(
-        r#"SELECT g.name AS "group_name!: String", s.name AS "subject_name!: String"
-           FROM groups g, subjects s WHERE g.id = ? AND s.id = ?"#,
+        r#"SELECT (SELECT g.name FROM groups g WHERE g.id = ?1) AS "group_name?: String",
+                  s.name AS "subject_name!: String"
+           FROM subjects s WHERE s.id = ?2"#,
         group,
         subject
     )
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(AppError::NotFound)?;
+    let rows = rows(conn, roll, subject).await?;
+    let name = match cohort {
+        Cohort::Group(_) => names.group_name.ok_or(AppError::NotFound)?,
+        Cohort::Year(year) => crate::school::model::year_label(year),
+    };
+    let chosen = Chosen {
+        cohort,
+        name,
+        subject,
+        subject_name: names.subject_name,
+        can_set_targets: roll.can_set_targets,
+    };
+    Ok((chosen, rows))
+}
+
+/// Each pupil on the roll against their own year's criteria in the
+/// subject: how many are secured, the overall judgement and the target.
+pub async fn rows(
+    conn: &mut SqliteConnection,
+    roll: &Roll,
+    subject: SubjectId,
+) -> anyhow::Result<Vec<ProgressRow>> {
+    let (group, year, pupil) = roll.choices();
     let pupils = sqlx::query!(
         r#"SELECT p.id AS "id!: PupilId", p.first_name || ' ' || p.surname AS "name!: String",
                   p.year_group,
@@ -37,12 +129,20 @@ pub async fn table(
                    JOIN criteria c ON c.id = j.criterion_id
                    JOIN scale_levels l ON l.id = j.level_id
                    WHERE j.pupil_id = p.id AND c.subject_id = ?2 AND c.year_group = p.year_group
-                     AND c.retired_at IS NULL AND l.secured = 1) AS "secured!: i64"
-           FROM group_pupils gp JOIN pupils p ON p.id = gp.pupil_id
-           WHERE gp.group_id = ?1 AND p.active = 1
+                     AND c.retired_at IS NULL AND l.secured = 1) AS "secured!: i64",
+                  t.level_id AS "target_level?: LevelId", tl.position AS "target_rank?: i64"
+           FROM pupils p
+           LEFT JOIN pupil_targets t ON t.pupil_id = p.id AND t.subject_id = ?2
+           LEFT JOIN scale_levels tl ON tl.id = t.level_id
+           WHERE (p.active = 1
+                  AND (p.id IN (SELECT gp.pupil_id FROM group_pupils gp WHERE gp.group_id = ?1)
+                       OR p.year_group = ?3))
+              OR p.id = ?4
            ORDER BY p.surname COLLATE NOCASE, p.first_name COLLATE NOCASE, p.id"#,
         group,
-        subject
+        subject,
+        year,
+        pupil
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -50,16 +150,20 @@ pub async fn table(
     let judged = sqlx::query!(
         r#"SELECT j.pupil_id AS "pupil!: PupilId", l.position AS "position!: i64",
                   l.label AS "label!: String"
-           FROM group_pupils gp
-           JOIN pupils p ON p.id = gp.pupil_id
-           JOIN judgements j ON j.pupil_id = gp.pupil_id
+           FROM pupils p
+           JOIN judgements j ON j.pupil_id = p.id
            JOIN criteria c ON c.id = j.criterion_id
            JOIN scale_levels l ON l.id = j.level_id
-           WHERE gp.group_id = ?1 AND c.subject_id = ?2 AND c.year_group = p.year_group
-             AND c.retired_at IS NULL
+           WHERE ((p.active = 1
+                   AND (p.id IN (SELECT gp.pupil_id FROM group_pupils gp WHERE gp.group_id = ?1)
+                        OR p.year_group = ?3))
+                  OR p.id = ?4)
+             AND c.subject_id = ?2 AND c.year_group = p.year_group AND c.retired_at IS NULL
            ORDER BY j.pupil_id, l.position"#,
         group,
-        subject
+        subject,
+        year,
+        pupil
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -89,14 +193,135 @@ pub async fn table(
                 criteria: p.criteria,
                 judgement,
                 judgement_rank: rank,
+                target: p
+                    .target_level
+                    .zip(p.target_rank)
+                    .map(|(level, rank)| Target { level, rank }),
             }
         })
         .collect();
-    let chosen = Chosen {
-        group,
-        group_name: names.group_name,
-        subject,
-        subject_name: names.subject_name,
-    };
-    Ok((chosen, rows))
+    Ok(rows)
+}
+
+/// A pupil's page: every subject's row, and the group in the viewer's
+/// reach (their class first) where their markbook rows open.
+pub async fn pupil(
+    conn: &mut SqliteConnection,
+    staff: &StaffRights,
+    pupil: &ReadablePupil,
+) -> anyhow::Result<PupilProgress> {
+    let id = pupil.id();
+    let viewer = staff.viewer();
+    let found = sqlx::query!(
+        r#"SELECT p.first_name || ' ' || p.surname AS "name!: String", p.year_group,
+                  (SELECT gp.group_id FROM group_pupils gp
+                   JOIN groups g ON g.id = gp.group_id
+                   JOIN group_reach r ON r.group_id = gp.group_id AND r.viewer_id = ?2
+                   WHERE gp.pupil_id = p.id
+                   ORDER BY g.kind = 'class' DESC, g.id LIMIT 1) AS "markbook_group?: GroupId"
+           FROM pupils p WHERE p.id = ?1"#,
+        id,
+        viewer
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let roll = Roll::pupil(pupil);
+    let mut subjects = Vec::new();
+    for subject in crate::markbook::store::subjects(conn).await? {
+        if let Some(row) = rows(conn, &roll, subject.id).await?.pop() {
+            subjects.push(SubjectProgress {
+                subject: subject.id,
+                name: subject.name,
+                row,
+            });
+        }
+    }
+    Ok(PupilProgress {
+        pupil: id,
+        name: found.name,
+        year_group: found.year_group,
+        markbook_group: found.markbook_group,
+        subjects,
+        scale: scale(conn).await?,
+    })
+}
+
+/// The school's scale, as the Target drop-downs offer it.
+pub async fn scale(conn: &mut SqliteConnection) -> anyhow::Result<Vec<TargetChoice>> {
+    Ok(crate::markbook::store::scale(conn)
+        .await?
+        .into_iter()
+        .map(|level| TargetChoice {
+            level: level.id,
+            label: level.label,
+        })
+        .collect())
+}
+
+/// "Save targets": sets or clears each listed pupil's target in the
+/// subject, answering how many changed. The caller checked the pupils are
+/// on the group's roll; a level not on the scale refuses the whole form.
+pub async fn save_targets(
+    conn: &mut SqliteConnection,
+    group: &WritableGroup,
+    subject: SubjectId,
+    targets: &[(PupilId, Option<LevelId>)],
+    at: &str,
+) -> anyhow::Result<u64> {
+    let by = group.viewer();
+    let known = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: i64" FROM subjects WHERE id = ?"#,
+        subject
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if known.is_none() {
+        return Err(AppError::NotFound.into());
+    }
+    let mut changed = 0;
+    for (pupil, target) in targets {
+        changed += match target {
+            None => sqlx::query!(
+                "DELETE FROM pupil_targets WHERE pupil_id = ? AND subject_id = ?",
+                pupil,
+                subject
+            )
+            .execute(&mut *conn)
+            .await?
+            .rows_affected(),
+            Some(level) => {
+                let on_scale = sqlx::query_scalar!(
+                    r#"SELECT id AS "id!: LevelId" FROM scale_levels WHERE id = ?"#,
+                    level
+                )
+                .fetch_optional(&mut *conn)
+                .await?;
+                if on_scale.is_none() {
+                    return Err(AppError::invalid(
+                        "targets",
+                        "Choose a target from the list for each pupil.",
+                    )
+                    .into());
+                }
+                sqlx::query!(
+                    "INSERT INTO pupil_targets (pupil_id, subject_id, level_id, set_by, set_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (pupil_id, subject_id) DO UPDATE
+                     SET level_id = excluded.level_id, set_by = excluded.set_by,
+                         set_at = excluded.set_at
+                     WHERE level_id <> excluded.level_id",
+                    pupil,
+                    subject,
+                    level,
+                    by,
+                    at
+                )
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
+            }
+        };
+    }
+    Ok(changed)
 }

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::error::{AppError, Problems};
 
+pub mod chart;
 pub mod save_queue;
 
 /// What the browser found wrong as someone left a field, parsed by the same
@@ -234,8 +235,14 @@ pub fn TextField(
     }
 }
 
+/// The message the server gave about one field, where the field is; for
+/// a field that isn't one labelled input (a column of drop-downs, say).
 #[component]
-fn FieldError(error: Signal<Option<AppError>>, name: &'static str, id: String) -> impl IntoView {
+pub fn FieldError(
+    error: Signal<Option<AppError>>,
+    name: &'static str,
+    id: String,
+) -> impl IntoView {
     view! {
         <p id=id class="error-note" role="alert" aria-live="assertive">
             {move || {

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { TEACHER, expectAccessible, openMenuIfPhone, ready, signIn } from "../helpers";
+import { SLT, TEACHER, expectAccessible, openMenuIfPhone, ready, signIn } from "../helpers";
 import { lesson } from "../classroom/lesson";
 
 // A teacher opens Progress from the strip, chooses a subject and sorts the
@@ -40,7 +40,97 @@ test("a teacher opens Progress for their class, chooses a subject and sorts by s
   const low = await shares();
   expect(low).toEqual([...low].sort((a, b) => a - b));
 
-  // A pupil's name opens their page.
+  // A pupil's name opens their page: every subject, each opening their
+  // rows in the markbook, and the way to what their parents see.
   await table.getByRole("link", { name: child }).click();
   await expect(page.getByRole("heading", { name: child, level: 1 })).toBeVisible();
+  const subjects = page.getByRole("table", { name: `${child}'s subjects` });
+  await expect(subjects.getByRole("rowheader", { name: "Maths" })).toBeVisible();
+  await expect(subjects.getByRole("cell", { name: /^(Yes|No|Not yet known)$/ }).first()).toBeVisible();
+  await expectAccessible(page);
+  await subjects.getByRole("link", { name: "Maths" }).click();
+  await expect(page).toHaveURL(/\/markbook\?group=\d+&subject=\d+/);
+});
+
+test("a teacher sets a pupil's target with the keyboard and sees whether they are on track", async ({ page }) => {
+  const { group, classmate } = lesson();
+  await signIn(page, TEACHER);
+  const open = async () => {
+    await page.goto(`/progress?group=${group}`);
+    await ready(page);
+    await page.getByLabel("Subject").selectOption({ label: "Maths" });
+    return page.getByRole("table", { name: /^Maths in / });
+  };
+  let table = await open();
+  const target = () => table.getByRole("combobox", { name: `Target for ${classmate}` });
+  const save = page.getByRole("button", { name: "Save targets" });
+  const status = page.getByRole("status");
+  const before = await target().inputValue();
+  // Start from no target.
+  await target().selectOption({ label: "No target" });
+  await save.click();
+  await expect(status).toHaveText(/^Targets saved: [01] pupils? changed\.$/);
+
+  table = await open();
+  await expect(target()).toHaveValue("");
+  // The first level of the scale, with the arrow key; then Tab on to Save.
+  const first = (await target().locator("option").nth(1).textContent())!.trim();
+  await target().focus();
+  await page.keyboard.press("ArrowDown");
+  await expect(target()).toHaveValue(/\d+/);
+  for (let n = 0; n < 100; n++) {
+    if (await save.evaluate((el) => el === document.activeElement)) break;
+    await page.keyboard.press("Tab");
+  }
+  await expect(save).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(status).toHaveText("Targets saved: 1 pupil changed.");
+  const row = table.getByRole("row", { name: new RegExp(classmate) });
+  await expect(target()).toHaveValue(/\d+/);
+  await expect(target().locator("option:checked")).toHaveText(first);
+  await expect(row.getByRole("cell", { name: /^(Yes|No|Not yet known)$/ })).toBeVisible();
+  await expectAccessible(page);
+
+  // Not on track first: a table sorted by On track lists those pupils first.
+  await table.getByRole("button", { name: "On track" }).click();
+  await expect(table.getByRole("columnheader", { name: /On track/ })).toHaveAttribute("aria-sort", "ascending");
+  const tracks = await table.getByRole("cell", { name: /^(Yes|No|Not yet known)$/ }).allTextContents();
+  const order = tracks.map((t) => ({ No: 0, Yes: 1 })[t] ?? 2);
+  expect(order).toEqual([...order].sort((a, b) => a - b));
+
+  // Put back what the demo school had.
+  table = await open();
+  await target().selectOption(before);
+  await save.click();
+  await expect(status).toHaveText(/^Targets saved: [01] pupils? changed\.$/);
+});
+
+test("SLT open Progress for a whole year group and see the spread of judgements and the table", async ({ page }) => {
+  const { group, child } = lesson();
+  await signIn(page, SLT);
+  // The year of the demo parent's child, from their class's own table.
+  await page.goto(`/progress?group=${group}`);
+  await ready(page);
+  await page.getByLabel("Subject").selectOption({ label: "Maths" });
+  const classTable = page.getByRole("table", { name: /^Maths in / });
+  const childRow = classTable.getByRole("row", { name: new RegExp(child) });
+  const year = (await childRow.getByRole("cell", { name: /^(Reception|Year \d+)$/ }).textContent())!.trim();
+  // Beside the class's chart, its whole year's.
+  await expect(page.getByRole("img", { name: `Judgements in Maths: ${year}` })).toBeVisible();
+
+  await page.getByLabel("Group").selectOption({ label: year });
+  const table = page.getByRole("table", { name: `Maths in ${year}` });
+  await expect(table).toBeVisible();
+  await expect(table.getByRole("rowheader", { name: child })).toBeVisible();
+  // SLT read targets in a year's table; they are set group by group.
+  await expect(page.getByRole("button", { name: "Save targets" })).toHaveCount(0);
+  const chart = page.getByRole("img", { name: `Judgements in Maths: ${year}` });
+  await expect(chart).toBeVisible();
+  // The chart's figures, as a table too, add up to the pupils listed.
+  const pupils = (await table.getByRole("rowheader").count());
+  await page.getByText("Show as a table").click();
+  const figures = page.getByRole("table", { name: `Judgements in Maths: ${year}` });
+  const counts = (await figures.getByRole("cell").allTextContents()).map((t) => parseInt(t, 10));
+  expect(counts.reduce((a, b) => a + b, 0)).toBe(pupils);
+  await expectAccessible(page);
 });

@@ -66,13 +66,26 @@ pub async fn add_markbook(
             let n = ((list.len() as f64) * HALF_TERM).ceil() as usize;
             taught.extend(list.iter().take(n).map(|c| c.id));
         }
+        let subjects: std::collections::BTreeSet<i64> =
+            criteria.iter().map(|c| c.subject_id).collect();
         for pupil in pupils {
             // Most pupils are where they should be; some need more time, some go deeper.
-            let weights: [u32; 3] = match rng.random_range(0..100) {
+            let profile = rng.random_range(0..100);
+            let weights: [u32; 3] = match profile {
                 0..18 => [70, 28, 2],
                 18..85 => [15, 75, 10],
                 _ => [3, 42, 55],
             };
+            add_targets(
+                conn,
+                pupil,
+                profile,
+                &subjects,
+                &levels,
+                class.teacher,
+                days[0],
+            )
+            .await?;
             for (i, criterion) in taught.iter().enumerate() {
                 if rng.random_range(0..100) < 8 {
                     continue; // Not judged yet (absent that week).
@@ -101,6 +114,45 @@ pub async fn add_markbook(
         }
     }
     Ok(judgements)
+}
+
+/// Targets a teacher set at the start of the year, one per subject, in
+/// line with how the pupil usually does: mostly Expected, Greater depth for
+/// the pupils who go deeper, Working towards for some who need more time.
+/// Their own generator, so the rest of the demo stays as it was.
+async fn add_targets(
+    conn: &mut SqliteConnection,
+    pupil: PupilId,
+    profile: u32,
+    subjects: &std::collections::BTreeSet<i64>,
+    levels: &[LevelId],
+    teacher: UserId,
+    day: time::OffsetDateTime,
+) -> anyhow::Result<()> {
+    use rand::SeedableRng;
+    let mut rng = ChaCha8Rng::seed_from_u64(u64::try_from(pupil.0).unwrap_or_default());
+    let at = clock::stamp(day + Duration::hours(8));
+    for subject in subjects {
+        let roll = rng.random_range(0..100);
+        let level = match profile {
+            0..18 if roll < 40 => levels[0],
+            85.. if roll < 80 => levels[2],
+            18..85 if roll < 12 => levels[2],
+            _ => levels[1],
+        };
+        sqlx::query!(
+            "INSERT INTO pupil_targets (pupil_id, subject_id, level_id, set_by, set_at)
+             VALUES (?, ?, ?, ?, ?)",
+            pupil,
+            subject,
+            level,
+            teacher,
+            at
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// The last `n` weekdays before today, oldest first, at midnight UTC.

@@ -82,7 +82,7 @@ enum Ids {
     /// SLT and admins read every group.
     Group,
     /// A group the caller changes: a teacher's (or an SLT member's) own, or
-    /// another. Only admins change every group.
+    /// another, with a subject. Only admins change every group.
     GroupWrite,
     /// A set the teacher made (theirs to change), or another group.
     SetToEdit,
@@ -175,6 +175,7 @@ fn server_functions() -> Vec<(&'static str, May, Ids)> {
         (settings::api::SaveEmailChoices::PATH, Parents, Ids::None),
         // Staff, for the groups in their reach.
         (progress::api::OpenProgress::PATH, Staff, Ids::Group),
+        (progress::api::OpenPupil::PATH, Staff, Ids::Child),
         (classroom::api::OpenRecords::PATH, Staff, Ids::Group),
         (classroom::api::Award::PATH, Staff, Ids::Group),
         (classroom::api::RecordAchievement::PATH, Staff, Ids::Group),
@@ -190,6 +191,7 @@ fn server_functions() -> Vec<(&'static str, May, Ids)> {
         (markbook::api::MarkbookMenu::PATH, Staff, Ids::None),
         (markbook::api::OpenGrid::PATH, Staff, Ids::Group),
         (markbook::api::SaveJudgements::PATH, Staff, Ids::GroupWrite),
+        (progress::api::SaveTargets::PATH, Staff, Ids::GroupWrite),
         (markbook::api::CellHistory::PATH, Staff, Ids::Cell),
         (reports::api::ListSessions::PATH, Staff, Ids::None),
         (reports::api::OpenWriter::PATH, Staff, Ids::Writer),
@@ -290,6 +292,7 @@ fn routes() -> Vec<(&'static str, May, Ids)> {
         (app::classroom::page::PATH, Staff, Ids::None),
         (app::homework::page::PATH, Staff, Ids::None),
         (app::progress::page::PATH, Staff, Ids::None),
+        ("/pupils/:pupil", Staff, Ids::Child),
         ("/homework/:homework", Staff, Ids::Homework),
         (app::markbook::model::LIVE_PATH, Staff, Ids::Group),
         ("/reports", Staff, Ids::None),
@@ -664,7 +667,8 @@ impl Fixture {
             Ids::None => vec![],
             Ids::Child => vec![("pupil", child)],
             Ids::ChildReport => vec![("pupil", child), ("report", report)],
-            Ids::Group | Ids::GroupWrite => vec![("group", group)],
+            Ids::Group => vec![("group", group)],
+            Ids::GroupWrite => vec![("group", group), ("subject", self.subject)],
             Ids::SetToEdit => vec![("id", set)],
             Ids::Cell => vec![("group", group), ("pupil", pupil), ("criterion", criterion)],
             Ids::Writer => vec![("session", self.session), ("group", group)],

@@ -3,7 +3,10 @@
 
 use app::{
     ids::{GroupId, PupilId, SubjectId},
-    progress::{api::OpenProgress, model::ProgressTable},
+    progress::{
+        api::{OpenProgress, OpenPupil, SaveTargets},
+        model::{Cohort, OnTrack, ProgressTable, PupilProgress},
+    },
 };
 use reqwest::{Client, StatusCode};
 
@@ -34,6 +37,16 @@ async fn insert(app: &TestApp, sql: &str, values: &[i64]) -> i64 {
         query = query.bind(*v);
     }
     query.fetch_one(&app.pool).await.unwrap()
+}
+
+/// The school's scale level at this position.
+async fn level(app: &TestApp, position: i64) -> i64 {
+    insert(
+        app,
+        "SELECT id FROM scale_levels WHERE position = ?",
+        &[position],
+    )
+    .await
 }
 
 #[tokio::test]
@@ -79,18 +92,11 @@ async fn the_share_secured_and_the_judgement_follow_the_rule_for_each_pupil_in_r
     let next_year = criterion(false, year + 1).await;
     // The school's scale by position: 1 working towards (not secured),
     // 2 expected and 3 greater depth (both secured).
-    let level = |position: i64| {
-        let app = &app;
-        async move {
-            insert(
-                app,
-                "SELECT id FROM scale_levels WHERE position = ?",
-                &[position],
-            )
-            .await
-        }
-    };
-    let (towards, expected, depth) = (level(1).await, level(2).await, level(3).await);
+    let (towards, expected, depth) = (
+        level(&app, 1).await,
+        level(&app, 2).await,
+        level(&app, 3).await,
+    );
     let judge = |pupil: PupilId, criterion: i64, level: i64| {
         let app = &app;
         async move {
@@ -120,12 +126,20 @@ async fn the_share_secured_and_the_judgement_follow_the_rule_for_each_pupil_in_r
     judge(b, live[3], depth).await;
     // Pupil c: nothing yet.
 
+    // Targets, set with the keyboard's form: a and b aim at expected, c at
+    // greater depth.
+    let targets = [(a, expected), (b, expected), (c, depth)];
+    let res = save_targets(&app, &teacher, class, subject, &targets).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<u64>().await.unwrap(), 3, "three targets set");
+
     let res = progress(&app, &teacher, class, SubjectId(subject)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let table: ProgressTable = res.json().await.unwrap();
     let chosen = table.chosen.expect("the group and subject asked for");
     assert_eq!(chosen.subject_name, "Progress science");
     assert_eq!(table.rows.len(), roll.len(), "everyone on the roll");
+    assert!(chosen.can_set_targets, "the class's own teacher");
     let row = |pupil: PupilId| {
         let row = table.rows.iter().find(|r| r.pupil == pupil).unwrap();
         (
@@ -135,6 +149,27 @@ async fn the_share_secured_and_the_judgement_follow_the_rule_for_each_pupil_in_r
             row.judgement.clone(),
         )
     };
+    let on_track = |pupil: PupilId| {
+        let row = table.rows.iter().find(|r| r.pupil == pupil).unwrap();
+        (row.target.map(|t| t.level.0), row.on_track())
+    };
+    // a is judged expected, their target: on track. b is judged working
+    // towards, below their target of expected: not. c has no judgement.
+    assert_eq!(on_track(a), (Some(expected), OnTrack::Yes));
+    assert_eq!(on_track(b), (Some(expected), OnTrack::No));
+    assert_eq!(on_track(c), (Some(depth), OnTrack::NotYetKnown));
+    // Beside the class, its whole year in the subject: only a (expected)
+    // and b (working towards) are judged; everyone else not yet.
+    let on_roll = insert(
+        &app,
+        "SELECT COUNT(*) FROM pupils WHERE year_group = ? AND active = 1",
+        &[year],
+    )
+    .await as usize;
+    let spread = table.year_spread.clone().expect("a class of one year");
+    assert_eq!(spread.name, format!("Year {year}"));
+    let counts: Vec<usize> = spread.counts.iter().map(|(_, n)| *n).collect();
+    assert_eq!(counts, [1, 1, 0, on_roll - 2]);
     // a: expected and depth secured, 2 of 4 = 50 %; the middle of
     // [towards, expected, depth] is expected.
     assert_eq!(row(a), (2, 4, Some(50), Some("Expected".to_owned())));
@@ -143,6 +178,38 @@ async fn the_share_secured_and_the_judgement_follow_the_rule_for_each_pupil_in_r
     assert_eq!(row(b), (2, 4, Some(50), Some("Working towards".to_owned())));
     // c: 0 of 4, no judgement.
     assert_eq!(row(c), (0, 4, Some(0), None));
+
+    // a's own page: the same figures in the subject, and their class as
+    // where the markbook opens.
+    let res = app
+        .call::<OpenPupil>(&teacher, &[("pupil", &a.to_string())])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page: PupilProgress = res.json().await.unwrap();
+    assert_eq!(page.markbook_group, Some(class));
+    let science = page
+        .subjects
+        .iter()
+        .find(|s| s.subject == SubjectId(subject))
+        .expect("every subject");
+    assert_eq!(
+        (
+            science.row.secured,
+            science.row.criteria,
+            science.row.judgement.clone()
+        ),
+        (2, 4, Some("Expected".to_owned()))
+    );
+    assert_eq!(science.row.on_track(), OnTrack::Yes);
+    // A pupil of another class: not found for this teacher, and audited;
+    // parents have no such page, even for their own child.
+    let stranger = pupils_of(&app, other).await[0];
+    let denied = app.denials(&format!("pupil:{stranger}")).await;
+    let res = app
+        .call::<OpenPupil>(&teacher, &[("pupil", &stranger.to_string())])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.denials(&format!("pupil:{stranger}")).await, denied + 1);
 
     // Another class, out of the teacher's reach: not found. SLT see it.
     let res = progress(&app, &teacher, other, SubjectId(subject)).await;
@@ -167,4 +234,182 @@ async fn the_share_secured_and_the_judgement_follow_the_rule_for_each_pupil_in_r
     assert_eq!(res.status(), StatusCode::OK);
     let first: ProgressTable = res.json().await.unwrap();
     assert!(first.chosen.is_some());
+}
+
+async fn save_targets(
+    app: &TestApp,
+    who: &Client,
+    group: GroupId,
+    subject: i64,
+    targets: &[(PupilId, i64)],
+) -> reqwest::Response {
+    let mut form = vec![
+        ("group".to_owned(), group.to_string()),
+        ("subject".to_owned(), subject.to_string()),
+    ];
+    for (n, (pupil, level)) in targets.iter().enumerate() {
+        form.push((format!("pupils[{n}]"), pupil.to_string()));
+        // 0 stands for "No target".
+        let level = if *level == 0 {
+            String::new()
+        } else {
+            level.to_string()
+        };
+        form.push((format!("targets[{n}]"), level));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.call::<SaveTargets>(who, &form).await
+}
+
+/// Each pupil's target in the subject, level ids by pupil.
+async fn targets_of(app: &TestApp, subject: i64) -> Vec<(i64, i64)> {
+    sqlx::query_as(
+        "SELECT pupil_id, level_id FROM pupil_targets WHERE subject_id = ? ORDER BY pupil_id",
+    )
+    .bind(subject)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn teachers_set_their_groups_targets_all_or_nothing_and_no_one_else_does() {
+    let app = spawn_app().await;
+    let teacher = app.signed_in(TEACHER).await;
+    let (class, other) = classes(&app).await;
+    let roll = pupils_of(&app, class).await;
+    let stranger = pupils_of(&app, other).await[0];
+    let (a, b) = (roll[0], roll[1]);
+    let subject = insert(
+        &app,
+        "INSERT INTO subjects (name, position) VALUES ('Target science', 99) RETURNING id",
+        &[],
+    )
+    .await;
+    let (expected, depth) = (level(&app, 2).await, level(&app, 3).await);
+
+    let res = save_targets(&app, &teacher, class, subject, &[(a, expected), (b, depth)]).await;
+    assert_eq!(res.json::<u64>().await.unwrap(), 2);
+    // The same again changes nothing; clearing b's changes one.
+    let res = save_targets(&app, &teacher, class, subject, &[(a, expected), (b, depth)]).await;
+    assert_eq!(res.json::<u64>().await.unwrap(), 0);
+    let res = save_targets(&app, &teacher, class, subject, &[(a, expected), (b, 0)]).await;
+    assert_eq!(res.json::<u64>().await.unwrap(), 1);
+    let saved = vec![(a.0, expected)];
+    assert_eq!(targets_of(&app, subject).await, saved);
+
+    // A level not on the scale refuses the whole form, beside the targets:
+    // a's change before it is not kept.
+    let res = save_targets(&app, &teacher, class, subject, &[(a, depth), (b, 987_654)]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let message = error_of(res).await.for_field("targets");
+    assert_eq!(
+        message.as_deref(),
+        Some("Choose a target from the list for each pupil.")
+    );
+    assert_eq!(targets_of(&app, subject).await, saved);
+    // A pupil listed without a target is the same mistake.
+    let form = [
+        ("group", class.to_string()),
+        ("subject", subject.to_string()),
+        ("pupils[0]", a.to_string()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = app.call::<SaveTargets>(&teacher, &form).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A pupil of another class, slipped into the form: out of reach,
+    // audited, and nothing written.
+    let denied = app.denials(&format!("pupil:{stranger}")).await;
+    let res = save_targets(
+        &app,
+        &teacher,
+        class,
+        subject,
+        &[(a, depth), (stranger, depth)],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.denials(&format!("pupil:{stranger}")).await, denied + 1);
+    assert_eq!(targets_of(&app, subject).await, saved);
+    // Another class's targets: not found for this teacher.
+    let res = save_targets(&app, &teacher, other, subject, &[(stranger, depth)]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // An unknown subject: not found.
+    let res = save_targets(&app, &teacher, class, 987_654, &[(a, depth)]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(targets_of(&app, subject).await, saved);
+
+    // SLT who don't teach the class read its targets but don't set them.
+    let slt = app.signed_in(SLT).await;
+    let teaches = insert(
+        &app,
+        "SELECT COUNT(*) FROM group_teachers WHERE group_id = ? AND user_id = ?",
+        &[class.0, app.user_id(SLT).await],
+    )
+    .await;
+    assert_eq!(teaches, 0, "the head doesn't teach the class");
+    let res = save_targets(&app, &slt, class, subject, &[(a, depth)]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = progress(&app, &slt, class, SubjectId(subject)).await;
+    let table: ProgressTable = res.json().await.unwrap();
+    assert!(!table.chosen.unwrap().can_set_targets);
+    // Parents: forbidden. Admins set any group's.
+    let parent = app.signed_in(PARENT).await;
+    let res = save_targets(&app, &parent, class, subject, &[(a, depth)]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let admin = app.signed_in(ADMIN).await;
+    let res = save_targets(&app, &admin, other, subject, &[(stranger, depth)]).await;
+    assert_eq!(res.json::<u64>().await.unwrap(), 1);
+    assert_eq!(targets_of(&app, subject).await.len(), 2);
+}
+
+#[tokio::test]
+async fn slt_and_admins_see_a_whole_year_group_and_other_teachers_do_not() {
+    let app = spawn_app().await;
+    let (class, _) = classes(&app).await;
+    let year = insert(
+        &app,
+        "SELECT year_group FROM groups WHERE id = ?",
+        &[class.0],
+    )
+    .await;
+    let on_roll = insert(
+        &app,
+        "SELECT COUNT(*) FROM pupils WHERE year_group = ? AND active = 1",
+        &[year],
+    )
+    .await;
+    let in_class = pupils_of(&app, class).await.len() as i64;
+    let open_year = |who: Client, year: i64| {
+        let app = &app;
+        async move {
+            app.call::<OpenProgress>(&who, &[("year", &year.to_string())])
+                .await
+        }
+    };
+    for leader in [SLT, ADMIN] {
+        let res = open_year(app.signed_in(leader).await, year).await;
+        assert_eq!(res.status(), StatusCode::OK, "{leader}");
+        let table: ProgressTable = res.json().await.unwrap();
+        assert!(table.years.contains(&year));
+        let chosen = table.chosen.unwrap();
+        assert_eq!(chosen.cohort, Cohort::Year(year));
+        assert_eq!(chosen.name, format!("Year {year}"));
+        assert!(!chosen.can_set_targets, "set group by group");
+        assert_eq!(table.rows.len() as i64, on_roll, "every pupil of the year");
+        assert!(table.rows.iter().all(|r| r.year_group == year));
+        assert_eq!(table.year_spread, None, "the year is the table");
+    }
+    assert!(on_roll >= in_class);
+    // A year with no pupils on roll: not found.
+    let res = open_year(app.signed_in(SLT).await, 13).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // A teacher who isn't SLT has their groups, not whole years.
+    let teacher = app.signed_in(TEACHER).await;
+    let res = app.call::<OpenProgress>(&teacher, &[]).await;
+    let table: ProgressTable = res.json().await.unwrap();
+    assert!(table.years.is_empty());
+    let res = open_year(teacher, year).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }

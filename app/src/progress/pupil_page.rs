@@ -1,0 +1,112 @@
+//! A pupil's page for staff: every subject's share secured, judgement,
+//! target and whether they are on track, with the way to their markbook
+//! rows and to what their parents see (reports, behaviour, attendance).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::{
+    api::open_pupil,
+    model::{target_label, PupilProgress, NOT_JUDGED},
+};
+use crate::{ids::PupilId, ui::ErrorPanel};
+
+/// Where a pupil's page is (the route is `/pupils/:pupil`).
+pub fn pupil_path(pupil: PupilId) -> String {
+    format!("/pupils/{pupil}")
+}
+
+#[component]
+pub fn PupilPage() -> impl IntoView {
+    let params = use_params_map();
+    // Not a number matches no pupil: "not found".
+    let pupil = move || {
+        params
+            .read()
+            .get("pupil")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0)
+    };
+    let progress = Resource::new(pupil, |id| open_pupil(PupilId(id)));
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match progress.await {
+                    Ok(progress) => view! { <PupilView progress /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn PupilView(progress: PupilProgress) -> impl IntoView {
+    let PupilProgress {
+        pupil,
+        name,
+        year_group,
+        markbook_group,
+        subjects,
+        scale,
+    } = progress;
+    view! {
+        <Title text=format!("{name} · Markwell") />
+        <p class="back"><A href=super::page::PATH>"Progress"</A></p>
+        <h1>{name.clone()}</h1>
+        <dl class="facts">
+            <dt>"Year group"</dt><dd>{crate::school::model::year_label(year_group)}</dd>
+        </dl>
+        <p>
+            <A href=format!("/children/{pupil}")>"What their parents see"</A>
+            " (reports, behaviour, attendance and homework)"
+        </p>
+        {if subjects.is_empty() {
+            view! { <p class="empty">"The school has no subjects yet."</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap" tabindex="0" role="region" aria-labelledby="pupil-subjects">
+                    <table class="table">
+                        <caption id="pupil-subjects">{format!("{name}'s subjects")}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Subject"</th>
+                                <th scope="col" class="num">"Share secured"</th>
+                                <th scope="col">"Judgement"</th>
+                                <th scope="col">"Target"</th>
+                                <th scope="col">"On track"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {subjects.into_iter().map(|s| {
+                                let target = target_label(&scale, &s.row);
+                                let subject = match markbook_group {
+                                    Some(group) => view! {
+                                        <A href=format!("/markbook?group={group}&subject={}", s.subject)>
+                                            {s.name}
+                                        </A>
+                                    }.into_any(),
+                                    None => s.name.into_any(),
+                                };
+                                view! {
+                                    <tr>
+                                        <th scope="row">{subject}</th>
+                                        <td class="num">{s.row.share_words()}</td>
+                                        <td>{s.row.judgement.clone().unwrap_or_else(|| NOT_JUDGED.to_owned())}</td>
+                                        <td>{target}</td>
+                                        <td>{s.row.on_track().label()}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                {markbook_group.is_some().then(|| view! {
+                    <p class="hint">"A subject's name opens their rows in the markbook."</p>
+                })}
+            }
+            .into_any()
+        }}
+    }
+}
