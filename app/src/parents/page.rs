@@ -27,6 +27,7 @@ use crate::{
     auth::page::NewPasswordFields,
     email::UndeliveredEmails,
     ids::{PupilId, UserId},
+    progress::pupil_page::pupil_path,
     school::{finder::PupilFinder, model::PupilMatch},
     ui::{route_id, ErrorNote, ErrorPanel, InstantChecks, Notice, SelectField, TextField},
 };
@@ -664,6 +665,7 @@ fn Credentials(detail: ParentDetail) -> impl IntoView {
                 <ul class="plain code-list">
                     {detail.links.into_iter().map(|link| {
                         let name = link.pupil.full_name();
+                        let shown = name.clone();
                         let pupil = link.pupil.id;
                         let issued = link.code_issued.map(|at| format!("Code made {at}")).unwrap_or_else(|| "No code yet".to_owned());
                         let issued = match link.letter_waiting {
@@ -673,7 +675,7 @@ fn Credentials(detail: ParentDetail) -> impl IntoView {
                         view! {
                             <li>
                                 <span>
-                                    <strong>{name.clone()}</strong>
+                                    <strong><A href=pupil_path(pupil)>{shown}</A></strong>
                                     {format!(" · {} · {issued}", relationship_label(&link.relationship))}
                                 </span>
                                 <button

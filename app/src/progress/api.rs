@@ -67,9 +67,12 @@ pub async fn open_progress(
                 rows: Vec::new(),
                 scale: Vec::new(),
                 year_spread: None,
+                last_term: None,
             });
         };
-        let (chosen, rows) = store::table(&mut conn, &roll, subject).await?;
+        let today = crate::ssr::clock::school_day(&viewer.arrival.at)?;
+        let last_term = crate::school::store::last_term(&mut conn, &today).await?;
+        let (chosen, rows) = store::table(&mut conn, &roll, subject, last_term.as_ref()).await?;
         let scale = store::scale(&mut conn).await?;
         // A group of one year is set beside its whole year.
         let one_year = rows
@@ -78,8 +81,8 @@ pub async fn open_progress(
             .filter(|year| rows.iter().all(|r| r.year_group == *year));
         let year_spread = match (opened, one_year) {
             (Some(open), Some(year)) => {
-                let (_, year_rows) =
-                    store::table(&mut conn, &Roll::year_beside(&open, year), subject).await?;
+                let beside = Roll::year_beside(&open, year);
+                let (_, year_rows) = store::table(&mut conn, &beside, subject, None).await?;
                 let name = crate::school::model::year_label(year);
                 Some(Spread::of(name, &year_rows, &scale))
             }
@@ -93,6 +96,7 @@ pub async fn open_progress(
             rows,
             scale,
             year_spread,
+            last_term,
         })
     })
     .await
@@ -144,7 +148,9 @@ pub async fn open_pupil(pupil: PupilId) -> Result<PupilProgress, AppError> {
         let staff = viewer.staff()?;
         let mut conn = db()?.acquire().await?;
         let readable = viewer.pupil_in(&mut conn, pupil).await?;
-        super::store::pupil(&mut conn, &staff, &readable).await
+        let today = crate::ssr::clock::school_day(&viewer.arrival.at)?;
+        let last_term = crate::school::store::last_term(&mut conn, &today).await?;
+        super::store::pupil(&mut conn, &staff, &readable, last_term).await
     })
     .await
 }

@@ -4,6 +4,7 @@ use crate::{
     classroom::model::GroupChoice,
     error::AppError,
     ids::{GroupId, LevelId, PupilId, SubjectId},
+    school::model::TermEnded,
 };
 
 /// One pupil's row.
@@ -22,6 +23,27 @@ pub struct ProgressRow {
     pub judgement_rank: Option<i64>,
     /// The judgement the pupil should reach by the end of the year.
     pub target: Option<Target>,
+    /// The overall judgement at the end of last term, against the criteria
+    /// of the year the pupil was in then; None when there was none.
+    pub last_term: Option<OverallJudgement>,
+}
+
+/// An overall judgement: the scale's label and its place on the scale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverallJudgement {
+    pub label: String,
+    pub rank: i64,
+}
+
+/// How a pupil's overall judgement moved since the end of last term, in
+/// steps of the school's scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Up(i64),
+    Same,
+    Down(i64),
+    /// No judgement then, or none now.
+    NotYetKnown,
 }
 
 /// A target: a level of the school's scale, and its place on it.
@@ -74,6 +96,28 @@ impl ProgressRow {
             _ => OnTrack::NotYetKnown,
         }
     }
+
+    /// The change since last term: the judgement now against then.
+    pub fn change(&self) -> Change {
+        match (self.judgement_rank, &self.last_term) {
+            (Some(now), Some(then)) if now > then.rank => Change::Up(now - then.rank),
+            (Some(now), Some(then)) if now < then.rank => Change::Down(then.rank - now),
+            (Some(_), Some(_)) => Change::Same,
+            _ => Change::NotYetKnown,
+        }
+    }
+
+    /// The change in words, with where the pupil was: "Up 1 (was
+    /// Working towards)".
+    pub fn change_words(&self) -> String {
+        let was = self.last_term.as_ref().map(|then| then.label.as_str());
+        match (self.change(), was) {
+            (Change::Up(steps), Some(was)) => format!("Up {steps} (was {was})"),
+            (Change::Down(steps), Some(was)) => format!("Down {steps} (was {was})"),
+            (Change::Same, Some(was)) => format!("Same ({was})"),
+            _ => "Not yet known".to_owned(),
+        }
+    }
 }
 
 /// A level a target may be set to, for the Target drop-downs.
@@ -121,6 +165,8 @@ pub struct ProgressTable {
     /// For a group of one year, how the whole year's judgements spread,
     /// to set beside the group's own: counts only, no names.
     pub year_spread: Option<Spread>,
+    /// The term the change is since; None when the school has no terms.
+    pub last_term: Option<TermEnded>,
 }
 
 /// How many pupils have each overall judgement, in the scale's order, then
@@ -211,6 +257,8 @@ pub struct PupilProgress {
     pub markbook_group: Option<GroupId>,
     pub subjects: Vec<SubjectProgress>,
     pub scale: Vec<TargetChoice>,
+    /// The term the change is since; None when the school has no terms.
+    pub last_term: Option<TermEnded>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -242,16 +290,18 @@ pub enum SortBy {
     Judgement,
     Target,
     OnTrack,
+    Change,
 }
 
 impl SortBy {
-    pub const ALL: [SortBy; 6] = [
+    pub const ALL: [SortBy; 7] = [
         SortBy::Pupil,
         SortBy::Year,
         SortBy::Share,
         SortBy::Judgement,
         SortBy::Target,
         SortBy::OnTrack,
+        SortBy::Change,
     ];
 
     pub fn label(self) -> &'static str {
@@ -262,11 +312,13 @@ impl SortBy {
             SortBy::Judgement => "Judgement",
             SortBy::Target => "Target",
             SortBy::OnTrack => "On track",
+            SortBy::Change => "Since last term",
         }
     }
 
     /// Figures sort highest first at the first press, as School Usage's
-    /// do; On track puts the pupils who are not first.
+    /// do; On track puts the pupils who are not first, and Since last
+    /// term those who fell furthest.
     pub fn starts_descending(self) -> bool {
         matches!(self, SortBy::Share | SortBy::Judgement | SortBy::Target)
     }
@@ -289,6 +341,16 @@ pub fn sort(rows: &mut [ProgressRow], by: SortBy, descending: bool) {
                 OnTrack::No => Some(0),
                 OnTrack::Yes => Some(1),
                 OnTrack::NotYetKnown => None,
+            },
+            descending,
+        ),
+        SortBy::Change => sort_by_figure(
+            rows,
+            |r| match r.change() {
+                Change::Up(steps) => Some(steps),
+                Change::Same => Some(0),
+                Change::Down(steps) => Some(-steps),
+                Change::NotYetKnown => None,
             },
             descending,
         ),
@@ -323,7 +385,47 @@ mod tests {
             judgement: rank.map(|r| r.to_string()),
             judgement_rank: rank,
             target: None,
+            last_term: None,
         }
+    }
+
+    fn was(mut row: ProgressRow, rank: i64) -> ProgressRow {
+        row.last_term = Some(OverallJudgement {
+            label: format!("level {rank}"),
+            rank,
+        });
+        row
+    }
+
+    #[test]
+    fn the_change_since_last_term_counts_steps_of_the_scale() {
+        let now = |rank| row("a", 0, 4, rank);
+        assert_eq!(was(now(Some(2)), 1).change(), Change::Up(1));
+        assert_eq!(was(now(Some(1)), 3).change(), Change::Down(2));
+        assert_eq!(was(now(Some(2)), 2).change(), Change::Same);
+        assert_eq!(was(now(None), 2).change(), Change::NotYetKnown, "none now");
+        assert_eq!(now(Some(2)).change(), Change::NotYetKnown, "none then");
+        assert_eq!(was(now(Some(2)), 1).change_words(), "Up 1 (was level 1)");
+        assert_eq!(was(now(Some(1)), 3).change_words(), "Down 2 (was level 3)");
+        assert_eq!(was(now(Some(2)), 2).change_words(), "Same (level 2)");
+        assert_eq!(now(Some(2)).change_words(), "Not yet known");
+        let names = |rows: &[ProgressRow]| rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+        let mut rows = vec![
+            was(row("Ada", 0, 4, Some(3)), 1),
+            row("Ben", 0, 4, Some(2)),
+            was(row("Cal", 0, 4, Some(1)), 2),
+            was(row("Dee", 0, 4, Some(2)), 2),
+        ];
+        sort(
+            &mut rows,
+            SortBy::Change,
+            SortBy::Change.starts_descending(),
+        );
+        assert_eq!(
+            names(&rows),
+            ["Cal", "Dee", "Ada", "Ben"],
+            "the falls first"
+        );
     }
 
     fn aiming_at(mut row: ProgressRow, rank: i64) -> ProgressRow {

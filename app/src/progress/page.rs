@@ -22,6 +22,7 @@ use super::{
 use crate::{
     error::AppError,
     ids::{GroupId, PupilId, SubjectId},
+    school::model::TermEnded,
     ui::{
         chart::{Bar, BarChart},
         ErrorNote, ErrorPanel, FieldError, SortHeading,
@@ -84,6 +85,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
         rows,
         scale,
         year_spread,
+        last_term,
     } = table;
     let Some(chosen) = chosen else {
         return ().into_any();
@@ -197,6 +199,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
             })}
         </div>
         <p class="hint">"On track: the pupil's judgement has reached their target."</p>
+        <p class="hint">{since_words(last_term.as_ref())}</p>
         {match cohort {
             Cohort::Group(group) if chosen.can_set_targets && !rows_empty => {
                 let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
@@ -218,6 +221,19 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
         }}
     }
     .into_any()
+}
+
+/// What "Since last term" compares, in words.
+pub fn since_words(last_term: Option<&TermEnded>) -> String {
+    match last_term {
+        Some(term) => format!(
+            "Since last term: each pupil's judgement now against theirs when {} ended ({}), in the year they were in then.",
+            term.name,
+            crate::school::model::uk_date(&term.on)
+        ),
+        None => "Since last term needs the school's terms, which an admin sets in School settings."
+            .to_owned(),
+    }
 }
 
 /// How a cohort's judgements in the subject spread, as a chart.
@@ -250,6 +266,7 @@ fn PupilRow(
 ) -> impl IntoView {
     let share = row.share_words();
     let on_track = row.on_track().label();
+    let change = row.change_words();
     let chosen = row.target.map(|t| t.level);
     let target = match error {
         Some(error) => {
@@ -287,6 +304,7 @@ fn PupilRow(
             <td>{row.judgement.unwrap_or_else(|| NOT_JUDGED.to_owned())}</td>
             <td>{target}</td>
             <td>{on_track}</td>
+            <td>{change}</td>
         </tr>
     }
 }

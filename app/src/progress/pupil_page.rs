@@ -50,6 +50,7 @@ fn PupilView(progress: PupilProgress) -> impl IntoView {
         markbook_group,
         subjects,
         scale,
+        last_term,
     } = progress;
     view! {
         <Title text=format!("{name} · Markwell") />
@@ -76,6 +77,7 @@ fn PupilView(progress: PupilProgress) -> impl IntoView {
                                 <th scope="col">"Judgement"</th>
                                 <th scope="col">"Target"</th>
                                 <th scope="col">"On track"</th>
+                                <th scope="col">"Since last term"</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -96,12 +98,14 @@ fn PupilView(progress: PupilProgress) -> impl IntoView {
                                         <td>{s.row.judgement.clone().unwrap_or_else(|| NOT_JUDGED.to_owned())}</td>
                                         <td>{target}</td>
                                         <td>{s.row.on_track().label()}</td>
+                                        <td>{s.row.change_words()}</td>
                                     </tr>
                                 }
                             }).collect_view()}
                         </tbody>
                     </table>
                 </div>
+                <p class="hint">{super::page::since_words(last_term.as_ref())}</p>
                 {markbook_group.is_some().then(|| view! {
                     <p class="hint">"A subject's name opens their rows in the markbook."</p>
                 })}

@@ -3,13 +3,15 @@ use std::collections::HashMap;
 use sqlx::SqliteConnection;
 
 use super::model::{
-    Chosen, Cohort, ProgressRow, PupilProgress, SubjectProgress, Target, TargetChoice,
+    Chosen, Cohort, OverallJudgement, ProgressRow, PupilProgress, SubjectProgress, Target,
+    TargetChoice,
 };
 use crate::{
     auth::{LeadershipRights, OpenGroup, ReadablePupil, StaffRights, WritableGroup},
     error::AppError,
     ids::{GroupId, LevelId, PupilId, SubjectId},
     markbook::model::overall,
+    school::model::TermEnded,
 };
 
 /// The pupils a table covers, with the right to read them: a group the
@@ -81,6 +83,7 @@ pub async fn table(
     conn: &mut SqliteConnection,
     roll: &Roll,
     subject: SubjectId,
+    last_term: Option<&TermEnded>,
 ) -> anyhow::Result<(Chosen, Vec<ProgressRow>)> {
     let Of::Cohort(cohort) = roll.of else {
         return Err(AppError::NotFound.into());
@@ -96,7 +99,7 @@ pub async fn table(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(AppError::NotFound)?;
-    let rows = rows(conn, roll, subject).await?;
+    let rows = rows(conn, roll, subject, last_term).await?;
     let name = match cohort {
         Cohort::Group(_) => names.group_name.ok_or(AppError::NotFound)?,
         Cohort::Year(year) => crate::school::model::year_label(year),
@@ -112,11 +115,13 @@ pub async fn table(
 }
 
 /// Each pupil on the roll against their own year's criteria in the
-/// subject: how many are secured, the overall judgement and the target.
+/// subject: how many are secured, the overall judgement, the target, and
+/// the overall judgement at the end of `last_term`.
 pub async fn rows(
     conn: &mut SqliteConnection,
     roll: &Roll,
     subject: SubjectId,
+    last_term: Option<&TermEnded>,
 ) -> anyhow::Result<Vec<ProgressRow>> {
     let (group, year, pupil) = roll.choices();
     let pupils = sqlx::query!(
@@ -146,7 +151,7 @@ pub async fn rows(
     )
     .fetch_all(&mut *conn)
     .await?;
-    // Every judgement of the roll in the subject, by pupil then scale order.
+    // Every judgement of the roll in the subject.
     let judged = sqlx::query!(
         r#"SELECT j.pupil_id AS "pupil!: PupilId", l.position AS "position!: i64",
                   l.label AS "label!: String"
@@ -158,8 +163,7 @@ pub async fn rows(
                    AND (p.id IN (SELECT gp.pupil_id FROM group_pupils gp WHERE gp.group_id = ?1)
                         OR p.year_group = ?3))
                   OR p.id = ?4)
-             AND c.subject_id = ?2 AND c.year_group = p.year_group AND c.retired_at IS NULL
-           ORDER BY j.pupil_id, l.position"#,
+             AND c.subject_id = ?2 AND c.year_group = p.year_group AND c.retired_at IS NULL"#,
         group,
         subject,
         year,
@@ -167,40 +171,95 @@ pub async fn rows(
     )
     .fetch_all(&mut *conn)
     .await?;
-    // Each pupil's judgements as (scale position, label), gathered once.
-    let mut by_pupil: HashMap<PupilId, Vec<(i64, String)>> = HashMap::new();
-    for j in judged {
-        by_pupil
-            .entry(j.pupil)
-            .or_default()
-            .push((j.position, j.label));
-    }
+    let mut now = overall_by_pupil(judged.into_iter().map(|j| (j.pupil, j.position, j.label)));
+    let mut then = match last_term {
+        Some(term) => at_end_of(conn, roll, subject, term).await?,
+        None => HashMap::new(),
+    };
     let rows = pupils
         .into_iter()
         .map(|p| {
-            let mine = by_pupil.remove(&p.id).unwrap_or_default();
-            let rank = overall(mine.iter().map(|(position, _)| *position).collect());
-            let judgement = rank.and_then(|rank| {
-                mine.into_iter()
-                    .find(|(position, _)| *position == rank)
-                    .map(|(_, label)| label)
-            });
+            let judged = now.remove(&p.id);
             ProgressRow {
                 pupil: p.id,
                 name: p.name,
                 year_group: p.year_group,
                 secured: p.secured,
                 criteria: p.criteria,
-                judgement,
-                judgement_rank: rank,
+                judgement_rank: judged.as_ref().map(|j| j.rank),
+                judgement: judged.map(|j| j.label),
                 target: p
                     .target_level
                     .zip(p.target_rank)
                     .map(|(level, rank)| Target { level, rank }),
+                last_term: then.remove(&p.id),
             }
         })
         .collect();
     Ok(rows)
+}
+
+/// Each pupil's overall judgement at the end of a term, replayed from the
+/// history: the last change to each criterion up to the end of that day
+/// (a clearing leaves it unjudged), against the criteria of the year the
+/// pupil was in then that were not yet retired.
+async fn at_end_of(
+    conn: &mut SqliteConnection,
+    roll: &Roll,
+    subject: SubjectId,
+    term: &TermEnded,
+) -> anyhow::Result<HashMap<PupilId, OverallJudgement>> {
+    let (group, year, pupil) = roll.choices();
+    // The end of the term's day on the school's clock, as stored.
+    let day: jiff::civil::Date = term.on.parse()?;
+    let cutoff = crate::ssr::clock::stamp_at_school(day.tomorrow()?.at(0, 0, 0, 0))?;
+    let judged = sqlx::query!(
+        r#"SELECT h.pupil_id AS "pupil!: PupilId", l.position AS "position!: i64",
+                  l.label AS "label!: String"
+           FROM pupils p
+           JOIN judgement_history h ON h.pupil_id = p.id
+           JOIN criteria c ON c.id = h.criterion_id
+           JOIN scale_levels l ON l.id = h.level_id
+           WHERE ((p.active = 1
+                   AND (p.id IN (SELECT gp.pupil_id FROM group_pupils gp WHERE gp.group_id = ?1)
+                        OR p.year_group = ?3))
+                  OR p.id = ?4)
+             AND c.subject_id = ?2 AND c.year_group = p.year_group - ?5
+             AND (c.retired_at IS NULL OR c.retired_at >= ?6)
+             AND h.id = (SELECT MAX(h2.id) FROM judgement_history h2
+                         WHERE h2.pupil_id = h.pupil_id AND h2.criterion_id = h.criterion_id
+                           AND h2.set_at < ?6)"#,
+        group,
+        subject,
+        year,
+        pupil,
+        term.years_ago,
+        cutoff
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(overall_by_pupil(
+        judged.into_iter().map(|j| (j.pupil, j.position, j.label)),
+    ))
+}
+
+/// Each pupil's overall judgement from their judgements, given as (pupil,
+/// scale position, label) in any order.
+fn overall_by_pupil(
+    judged: impl Iterator<Item = (PupilId, i64, String)>,
+) -> HashMap<PupilId, OverallJudgement> {
+    let mut by_pupil: HashMap<PupilId, Vec<(i64, String)>> = HashMap::new();
+    for (pupil, position, label) in judged {
+        by_pupil.entry(pupil).or_default().push((position, label));
+    }
+    by_pupil
+        .into_iter()
+        .filter_map(|(pupil, mine)| {
+            let rank = overall(mine.iter().map(|(position, _)| *position).collect())?;
+            let label = mine.into_iter().find(|(position, _)| *position == rank)?.1;
+            Some((pupil, OverallJudgement { label, rank }))
+        })
+        .collect()
 }
 
 /// A pupil's page: every subject's row, and the group in the viewer's
@@ -209,6 +268,7 @@ pub async fn pupil(
     conn: &mut SqliteConnection,
     staff: &StaffRights,
     pupil: &ReadablePupil,
+    last_term: Option<TermEnded>,
 ) -> anyhow::Result<PupilProgress> {
     let id = pupil.id();
     let viewer = staff.viewer();
@@ -229,7 +289,10 @@ pub async fn pupil(
     let roll = Roll::pupil(pupil);
     let mut subjects = Vec::new();
     for subject in crate::markbook::store::subjects(conn).await? {
-        if let Some(row) = rows(conn, &roll, subject.id).await?.pop() {
+        if let Some(row) = rows(conn, &roll, subject.id, last_term.as_ref())
+            .await?
+            .pop()
+        {
             subjects.push(SubjectProgress {
                 subject: subject.id,
                 name: subject.name,
@@ -244,6 +307,7 @@ pub async fn pupil(
         markbook_group: found.markbook_group,
         subjects,
         scale: scale(conn).await?,
+        last_term,
     })
 }
 
@@ -279,6 +343,7 @@ pub async fn save_targets(
     if known.is_none() {
         return Err(AppError::NotFound.into());
     }
+    let on_scale: Vec<LevelId> = scale(conn).await?.into_iter().map(|l| l.level).collect();
     let mut changed = 0;
     for (pupil, target) in targets {
         changed += match target {
@@ -291,13 +356,7 @@ pub async fn save_targets(
             .await?
             .rows_affected(),
             Some(level) => {
-                let on_scale = sqlx::query_scalar!(
-                    r#"SELECT id AS "id!: LevelId" FROM scale_levels WHERE id = ?"#,
-                    level
-                )
-                .fetch_optional(&mut *conn)
-                .await?;
-                if on_scale.is_none() {
+                if !on_scale.contains(level) {
                     return Err(AppError::invalid(
                         "targets",
                         "Choose a target from the list for each pupil.",

@@ -109,3 +109,29 @@ pub async fn save_parent_areas(#[server(default)] areas: Vec<String>) -> Result<
     })
     .await
 }
+
+/// "Save terms": the school's terms, each by the day it ends, which
+/// Progress's "since last term" is taken from. Rows left blank are dropped.
+#[server(endpoint = "school/save_terms")]
+pub async fn save_terms(
+    #[server(default)] names: Vec<String>,
+    #[server(default)] ends: Vec<String>,
+) -> Result<(), AppError> {
+    use super::model::{parse_terms, SchoolSettingsDone};
+    use crate::{
+        auth::Viewer,
+        ssr::{audit::Audit, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let rights = viewer.admin()?;
+        let terms = parse_terms(&names, &ends)?;
+        let mut tx = viewer.write().await?;
+        super::store::save_terms(&mut tx, &rights, &terms).await?;
+        tx.audit(Audit::SchoolSettingsChanged).await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&SchoolSettingsDone::Saved.on("/school-settings"));
+        Ok(())
+    })
+    .await
+}

@@ -4,21 +4,28 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{
-    api::{load_school_settings, SaveParentAreas, SaveSchoolSettings},
-    model::{SchoolSettingsDone, PARENT_AREAS, SET_RULES},
+    api::{load_school_settings, SaveParentAreas, SaveSchoolSettings, SaveTerms},
+    model::{term_row_is_wrong, SchoolSettingsDone, Term, MOST_TERMS, PARENT_AREAS, SET_RULES},
 };
-use crate::ui::{use_done, ErrorNote, ErrorPanel, Notice, SelectField};
+use crate::{
+    error::AppError,
+    ui::{use_done, ErrorNote, ErrorPanel, FieldError, Notice, SelectField},
+};
 
 #[component]
 pub fn SchoolSettingsPage() -> impl IntoView {
     let save = ServerAction::<SaveSchoolSettings>::new();
     let save_areas = ServerAction::<SaveParentAreas>::new();
+    let save_terms = ServerAction::<SaveTerms>::new();
+    // Saving terms doesn't reload the page: what was typed stays, right
+    // or wrong, beside any mistake.
     let settings = Resource::new(
         move || (save.version().get(), save_areas.version().get()),
         |_| load_school_settings(),
     );
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let areas_error = Signal::derive(move || save_areas.value().get().and_then(|r| r.err()));
+    let terms_error = Signal::derive(move || save_terms.value().get().and_then(|r| r.err()));
     let done = use_done::<SchoolSettingsDone>();
     view! {
         <Title text="School settings · Markwell" />
@@ -82,10 +89,91 @@ pub fn SchoolSettingsPage() -> impl IntoView {
                                 </button>
                             </ActionForm>
                         </section>
+                        <TermsSettings terms=settings.terms save=save_terms error=terms_error />
                     }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The school's terms: Progress shows each pupil's change since the end of
+/// the last one.
+#[component]
+fn TermsSettings(
+    terms: Vec<Term>,
+    save: ServerAction<SaveTerms>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let rows = (0..MOST_TERMS)
+        .map(|n| {
+            let term = terms.get(n);
+            let name = term.map(|t| t.name.clone()).unwrap_or_default();
+            let ends = term.map(|t| t.ends.words()).unwrap_or_default();
+            let row = n + 1;
+            let invalid = move || {
+                error
+                    .get()
+                    .and_then(|e| e.for_field("terms"))
+                    .filter(|message| term_row_is_wrong(message, row))
+                    .map(|_| "true")
+            };
+            view! {
+                <tr>
+                    <th scope="row">{row}</th>
+                    <td>
+                        <input
+                            type="text"
+                            name=format!("names[{n}]")
+                            value=name
+                            aria-label=format!("Name of term {row}")
+                            aria-describedby="terms-error"
+                            aria-invalid=invalid
+                            maxlength="40"
+                        />
+                    </td>
+                    <td>
+                        <input
+                            type="text"
+                            name=format!("ends[{n}]")
+                            value=ends
+                            aria-label=format!("Day term {row} ends, as day/month")
+                            aria-describedby="terms-hint terms-error"
+                            aria-invalid=invalid
+                            inputmode="numeric"
+                            size="6"
+                        />
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="terms-heading" class="settings-section">
+            <h2 id="terms-heading">"Terms"</h2>
+            <p id="terms-hint">
+                "The school year's terms, from September, each with the day it ends as day/month (19/12). "
+                "Progress shows each pupil's change since the end of the last term. "
+                "Any day of the holiday after a term will do; leave rows you don't need empty."
+            </p>
+            <ActionForm action=save attr:novalidate=true attr:class="terms-form">
+                <table class="table">
+                    <caption class="visually-hidden">"Terms"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Term"</th>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Ends (day/month)"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+                <FieldError error name="terms" id="terms-error".to_owned() />
+                <button type="submit" class="primary" disabled=move || save.pending().get()>
+                    "Save terms"
+                </button>
+            </ActionForm>
+        </section>
     }
 }

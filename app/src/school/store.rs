@@ -1,7 +1,8 @@
 use sqlx::SqliteConnection;
 
 use super::model::{
-    ParentAreas, PupilMatch, PupilSearch, SchoolOverview, SchoolSettings, MATCHES_SHOWN,
+    ParentAreas, PupilMatch, PupilSearch, SchoolOverview, SchoolSettings, Term, TermEnd, TermEnded,
+    MATCHES_SHOWN,
 };
 use crate::{
     auth::{AdminRights, StaffRights},
@@ -71,7 +72,8 @@ pub async fn settings(
             .await?;
     Ok(SchoolSettings {
         teachers_add_to_sets,
-        parents_see: parent_areas(conn).await?,
+        parents_see: parent_areas(&mut *conn).await?,
+        terms: terms(conn).await?,
     })
 }
 
@@ -119,5 +121,53 @@ pub async fn save_settings(
     )
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// The school's terms, in the order of the school year.
+pub async fn terms(conn: &mut SqliteConnection) -> anyhow::Result<Vec<Term>> {
+    let rows = sqlx::query!("SELECT name, ends_on FROM school_terms ORDER BY position")
+        .fetch_all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let ends = TermEnd::from_stored(&row.ends_on)
+                .ok_or_else(|| anyhow::anyhow!("a term's end is stored as {:?}", row.ends_on))?;
+            Ok(Term {
+                name: row.name,
+                ends,
+            })
+        })
+        .collect()
+}
+
+/// The term that ended last before `today` ("2026-12-04"), if any.
+pub async fn last_term(
+    conn: &mut SqliteConnection,
+    today: &str,
+) -> anyhow::Result<Option<TermEnded>> {
+    Ok(super::model::last_term(&terms(conn).await?, today))
+}
+
+/// Replaces the school's terms with those of the form, in its order.
+pub async fn save_terms(
+    conn: &mut SqliteConnection,
+    _: &AdminRights,
+    terms: &[Term],
+) -> anyhow::Result<()> {
+    sqlx::query!("DELETE FROM school_terms")
+        .execute(&mut *conn)
+        .await?;
+    for (position, term) in (1_i64..).zip(terms) {
+        let ends = term.ends.stored();
+        sqlx::query!(
+            "INSERT INTO school_terms (position, name, ends_on) VALUES (?, ?, ?)",
+            position,
+            term.name,
+            ends
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }

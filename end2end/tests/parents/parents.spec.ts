@@ -216,6 +216,17 @@ test("letters carry a fresh access code and QR code per child", async ({ page })
   const reissued = await notice.getByRole("strong").textContent();
   expect(reissued).not.toEqual(a);
   await expectAccessible(page);
+
+  // A child's name opens the pupil's own page.
+  const child = page
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("button", { name: /Reissue code for/ }) })
+    .getByRole("link")
+    .first();
+  const name = (await child.textContent())!.trim();
+  await child.click();
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  await expect(page.getByRole("table", { name: `${name}'s subjects` })).toBeVisible();
 });
 
 test("a parent signs up on a phone with the code from their letter", async ({ page, browser }, info) => {

@@ -52,3 +52,42 @@ test("an admin switches attendance off for parents, and the parent's child page 
   await expect(phone.getByRole("heading", { name: "Attendance", level: 2 })).toBeVisible();
   await context.close();
 });
+
+test("an admin sets the school's terms, and Progress compares each pupil with the end of the last one", async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.goto("/school-settings");
+  await ready(page);
+  const terms = page.getByRole("region", { name: "Terms" });
+  const springEnds = terms.getByLabel("Day term 2 ends, as day/month");
+  await expect(terms.getByLabel("Name of term 1")).toHaveValue("Autumn");
+  await expect(springEnds).toHaveValue("10/04");
+  // A day that isn't one is named beside the terms, and what was typed stays.
+  await springEnds.fill("31/02");
+  await terms.getByRole("button", { name: "Save terms" }).click();
+  const problem = page.locator("#terms-error");
+  await expect(problem).toHaveText("Row 2: write the day Spring ends as day/month, for example 19/12.");
+  await expect(springEnds).toHaveValue("31/02");
+  await expect(springEnds).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page);
+  // Put right (as the school had it), it saves.
+  await springEnds.fill("10/04");
+  await terms.getByRole("button", { name: "Save terms" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "School settings saved." })).toBeVisible();
+  await expect(problem).toHaveText("");
+
+  // Progress names the term the change is since, and each pupil's change:
+  // the oldest year group, who were all in school last year.
+  await page.goto("/progress");
+  await ready(page);
+  const group = page.getByLabel("Group");
+  const oldest = group.locator("optgroup option").last();
+  const year = (await oldest.textContent())!.trim();
+  await group.selectOption((await oldest.getAttribute("value"))!);
+  await expect(page.getByRole("table", { name: new RegExp(` in ${year}$`) })).toBeVisible();
+  await page.getByLabel("Subject").selectOption({ label: "Maths" });
+  await expect(page.getByText(/^Since last term: each pupil's judgement now against theirs when (Autumn|Spring|Summer) ended \(\d\d\/\d\d\/\d{4}\)/)).toBeVisible();
+  const table = page.getByRole("table", { name: `Maths in ${year}` });
+  await expect(table.getByRole("columnheader", { name: /Since last term/ })).toBeVisible();
+  await expect(table.getByRole("cell", { name: /^((Up|Down) \d+ \(was .+\)|Same \(.+\))$/ }).first()).toBeVisible();
+  await expectAccessible(page);
+});

@@ -1,6 +1,7 @@
-//! The demo school's markbook: a few sets beside the classes, and the first
+//! The demo school's markbook: a few sets beside the classes, the first
 //! half-term of judgements, recorded by each class's teacher on school days
-//! over the last six weeks.
+//! over the last six weeks, and last school year's judgements against the
+//! year below, so Progress has a change since last term to show.
 
 use anyhow::Context;
 use app::{
@@ -37,6 +38,7 @@ pub async fn add_markbook(
     .fetch_all(&mut *conn)
     .await?;
     let days = school_days(clock, 30);
+    let last_year = super::school_year_start(clock.now().date()) - 1;
     let mut judgements = 0;
     for class in classes {
         let pupils = sqlx::query_scalar!(
@@ -68,6 +70,17 @@ pub async fn add_markbook(
         }
         let subjects: std::collections::BTreeSet<i64> =
             criteria.iter().map(|c| c.subject_id).collect();
+        let below = class.year - 1;
+        let year_below = sqlx::query!(
+            r#"SELECT id AS "id!: CriterionId", subject_id FROM criteria
+               WHERE year_group = ? AND retired_at IS NULL ORDER BY subject_id, position"#,
+            below
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.subject_id))
+        .collect::<Vec<_>>();
         for pupil in pupils {
             // Most pupils are where they should be; some need more time, some go deeper.
             let profile = rng.random_range(0..100);
@@ -84,6 +97,16 @@ pub async fn add_markbook(
                 &levels,
                 class.teacher,
                 days[0],
+            )
+            .await?;
+            judgements += add_last_year(
+                conn,
+                pupil,
+                &weights,
+                &year_below,
+                &levels,
+                class.teacher,
+                last_year,
             )
             .await?;
             for (i, criterion) in taught.iter().enumerate() {
@@ -153,6 +176,79 @@ async fn add_targets(
         .await?;
     }
     Ok(())
+}
+
+/// Last school year's judgements, against the criteria of the year the
+/// pupil was in then: each subject's list worked through from September to
+/// July, some raised a level a few weeks after they were first judged.
+/// Their own generator, so the rest of the demo stays as it was.
+async fn add_last_year(
+    conn: &mut SqliteConnection,
+    pupil: PupilId,
+    weights: &[u32; 3],
+    criteria: &[(CriterionId, i64)],
+    levels: &[LevelId],
+    teacher: UserId,
+    year: i32,
+) -> anyhow::Result<usize> {
+    use rand::SeedableRng;
+    let mut rng = ChaCha8Rng::seed_from_u64(u64::try_from(pupil.0).unwrap_or_default() + 1_000_000);
+    let start = time::Date::from_calendar_date(year, time::Month::September, 4)?;
+    let end = time::Date::from_calendar_date(year + 1, time::Month::July, 16)?;
+    let span = (end - start).whole_days();
+    // A weekday at 09:00–15:00, `day` days into the year (Fridays for weekends).
+    let at = |rng: &mut ChaCha8Rng, day: i64| {
+        let mut date = start + Duration::days(day.min(span));
+        while matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            date -= Duration::days(1);
+        }
+        clock::stamp(
+            date.midnight().assume_utc()
+                + Duration::hours(9)
+                + Duration::minutes(rng.random_range(0..6 * 60)),
+        )
+    };
+    let mut judgements = 0;
+    for subject in criteria
+        .iter()
+        .map(|c| c.1)
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let list: Vec<CriterionId> = criteria
+            .iter()
+            .filter(|c| c.1 == subject)
+            .map(|c| c.0)
+            .collect();
+        for (i, criterion) in list.iter().enumerate() {
+            if rng.random_range(0..100) < 5 {
+                continue;
+            }
+            let roll = rng.random_range(0..100);
+            let first = if roll < weights[0] {
+                0
+            } else if roll < weights[0] + weights[1] {
+                1
+            } else {
+                2
+            };
+            let day = i as i64 * span / list.len() as i64;
+            let mut judged = vec![(first, day)];
+            // Secured later, with more practice.
+            if first < 2 && rng.random_range(0..100) < 30 {
+                judged.push((first + 1, day + rng.random_range(20..60)));
+            }
+            for (level, day) in judged {
+                let change = JudgementChange {
+                    pupil,
+                    criterion: *criterion,
+                    level: Some(levels[level]),
+                };
+                store::record(conn, &change, teacher, &at(&mut rng, day)).await?;
+                judgements += 1;
+            }
+        }
+    }
+    Ok(judgements)
 }
 
 /// The last `n` weekdays before today, oldest first, at midnight UTC.

@@ -64,7 +64,7 @@ const CLASS_NAMES: [&str; 2] = ["Oak", "Ash"];
 const PUPILS_PER_CLASS: usize = 25;
 
 /// The school year (its starting calendar year) that `today` falls in.
-fn school_year_start(today: Date) -> i32 {
+pub(super) fn school_year_start(today: Date) -> i32 {
     if today.month() as u8 >= 9 {
         today.year()
     } else {

@@ -212,6 +212,7 @@ fn server_functions() -> Vec<(&'static str, May, Ids)> {
         (audit::api::AuditEntries::PATH, Admins, Ids::None),
         (mis::api::MisSyncPage::PATH, Admins, Ids::None),
         (school::api::SaveParentAreas::PATH, Admins, Ids::None),
+        (school::api::SaveTerms::PATH, Admins, Ids::None),
         (classroom::api::BehaviourList::PATH, Admins, Ids::None),
         (classroom::api::AddBehaviour::PATH, Admins, Ids::None),
         (

@@ -11,10 +11,6 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
-fn done(res: &reqwest::Response) -> bool {
-    res.status().is_success() || res.status().is_redirection()
-}
-
 #[tokio::test]
 async fn a_parent_loses_a_child_who_leaves_and_staff_keep_them() {
     let app = spawn_app().await;

@@ -20,10 +20,6 @@ use crate::{
     parents::{audit_count, codes_for, confirm_latest_letters, link_count, save, Form},
 };
 
-fn done(res: &Response) -> bool {
-    res.status().is_success() || res.status().is_redirection()
-}
-
 async fn children(app: &TestApp, parent: &Client) -> Vec<Child> {
     let res = app.call::<MyChildren>(parent, &[]).await;
     assert_eq!(res.status(), StatusCode::OK);

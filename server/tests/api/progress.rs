@@ -5,8 +5,9 @@ use app::{
     ids::{GroupId, PupilId, SubjectId},
     progress::{
         api::{OpenProgress, OpenPupil, SaveTargets},
-        model::{Cohort, OnTrack, ProgressTable, PupilProgress},
+        model::{Change, Cohort, OnTrack, ProgressTable, PupilProgress},
     },
+    school::api::SaveTerms,
 };
 use reqwest::{Client, StatusCode};
 
@@ -412,4 +413,216 @@ async fn slt_and_admins_see_a_whole_year_group_and_other_teachers_do_not() {
     assert!(table.years.is_empty());
     let res = open_year(teacher, year).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+/// Admins set the terms in School settings; a mistake in any row is named
+/// and changes nothing.
+async fn save_terms(app: &TestApp, terms: &[(&str, &str)]) -> reqwest::Response {
+    let admin = app.signed_in(ADMIN).await;
+    let mut form = Vec::new();
+    for (n, (name, ends)) in terms.iter().enumerate() {
+        form.push((format!("names[{n}]"), name.to_string()));
+        form.push((format!("ends[{n}]"), ends.to_string()));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.call::<SaveTerms>(&admin, &form).await
+}
+
+/// Moves the test clock to `at`.
+fn clock_to(app: &TestApp, at: time::OffsetDateTime) {
+    app.clock.advance(at - app.clock.now());
+}
+
+#[tokio::test]
+async fn the_change_since_last_term_replays_the_history_in_the_year_each_pupil_was_in() {
+    let app = spawn_app().await;
+    let (class, _) = classes(&app).await;
+    let roll = pupils_of(&app, class).await;
+    let (a, b, c, d) = (roll[0], roll[1], roll[2], roll[3]);
+    let year = insert(
+        &app,
+        "SELECT year_group FROM groups WHERE id = ?",
+        &[class.0],
+    )
+    .await;
+    assert!(year >= 1, "the class has a year below it");
+
+    // The school's terms, each by the day it ends.
+    let res = save_terms(
+        &app,
+        &[
+            ("Autumn", "18/12"),
+            ("Spring", "26/03"),
+            ("Summer", "21/07"),
+        ],
+    )
+    .await;
+    assert!(done(&res), "{}", res.status());
+    let stored = || async {
+        sqlx::query_as::<_, (String, String)>(
+            "SELECT name, ends_on FROM school_terms ORDER BY position",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+    };
+    let saved = stored().await;
+    let res = save_terms(&app, &[("Autumn", "18/12"), ("Spring", "31/02")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error_of(res).await.for_field("terms").as_deref(),
+        Some("Row 2: write the day Spring ends as day/month, for example 19/12.")
+    );
+    assert_eq!(stored().await, saved, "nothing changed");
+    assert_eq!(saved[0], ("Autumn".to_owned(), "12-18".to_owned()));
+
+    let subject = insert(
+        &app,
+        "INSERT INTO subjects (name, position) VALUES ('Change history', 98) RETURNING id",
+        &[],
+    )
+    .await;
+    let criterion = |year: i64, retired: Option<&'static str>| {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "INSERT INTO criteria (subject_id, year_group, strand, statement, position, retired_at, created_at)
+                 VALUES (?, ?, 'Enquiry', 'A statement', 1, ?, '2026-09-01T00:00:00Z') RETURNING id",
+            )
+            .bind(subject)
+            .bind(year)
+            .bind(retired)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+        }
+    };
+    let (c0, c1, c2) = (
+        criterion(year, None).await,
+        criterion(year, None).await,
+        criterion(year, None).await,
+    );
+    // Retired after the autumn term ended: it counted then, not now.
+    let retired = criterion(year, Some("2027-01-02T09:00:00Z")).await;
+    // The year below, where the pupils were last school year.
+    let (p0, p1) = (
+        criterion(year - 1, None).await,
+        criterion(year - 1, None).await,
+    );
+    let (towards, expected, depth) = (
+        level(&app, 1).await,
+        level(&app, 2).await,
+        level(&app, 3).await,
+    );
+    // A judgement as the markbook records it: the current one and its
+    // history row (no level: cleared).
+    let record = |pupil: PupilId, criterion: i64, level: Option<i64>, at: &'static str| {
+        let app = &app;
+        async move {
+            let current = match level {
+                Some(_) => {
+                    "INSERT INTO judgements (pupil_id, criterion_id, level_id, set_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (pupil_id, criterion_id) DO UPDATE SET level_id = ?3, set_at = ?4"
+                }
+                None => "DELETE FROM judgements WHERE pupil_id = ?1 AND criterion_id = ?2",
+            };
+            let mut query = sqlx::query(current).bind(pupil.0).bind(criterion);
+            if level.is_some() {
+                query = query.bind(level).bind(at);
+            }
+            query.execute(&app.pool).await.unwrap();
+            sqlx::query(
+                "INSERT INTO judgement_history (pupil_id, criterion_id, level_id, set_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(pupil.0)
+            .bind(criterion)
+            .bind(level)
+            .bind(at)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        }
+    };
+    // a: expected and towards by the end of autumn; since, c1 raised to
+    // expected and c2 judged greater depth.
+    record(a, c0, Some(expected), "2026-10-01T10:00:00Z").await;
+    record(a, c1, Some(towards), "2026-11-01T10:00:00Z").await;
+    record(a, c1, Some(expected), "2027-01-10T10:00:00Z").await;
+    record(a, c2, Some(depth), "2027-01-11T10:00:00Z").await;
+    // b: greater depth then, lowered to towards since.
+    record(b, c0, Some(depth), "2026-10-01T10:00:00Z").await;
+    record(b, c0, Some(towards), "2027-01-05T10:00:00Z").await;
+    // c: expected late on the last day (UK time is GMT in December) and
+    // greater depth on the criterion retired since.
+    record(c, c0, Some(expected), "2026-12-18T23:30:00Z").await;
+    record(c, retired, Some(depth), "2026-11-01T10:00:00Z").await;
+    // d: a judgement cleared before the end of term, another made after it.
+    record(d, c1, Some(expected), "2026-11-01T10:00:00Z").await;
+    record(d, c1, None, "2026-12-01T10:00:00Z").await;
+    record(d, c0, Some(expected), "2026-12-19T00:30:00Z").await;
+
+    // The class's table as the teacher sees it on a day, signed in afresh
+    // (sessions run out while the clock moves on).
+    let open_on = |at: time::OffsetDateTime| {
+        let app = &app;
+        async move {
+            clock_to(app, at);
+            let teacher = app.signed_in(TEACHER).await;
+            let res = progress(app, &teacher, class, SubjectId(subject)).await;
+            (teacher, res.json::<ProgressTable>().await.unwrap())
+        }
+    };
+    // In the spring term, last term is the autumn, which ended on 18/12.
+    let (_, table) = open_on(time::macros::datetime!(2027-01-15 10:00 UTC)).await;
+    let term = table.last_term.clone().expect("the school has terms");
+    assert_eq!(
+        (term.name.as_str(), term.on.as_str(), term.years_ago),
+        ("Autumn", "2026-12-18", 0)
+    );
+    let change = |table: &ProgressTable, pupil: PupilId| {
+        let row = table.rows.iter().find(|r| r.pupil == pupil).unwrap();
+        (row.last_term.as_ref().map(|then| then.rank), row.change())
+    };
+    // a then: [expected 2, towards 1], the lower middle of which is 1; now
+    // [2, 2, 3], the middle of which is 2: up 1.
+    assert_eq!(change(&table, a), (Some(1), Change::Up(1)));
+    let a_row = table.rows.iter().find(|r| r.pupil == a).unwrap();
+    assert_eq!(a_row.change_words(), "Up 1 (was Working towards)");
+    // b then: [3]; now [1]: down 2.
+    assert_eq!(change(&table, b), (Some(3), Change::Down(2)));
+    // c then: [2, 3] with the retired criterion, lower middle 2; now [2].
+    assert_eq!(change(&table, c), (Some(2), Change::Same));
+    // d then: nothing (cleared, and the other judged after the day).
+    assert_eq!(change(&table, d), (None, Change::NotYetKnown));
+
+    // A new school year: last term is the summer, when the pupils were in
+    // the year below, so their judgements against its criteria count.
+    record(a, p0, Some(depth), "2027-03-01T10:00:00Z").await;
+    record(a, p1, Some(depth), "2027-06-01T10:00:00Z").await;
+    let (teacher, table) = open_on(time::macros::datetime!(2027-09-08 10:00 UTC)).await;
+    let term = table.last_term.clone().unwrap();
+    assert_eq!(
+        (term.name.as_str(), term.on.as_str(), term.years_ago),
+        ("Summer", "2027-07-21", 1)
+    );
+    // a then: [3, 3] in the year below; now [2, 2, 3]: down 1.
+    assert_eq!(change(&table, a), (Some(3), Change::Down(1)));
+    // b's judgements were all against this year's criteria: none then.
+    assert_eq!(change(&table, b), (None, Change::NotYetKnown));
+
+    // The pupil's page shows the same change.
+    let page: PupilProgress = app
+        .call::<OpenPupil>(&teacher, &[("pupil", &a.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let row = &page
+        .subjects
+        .iter()
+        .find(|s| s.subject == SubjectId(subject))
+        .unwrap()
+        .row;
+    assert_eq!(row.change(), Change::Down(1));
+    assert_eq!(page.last_term.map(|t| t.name).as_deref(), Some("Summer"));
 }
