@@ -149,8 +149,8 @@ pub async fn open_pupil(pupil: PupilId) -> Result<PupilProgress, AppError> {
         let mut conn = db()?.acquire().await?;
         let readable = viewer.pupil_in(&mut conn, pupil).await?;
         let today = crate::ssr::clock::school_day(&viewer.arrival.at)?;
-        let last_term = crate::school::store::last_term(&mut conn, &today).await?;
-        super::store::pupil(&mut conn, &staff, &readable, last_term).await
+        let terms = crate::school::store::terms_ended(&mut conn, &today).await?;
+        super::store::pupil(&mut conn, &staff, &readable, terms).await
     })
     .await
 }

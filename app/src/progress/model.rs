@@ -266,6 +266,17 @@ pub struct SubjectProgress {
     pub subject: SubjectId,
     pub name: String,
     pub row: ProgressRow,
+    /// The overall judgement at the end of each term ended this school
+    /// year and last, oldest first.
+    pub by_term: Vec<TermJudgement>,
+}
+
+/// A pupil's overall judgement in a subject when a term ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermJudgement {
+    /// "Summer 2026".
+    pub term: String,
+    pub judgement: Option<OverallJudgement>,
 }
 
 /// The words for a pupil without a target.

@@ -10,7 +10,13 @@ use super::{
     api::open_pupil,
     model::{target_label, PupilProgress, NOT_JUDGED},
 };
-use crate::{ids::PupilId, ui::ErrorPanel};
+use crate::{
+    ids::PupilId,
+    ui::{
+        chart::{LevelChart, Step},
+        ErrorPanel,
+    },
+};
 
 /// Where a pupil's page is (the route is `/pupils/:pupil`).
 pub fn pupil_path(pupil: PupilId) -> String {
@@ -52,6 +58,30 @@ fn PupilView(progress: PupilProgress) -> impl IntoView {
         scale,
         last_term,
     } = progress;
+    // Each subject's judgement at each term's end, then now.
+    let levels = scale.len();
+    let words = |judgement: Option<&str>| judgement.unwrap_or(NOT_JUDGED).to_owned();
+    let trends: Vec<_> = subjects
+        .iter()
+        .filter(|s| !s.by_term.is_empty())
+        .map(|s| {
+            let mut steps: Vec<Step> = s
+                .by_term
+                .iter()
+                .map(|t| Step {
+                    label: t.term.clone(),
+                    level: t.judgement.as_ref().map(|j| j.rank as usize),
+                    words: words(t.judgement.as_ref().map(|j| j.label.as_str())),
+                })
+                .collect();
+            steps.push(Step {
+                label: "Now".to_owned(),
+                level: s.row.judgement_rank.map(|rank| rank as usize),
+                words: words(s.row.judgement.as_deref()),
+            });
+            (s.subject, s.name.clone(), steps)
+        })
+        .collect();
     view! {
         <Title text=format!("{name} · Markwell") />
         <p class="back"><A href=super::page::PATH>"Progress"</A></p>
@@ -108,6 +138,22 @@ fn PupilView(progress: PupilProgress) -> impl IntoView {
                 <p class="hint">{super::page::since_words(last_term.as_ref())}</p>
                 {markbook_group.is_some().then(|| view! {
                     <p class="hint">"A subject's name opens their rows in the markbook."</p>
+                })}
+                {(!trends.is_empty()).then(|| view! {
+                    <h2>"Term by term"</h2>
+                    <p class="hint">"Each subject's judgement at the end of every term this school year and last, then now."</p>
+                    <div class="charts">
+                        {trends.into_iter().map(|(subject, name, steps)| view! {
+                            <LevelChart
+                                title=format!("{name}: term by term")
+                                steps
+                                levels
+                                id=format!("trend-{subject}")
+                                label_heading="Term"
+                                words_heading="Judgement"
+                            />
+                        }).collect_view()}
+                    </div>
                 })}
             }
             .into_any()

@@ -4,7 +4,7 @@ use sqlx::SqliteConnection;
 
 use super::model::{
     Chosen, Cohort, OverallJudgement, ProgressRow, PupilProgress, SubjectProgress, Target,
-    TargetChoice,
+    TargetChoice, TermJudgement,
 };
 use crate::{
     auth::{LeadershipRights, OpenGroup, ReadablePupil, StaffRights, WritableGroup},
@@ -268,7 +268,7 @@ pub async fn pupil(
     conn: &mut SqliteConnection,
     staff: &StaffRights,
     pupil: &ReadablePupil,
-    last_term: Option<TermEnded>,
+    terms: Vec<TermEnded>,
 ) -> anyhow::Result<PupilProgress> {
     let id = pupil.id();
     let viewer = staff.viewer();
@@ -287,18 +287,28 @@ pub async fn pupil(
     .await?
     .ok_or(AppError::NotFound)?;
     let roll = Roll::pupil(pupil);
+    let last_term = terms.last().cloned();
     let mut subjects = Vec::new();
     for subject in crate::markbook::store::subjects(conn).await? {
-        if let Some(row) = rows(conn, &roll, subject.id, last_term.as_ref())
+        let Some(row) = rows(conn, &roll, subject.id, last_term.as_ref())
             .await?
             .pop()
-        {
-            subjects.push(SubjectProgress {
-                subject: subject.id,
-                name: subject.name,
-                row,
+        else {
+            continue;
+        };
+        let mut by_term = Vec::with_capacity(terms.len());
+        for term in &terms {
+            by_term.push(TermJudgement {
+                term: term.label(),
+                judgement: at_end_of(conn, &roll, subject.id, term).await?.remove(&id),
             });
         }
+        subjects.push(SubjectProgress {
+            subject: subject.id,
+            name: subject.name,
+            row,
+            by_term,
+        });
     }
     Ok(PupilProgress {
         pupil: id,

@@ -122,6 +122,21 @@ mod tests {
         // From September, the summer just gone is last school year's.
         assert_eq!(last("2027-09-01"), term("Summer", "2027-07-31", 1));
         assert_eq!(last_term(&[], "2026-12-04"), None);
+        // Term by term: last school year's and this one's so far.
+        let ended: Vec<String> = terms_ended(&terms, "2027-04-11")
+            .iter()
+            .map(TermEnded::label)
+            .collect();
+        assert_eq!(
+            ended,
+            [
+                "Autumn 2025",
+                "Spring 2026",
+                "Summer 2026",
+                "Autumn 2026",
+                "Spring 2027"
+            ]
+        );
     }
 
     #[test]
@@ -387,20 +402,36 @@ pub struct TermEnded {
     pub years_ago: i64,
 }
 
-/// The last term to have ended before `today` ("2026-12-04"): a term ends
-/// at the end of its day. None when the school has no terms.
-pub fn last_term(terms: &[Term], today: &str) -> Option<TermEnded> {
-    let this_year = school_year_of(today)?;
-    [this_year, this_year - 1]
+impl TermEnded {
+    /// The term with the year it ended in: "Summer 2026".
+    pub fn label(&self) -> String {
+        format!("{} {}", self.name, self.on.get(0..4).unwrap_or_default())
+    }
+}
+
+/// The terms that have ended before `today` ("2026-12-04") in this school
+/// year and the last one, oldest first: a term ends at the end of its day.
+pub fn terms_ended(terms: &[Term], today: &str) -> Vec<TermEnded> {
+    let Some(this_year) = school_year_of(today) else {
+        return Vec::new();
+    };
+    [this_year - 1, this_year]
         .into_iter()
         .flat_map(|year| {
-            terms.iter().rev().map(move |term| TermEnded {
+            terms.iter().map(move |term| TermEnded {
                 name: term.name.clone(),
                 on: term.ends.in_school_year(year),
                 years_ago: i64::from(this_year - year),
             })
         })
-        .find(|term| term.on.as_str() < today)
+        .filter(|term| term.on.as_str() < today)
+        .collect()
+}
+
+/// The last term to have ended before `today`; None when the school has
+/// no terms.
+pub fn last_term(terms: &[Term], today: &str) -> Option<TermEnded> {
+    terms_ended(terms, today).pop()
 }
 
 /// What School settings holds.

@@ -149,6 +149,14 @@ pub async fn last_term(
     Ok(super::model::last_term(&terms(conn).await?, today))
 }
 
+/// The terms ended before `today` this school year and last, oldest first.
+pub async fn terms_ended(
+    conn: &mut SqliteConnection,
+    today: &str,
+) -> anyhow::Result<Vec<TermEnded>> {
+    Ok(super::model::terms_ended(&terms(conn).await?, today))
+}
+
 /// Replaces the school's terms with those of the form, in its order.
 pub async fn save_terms(
     conn: &mut SqliteConnection,

@@ -1,8 +1,9 @@
 //! Markwell's one chart: labelled horizontal bars drawn as SVG in the page
-//! itself, so a chart reads before the WebAssembly arrives, prints, and
-//! needs no chart script. Each bar carries its label and figure in words
-//! (colour is never the only signal), and the same figures follow as a
-//! table for anyone who would rather read them.
+//! itself, for counts ([`BarChart`]) or levels over time ([`LevelChart`]),
+//! so a chart reads before the WebAssembly arrives, prints, and needs no
+//! chart script. Each bar carries its label and figure in words (colour is
+//! never the only signal), and the same figures follow as a table for
+//! anyone who would rather read them.
 
 use leptos::prelude::*;
 
@@ -50,8 +51,8 @@ fn lengths(bars: &[Bar]) -> Vec<usize> {
         .collect()
 }
 
-/// A bar chart titled `title`, with what each bar counts (`unit`, such as
-/// "pupils") in its figures' table. `id` is unique on the page.
+/// A bar chart titled `title`, each bar's figure its count and its share of
+/// all the bars. `id` is unique on the page.
 #[component]
 pub fn BarChart(
     #[prop(into)] title: String,
@@ -63,27 +64,102 @@ pub fn BarChart(
     count_heading: &'static str,
 ) -> impl IntoView {
     let total: usize = bars.iter().map(|b| b.count).sum();
-    let height = bars.len() * ROW + 8;
-    let title_id = format!("{id}-title");
-    let summary = bars
-        .iter()
-        .map(|b| format!("{}: {}", b.label, figure(b.count, total)))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let drawn = bars
+    let rows = bars
         .iter()
         .zip(lengths(&bars))
+        .map(|(bar, length)| Drawn {
+            label: bar.label.clone(),
+            length,
+            words: figure(bar.count, total),
+        })
+        .collect();
+    view! { <Chart title rows id label_heading words_heading=count_heading numeric=true /> }
+}
+
+/// One step of a [`LevelChart`]: when, and the level then (its place on
+/// the scale, counted from 1) in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub label: String,
+    pub level: Option<usize>,
+    pub words: String,
+}
+
+/// Levels over time, such as a pupil's judgement term by term: a bar per
+/// step as long as its place on a scale of `levels`, its words beside it.
+#[component]
+pub fn LevelChart(
+    #[prop(into)] title: String,
+    steps: Vec<Step>,
+    levels: usize,
+    #[prop(into)] id: String,
+    label_heading: &'static str,
+    words_heading: &'static str,
+) -> impl IntoView {
+    // The room left of the longest words (about 8 units a letter).
+    let widest = steps.iter().map(|s| s.words.chars().count()).max();
+    let room = (WIDTH - LABELS)
+        .saturating_sub(widest.unwrap_or(0) * 8 + 8)
+        .max(40);
+    let rows = steps
+        .into_iter()
+        .map(|step| Drawn {
+            length: level_length(step.level, levels, room),
+            label: step.label,
+            words: step.words,
+        })
+        .collect();
+    view! { <Chart title rows id label_heading words_heading numeric=false /> }
+}
+
+/// A level's bar length: the top of the scale fills the room.
+fn level_length(level: Option<usize>, levels: usize, room: usize) -> usize {
+    match (level, levels) {
+        (Some(level), 1..) => level.min(levels) * room / levels,
+        _ => 0,
+    }
+}
+
+/// A bar as drawn: its label, length in drawing units, and words.
+struct Drawn {
+    label: String,
+    length: usize,
+    words: String,
+}
+
+/// The one drawing of every chart: the bars with their labels and words,
+/// described for screen readers, and the same as a table on request.
+#[component]
+fn Chart(
+    title: String,
+    rows: Vec<Drawn>,
+    id: String,
+    label_heading: &'static str,
+    words_heading: &'static str,
+    /// Whether the words are figures, set to the right in the table.
+    numeric: bool,
+) -> impl IntoView {
+    let height = rows.len() * ROW + 8;
+    let title_id = format!("{id}-title");
+    let summary = rows
+        .iter()
+        .map(|row| format!("{}: {}", row.label, row.words))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let words_class = if numeric { "num" } else { "" };
+    let drawn = rows
+        .iter()
         .enumerate()
-        .map(|(n, (bar, length))| {
+        .map(|(n, row)| {
             let y = n * ROW + 4;
             let middle = y + BAR / 2;
             view! {
                 <text x=LABELS - 8 y=middle class="chart-label" text-anchor="end" dominant-baseline="middle">
-                    {bar.label.clone()}
+                    {row.label.clone()}
                 </text>
-                <rect x=LABELS y=y width=length.max(1) height=BAR class="chart-bar" />
-                <text x=LABELS + length + 6 y=middle class="chart-figure" dominant-baseline="middle">
-                    {figure(bar.count, total)}
+                <rect x=LABELS y=y width=row.length.max(1) height=BAR class="chart-bar" />
+                <text x=LABELS + row.length + 6 y=middle class="chart-figure" dominant-baseline="middle">
+                    {row.words.clone()}
                 </text>
             }
         })
@@ -107,14 +183,14 @@ pub fn BarChart(
                     <thead>
                         <tr>
                             <th scope="col">{label_heading}</th>
-                            <th scope="col" class="num">{count_heading}</th>
+                            <th scope="col" class=words_class>{words_heading}</th>
                         </tr>
                     </thead>
                     <tbody>
-                        {bars.into_iter().map(|bar| view! {
+                        {rows.into_iter().map(|row| view! {
                             <tr>
-                                <th scope="row">{bar.label}</th>
-                                <td class="num">{figure(bar.count, total)}</td>
+                                <th scope="row">{row.label}</th>
+                                <td class=words_class>{row.words}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -140,6 +216,14 @@ mod tests {
         let room = WIDTH - LABELS - FIGURE;
         assert_eq!(lengths(&[bar(10), bar(5), bar(0)]), [room, room / 2, 0]);
         assert_eq!(lengths(&[bar(0), bar(0)]), [0, 0], "nothing to draw");
+    }
+
+    #[test]
+    fn a_level_is_drawn_as_its_share_of_the_scale() {
+        assert_eq!(level_length(Some(3), 3, 120), 120);
+        assert_eq!(level_length(Some(1), 3, 120), 40);
+        assert_eq!(level_length(None, 3, 120), 0, "not judged");
+        assert_eq!(level_length(Some(2), 0, 120), 0, "no scale");
     }
 
     #[test]

@@ -47,6 +47,15 @@ test("a teacher opens Progress for their class, chooses a subject and sorts by s
   const subjects = page.getByRole("table", { name: `${child}'s subjects` });
   await expect(subjects.getByRole("rowheader", { name: "Maths" })).toBeVisible();
   await expect(subjects.getByRole("cell", { name: /^(Yes|No|Not yet known)$/ }).first()).toBeVisible();
+  // Term by term: each subject's judgement at the end of every term, then
+  // now, drawn and described, and as a table on request.
+  const trend = page.getByRole("img", { name: "Maths: term by term" });
+  await expect(trend).toBeVisible();
+  const figure = page.getByRole("figure").filter({ has: trend });
+  await figure.getByText("Show as a table").click();
+  const terms = figure.getByRole("table", { name: "Maths: term by term" });
+  await expect(terms.getByRole("rowheader", { name: "Now" })).toBeVisible();
+  await expect(terms.getByRole("rowheader", { name: /^(Autumn|Spring|Summer) \d{4}$/ }).first()).toBeVisible();
   await expectAccessible(page);
   await subjects.getByRole("link", { name: "Maths" }).click();
   await expect(page).toHaveURL(/\/markbook\?group=\d+&subject=\d+/);

@@ -514,6 +514,7 @@ async fn the_change_since_last_term_replays_the_history_in_the_year_each_pupil_w
         level(&app, 2).await,
         level(&app, 3).await,
     );
+    let depth_rank = 3;
     // A judgement as the markbook records it: the current one and its
     // history row (no level: cleared).
     let record = |pupil: PupilId, criterion: i64, level: Option<i64>, at: &'static str| {
@@ -610,19 +611,34 @@ async fn the_change_since_last_term_replays_the_history_in_the_year_each_pupil_w
     // b's judgements were all against this year's criteria: none then.
     assert_eq!(change(&table, b), (None, Change::NotYetKnown));
 
-    // The pupil's page shows the same change.
+    // The pupil's page shows the same change, and term by term every term
+    // of the school year just gone (none of this one has ended): by the
+    // autumn's end a had nothing in the year below; by the spring's, p0 at
+    // greater depth; by the summer's, both.
     let page: PupilProgress = app
         .call::<OpenPupil>(&teacher, &[("pupil", &a.to_string())])
         .await
         .json()
         .await
         .unwrap();
-    let row = &page
+    let mine = page
         .subjects
         .iter()
         .find(|s| s.subject == SubjectId(subject))
-        .unwrap()
-        .row;
-    assert_eq!(row.change(), Change::Down(1));
+        .unwrap();
+    assert_eq!(mine.row.change(), Change::Down(1));
     assert_eq!(page.last_term.map(|t| t.name).as_deref(), Some("Summer"));
+    let by_term: Vec<(&str, Option<i64>)> = mine
+        .by_term
+        .iter()
+        .map(|t| (t.term.as_str(), t.judgement.as_ref().map(|j| j.rank)))
+        .collect();
+    assert_eq!(
+        by_term,
+        [
+            ("Autumn 2026", None),
+            ("Spring 2027", Some(depth_rank)),
+            ("Summer 2027", Some(depth_rank))
+        ]
+    );
 }
