@@ -88,6 +88,11 @@ test("an admin sets the school's terms, and Progress compares each pupil with th
   await expect(page.getByText(/^Since last term: each pupil's judgement now against theirs when (Autumn|Spring|Summer) ended \(\d\d\/\d\d\/\d{4}\)/)).toBeVisible();
   const table = page.getByRole("table", { name: `Maths in ${year}` });
   await expect(table.getByRole("columnheader", { name: /Since last term/ })).toBeVisible();
-  await expect(table.getByRole("cell", { name: /^((Up|Down) \d+ \(was .+\)|Same \(.+\))$/ }).first()).toBeVisible();
+  // Every pupil has a change in words (whether the demo school has history
+  // before the term's end depends on today's date; the API tests work the
+  // figures through by hand).
+  const pupils = await table.getByRole("rowheader").count();
+  const changes = table.getByRole("cell", { name: /^((Up|Down) \d+ \(was .+\)|Same \(.+\)|Not yet known)$/ });
+  expect(await changes.count()).toBeGreaterThanOrEqual(pupils);
   await expectAccessible(page);
 });

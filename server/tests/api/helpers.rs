@@ -338,12 +338,12 @@ impl TestApp {
     }
 }
 
-/// The `AppError` a refused call answered with.
 /// Whether a form was taken: answered, or sent on to the next page.
 pub fn done(res: &Response) -> bool {
     res.status().is_success() || res.status().is_redirection()
 }
 
+/// The `AppError` a refused call answered with.
 pub async fn error_of(res: Response) -> app::error::AppError {
     let text = res.text().await.unwrap();
     serde_json::from_str(&text).unwrap_or_else(|_| panic!("an AppError body, not {text}"))
