@@ -290,10 +290,8 @@ pub async fn pupil(
     let last_term = terms.last().cloned();
     let mut subjects = Vec::new();
     for subject in crate::markbook::store::subjects(conn).await? {
-        let Some(row) = rows(conn, &roll, subject.id, last_term.as_ref())
-            .await?
-            .pop()
-        else {
+        // Each term's picture once: the last term's is also the row's.
+        let Some(mut row) = rows(conn, &roll, subject.id, None).await?.pop() else {
             continue;
         };
         let mut by_term = Vec::with_capacity(terms.len());
@@ -303,6 +301,7 @@ pub async fn pupil(
                 judgement: at_end_of(conn, &roll, subject.id, term).await?.remove(&id),
             });
         }
+        row.last_term = by_term.last().and_then(|t| t.judgement.clone());
         subjects.push(SubjectProgress {
             subject: subject.id,
             name: subject.name,
