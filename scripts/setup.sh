@@ -2,8 +2,8 @@
 # Installs what each Markwell command needs, only when missing or of the wrong
 # version, so a second run takes a second. Usage: scripts/setup.sh run|test|bench|dev
 #   run    the wasm32 target, the wasm-bindgen CLI, wasm-opt and Lightning CSS
-#   test   those, plus clippy, rustfmt, cargo-machete, Playwright, axe, and Debian's
-#          Chromium and Caddy
+#   test   those, plus clippy, rustfmt, cargo-machete, Playwright, axe, Debian's
+#          Chromium and Caddy, and openpyxl (PyPI) for a spreadsheet test
 #   bench  test's, plus Lighthouse
 #   dev    run's, plus cargo-leptos (its watch mode; nothing else uses it)
 set -euo pipefail
@@ -80,6 +80,15 @@ else
   if [ ! -x $node_modules/.bin/playwright ] || [ end2end/package-lock.json -nt "$installed" ]; then
     say "Installing Node packages (wasm-opt, Lightning CSS, Playwright, axe-core, Lighthouse)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+  # openpyxl, for the Rust test that imports a spreadsheet another program
+  # wrote, in its own virtual environment under target/.
+  py=target/py
+  if [ ! -x $py/bin/python ] || [ server/tests/requirements.txt -nt $py/installed ]; then
+    say "Installing openpyxl from PyPI into $py (once)"
+    python3 -m venv $py
+    $py/bin/python -m pip install --quiet --disable-pip-version-check -r server/tests/requirements.txt
+    touch $py/installed
   fi
   # Chromium for the browser tests, Caddy for the test behind a real proxy.
   missing=

@@ -61,6 +61,8 @@ actions! {
     AccessCodeReissued => "access code reissued",
     LettersPrinted => "letters confirmed printed",
     MisSyncApplied => "MIS sync applied",
+    ResultsImported => "results imported",
+    ImportUndone => "results import undone",
     ParentsMerged => "parents merged",
     NotTheSamePerson => "marked not the same person",
     ClassroomEntryRemoved => "behaviour or achievement removed",

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod classroom;
 pub mod email;
 pub mod error;
+pub mod external;
 pub mod frameworks;
 pub mod groups;
 pub mod home;
@@ -47,6 +48,7 @@ use crate::{
     },
     classroom::page::BehaviourPage,
     error::AppError,
+    external::page::ExtDataPage,
     frameworks::page::FrameworksPage,
     groups::page::{EditGroupPage, GroupsPage, NewGroupPage},
     home::HomePage,
@@ -175,6 +177,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("behaviour") view=BehaviourPage />
                     <Route path=path!("homework") view=HomeworkPage />
                     <Route path=path!("progress") view=ProgressPage />
+                    <Route path=path!("ext-data") view=|| view! { <Only who=PageFor::Staff><ExtDataPage /></Only> } />
                     <Route path=path!("pupils/:pupil") view=PupilPage />
                     <Route path=path!("homework/:homework") view=HandInsPage />
                     <Route path=path!("reports") view=ReportsPage />

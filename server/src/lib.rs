@@ -236,6 +236,12 @@ pub fn plain_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState
             )),
         ),
         (app::mis::model::APPLY_PATH, post(app::mis::upload::apply)),
+        (
+            app::external::model::UPLOAD_PATH,
+            post(app::external::upload::keep).layer(axum::extract::DefaultBodyLimit::max(
+                app::external::model::MOST_BYTES,
+            )),
+        ),
     ]
 }
 

@@ -20,7 +20,7 @@ use crate::{
     auth::Viewer,
     error::AppError,
     ssr::{
-        respond,
+        respond, upload,
         usage::{self, UsageKind},
         AppState,
     },
@@ -34,36 +34,6 @@ fn answer(made: Result<String, AppError>) -> Response {
     }
 }
 
-/// The uploaded file's name and bytes.
-async fn file_from(mut multipart: Multipart) -> anyhow::Result<(String, Vec<u8>)> {
-    let no_file = || AppError::invalid("file", "Choose the MIS file to check.");
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::invalid("file", "The file didn't arrive whole. Please try again."))?
-    {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = field
-            .file_name()
-            .map(str::to_owned)
-            .filter(|n| !n.is_empty())
-            .ok_or_else(no_file)?;
-        let bytes = field.bytes().await.map_err(|_| {
-            AppError::invalid(
-                "file",
-                "The file is too large or didn't arrive whole (at most 32 MB).",
-            )
-        })?;
-        if bytes.is_empty() {
-            return Err(AppError::invalid("file", format!("{name} is empty.")).into());
-        }
-        return Ok((name, bytes.to_vec()));
-    }
-    Err(no_file().into())
-}
-
 /// **Check file**: reads the file and keeps what it would change (or why
 /// it can't be read) in the sync history, changing nothing else.
 pub async fn check(
@@ -75,7 +45,8 @@ pub async fn check(
         respond(async move {
             let viewer = viewer?;
             viewer.admin()?;
-            let (file_name, bytes) = file_from(multipart).await?;
+            let (file_name, bytes) =
+                upload::file_from(multipart, "Choose the MIS file to check.", 32).await?;
             // Worked out on a reading connection: a big file's check doesn't
             // hold up anyone's saves.
             let (check, outcome) = match super::read(&file_name, &bytes) {

@@ -259,6 +259,8 @@ pub struct PupilProgress {
     pub scale: Vec<TargetChoice>,
     /// The term the change is since; None when the school has no terms.
     pub last_term: Option<TermEnded>,
+    /// Results of assessments from outside the markbook (Ext. data), newest first.
+    pub external: Vec<crate::external::model::PupilResult>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

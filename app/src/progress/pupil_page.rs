@@ -11,6 +11,7 @@ use super::{
     model::{target_label, PupilProgress, NOT_JUDGED},
 };
 use crate::{
+    external::model::PupilResult,
     ids::PupilId,
     ui::{
         chart::{LevelChart, Step},
@@ -57,6 +58,7 @@ fn PupilView(progress: PupilProgress) -> impl IntoView {
         subjects,
         scale,
         last_term,
+        external,
     } = progress;
     // Each subject's judgement at each term's end, then now.
     let levels = scale.len();
@@ -157,6 +159,44 @@ fn PupilView(progress: PupilProgress) -> impl IntoView {
                 })}
             }
             .into_any()
+        }}
+        <ExternalResults name=name.clone() results=external />
+    }
+}
+
+/// Results of assessments taken outside the markbook, newest first.
+#[component]
+fn ExternalResults(name: String, results: Vec<PupilResult>) -> impl IntoView {
+    view! {
+        <h2 id="external-results">"External results"</h2>
+        {if results.is_empty() {
+            view! { <p class="empty">"None imported yet (Ext. data)."</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap" tabindex="0" role="region" aria-labelledby="external-caption">
+                    <table class="table">
+                        <caption id="external-caption">{format!("{name}'s external results")}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Assessment"</th>
+                                <th scope="col">"Taken"</th>
+                                <th scope="col">"Result"</th>
+                                <th scope="col">"Marked as"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {results.into_iter().map(|r| view! {
+                                <tr>
+                                    <th scope="row">{r.assessment}</th>
+                                    <td>{r.taken_on}</td>
+                                    <td>{r.result}</td>
+                                    <td>{r.marking}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
         }}
     }
 }

@@ -317,6 +317,7 @@ pub async fn pupil(
         subjects,
         scale: scale(conn).await?,
         last_term,
+        external: crate::external::store::pupil_results(conn, pupil).await?,
     })
 }
 

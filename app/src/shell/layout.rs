@@ -122,6 +122,11 @@ fn areas_for(person: &Person) -> Vec<Area> {
             icon: ICON_PROGRESS,
         });
         areas.push(Area {
+            label: "Ext. data",
+            href: crate::external::model::PATH,
+            icon: ICON_EXT_DATA,
+        });
+        areas.push(Area {
             label: "Behaviour",
             href: crate::classroom::page::PATH,
             icon: ICON_BEHAVIOUR,
@@ -248,6 +253,7 @@ const ICON_MARKBOOK: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" f
 const ICON_REPORTS: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M6 3h12v18H6z"/><path d="M9 8h6M9 12h6M9 16h3"/></svg>"#;
 const ICON_BEHAVIOUR: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M12 3l2.6 5.5 6 .8-4.4 4.1 1.1 5.9L12 16.4l-5.3 2.9 1.1-5.9L3.4 9.3l6-.8z"/></svg>"#;
 const ICON_PROGRESS: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 20V4"/><path d="M4 20h16"/><path d="M8 16v-4M12 16V9M16 16V6"/></svg>"#;
+const ICON_EXT_DATA: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 4h16v16H4z"/><path d="M4 10h16M10 4v16"/><path d="M14 15l2 2 3-4"/></svg>"#;
 const ICON_HOMEWORK: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M6 3h9l4 4v14H6z"/><path d="M14 3v5h5"/><path d="M9 13h7M9 17h5"/></svg>"#;
 const ICON_MENU: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 6h16M4 12h16M4 18h16"/></svg>"#;
 const ICON_LOGOUT: &str = r#"<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"><path d="M15 4h4v16h-4"/><path d="M10 8l-4 4 4 4"/><path d="M6 12h10"/></svg>"#;

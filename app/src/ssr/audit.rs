@@ -118,6 +118,13 @@ pub enum Audit {
         batch: i64,
         codes: u64,
     },
+    /// Ext. data results imported (the import's id).
+    ResultsImported {
+        import: i64,
+    },
+    ImportUndone {
+        import: i64,
+    },
     /// An MIS file's changes were made (the sync history has each one).
     MisSyncApplied {
         sync: i64,
@@ -279,6 +286,13 @@ impl Audit {
                 AuditAction::LettersPrinted,
                 Some(format!("batch:{batch} codes:{codes}")),
             ),
+            Audit::ResultsImported { import } => (
+                AuditAction::ResultsImported,
+                Some(format!("import:{import}")),
+            ),
+            Audit::ImportUndone { import } => {
+                (AuditAction::ImportUndone, Some(format!("import:{import}")))
+            }
             Audit::MisSyncApplied { sync } => {
                 (AuditAction::MisSyncApplied, Some(format!("sync:{sync}")))
             }

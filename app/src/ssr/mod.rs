@@ -6,6 +6,7 @@ pub mod clock;
 pub mod download;
 pub mod live;
 pub mod outbox;
+pub mod upload;
 pub mod usage;
 pub mod write;
 

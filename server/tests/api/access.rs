@@ -113,6 +113,10 @@ enum Ids {
     /// Possible duplicates: one pair to merge, another to keep apart.
     Duplicate,
     DuplicateToKeepApart,
+    /// A results spreadsheet the caller uploaded (only its uploader reaches it).
+    ResultsFile,
+    /// An import of results the caller made, or (for a teacher) the admin's.
+    ResultsImport,
 }
 
 impl Ids {
@@ -121,7 +125,12 @@ impl Ids {
         use Caller::*;
         match self {
             Ids::Child | Ids::ChildReport => matches!(caller, Parent | Teacher),
-            Ids::Group | Ids::Cell | Ids::Writer | Ids::Entry | Ids::Homework => caller == Teacher,
+            Ids::Group
+            | Ids::Cell
+            | Ids::Writer
+            | Ids::Entry
+            | Ids::Homework
+            | Ids::ResultsImport => caller == Teacher,
             Ids::GroupWrite | Ids::SetToEdit | Ids::DraftReport => {
                 matches!(caller, Teacher | Slt)
             }
@@ -176,6 +185,9 @@ fn server_functions() -> Vec<(&'static str, May, Ids)> {
         // Staff, for the groups in their reach.
         (progress::api::OpenProgress::PATH, Staff, Ids::Group),
         (progress::api::OpenPupil::PATH, Staff, Ids::Child),
+        (external::api::ExtDataPage::PATH, Staff, Ids::None),
+        (external::api::ImportResults::PATH, Staff, Ids::ResultsFile),
+        (external::api::UndoImport::PATH, Staff, Ids::ResultsImport),
         (classroom::api::OpenRecords::PATH, Staff, Ids::Group),
         (classroom::api::Award::PATH, Staff, Ids::Group),
         (classroom::api::RecordAchievement::PATH, Staff, Ids::Group),
@@ -293,6 +305,8 @@ fn routes() -> Vec<(&'static str, May, Ids)> {
         (app::classroom::page::PATH, Staff, Ids::None),
         (app::homework::page::PATH, Staff, Ids::None),
         (app::progress::page::PATH, Staff, Ids::None),
+        (app::external::model::PATH, Staff, Ids::None),
+        (app::external::model::UPLOAD_PATH, Staff, Ids::None),
         ("/pupils/:pupil", Staff, Ids::Child),
         ("/homework/:homework", Staff, Ids::Homework),
         (app::markbook::model::LIVE_PATH, Staff, Ids::Group),
@@ -419,6 +433,9 @@ struct Fixture {
     behaviour: i64,
     /// Each signed-in caller's second sign-in, and someone else's.
     spare_sign_in: BTreeMap<Caller, i64>,
+    /// Each member of staff's uploaded results file, and import.
+    results_files: BTreeMap<Caller, i64>,
+    results_imports: BTreeMap<Caller, i64>,
 }
 
 async fn one(app: &TestApp, sql: &str, binds: &[i64]) -> i64 {
@@ -607,6 +624,8 @@ async fn fixture(app: &TestApp, admin: &Client) -> Fixture {
         )
         .await,
         spare_sign_in: BTreeMap::new(),
+        results_files: BTreeMap::new(),
+        results_imports: BTreeMap::new(),
     }
 }
 
@@ -697,6 +716,19 @@ impl Fixture {
             Ids::Entry => vec![("entry", pick(self.entry, self.other_entry))],
             Ids::Homework => vec![("homework", pick(self.homework, self.other_homework))],
             Ids::Behaviour => vec![("behaviour", self.behaviour)],
+            Ids::ResultsFile => {
+                vec![(
+                    "file",
+                    self.results_files.get(&caller).copied().unwrap_or(0),
+                )]
+            }
+            Ids::ResultsImport => {
+                let whose = if own { caller } else { Caller::Admin };
+                vec![(
+                    "import",
+                    self.results_imports.get(&whose).copied().unwrap_or(0),
+                )]
+            }
         }
     }
 }
@@ -807,6 +839,57 @@ fn mis_file() -> reqwest::multipart::Form {
     )
 }
 
+/// A results spreadsheet, as the Ext. data page's form sends it.
+fn results_file() -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"UPN,Score\nA1,3\n".to_vec()).file_name("results.csv"),
+    )
+}
+
+/// Each member of staff's uploaded results file, and an import of theirs
+/// (of an assessment made for the test), ready to undo.
+async fn results_for_staff(
+    app: &TestApp,
+    fixture: &mut Fixture,
+    clients: &BTreeMap<Caller, Client>,
+) {
+    let assessment = one(
+        app,
+        "INSERT INTO assessments (name, taken_on, lowest, highest, created_at)
+         VALUES ('Matrix check', '2026-06-09', 0, 40, '2026-06-10T09:00:00Z') RETURNING id",
+        &[],
+    )
+    .await;
+    for (caller, email) in [
+        (Caller::Teacher, TEACHER),
+        (Caller::Slt, SLT),
+        (Caller::Admin, ADMIN),
+    ] {
+        let res = clients[&caller]
+            .post(format!(
+                "{}{}",
+                app.address,
+                app::external::model::UPLOAD_PATH
+            ))
+            .multipart(results_file())
+            .send()
+            .await
+            .unwrap();
+        let to = res.headers()["location"].to_str().unwrap();
+        let file = to.trim_start_matches("/ext-data?file=").parse().unwrap();
+        fixture.results_files.insert(caller, file);
+        let import = one(
+            app,
+            "INSERT INTO result_imports (assessment_id, file_name, imported_by, imported_at, added, replaced, skipped)
+             VALUES (?, 'results.csv', ?, '2026-06-10T09:00:00Z', 0, 0, 0) RETURNING id",
+            &[assessment, app.user_id(email).await],
+        )
+        .await;
+        fixture.results_imports.insert(caller, import);
+    }
+}
+
 /// An MIS file checked by the admin, ready to apply.
 async fn checked_file(app: &TestApp, admin: &Client) -> i64 {
     let res = admin
@@ -841,6 +924,8 @@ async fn open_route(
     // (with a digest that no longer matches, so nothing is changed).
     let request = if pattern == app::mis::model::CHECK_PATH {
         client.post(url).multipart(mis_file())
+    } else if pattern == app::external::model::UPLOAD_PATH {
+        client.post(url).multipart(results_file())
     } else if pattern == app::mis::model::APPLY_PATH {
         client
             .post(url)
@@ -858,6 +943,13 @@ async fn open_route(
         // Let in, the form post answers with the sync it made.
         let to = res.headers()["location"].to_str().unwrap().to_owned();
         if to.starts_with("/mis-sync?sync=") {
+            return (StatusCode::OK, to);
+        }
+    }
+    if status.is_redirection() && pattern == app::external::model::UPLOAD_PATH {
+        // Let in, the upload answers with the page that maps the file.
+        let to = res.headers()["location"].to_str().unwrap().to_owned();
+        if to.starts_with("/ext-data?file=") {
             return (StatusCode::OK, to);
         }
     }
@@ -920,6 +1012,7 @@ async fn every_server_function_and_route_answers_only_whom_the_table_lets_in() {
         .await;
         fixture.spare_sign_in.insert(caller, id);
     }
+    results_for_staff(&app, &mut fixture, &clients).await;
 
     // The table names exactly the registered server functions.
     let table = server_functions();

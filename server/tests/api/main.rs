@@ -9,6 +9,7 @@ mod classroom;
 mod crash;
 mod demo;
 mod email_choices;
+mod external;
 mod frameworks;
 mod groups;
 mod hardening;

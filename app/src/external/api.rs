@@ -1,0 +1,228 @@
+use leptos::prelude::*;
+
+use super::model::{ExtDataView, ImportForm, Preview};
+use crate::error::AppError;
+
+/// The Ext. data page: the file being imported (read, with its columns
+/// and a guess at which is which), the assessments, and the imports.
+#[server(endpoint = "external/page")]
+pub async fn ext_data_page(file: Option<i64>) -> Result<ExtDataView, AppError> {
+    use super::{model::UploadedFile, sheet, store};
+    use crate::{
+        auth::Viewer,
+        ssr::{db, respond},
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let staff = viewer.staff()?;
+        let everyone = viewer.leadership().is_ok();
+        let mut conn = db()?.acquire().await?;
+        let file = match file {
+            None => None,
+            Some(id) => {
+                let Some((file_name, bytes)) = store::kept_file(&mut conn, &staff, id).await?
+                else {
+                    return Err(AppError::NotFound.into());
+                };
+                Some(sheet::read(&file_name, &bytes).map(|sheet| UploadedFile {
+                    id,
+                    heading_row: sheet.heading_row().map_or(0, |at| sheet.rows[at].0),
+                    rows: sheet.body().count(),
+                    columns: sheet.columns(),
+                    guess: sheet.guess(),
+                    file_name,
+                }))
+            }
+        };
+        Ok(ExtDataView {
+            file,
+            assessments: store::assessments(&mut conn, &staff).await?,
+            imports: store::imports(&mut conn, &staff, everyone).await?,
+        })
+    })
+    .await
+}
+
+/// The import form's two buttons. **Preview** (`step` "preview") answers
+/// what importing the file with these choices would do, every bad row with
+/// its reason, and changes nothing. **Import** (`step` "import") writes the
+/// previewed results in one change and opens the page on the imports; if
+/// anything changed since the preview (the form, the school's pupils, the
+/// results already there), nothing is imported and the page asks for a
+/// new preview.
+#[server(endpoint = "external/import")]
+pub async fn import_results(
+    file: i64,
+    #[server(default)] step: String,
+    #[server(default)] digest: String,
+    #[server(flatten)] form: ImportForm,
+) -> Result<Option<Preview>, AppError> {
+    use super::{model::ExtDataDone, plan::Chosen, store};
+    use crate::{
+        auth::Viewer,
+        ssr::{
+            db, respond,
+            usage::{self, UsageKind},
+        },
+    };
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        if step != "import" {
+            let mut conn = db()?.acquire().await?;
+            let planned = planning::planned(&mut conn, &viewer, file, &form).await?;
+            return Ok(Some(planned.checked.preview));
+        }
+        let client = usage::current_client().await?;
+        // Planned again on the writing connection: the reach, the results
+        // already there and the writes are the same moment's.
+        let (mut write, planned) = viewer
+            .write_checked(async |conn| planning::planned(conn, &viewer, file, &form).await)
+            .await?;
+        if planned.checked.preview.digest != digest {
+            return Err(AppError::invalid(
+                "preview",
+                "Something changed since the preview (the choices above, the school's pupils, or results already there). Press Preview again to see what Import would do now.",
+            )
+            .into());
+        }
+        if planned.checked.writes.is_empty() {
+            return Err(AppError::invalid(
+                "preview",
+                "There is nothing to import: every row is bad or skipped.",
+            )
+            .into());
+        }
+        let assessment = match planned.plan.assessment {
+            Chosen::Existing(id) => id,
+            Chosen::New(new) => store::create_assessment(&mut write, &new).await?,
+        };
+        let checked = &planned.checked;
+        store::import(
+            &mut write,
+            assessment,
+            file,
+            &planned.file_name,
+            &checked.writes,
+            checked.skipped,
+        )
+        .await?;
+        let at = write.at.clone();
+        usage::record(&mut write, &at, viewer.id, UsageKind::Import, client, 1).await?;
+        write.commit().await?;
+        leptos_axum::redirect(&ExtDataDone::Imported.on(super::model::PATH));
+        Ok(None)
+    })
+    .await
+}
+
+/// **Undo import**: its results removed and those it replaced put back.
+/// The importer or an admin may undo the newest import of an assessment
+/// still in place.
+#[server(endpoint = "external/undo")]
+pub async fn undo_import(import: i64) -> Result<(), AppError> {
+    use super::{model::ExtDataDone, store};
+    use crate::{auth::Viewer, ssr::respond};
+    respond(async move {
+        let viewer = Viewer::current().await?;
+        let staff = viewer.staff()?;
+        let mut write = viewer.write().await?;
+        match store::undo(&mut write, &staff, import).await? {
+            Ok(()) => write.commit().await?,
+            Err(store::NotUndone::OutOfReach) => {
+                // The refusal's audit entry is kept.
+                let refused = viewer.out_of_reach(&mut write, "import", import).await;
+                write.commit().await?;
+                return refused;
+            }
+            Err(store::NotUndone::LaterImport) => {
+                return Err(AppError::invalid(
+                    "undo",
+                    "A later import of this assessment is still in place: undo that one first.",
+                )
+                .into())
+            }
+        }
+        leptos_axum::redirect(&ExtDataDone::Undone.on(super::model::PATH));
+        Ok(())
+    })
+    .await
+}
+
+/// The one way a preview and an import are worked out.
+#[cfg(feature = "ssr")]
+mod planning {
+    use sqlx::SqliteConnection;
+
+    use super::super::{
+        model::ImportForm,
+        plan::{check_rows, Checked, Chosen, Plan},
+        sheet, store,
+    };
+    use crate::{auth::Viewer, error::AppError};
+
+    /// A kept file and the form, checked against the pupils the viewer
+    /// reaches and the results already there.
+    pub struct Planned {
+        pub file_name: String,
+        pub plan: Plan,
+        pub checked: Checked,
+    }
+
+    pub async fn planned(
+        conn: &mut SqliteConnection,
+        viewer: &Viewer,
+        file: i64,
+        form: &ImportForm,
+    ) -> anyhow::Result<Planned> {
+        let staff = viewer.staff()?;
+        let whole_school = viewer.leadership().is_ok();
+        let Some((file_name, bytes)) = store::kept_file(conn, &staff, file).await? else {
+            return viewer.out_of_reach(conn, "results file", file).await;
+        };
+        let sheet =
+            sheet::read(&file_name, &bytes).map_err(|reason| AppError::invalid("file", reason))?;
+        let plan = form.check(sheet.columns().len())?;
+        let (words, marking, existing) = match &plan.assessment {
+            Chosen::Existing(id) => {
+                let Some((words, marking)) = store::assessment(conn, *id).await? else {
+                    return Err(AppError::invalid(
+                        "assessment",
+                        "Choose an assessment from the list.",
+                    )
+                    .into());
+                };
+                (words, marking, store::results_of(conn, *id).await?)
+            }
+            Chosen::New(new) => {
+                if store::already_defined(conn, new).await? {
+                    return Err(AppError::invalid(
+                        "name",
+                        format!(
+                            "There is already a {} taken on {}: choose it under Assessment instead.",
+                            new.name,
+                            crate::school::model::uk_date(&new.taken_on)
+                        ),
+                    )
+                    .into());
+                }
+                let words = store::taken_words(&new.name, &new.taken_on);
+                (words, new.marking.clone(), Default::default())
+            }
+        };
+        let pupils = store::pupils_in_reach(conn, &staff).await?;
+        let checked = check_rows(
+            &sheet,
+            &plan,
+            &marking,
+            words,
+            &pupils,
+            &existing,
+            whole_school,
+        );
+        Ok(Planned {
+            file_name,
+            plan,
+            checked,
+        })
+    }
+}

@@ -1,0 +1,446 @@
+//! Ext. data in the database: uploaded files waiting to be imported,
+//! assessments, imports and their results. Pupils are read through the
+//! one reach rule (`pupil_reach`), so an import only ever finds pupils the
+//! importer may see.
+
+use std::collections::HashMap;
+
+use sqlx::SqliteConnection;
+
+use super::{
+    model::{AssessmentRow, ImportRow, Imported, PupilResult},
+    plan::{Marking, NewAssessment, Pupil, Value, Writing},
+};
+use crate::{
+    auth::{ReadablePupil, StaffRights},
+    ids::PupilId,
+    school::model::uk_date,
+    ssr::{
+        audit::Audit,
+        clock::{for_people, stamp},
+        Write,
+    },
+};
+
+/// Keeps an uploaded file for its uploader; files left a day are let go.
+pub async fn keep_file(
+    write: &mut Write,
+    staff: &StaffRights,
+    file_name: &str,
+    bytes: &[u8],
+) -> anyhow::Result<i64> {
+    let day_ago = stamp(write.now - time::Duration::days(1));
+    sqlx::query!("DELETE FROM result_files WHERE uploaded_at < ?", day_ago)
+        .execute(&mut **write)
+        .await?;
+    let (viewer, at) = (staff.viewer(), write.at.clone());
+    let id = sqlx::query_scalar!(
+        "INSERT INTO result_files (uploaded_by, uploaded_at, file_name, bytes)
+         VALUES (?, ?, ?, ?) RETURNING id AS \"id!\"",
+        viewer,
+        at,
+        file_name,
+        bytes
+    )
+    .fetch_one(&mut **write)
+    .await?;
+    Ok(id)
+}
+
+/// A kept file, only for the person who uploaded it.
+pub async fn kept_file(
+    conn: &mut SqliteConnection,
+    staff: &StaffRights,
+    file: i64,
+) -> anyhow::Result<Option<(String, Vec<u8>)>> {
+    let viewer = staff.viewer();
+    let row = sqlx::query!(
+        "SELECT file_name, bytes FROM result_files WHERE id = ? AND uploaded_by = ?",
+        file,
+        viewer
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.file_name, r.bytes)))
+}
+
+/// The assessments, newest first, with how many results each holds for
+/// pupils the viewer reaches.
+pub async fn assessments(
+    conn: &mut SqliteConnection,
+    staff: &StaffRights,
+) -> anyhow::Result<Vec<AssessmentRow>> {
+    let viewer = staff.viewer();
+    let rows = sqlx::query!(
+        r#"SELECT a.id AS "id!", a.name, a.taken_on, a.lowest, a.highest, a.pass_mark, a.pass_words,
+                  a.grades,
+                  (SELECT COUNT(*) FROM external_results r
+                   JOIN pupil_reach pr ON pr.pupil_id = r.pupil_id AND pr.viewer_id = ?1
+                   WHERE r.assessment_id = a.id) AS "results!: i64"
+           FROM assessments a ORDER BY a.taken_on DESC, a.name"#,
+        viewer
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let marking = marking(r.lowest, r.highest, r.pass_mark, r.pass_words, r.grades);
+            AssessmentRow {
+                id: r.id,
+                name: r.name,
+                taken_on: uk_date(&r.taken_on),
+                marking: marking.words(),
+                results: r.results,
+            }
+        })
+        .collect())
+}
+
+fn marking(
+    lowest: Option<i64>,
+    highest: Option<i64>,
+    pass_mark: Option<i64>,
+    pass_words: Option<String>,
+    grades: Option<String>,
+) -> Marking {
+    match (lowest, highest) {
+        (Some(lowest), Some(highest)) => Marking::Scores {
+            lowest,
+            highest,
+            pass: pass_mark.map(|mark| (mark, pass_words.unwrap_or_default())),
+        },
+        _ => Marking::Grades(
+            grades
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_owned)
+                .collect(),
+        ),
+    }
+}
+
+/// An assessment's name and day in words ("Phonics Screening Check, taken
+/// 09/06/2026") and how it is marked.
+pub async fn assessment(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> anyhow::Result<Option<(String, Marking)>> {
+    let row = sqlx::query!(
+        "SELECT name, taken_on, lowest, highest, pass_mark, pass_words, grades
+         FROM assessments WHERE id = ?",
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| {
+        (
+            taken_words(&r.name, &r.taken_on),
+            marking(r.lowest, r.highest, r.pass_mark, r.pass_words, r.grades),
+        )
+    }))
+}
+
+pub fn taken_words(name: &str, taken_on: &str) -> String {
+    format!("{name}, taken {}", uk_date(taken_on))
+}
+
+/// Whether an assessment of this name was taken that day already.
+pub async fn already_defined(
+    conn: &mut SqliteConnection,
+    new: &NewAssessment,
+) -> anyhow::Result<bool> {
+    let found = sqlx::query_scalar!(
+        r#"SELECT 1 AS "one!: i64" FROM assessments WHERE name = ? COLLATE NOCASE AND taken_on = ?"#,
+        new.name,
+        new.taken_on
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// The active pupils the viewer reaches, as a file may name them.
+pub async fn pupils_in_reach(
+    conn: &mut SqliteConnection,
+    staff: &StaffRights,
+) -> anyhow::Result<Vec<Pupil>> {
+    let viewer = staff.viewer();
+    let rows = sqlx::query!(
+        "SELECT p.id, p.upn, p.first_name, p.surname, p.date_of_birth
+         FROM pupils p JOIN pupil_reach r ON r.pupil_id = p.id AND r.viewer_id = ?
+         WHERE p.active = 1",
+        viewer
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Pupil {
+            id: PupilId(r.id),
+            upn: r.upn,
+            first_name: r.first_name,
+            surname: r.surname,
+            birth: r.date_of_birth,
+        })
+        .collect())
+}
+
+/// The results an assessment holds, with the import that wrote each.
+pub async fn results_of(
+    conn: &mut SqliteConnection,
+    assessment: i64,
+) -> anyhow::Result<HashMap<PupilId, (Value, i64)>> {
+    let rows = sqlx::query!(
+        "SELECT pupil_id, score, grade, import_id FROM external_results WHERE assessment_id = ?",
+        assessment
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                PupilId(r.pupil_id),
+                (Value::from_stored(r.score, r.grade), r.import_id),
+            )
+        })
+        .collect())
+}
+
+/// A new assessment, as the import form defined it.
+pub async fn create_assessment(write: &mut Write, new: &NewAssessment) -> anyhow::Result<i64> {
+    let (lowest, highest, pass, grades) = match &new.marking {
+        Marking::Scores {
+            lowest,
+            highest,
+            pass,
+        } => (Some(*lowest), Some(*highest), pass.clone(), None),
+        Marking::Grades(grades) => (None, None, None, Some(grades.join("\n"))),
+    };
+    let (pass_mark, pass_words) = pass.unzip();
+    let (by, at) = (write.actor(), write.at.clone());
+    let id = sqlx::query_scalar!(
+        "INSERT INTO assessments (name, taken_on, lowest, highest, pass_mark, pass_words, grades,
+                                  created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS \"id!\"",
+        new.name,
+        new.taken_on,
+        lowest,
+        highest,
+        pass_mark,
+        pass_words,
+        grades,
+        by,
+        at
+    )
+    .fetch_one(&mut **write)
+    .await?;
+    Ok(id)
+}
+
+/// Writes an import's results, remembering what each replaced, and lets
+/// the kept file go.
+pub async fn import(
+    write: &mut Write,
+    assessment: i64,
+    file: i64,
+    file_name: &str,
+    writes: &[Writing],
+    skipped: usize,
+) -> anyhow::Result<Imported> {
+    let replaced = writes.iter().filter(|w| w.replaces.is_some()).count() as i64;
+    let added = writes.len() as i64 - replaced;
+    let skipped = skipped as i64;
+    let (by, at) = (write.actor(), write.at.clone());
+    let import = sqlx::query_scalar!(
+        "INSERT INTO result_imports (assessment_id, file_name, imported_by, imported_at, added,
+                                     replaced, skipped)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS \"id!\"",
+        assessment,
+        file_name,
+        by,
+        at,
+        added,
+        replaced,
+        skipped
+    )
+    .fetch_one(&mut **write)
+    .await?;
+    for writing in writes {
+        let (score, grade) = writing.value.stored();
+        if let Some((was, from)) = &writing.replaces {
+            let (was_score, was_grade) = was.stored();
+            sqlx::query!(
+                "INSERT INTO replaced_results (import_id, pupil_id, score, grade, from_import)
+                 VALUES (?, ?, ?, ?, ?)",
+                import,
+                writing.pupil,
+                was_score,
+                was_grade,
+                from
+            )
+            .execute(&mut **write)
+            .await?;
+        }
+        sqlx::query!(
+            "INSERT INTO external_results (assessment_id, pupil_id, score, grade, import_id)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (assessment_id, pupil_id)
+             DO UPDATE SET score = ?3, grade = ?4, import_id = ?5",
+            assessment,
+            writing.pupil,
+            score,
+            grade,
+            import
+        )
+        .execute(&mut **write)
+        .await?;
+    }
+    sqlx::query!("DELETE FROM result_files WHERE id = ?", file)
+        .execute(&mut **write)
+        .await?;
+    write.audit(Audit::ResultsImported { import }).await?;
+    Ok(Imported {
+        import,
+        added,
+        replaced,
+        skipped,
+    })
+}
+
+/// The imports the viewer sees (SLT and admins every one, other teachers
+/// their own), newest first, with whether they may undo each now.
+pub async fn imports(
+    conn: &mut SqliteConnection,
+    staff: &StaffRights,
+    everyone: bool,
+) -> anyhow::Result<Vec<ImportRow>> {
+    let viewer = staff.viewer();
+    let rows = sqlx::query!(
+        r#"SELECT i.id AS "id!", a.name, a.taken_on, i.file_name, i.imported_by,
+                  COALESCE(u.first_name || ' ' || u.surname, 'Someone no longer here') AS "by!: String",
+                  i.imported_at, i.added, i.replaced, i.skipped, i.undone_at,
+                  COALESCE(un.first_name || ' ' || un.surname, 'Someone no longer here') AS "undone_by!: String",
+                  NOT EXISTS (SELECT 1 FROM result_imports later
+                              WHERE later.assessment_id = i.assessment_id AND later.id > i.id
+                                AND later.undone_at IS NULL) AS "newest!: bool"
+           FROM result_imports i
+           JOIN assessments a ON a.id = i.assessment_id
+           LEFT JOIN users u ON u.id = i.imported_by
+           LEFT JOIN users un ON un.id = i.undone_by
+           WHERE ?1 OR i.imported_by = ?2
+           ORDER BY i.id DESC LIMIT 50"#,
+        everyone,
+        viewer
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ImportRow {
+            id: r.id,
+            assessment: taken_words(&r.name, &r.taken_on),
+            file_name: r.file_name,
+            by: r.by,
+            at: for_people(&r.imported_at),
+            added: r.added,
+            replaced: r.replaced,
+            skipped: r.skipped,
+            can_undo: r.undone_at.is_none()
+                && r.newest
+                && (staff.is_admin() || r.imported_by == Some(viewer.0)),
+            undone: r
+                .undone_at
+                .map(|at| format!("Undone by {} on {}", r.undone_by, for_people(&at))),
+        })
+        .collect())
+}
+
+/// Why an import can't be undone, if it can't.
+pub enum NotUndone {
+    /// Not found, already undone, or not the viewer's to undo.
+    OutOfReach,
+    /// A later import of the same assessment is still in place.
+    LaterImport,
+}
+
+/// Undoes an import: its results removed, the ones it replaced put back.
+pub async fn undo(
+    write: &mut Write,
+    staff: &StaffRights,
+    import: i64,
+) -> anyhow::Result<Result<(), NotUndone>> {
+    let viewer = staff.viewer();
+    let admin = staff.is_admin();
+    let found = sqlx::query!(
+        r#"SELECT assessment_id,
+                  EXISTS (SELECT 1 FROM result_imports later
+                          WHERE later.assessment_id = i.assessment_id AND later.id > i.id
+                            AND later.undone_at IS NULL) AS "later!: bool"
+           FROM result_imports i
+           WHERE i.id = ?1 AND i.undone_at IS NULL AND (?2 OR i.imported_by = ?3)"#,
+        import,
+        admin,
+        viewer
+    )
+    .fetch_optional(&mut **write)
+    .await?;
+    let Some(found) = found else {
+        return Ok(Err(NotUndone::OutOfReach));
+    };
+    if found.later {
+        return Ok(Err(NotUndone::LaterImport));
+    }
+    sqlx::query!("DELETE FROM external_results WHERE import_id = ?", import)
+        .execute(&mut **write)
+        .await?;
+    sqlx::query!(
+        "INSERT INTO external_results (assessment_id, pupil_id, score, grade, import_id)
+         SELECT ?1, pupil_id, score, grade, from_import FROM replaced_results WHERE import_id = ?2",
+        found.assessment_id,
+        import
+    )
+    .execute(&mut **write)
+    .await?;
+    let at = write.at.clone();
+    sqlx::query!(
+        "UPDATE result_imports SET undone_at = ?, undone_by = ? WHERE id = ?",
+        at,
+        viewer,
+        import
+    )
+    .execute(&mut **write)
+    .await?;
+    write.audit(Audit::ImportUndone { import }).await?;
+    Ok(Ok(()))
+}
+
+/// A pupil's external results, newest first.
+pub async fn pupil_results(
+    conn: &mut SqliteConnection,
+    pupil: &ReadablePupil,
+) -> anyhow::Result<Vec<PupilResult>> {
+    let pupil = pupil.id();
+    let rows = sqlx::query!(
+        "SELECT a.name, a.taken_on, a.lowest, a.highest, a.pass_mark, a.pass_words, a.grades,
+                r.score, r.grade
+         FROM external_results r JOIN assessments a ON a.id = r.assessment_id
+         WHERE r.pupil_id = ? ORDER BY a.taken_on DESC, a.name",
+        pupil
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let marking = marking(r.lowest, r.highest, r.pass_mark, r.pass_words, r.grades);
+            PupilResult {
+                assessment: r.name,
+                taken_on: uk_date(&r.taken_on),
+                result: marking.result_words(&Value::from_stored(r.score, r.grade)),
+                marking: marking.words(),
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,478 @@
+//! Ext. data: results imported from spreadsheets, through the real upload
+//! route and server functions. Every bad row gets its reason, an import
+//! writes exactly what its preview showed, undo puts the database back,
+//! and a teacher imports only for the pupils they reach.
+
+use app::{
+    error::AppError,
+    external::{
+        api::{ExtDataPage, ImportResults, UndoImport},
+        model::{ExtDataView, Preview, UPLOAD_PATH},
+    },
+    ids::GroupId,
+    progress::{api::OpenPupil, model::PupilProgress},
+};
+use reqwest::{Client, StatusCode};
+
+use crate::{classroom::classes, helpers::*};
+
+/// A pupil made for the test, in `group` if given.
+async fn pupil(app: &TestApp, upn: &str, first: &str, surname: &str, born: &str) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO pupils (upn, first_name, surname, date_of_birth, year_group, created_at)
+         VALUES (?, ?, ?, ?, 1, '2026-09-01T00:00:00Z') RETURNING id",
+    )
+    .bind(upn)
+    .bind(first)
+    .bind(surname)
+    .bind(born)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+async fn join(app: &TestApp, group: GroupId, pupil: i64) {
+    sqlx::query("INSERT INTO group_pupils (group_id, pupil_id) VALUES (?, ?)")
+        .bind(group.0)
+        .bind(pupil)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}
+
+/// Uploads a file as the page's form does; the id of the kept file.
+async fn upload(app: &TestApp, who: &Client, name: &str, bytes: Vec<u8>) -> i64 {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+    );
+    let res = who
+        .post(format!("{}{UPLOAD_PATH}", app.address))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let to = res.headers()["location"].to_str().unwrap();
+    to.trim_start_matches("/ext-data?file=")
+        .parse()
+        .unwrap_or_else(|_| panic!("sent to {to}"))
+}
+
+async fn page(app: &TestApp, who: &Client, file: Option<i64>) -> ExtDataView {
+    let file = file.map(|f| f.to_string());
+    let form: Vec<(&str, &str)> = file.iter().map(|f| ("file", f.as_str())).collect();
+    let res = app.call::<ExtDataPage>(who, &form).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+/// The import form as the page sends it: a new Phonics Screening Check
+/// taken on 09/06/2026, pupils by UPN in column A, the score in column C.
+fn phonics<'a>(file: &'a str, more: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![
+        ("file", file),
+        ("assessment", "new"),
+        ("kind", "phonics"),
+        ("taken_on", "09/06/2026"),
+        ("upn_column", "0"),
+        ("result_column", "2"),
+        ("existing", "skip"),
+    ];
+    for (key, value) in more {
+        form.retain(|(k, _)| k != key);
+        form.push((key, value));
+    }
+    form
+}
+
+async fn preview(app: &TestApp, who: &Client, form: &[(&str, &str)]) -> Preview {
+    let res = app.call::<ImportResults>(who, form).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let preview: Option<Preview> = res.json().await.unwrap();
+    preview.expect("a preview")
+}
+
+async fn import(
+    app: &TestApp,
+    who: &Client,
+    form: &[(&str, &str)],
+    digest: &str,
+) -> reqwest::Response {
+    let mut form = form.to_vec();
+    form.push(("step", "import"));
+    form.push(("digest", digest));
+    app.call::<ImportResults>(who, &form).await
+}
+
+/// Every row of the tables an import and its undo touch.
+async fn results_tables(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT 'result ' || assessment_id || ' ' || pupil_id || ' ' || IFNULL(score, '') || IFNULL(grade, '') || ' ' || import_id
+         FROM external_results
+         UNION ALL SELECT 'replaced ' || import_id || ' ' || pupil_id FROM replaced_results
+         ORDER BY 1",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+async fn score_of(app: &TestApp, pupil: i64) -> Option<i64> {
+    sqlx::query_scalar("SELECT score FROM external_results WHERE pupil_id = ?")
+        .bind(pupil)
+        .fetch_optional(&app.pool)
+        .await
+        .unwrap()
+        .flatten()
+}
+
+#[tokio::test]
+async fn a_preview_gives_every_bad_row_its_reason_and_undo_puts_everything_back() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let amy = pupil(&app, "X100000000001", "Amy", "Ant", "2019-03-12").await;
+    let ben = pupil(&app, "X100000000002", "Ben", "Bee", "2019-04-01").await;
+    let cal = pupil(&app, "X100000000003", "Cal", "Cat", "2019-05-01").await;
+    let dee = pupil(&app, "X100000000004", "Dee", "Dog", "2019-06-01").await;
+    // A title above the headings, a blank row, and one of each mistake.
+    let csv = "Phonics Screening Check June 2026\n\
+               UPN,Name,Mark\n\
+               X100000000001,Amy Ant,35\n\
+               \n\
+               X100000000002,Ben Bee,20\n\
+               X199999999999,Nobody,30\n\
+               X100000000003,Cal Cat,41\n\
+               X100000000004,Dee Dog,abs\n\
+               X100000000003,Cal Cat,12\n";
+    let file = upload(&app, &admin, "phonics.csv", csv.as_bytes().to_vec()).await;
+    let shown = page(&app, &admin, Some(file)).await;
+    let uploaded = shown.file.unwrap().unwrap();
+    assert_eq!((uploaded.heading_row, uploaded.rows), (2, 6));
+    assert_eq!(uploaded.guess.upn, Some(0));
+    assert_eq!(uploaded.guess.result, Some(2), "Mark is the score");
+
+    let file_id = file.to_string();
+    let form = phonics(&file_id, &[]);
+    let before = results_tables(&app).await;
+    let first = preview(&app, &admin, &form).await;
+    assert_eq!(
+        first.assessment,
+        "Phonics Screening Check, taken 09/06/2026"
+    );
+    let reasons: Vec<(usize, &str)> = first
+        .bad_rows
+        .iter()
+        .map(|b| (b.row, b.reason.as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (6, "Unknown pupil: no pupil has the UPN X199999999999."),
+            (7, "Score out of range: 41 (scores are 0 to 40)."),
+            (
+                8,
+                "\u{201c}abs\u{201d} isn't a score: scores are whole numbers from 0 to 40."
+            ),
+            (
+                9,
+                "The same pupil is in the file more than once: rows 7, 9."
+            ),
+        ]
+    );
+    assert_eq!(first.adds, 2, "Amy and Ben");
+    assert_eq!(
+        results_tables(&app).await,
+        before,
+        "a preview changes nothing"
+    );
+
+    // An import whose digest isn't the preview's is refused, nothing written.
+    let res = import(&app, &admin, &form, "not the preview").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(matches!(error_of(res).await, AppError::Invalid { field, .. } if field == "preview"));
+    assert_eq!(results_tables(&app).await, before);
+
+    let res = import(&app, &admin, &form, &first.digest).await;
+    assert!(done(&res), "{}", res.status());
+    assert_eq!(score_of(&app, amy).await, Some(35));
+    assert_eq!(score_of(&app, ben).await, Some(20));
+    assert_eq!(score_of(&app, cal).await, None);
+    assert_eq!(score_of(&app, dee).await, None);
+    let after_first = results_tables(&app).await;
+
+    // The pupil page shows the result and what it means.
+    let res = app
+        .call::<OpenPupil>(&admin, &[("pupil", &amy.to_string())])
+        .await;
+    let amy_page: PupilProgress = res.json().await.unwrap();
+    assert_eq!(amy_page.external.len(), 1);
+    assert_eq!(
+        amy_page.external[0].result,
+        "35 (Working at the expected standard)"
+    );
+    assert_eq!(amy_page.external[0].taken_on, "09/06/2026");
+
+    // A second file for the same assessment: Ben's result already there.
+    let shown = page(&app, &admin, None).await;
+    let assessment = shown.assessments[0].id.to_string();
+    assert_eq!(shown.assessments[0].results, 2);
+    let csv = "UPN,Name,Mark\nX100000000002,Ben Bee,33\nX100000000004,Dee Dog,31\n";
+    let second_file = upload(&app, &admin, "resits.csv", csv.as_bytes().to_vec())
+        .await
+        .to_string();
+    let skip = phonics(&second_file, &[("assessment", &assessment)]);
+    let skipping = preview(&app, &admin, &skip).await;
+    assert_eq!((skipping.adds, skipping.existing.len()), (1, 1));
+    assert_eq!(skipping.existing[0].now, "20");
+    assert_eq!(
+        skipping.existing[0].new,
+        "33 (Working at the expected standard)"
+    );
+    let replace = phonics(
+        &second_file,
+        &[("assessment", &assessment), ("existing", "replace")],
+    );
+    let replacing = preview(&app, &admin, &replace).await;
+    assert_eq!(replacing.writes(), 2);
+    let res = import(&app, &admin, &replace, &replacing.digest).await;
+    assert!(done(&res));
+    assert_eq!(score_of(&app, ben).await, Some(33));
+    assert_eq!(score_of(&app, dee).await, Some(31));
+
+    // Imports listed newest first; the first can't be undone before the second.
+    let shown = page(&app, &admin, None).await;
+    let (second, first_import) = (&shown.imports[0], &shown.imports[1]);
+    assert_eq!((second.added, second.replaced, second.skipped), (1, 1, 0));
+    assert_eq!((first_import.added, first_import.replaced), (2, 0));
+    assert!(second.can_undo && !first_import.can_undo);
+    let res = app
+        .call::<UndoImport>(&admin, &[("import", &first_import.id.to_string())])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Undo the second: Ben's 20 is back, Dee has none; then the first.
+    let res = app
+        .call::<UndoImport>(&admin, &[("import", &second.id.to_string())])
+        .await;
+    assert!(done(&res), "{}", res.status());
+    assert_eq!(
+        results_tables(&app)
+            .await
+            .iter()
+            .filter(|r| r.starts_with("result"))
+            .count(),
+        2
+    );
+    assert_eq!(score_of(&app, ben).await, Some(20));
+    assert_eq!(score_of(&app, dee).await, None);
+    let replaced_kept: Vec<String> = results_tables(&app)
+        .await
+        .into_iter()
+        .filter(|r| r.starts_with("result"))
+        .collect();
+    assert_eq!(
+        replaced_kept,
+        after_first
+            .iter()
+            .filter(|r| r.starts_with("result"))
+            .cloned()
+            .collect::<Vec<_>>()
+    );
+    let res = app
+        .call::<UndoImport>(&admin, &[("import", &first_import.id.to_string())])
+        .await;
+    assert!(done(&res));
+    let left: Vec<String> = results_tables(&app)
+        .await
+        .into_iter()
+        .filter(|r| r.starts_with("result"))
+        .collect();
+    assert!(left.is_empty(), "undo leaves no result: {left:?}");
+    let shown = page(&app, &admin, None).await;
+    assert!(shown
+        .imports
+        .iter()
+        .all(|i| i.undone.is_some() && !i.can_undo));
+    // Undoing twice is refused as not found.
+    let res = app
+        .call::<UndoImport>(&admin, &[("import", &second.id.to_string())])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_teacher_imports_only_for_the_pupils_of_their_groups() {
+    let app = spawn_app().await;
+    let teacher = app.signed_in(TEACHER).await;
+    let admin = app.signed_in(ADMIN).await;
+    let (class, other) = classes(&app).await;
+    let mine = pupil(&app, "Y100000000001", "Mia", "Moss", "2018-01-02").await;
+    let theirs = pupil(&app, "Y100000000002", "Tom", "Teal", "2018-01-03").await;
+    join(&app, class, mine).await;
+    join(&app, other, theirs).await;
+    let csv = "UPN,Name,Score\nY100000000001,Mia,20\nY100000000002,Tom,21\n";
+    let file = upload(&app, &teacher, "mtc.csv", csv.as_bytes().to_vec()).await;
+    let file_id = file.to_string();
+    let form = phonics(&file_id, &[("kind", "mtc"), ("name", "MTC June")]);
+    let shown = preview(&app, &teacher, &form).await;
+    assert_eq!(shown.adds, 1);
+    assert_eq!(
+        shown.bad_rows[0].reason,
+        "Unknown pupil: no pupil in your groups has the UPN Y100000000002.",
+        "a pupil out of reach is unknown to the teacher"
+    );
+    let res = import(&app, &teacher, &form, &shown.digest).await;
+    assert!(done(&res));
+    assert_eq!(score_of(&app, mine).await, Some(20));
+    assert_eq!(score_of(&app, theirs).await, None);
+
+    // Another's file is not found, and audited.
+    let admins_file = upload(&app, &admin, "mtc.csv", csv.as_bytes().to_vec()).await;
+    let admins_id = admins_file.to_string();
+    let res = app
+        .call::<ImportResults>(&teacher, &phonics(&admins_id, &[]))
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.denials(&format!("results file:{admins_file}")).await, 1);
+    // The admin's import of the same assessment can't be undone by the teacher.
+    let assessment = page(&app, &admin, None).await.assessments[0].id.to_string();
+    let form = phonics(
+        &admins_id,
+        &[("assessment", &assessment), ("existing", "replace")],
+    );
+    let shown = preview(&app, &admin, &form).await;
+    assert_eq!(shown.existing.len(), 1, "the admin reaches Mia's result");
+    assert!(done(&import(&app, &admin, &form, &shown.digest).await));
+    let admins_import = page(&app, &admin, None).await.imports[0].id;
+    let res = app
+        .call::<UndoImport>(&teacher, &[("import", &admins_import.to_string())])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(score_of(&app, theirs).await, Some(21));
+    // The teacher lists their own import only.
+    let listed = page(&app, &teacher, None).await.imports;
+    assert_eq!(listed.len(), 1);
+    assert!(
+        !listed[0].can_undo,
+        "a later import of the assessment is in place"
+    );
+}
+
+#[tokio::test]
+async fn files_that_cant_be_read_get_a_message_never_a_failure() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    for (name, bytes, says) in [
+        (
+            "old.xls",
+            b"\xD0\xCF\x11\xE0 an old workbook".to_vec(),
+            ".xls",
+        ),
+        (
+            "broken.xlsx",
+            b"PK\x03\x04 not really a zip".to_vec(),
+            "can't be read",
+        ),
+        (
+            "title.csv",
+            b"Just a title\n".to_vec(),
+            "no row of column headings",
+        ),
+        (
+            "photo.csv",
+            vec![0, 159, 146, 150, 0, 1],
+            "isn't a spreadsheet",
+        ),
+    ] {
+        let file = upload(&app, &admin, name, bytes).await;
+        let shown = page(&app, &admin, Some(file)).await;
+        let problem = shown.file.unwrap().unwrap_err();
+        assert!(problem.contains(says), "{name}: {problem}");
+        let id = file.to_string();
+        let res = app.call::<ImportResults>(&admin, &phonics(&id, &[])).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+    }
+    // An empty upload goes back to the page with the reason.
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(Vec::new()).file_name("empty.csv"),
+    );
+    let res = admin
+        .post(format!("{}{UPLOAD_PATH}", app.address))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/ext-data?refused=1");
+    // The form's mistakes, each beside its field.
+    let file = upload(&app, &admin, "p.csv", b"UPN,Score\nA1,3\n".to_vec())
+        .await
+        .to_string();
+    let res = app
+        .call::<ImportResults>(
+            &admin,
+            &phonics(&file, &[("taken_on", "31/02/2026"), ("result_column", "")]),
+        )
+        .await;
+    let error = error_of(res).await;
+    assert!(error.for_field("taken_on").is_some(), "{error:?}");
+    assert!(error.for_field("result_column").is_some(), "{error:?}");
+}
+
+/// A spreadsheet written by openpyxl (PyPI), not Markwell's own writer:
+/// a title above the headings, dates of birth as real dates, as text and
+/// as bare day numbers, scores as numbers and as text, a blank row.
+#[tokio::test]
+async fn a_spreadsheet_written_by_openpyxl_imports() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let amy = pupil(&app, "Z100000000001", "Amy", "Ash", "2019-03-12").await;
+    let bo = pupil(&app, "Z100000000002", "Bo", "Birch", "2019-04-01").await;
+    let cy = pupil(&app, "Z100000000003", "Cy", "Cedar", "2018-12-31").await;
+    let folder = tempfile::tempdir().unwrap();
+    let out = folder.path().join("results.xlsx");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let python = root.join("target/py/bin/python");
+    let made = std::process::Command::new(&python)
+        .arg(root.join("server/tests/openpyxl_results.py"))
+        .arg(&out)
+        .status()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; `scripts/setup.sh test` installs openpyxl there",
+                python.display()
+            )
+        });
+    assert!(made.success());
+    let file = upload(&app, &admin, "results.xlsx", std::fs::read(&out).unwrap()).await;
+    let uploaded = page(&app, &admin, Some(file)).await.file.unwrap().unwrap();
+    assert_eq!((uploaded.heading_row, uploaded.rows), (3, 3));
+    let guess = uploaded.guess;
+    assert_eq!(
+        (guess.first_name, guess.surname, guess.birth, guess.result),
+        (Some(0), Some(1), Some(2), Some(3))
+    );
+    let id = file.to_string();
+    let form = phonics(
+        &id,
+        &[
+            ("upn_column", ""),
+            ("first_name_column", "0"),
+            ("surname_column", "1"),
+            ("birth_column", "2"),
+            ("result_column", "3"),
+        ],
+    );
+    let shown = preview(&app, &admin, &form).await;
+    assert!(shown.bad_rows.is_empty(), "{:?}", shown.bad_rows);
+    assert!(done(&import(&app, &admin, &form, &shown.digest).await));
+    assert_eq!(score_of(&app, amy).await, Some(38));
+    assert_eq!(score_of(&app, bo).await, Some(27));
+    assert_eq!(score_of(&app, cy).await, Some(32));
+}
