@@ -65,6 +65,7 @@ bench:
 	cargo bench -p server --bench reports
 	cargo bench -p server --bench mis
 	cargo bench -p server --bench classroom
+	cargo bench -p server --bench progress
 	cargo bench -p server --bench load
 	scripts/build.sh
 	scripts/bench-browser.sh

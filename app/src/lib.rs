@@ -12,6 +12,8 @@ pub mod email;
 pub mod error;
 pub mod external;
 pub mod frameworks;
+#[cfg(all(test, feature = "ssr"))]
+mod fuzzing;
 pub mod groups;
 pub mod home;
 pub mod homework;

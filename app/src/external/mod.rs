@@ -6,6 +6,8 @@
 //! whole. Staff import for the pupils they reach.
 
 pub mod api;
+#[cfg(all(test, feature = "ssr"))]
+mod fuzz;
 pub mod model;
 pub mod page;
 

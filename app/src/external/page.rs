@@ -74,7 +74,7 @@ fn ExtData(view_of: ExtDataView, refused: bool, undo: ServerAction<UndoImport>) 
         None => view! { <UploadForm problem=None /> }.into_any(),
     };
     view! {
-        <section aria-labelledby="import-heading" class="settings-section">
+        <section class="settings-section wide">
             <h2 id="import-heading">"Import results"</h2>
             {importing}
         </section>
@@ -269,7 +269,7 @@ fn PreviewShown(preview: Preview, pending: Memo<bool>) -> impl IntoView {
     view! {
         <section class="preview" aria-labelledby="preview-heading">
             <h3 id="preview-heading">{format!("Preview: {assessment}")}</h3>
-            <ul role="status">
+            <div role="status"><ul>
                 <li>{format!("{} to add.", plural(adds, "result", "results"))}</li>
                 {(existing_count > 0).then(|| view! {
                     <li>{format!(
@@ -283,9 +283,9 @@ fn PreviewShown(preview: Preview, pending: Memo<bool>) -> impl IntoView {
                     0 => "Every row can be imported.".to_owned(),
                     n => format!("{} can't be imported, listed below.", plural(n, "row", "rows")),
                 }}</li>
-            </ul>
+            </ul></div>
             {(bad_count > 0).then(|| view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Rows that won't be imported">
                     <table class="table">
                         <caption>"Rows that won't be imported"</caption>
                         <thead><tr><th scope="col">"Row"</th><th scope="col">"Pupil"</th><th scope="col">"Reason"</th></tr></thead>
@@ -298,7 +298,7 @@ fn PreviewShown(preview: Preview, pending: Memo<bool>) -> impl IntoView {
                 </div>
             })}
             {(existing_count > 0).then(|| view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Pupils who already have a result">
                     <table class="table">
                         <caption>"Pupils who already have a result"</caption>
                         <thead><tr><th scope="col">"Row"</th><th scope="col">"Pupil"</th><th scope="col">"Now"</th><th scope="col">"In the file"</th></tr></thead>
@@ -323,13 +323,13 @@ fn PreviewShown(preview: Preview, pending: Memo<bool>) -> impl IntoView {
 #[component]
 fn Assessments(assessments: Vec<AssessmentRow>) -> impl IntoView {
     view! {
-        <section aria-labelledby="assessments-heading" class="settings-section">
+        <section class="settings-section wide">
             <h2 id="assessments-heading">"Assessments"</h2>
             {if assessments.is_empty() {
                 view! { <p>"No results imported yet."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="assessments-heading">
                         <table class="table">
                             <caption class="visually-hidden">"Assessments"</caption>
                             <thead><tr>
@@ -353,14 +353,14 @@ fn Assessments(assessments: Vec<AssessmentRow>) -> impl IntoView {
 fn Imports(imports: Vec<ImportRow>, undo: ServerAction<UndoImport>) -> impl IntoView {
     let error = Signal::derive(move || undo.value().get().and_then(|r| r.err()));
     view! {
-        <section aria-labelledby="imports-heading" class="settings-section">
+        <section class="settings-section wide">
             <h2 id="imports-heading">"Imports"</h2>
             <FieldError error name="undo" id="undo-error".to_owned() />
             {if imports.is_empty() {
                 view! { <p>"None yet."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="imports-heading">
                         <table class="table">
                             <caption class="visually-hidden">"Imports"</caption>
                             <thead><tr>

@@ -172,6 +172,9 @@ pub struct Plan {
     pub result: usize,
     /// Pupils who already have a result get the file's (else keep theirs).
     pub replace: bool,
+    /// The first name and surname columns, when both are chosen: a row is
+    /// named by them in the preview, whichever way pupils are found.
+    pub names: Option<(usize, usize)>,
 }
 
 impl ImportForm {
@@ -226,8 +229,13 @@ impl ImportForm {
             "skip" | "" => Ok(false),
             _ => Err(AppError::invalid("existing", "Choose Replace or Skip.")),
         });
+        let names = match (first_name, surname) {
+            (Some(Some(first)), Some(Some(last))) => Some((first, last)),
+            _ => None,
+        };
         problems.finish_with(|| {
             Some(Plan {
+                names,
                 assessment: assessment?,
                 match_by: match_by?,
                 result: result?,
@@ -422,7 +430,18 @@ pub fn check_rows(
                     Some(pupil) => Ok(*pupil),
                     None => Err(format!("Unknown pupil: no pupil{scope} has the UPN {upn}.")),
                 };
-                (upn, pupil)
+                let who = match plan.names {
+                    Some((first, last)) => {
+                        let name = format!(
+                            "{} {}",
+                            cell(cells, first).words(),
+                            cell(cells, last).words()
+                        );
+                        format!("{} ({upn})", name.trim())
+                    }
+                    None => upn,
+                };
+                (who, pupil)
             }
             MatchBy::NameAndBirth {
                 first_name,

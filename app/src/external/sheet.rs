@@ -70,11 +70,17 @@ pub struct Sheet {
 }
 
 impl Sheet {
-    /// The row of headings: the first with two or more cells filled in.
+    /// The row of headings: of the first 20 rows, the first with as many
+    /// cells filled in as any (and at least two), so a title above it ("Phonics
+    /// check, June 2026", even with a comma in it) is passed over.
     pub fn heading_row(&self) -> Option<usize> {
-        self.rows
-            .iter()
-            .position(|(_, cells)| cells.iter().filter(|c| !c.is_empty()).count() >= 2)
+        let filled = |cells: &[Cell]| cells.iter().filter(|c| !c.is_empty()).count();
+        let top = &self.rows[..self.rows.len().min(20)];
+        let most = top.iter().map(|(_, cells)| filled(cells)).max()?;
+        if most < 2 {
+            return None;
+        }
+        top.iter().position(|(_, cells)| filled(cells) == most)
     }
 
     /// The rows below the headings that have anything in them.
@@ -168,7 +174,7 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Sheet, String> {
     }
     if sheet.heading_row().is_none() {
         return Err(format!(
-            "{file_name} has no row of column headings (a row with at least two cells filled in)."
+            "{file_name} has no row of column headings (a row with at least two cells filled in, within its first 20 rows)."
         ));
     }
     if sheet.body().next().is_none() {
@@ -302,7 +308,7 @@ mod tests {
     fn headings_may_sit_below_a_title() {
         let sheet = read(
             "phonics.csv",
-            b"Phonics check June 2026\n\nUPN,Surname,Score\nA1,Okafor,35\n,,\nB2,Ward,20\n",
+            b"Phonics check, June 2026\n\nUPN,Surname,Score\nA1,Okafor,35\n,,\nB2,Ward,20\n",
         )
         .unwrap();
         let heading = sheet.heading_row().unwrap();

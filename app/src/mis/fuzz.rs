@@ -6,6 +6,8 @@
 
 use proptest::prelude::*;
 
+use crate::fuzzing::{damage, damaged};
+
 const SIMPLE_CSV: &str = "\u{feff}UPN,pupil_forename,pupil_surname,date_of_birth,year,class,contact_id,contact_forename,contact_surname,contact_email,relationship,parental_responsibility,access_allowed\n\
 G001234567890,Amy,Okafor,04/05/2019,2,2 Elm,C-101,Grace,Okafor,grace@example.org,mother,yes,yes\n\
 G001234567890,Amy,Okafor,2019-05-04,2,2 Elm,C-102,\"Sam, Jr\",Okafor,,father,no,yes\n\
@@ -45,53 +47,6 @@ fn oneroster(users: &[u8]) -> Vec<u8> {
         zip.write_all(bytes).unwrap();
     }
     zip.finish().unwrap().into_inner()
-}
-
-/// Damage done to a real file.
-#[derive(Debug, Clone)]
-enum Damage {
-    Byte(usize, u8),
-    CutAt(usize),
-    RepeatLine(usize),
-    DropLine(usize),
-}
-
-fn damage() -> impl Strategy<Value = Damage> {
-    prop_oneof![
-        (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Damage::Byte(at, b)),
-        any::<usize>().prop_map(Damage::CutAt),
-        any::<usize>().prop_map(Damage::RepeatLine),
-        any::<usize>().prop_map(Damage::DropLine),
-    ]
-}
-
-fn damaged(file: impl AsRef<[u8]>, damages: &[Damage]) -> Vec<u8> {
-    let mut bytes = file.as_ref().to_vec();
-    for damage in damages {
-        let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
-        bytes = match damage {
-            Damage::Byte(at, b) if !bytes.is_empty() => {
-                let mut out = bytes.clone();
-                let at = at % out.len();
-                out[at] = *b;
-                out
-            }
-            Damage::CutAt(at) => bytes[..at % (bytes.len() + 1)].to_vec(),
-            Damage::RepeatLine(n) if !lines.is_empty() => {
-                let n = n % lines.len();
-                let mut out: Vec<&[u8]> = lines.clone();
-                out.insert(n, lines[n]);
-                out.join(&b'\n')
-            }
-            Damage::DropLine(n) if !lines.is_empty() => {
-                let mut out = lines.clone();
-                out.remove(n % lines.len());
-                out.join(&b'\n')
-            }
-            _ => bytes.clone(),
-        };
-    }
-    bytes
 }
 
 proptest! {

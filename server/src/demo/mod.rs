@@ -8,6 +8,7 @@
 
 mod attendance;
 mod classroom;
+mod external;
 mod homework;
 mod markbook;
 mod names;
@@ -406,6 +407,7 @@ async fn generate(
     attendance::add_attendance(conn, clock, &mut rng, PARENT_EMAIL).await?;
     homework::add_homework(conn, clock, &mut rng, PARENT_EMAIL).await?;
     reports::add_reports(conn, clock, seed).await?;
+    external::add_results(conn, clock, seed).await?;
     audit::record(conn, &now, None, Audit::DemoSchoolLoaded, None).await?;
     Ok(Loaded {
         pupils,

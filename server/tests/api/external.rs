@@ -141,7 +141,7 @@ async fn a_preview_gives_every_bad_row_its_reason_and_undo_puts_everything_back(
     let cal = pupil(&app, "X100000000003", "Cal", "Cat", "2019-05-01").await;
     let dee = pupil(&app, "X100000000004", "Dee", "Dog", "2019-06-01").await;
     // A title above the headings, a blank row, and one of each mistake.
-    let csv = "Phonics Screening Check June 2026\n\
+    let csv = "Phonics Screening Check, June 2026\n\
                UPN,Name,Mark\n\
                X100000000001,Amy Ant,35\n\
                \n\
