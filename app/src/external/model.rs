@@ -232,6 +232,14 @@ pub struct Imported {
     pub skipped: i64,
 }
 
+/// A result in a Progress row: in words, and as a figure to sort by (the
+/// score, or the grade's place in its list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExternalCell {
+    pub words: String,
+    pub figure: i64,
+}
+
 /// A pupil's result, on their page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PupilResult {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use sqlx::SqliteConnection;
 
 use super::{
-    model::{AssessmentRow, ImportRow, Imported, PupilResult},
+    model::{AssessmentRow, ExternalCell, ImportRow, Imported, PupilResult},
     plan::{Marking, NewAssessment, Pupil, Value, Writing},
 };
 use crate::{
@@ -414,6 +414,47 @@ pub async fn undo(
     .await?;
     write.audit(Audit::ImportUndone { import }).await?;
     Ok(Ok(()))
+}
+
+/// The assessments, newest first, as Progress offers them for a column.
+pub async fn choices(conn: &mut SqliteConnection) -> anyhow::Result<Vec<(i64, String)>> {
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!", name, taken_on FROM assessments ORDER BY taken_on DESC, name"#
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, taken_words(&r.name, &r.taken_on)))
+        .collect())
+}
+
+/// An assessment's results for these pupils (Progress's rows, already
+/// in the viewer's reach), as Progress shows them.
+pub async fn results_for(
+    conn: &mut SqliteConnection,
+    assessment: i64,
+    pupils: &[PupilId],
+) -> anyhow::Result<HashMap<PupilId, ExternalCell>> {
+    let Some((_, marking)) = self::assessment(conn, assessment).await? else {
+        return Ok(HashMap::new());
+    };
+    let results = results_of(conn, assessment).await?;
+    Ok(pupils
+        .iter()
+        .filter_map(|pupil| {
+            let (value, _) = results.get(pupil)?;
+            let figure = match (value, &marking) {
+                (Value::Score(score), _) => *score,
+                (Value::Grade(grade), Marking::Grades(grades)) => {
+                    grades.iter().position(|g| g == grade).unwrap_or(0) as i64
+                }
+                (Value::Grade(_), Marking::Scores { .. }) => 0,
+            };
+            let words = marking.result_words(value);
+            Some((*pupil, ExternalCell { words, figure }))
+        })
+        .collect())
 }
 
 /// A pupil's external results, newest first.

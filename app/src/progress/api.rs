@@ -16,6 +16,8 @@ pub async fn open_progress(
     group: Option<GroupId>,
     year: Option<i64>,
     subject: Option<SubjectId>,
+    /// An Ext. data assessment to show as a column.
+    assessment: Option<i64>,
 ) -> Result<ProgressTable, AppError> {
     use super::{
         model::Spread,
@@ -68,11 +70,25 @@ pub async fn open_progress(
                 scale: Vec::new(),
                 year_spread: None,
                 last_term: None,
+                assessments: Vec::new(),
+                assessment: None,
             });
         };
         let today = crate::ssr::clock::school_day(&viewer.arrival.at)?;
         let last_term = crate::school::store::last_term(&mut conn, &today).await?;
-        let (chosen, rows) = store::table(&mut conn, &roll, subject, last_term.as_ref()).await?;
+        let (chosen, mut rows) =
+            store::table(&mut conn, &roll, subject, last_term.as_ref()).await?;
+        // An assessment no longer there (an old link) shows no column.
+        let assessments = crate::external::store::choices(&mut conn).await?;
+        let assessment = assessment.filter(|asked| assessments.iter().any(|(id, _)| id == asked));
+        if let Some(assessment) = assessment {
+            let pupils: Vec<_> = rows.iter().map(|r| r.pupil).collect();
+            let mut results =
+                crate::external::store::results_for(&mut conn, assessment, &pupils).await?;
+            for row in &mut rows {
+                row.external = results.remove(&row.pupil);
+            }
+        }
         let scale = store::scale(&mut conn).await?;
         // A group of one year is set beside its whole year.
         let one_year = rows
@@ -97,6 +113,8 @@ pub async fn open_progress(
             scale,
             year_spread,
             last_term,
+            assessments,
+            assessment,
         })
     })
     .await

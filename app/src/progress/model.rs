@@ -26,6 +26,9 @@ pub struct ProgressRow {
     /// The overall judgement at the end of last term, against the criteria
     /// of the year the pupil was in then; None when there was none.
     pub last_term: Option<OverallJudgement>,
+    /// Their result in the assessment shown beside the table (Ext. data).
+    #[serde(default)]
+    pub external: Option<crate::external::model::ExternalCell>,
 }
 
 /// An overall judgement: the scale's label and its place on the scale.
@@ -167,6 +170,10 @@ pub struct ProgressTable {
     pub year_spread: Option<Spread>,
     /// The term the change is since; None when the school has no terms.
     pub last_term: Option<TermEnded>,
+    /// Ext. data's assessments, newest first ("Phonics Screening Check,
+    /// taken 08/06/2026"), and the one shown as a column, if any.
+    pub assessments: Vec<(i64, String)>,
+    pub assessment: Option<i64>,
 }
 
 /// How many pupils have each overall judgement, in the scale's order, then
@@ -304,10 +311,12 @@ pub enum SortBy {
     Target,
     OnTrack,
     Change,
+    /// The chosen assessment's result, from Ext. data.
+    External,
 }
 
 impl SortBy {
-    pub const ALL: [SortBy; 7] = [
+    pub const ALL: [SortBy; 8] = [
         SortBy::Pupil,
         SortBy::Year,
         SortBy::Share,
@@ -315,6 +324,7 @@ impl SortBy {
         SortBy::Target,
         SortBy::OnTrack,
         SortBy::Change,
+        SortBy::External,
     ];
 
     pub fn label(self) -> &'static str {
@@ -326,6 +336,7 @@ impl SortBy {
             SortBy::Target => "Target",
             SortBy::OnTrack => "On track",
             SortBy::Change => "Since last term",
+            SortBy::External => "External result",
         }
     }
 
@@ -333,7 +344,10 @@ impl SortBy {
     /// do; On track puts the pupils who are not first, and Since last
     /// term those who fell furthest.
     pub fn starts_descending(self) -> bool {
-        matches!(self, SortBy::Share | SortBy::Judgement | SortBy::Target)
+        matches!(
+            self,
+            SortBy::Share | SortBy::Judgement | SortBy::Target | SortBy::External
+        )
     }
 }
 
@@ -357,6 +371,9 @@ pub fn sort(rows: &mut [ProgressRow], by: SortBy, descending: bool) {
             },
             descending,
         ),
+        SortBy::External => {
+            sort_by_figure(rows, |r| r.external.as_ref().map(|e| e.figure), descending)
+        }
         SortBy::Change => sort_by_figure(
             rows,
             |r| match r.change() {
@@ -399,6 +416,7 @@ mod tests {
             judgement_rank: rank,
             target: None,
             last_term: None,
+            external: None,
         }
     }
 

@@ -41,6 +41,7 @@ pub fn ProgressPage() -> impl IntoView {
             id("group").map(GroupId),
             id("year"),
             id("subject").map(SubjectId),
+            id("assessment"),
         )
     };
     let save = ServerAction::<SaveTargets>::new();
@@ -55,7 +56,7 @@ pub fn ProgressPage() -> impl IntoView {
     });
     let table = Resource::new(
         move || (asked(), saved.get()),
-        |((group, year, subject), _)| open_progress(group, year, subject),
+        |((group, year, subject, assessment), _)| open_progress(group, year, subject, assessment),
     );
     view! {
         <Title text="Progress · Markwell" />
@@ -86,15 +87,23 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
         scale,
         year_spread,
         last_term,
+        assessments,
+        assessment,
     } = table;
     let Some(chosen) = chosen else {
         return ().into_any();
     };
     let (cohort, subject) = (chosen.cohort, chosen.subject);
     let navigate = use_navigate();
-    let go = move |cohort: Cohort, subject: String| {
+    // Every choice keeps the others: the group, the subject and the
+    // Ext. data column.
+    let go = move |cohort: Cohort, subject: String, assessment: Option<String>| {
+        let column = assessment
+            .filter(|a| !a.is_empty())
+            .map(|a| format!("&assessment={a}"))
+            .unwrap_or_default();
         navigate(
-            &format!("{PATH}?{}&subject={subject}", cohort.query()),
+            &format!("{PATH}?{}&subject={subject}{column}", cohort.query()),
             NavigateOptions {
                 scroll: false,
                 ..Default::default()
@@ -102,6 +111,14 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
         );
     };
     let go_cohort = go.clone();
+    let go_subject = go.clone();
+    let shown_assessment = assessment.map(|a| a.to_string());
+    let kept_assessment = shown_assessment.clone();
+    let kept_for_subject = shown_assessment.clone();
+    let columns: Vec<SortBy> = SortBy::ALL
+        .into_iter()
+        .filter(|c| *c != SortBy::External || assessment.is_some())
+        .collect();
     let sorted_by = RwSignal::new((SortBy::Pupil, false));
     let caption = format!("{} in {}", chosen.subject_name, chosen.name);
     let rows_empty = rows.is_empty();
@@ -121,6 +138,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
             .map(|row| (place[&row.pupil], row))
             .collect::<Vec<_>>()
     };
+    let with_external = assessment.is_some();
     let table = move |error: Option<Signal<Option<AppError>>>| {
         let scale = scale.clone();
         let shown = shown.clone();
@@ -130,7 +148,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
                     <caption id="progress-caption">{caption.clone()}</caption>
                     <thead>
                         <tr>
-                            {SortBy::ALL.into_iter().map(|column| view! {
+                            {columns.clone().into_iter().map(|column| view! {
                                 <SortHeading
                                     column
                                     label=column.label()
@@ -143,7 +161,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
                     </thead>
                     <tbody>
                         <For each=shown key=|(_, row)| row.pupil let:((n, row))>
-                            <PupilRow n row scale=scale.clone() error />
+                            <PupilRow n row scale=scale.clone() error with_external />
                         </For>
                     </tbody>
                 </table>
@@ -158,7 +176,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
                     id="progress-group"
                     on:change=move |ev| {
                         if let Some(cohort) = Cohort::from_choice(&event_target_value(&ev)) {
-                            go_cohort(cohort, subject.to_string());
+                            go_cohort(cohort, subject.to_string(), kept_assessment.clone());
                         }
                     }
                 >
@@ -184,13 +202,27 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
                 <label for="progress-subject">"Subject"</label>
                 <select
                     id="progress-subject"
-                    on:change=move |ev| go(cohort, event_target_value(&ev))
+                    on:change=move |ev| go_subject(cohort, event_target_value(&ev), kept_for_subject.clone())
                 >
                     {subjects.into_iter().map(|(id, name)| view! {
                         <option value=id.0 selected=id == subject>{name}</option>
                     }).collect_view()}
                 </select>
             </div>
+            {(!assessments.is_empty()).then(|| view! {
+                <div class="field group-choice">
+                    <label for="progress-assessment">"Ext. data column"</label>
+                    <select
+                        id="progress-assessment"
+                        on:change=move |ev| go(cohort, subject.to_string(), Some(event_target_value(&ev)))
+                    >
+                        <option value="" selected=assessment.is_none()>"None"</option>
+                        {assessments.into_iter().map(|(id, name)| view! {
+                            <option value=id selected=Some(id) == assessment>{name}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
         </div>
         <div class="charts">
             <SpreadChart spread subject=chosen.subject_name.clone() id="spread" />
@@ -263,10 +295,13 @@ fn PupilRow(
     row: ProgressRow,
     scale: Vec<TargetChoice>,
     error: Option<Signal<Option<AppError>>>,
+    /// Whether the table has the Ext. data column.
+    with_external: bool,
 ) -> impl IntoView {
     let share = row.share_words();
     let on_track = row.on_track().label();
     let change = row.change_words();
+    let external = row.external.clone();
     let chosen = row.target.map(|t| t.level);
     let target = match error {
         Some(error) => {
@@ -305,6 +340,9 @@ fn PupilRow(
             <td>{target}</td>
             <td>{on_track}</td>
             <td>{change}</td>
+            {with_external.then(|| view! {
+                <td>{external.map(|e| e.words).unwrap_or_else(|| "No result".to_owned())}</td>
+            })}
         </tr>
     }
 }

@@ -193,6 +193,7 @@ pub async fn rows(
                     .zip(p.target_rank)
                     .map(|(level, rank)| Target { level, rank }),
                 last_term: then.remove(&p.id),
+                external: None,
             }
         })
         .collect();

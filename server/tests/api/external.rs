@@ -7,10 +7,13 @@ use app::{
     error::AppError,
     external::{
         api::{ExtDataPage, ImportResults, UndoImport},
-        model::{ExtDataView, Preview, UPLOAD_PATH},
+        model::{AssessmentRow, ExtDataView, Preview, UPLOAD_PATH},
     },
-    ids::GroupId,
-    progress::{api::OpenPupil, model::PupilProgress},
+    ids::{GroupId, PupilId},
+    progress::{
+        api::{OpenProgress, OpenPupil},
+        model::{ProgressTable, PupilProgress},
+    },
 };
 use reqwest::{Client, StatusCode};
 
@@ -57,6 +60,21 @@ async fn upload(app: &TestApp, who: &Client, name: &str, bytes: Vec<u8>) -> i64 
     to.trim_start_matches("/ext-data?file=")
         .parse()
         .unwrap_or_else(|_| panic!("sent to {to}"))
+}
+
+/// The assessment taken that day (DD/MM/YYYY); the demo school has its own.
+fn assessment_taken<'a>(view: &'a ExtDataView, taken_on: &str) -> &'a AssessmentRow {
+    view.assessments
+        .iter()
+        .find(|a| a.taken_on == taken_on)
+        .unwrap_or_else(|| panic!("an assessment taken on {taken_on}"))
+}
+
+fn assessment_named<'a>(view: &'a ExtDataView, name: &str) -> &'a AssessmentRow {
+    view.assessments
+        .iter()
+        .find(|a| a.name == name)
+        .unwrap_or_else(|| panic!("an assessment called {name}"))
 }
 
 async fn page(app: &TestApp, who: &Client, file: Option<i64>) -> ExtDataView {
@@ -110,11 +128,12 @@ async fn import(
     app.call::<ImportResults>(who, &form).await
 }
 
-/// Every row of the tables an import and its undo touch.
+/// Every row of the tables an import and its undo touch, for the pupils
+/// the first test makes (the demo school has results of its own).
 async fn results_tables(app: &TestApp) -> Vec<String> {
     sqlx::query_scalar(
         "SELECT 'result ' || assessment_id || ' ' || pupil_id || ' ' || IFNULL(score, '') || IFNULL(grade, '') || ' ' || import_id
-         FROM external_results
+         FROM external_results WHERE pupil_id IN (SELECT id FROM pupils WHERE upn LIKE 'X1%')
          UNION ALL SELECT 'replaced ' || import_id || ' ' || pupil_id FROM replaced_results
          ORDER BY 1",
     )
@@ -220,8 +239,9 @@ async fn a_preview_gives_every_bad_row_its_reason_and_undo_puts_everything_back(
 
     // A second file for the same assessment: Ben's result already there.
     let shown = page(&app, &admin, None).await;
-    let assessment = shown.assessments[0].id.to_string();
-    assert_eq!(shown.assessments[0].results, 2);
+    let ours = assessment_taken(&shown, "09/06/2026");
+    let assessment = ours.id.to_string();
+    assert_eq!(ours.results, 2);
     let csv = "UPN,Name,Mark\nX100000000002,Ben Bee,33\nX100000000004,Dee Dog,31\n";
     let second_file = upload(&app, &admin, "resits.csv", csv.as_bytes().to_vec())
         .await
@@ -295,10 +315,13 @@ async fn a_preview_gives_every_bad_row_its_reason_and_undo_puts_everything_back(
         .collect();
     assert!(left.is_empty(), "undo leaves no result: {left:?}");
     let shown = page(&app, &admin, None).await;
-    assert!(shown
+    let ours: Vec<_> = shown
         .imports
         .iter()
-        .all(|i| i.undone.is_some() && !i.can_undo));
+        .filter(|i| i.assessment == "Phonics Screening Check, taken 09/06/2026")
+        .collect();
+    assert_eq!(ours.len(), 2);
+    assert!(ours.iter().all(|i| i.undone.is_some() && !i.can_undo));
     // Undoing twice is refused as not found.
     let res = app
         .call::<UndoImport>(&admin, &[("import", &second.id.to_string())])
@@ -341,7 +364,9 @@ async fn a_teacher_imports_only_for_the_pupils_of_their_groups() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.denials(&format!("results file:{admins_file}")).await, 1);
     // The admin's import of the same assessment can't be undone by the teacher.
-    let assessment = page(&app, &admin, None).await.assessments[0].id.to_string();
+    let assessment = assessment_named(&page(&app, &admin, None).await, "MTC June")
+        .id
+        .to_string();
     let form = phonics(
         &admins_id,
         &[("assessment", &assessment), ("existing", "replace")],
@@ -475,4 +500,83 @@ async fn a_spreadsheet_written_by_openpyxl_imports() {
     assert_eq!(score_of(&app, amy).await, Some(38));
     assert_eq!(score_of(&app, bo).await, Some(27));
     assert_eq!(score_of(&app, cy).await, Some(32));
+}
+
+/// Progress shows an assessment's results as a column: "which pupils are
+/// not on track, and did the test agree?" Each pupil on the roll has their
+/// result or none; an assessment that isn't there shows no column.
+#[tokio::test]
+async fn progress_shows_an_assessments_results_beside_the_judgements() {
+    let app = spawn_app().await;
+    let teacher = app.signed_in(TEACHER).await;
+    let admin = app.signed_in(ADMIN).await;
+    let (class, _) = classes(&app).await;
+    let roll = crate::classroom::pupils_of(&app, class).await;
+    let upns: Vec<String> = {
+        let mut upns = Vec::new();
+        for pupil in &roll[..2] {
+            upns.push(
+                sqlx::query_scalar::<_, String>("SELECT upn FROM pupils WHERE id = ?")
+                    .bind(pupil.0)
+                    .fetch_one(&app.pool)
+                    .await
+                    .unwrap(),
+            );
+        }
+        upns
+    };
+    let csv = format!("UPN,Name,Score\n{},A,104\n{},B,96\n", upns[0], upns[1]);
+    let file = upload(&app, &admin, "ks2.csv", csv.into_bytes())
+        .await
+        .to_string();
+    let form = phonics(&file, &[("kind", "ks2"), ("taken_on", "12/05/2026")]);
+    let shown = preview(&app, &admin, &form).await;
+    assert!(done(&import(&app, &admin, &form, &shown.digest).await));
+    let assessment = assessment_named(&page(&app, &admin, None).await, "KS2 scaled score").id;
+    let subject: i64 = sqlx::query_scalar("SELECT id FROM subjects ORDER BY position LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+
+    let open = |assessment: i64| {
+        let (app, teacher) = (&app, &teacher);
+        async move {
+            let res = app
+                .call::<OpenProgress>(
+                    teacher,
+                    &[
+                        ("group", &class.to_string()),
+                        ("subject", &subject.to_string()),
+                        ("assessment", &assessment.to_string()),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<ProgressTable>().await.unwrap()
+        }
+    };
+    let table = open(assessment).await;
+    assert_eq!(table.assessment, Some(assessment));
+    assert!(table
+        .assessments
+        .contains(&(assessment, "KS2 scaled score, taken 12/05/2026".to_owned())));
+    let result = |pupil: PupilId| {
+        table
+            .rows
+            .iter()
+            .find(|r| r.pupil == pupil)
+            .unwrap()
+            .external
+            .clone()
+            .map(|e| (e.words, e.figure))
+    };
+    assert_eq!(
+        result(roll[0]),
+        Some(("104 (Met the expected standard)".into(), 104))
+    );
+    assert_eq!(result(roll[1]), Some(("96".into(), 96)));
+    assert_eq!(result(roll[2]), None);
+    let none = open(assessment + 1000).await;
+    assert_eq!(none.assessment, None);
+    assert!(none.rows.iter().all(|r| r.external.is_none()));
 }
