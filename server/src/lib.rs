@@ -145,6 +145,7 @@ pub async fn housekeeping(
     app::ssr::outbox::prune_sent(pool, now).await?;
     let day_ago = app::ssr::clock::stamp(now - time::Duration::days(1));
     app::mis::store::forget_old_files(&mut *pool.acquire().await?, &day_ago).await?;
+    app::external::store::forget_old_files(&mut *pool.acquire().await?, &day_ago).await?;
     app::notifications::summary::send_due(pool, now, base_url).await?;
     Ok(())
 }

@@ -20,9 +20,9 @@ pub async fn ext_data_page(file: Option<i64>) -> Result<ExtDataView, AppError> {
         let file = match file {
             None => None,
             Some(id) => {
-                let Some((file_name, bytes)) = store::kept_file(&mut conn, &staff, id).await?
-                else {
-                    return Err(AppError::NotFound.into());
+                let kept = store::kept_file(&mut conn, &staff, id, viewer.arrival.now).await?;
+                let Some((file_name, bytes)) = kept else {
+                    return viewer.out_of_reach(&mut conn, "results file", id).await;
                 };
                 Some(sheet::read(&file_name, &bytes).map(|sheet| UploadedFile {
                     id,
@@ -67,41 +67,41 @@ pub async fn import_results(
     };
     respond(async move {
         let viewer = Viewer::current().await?;
+        let read = planning::read(&mut *db()?.acquire().await?, &viewer, file, &form).await?;
         if step != "import" {
             let mut conn = db()?.acquire().await?;
-            let planned = planning::planned(&mut conn, &viewer, file, &form).await?;
-            return Ok(Some(planned.checked.preview));
+            let checked = planning::checked(&mut conn, &viewer, &read).await?;
+            return Ok(Some(checked.preview));
         }
         let client = usage::current_client().await?;
-        // Planned again on the writing connection: the reach, the results
+        // Checked again on the writing connection: the reach, the results
         // already there and the writes are the same moment's.
-        let (mut write, planned) = viewer
-            .write_checked(async |conn| planning::planned(conn, &viewer, file, &form).await)
+        let (mut write, checked) = viewer
+            .write_checked(async |conn| planning::checked(conn, &viewer, &read).await)
             .await?;
-        if planned.checked.preview.digest != digest {
+        if checked.preview.digest != digest {
             return Err(AppError::invalid(
                 "preview",
                 "Something changed since the preview (the choices above, the school's pupils, or results already there). Press Preview again to see what Import would do now.",
             )
             .into());
         }
-        if planned.checked.writes.is_empty() {
+        if checked.writes.is_empty() {
             return Err(AppError::invalid(
                 "preview",
                 "There is nothing to import: every row is bad or skipped.",
             )
             .into());
         }
-        let assessment = match planned.plan.assessment {
-            Chosen::Existing(id) => id,
-            Chosen::New(new) => store::create_assessment(&mut write, &new).await?,
+        let assessment = match &read.plan.assessment {
+            Chosen::Existing(id) => *id,
+            Chosen::New(new) => store::create_assessment(&mut write, new).await?,
         };
-        let checked = &planned.checked;
         store::import(
             &mut write,
             assessment,
             file,
-            &planned.file_name,
+            &read.file_name,
             &checked.writes,
             checked.skipped,
         )
@@ -154,35 +154,53 @@ mod planning {
     use sqlx::SqliteConnection;
 
     use super::super::{
-        model::ImportForm,
+        model::{taken_words, ImportForm},
         plan::{check_rows, Checked, Chosen, Plan},
-        sheet, store,
+        sheet::{self, Sheet},
+        store,
     };
     use crate::{auth::Viewer, error::AppError};
 
-    /// A kept file and the form, checked against the pupils the viewer
-    /// reaches and the results already there.
-    pub struct Planned {
+    /// A kept file, read, and the form checked against it: the slow part,
+    /// done before the change takes its turn with the one writer.
+    pub struct Read {
         pub file_name: String,
+        pub sheet: Sheet,
         pub plan: Plan,
-        pub checked: Checked,
     }
 
-    pub async fn planned(
+    pub async fn read(
         conn: &mut SqliteConnection,
         viewer: &Viewer,
         file: i64,
         form: &ImportForm,
-    ) -> anyhow::Result<Planned> {
+    ) -> anyhow::Result<Read> {
         let staff = viewer.staff()?;
-        let whole_school = viewer.leadership().is_ok();
-        let Some((file_name, bytes)) = store::kept_file(conn, &staff, file).await? else {
+        let Some((file_name, bytes)) =
+            store::kept_file(conn, &staff, file, viewer.arrival.now).await?
+        else {
             return viewer.out_of_reach(conn, "results file", file).await;
         };
         let sheet =
             sheet::read(&file_name, &bytes).map_err(|reason| AppError::invalid("file", reason))?;
         let plan = form.check(sheet.columns().len())?;
-        let (words, marking, existing) = match &plan.assessment {
+        Ok(Read {
+            file_name,
+            sheet,
+            plan,
+        })
+    }
+
+    /// The file's rows checked against the pupils the viewer reaches and
+    /// the results already there.
+    pub async fn checked(
+        conn: &mut SqliteConnection,
+        viewer: &Viewer,
+        read: &Read,
+    ) -> anyhow::Result<Checked> {
+        let staff = viewer.staff()?;
+        let whole_school = viewer.leadership().is_ok();
+        let (words, marking, existing) = match &read.plan.assessment {
             Chosen::Existing(id) => {
                 let Some((words, marking)) = store::assessment(conn, *id).await? else {
                     return Err(AppError::invalid(
@@ -205,24 +223,19 @@ mod planning {
                     )
                     .into());
                 }
-                let words = store::taken_words(&new.name, &new.taken_on);
+                let words = taken_words(&new.name, &new.taken_on);
                 (words, new.marking.clone(), Default::default())
             }
         };
         let pupils = store::pupils_in_reach(conn, &staff).await?;
-        let checked = check_rows(
-            &sheet,
-            &plan,
+        Ok(check_rows(
+            &read.sheet,
+            &read.plan,
             &marking,
             words,
             &pupils,
             &existing,
             whole_school,
-        );
-        Ok(Planned {
-            file_name,
-            plan,
-            checked,
-        })
+        ))
     }
 }

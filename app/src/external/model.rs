@@ -108,6 +108,17 @@ pub struct ImportForm {
     pub existing: String,
 }
 
+/// An assessment's name and day in words: "Phonics Screening Check, taken
+/// 09/06/2026" (`taken_on` as stored).
+pub fn taken_words(name: &str, taken_on: &str) -> String {
+    named_on(name, &crate::school::model::uk_date(taken_on))
+}
+
+/// The same, with the day already written DD/MM/YYYY.
+fn named_on(name: &str, day: &str) -> String {
+    format!("{name}, taken {day}")
+}
+
 /// An assessment as listed on the page and offered for an import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentRow {
@@ -118,6 +129,13 @@ pub struct AssessmentRow {
     pub marking: String,
     /// Results held, for pupils the viewer reaches.
     pub results: i64,
+}
+
+impl AssessmentRow {
+    /// "Phonics Screening Check, taken 09/06/2026".
+    pub fn name_and_day(&self) -> String {
+        named_on(&self.name, &self.taken_on)
+    }
 }
 
 /// One import in the list, newest first.
@@ -220,6 +238,15 @@ impl Preview {
     /// Results the import writes.
     pub fn writes(&self) -> usize {
         self.adds + if self.replace { self.existing.len() } else { 0 }
+    }
+
+    /// The preview in one sentence, for screen readers as it arrives.
+    pub fn summary(&self) -> String {
+        format!(
+            "Preview ready: {} to import, {} rows can't be imported.",
+            self.writes(),
+            self.bad_rows.len()
+        )
     }
 }
 

@@ -163,6 +163,9 @@ fn ImportResultsForm(uploaded: UploadedFile, assessments: Vec<AssessmentRow>) ->
         columns,
         guess,
     } = uploaded;
+    let invalid = move |name: &'static str| {
+        move || error.get().and_then(|e| e.for_field(name)).map(|_| "true")
+    };
     let column = move |name, label, selected| {
         view! { <ColumnSelect name label columns=columns.clone() selected error /> }
     };
@@ -175,6 +178,7 @@ fn ImportResultsForm(uploaded: UploadedFile, assessments: Vec<AssessmentRow>) ->
         <ActionForm action attr:novalidate=true attr:class="form import-form">
             <input type="hidden" name="file" value=id />
             <ErrorNote error id="import-error" />
+            <FieldError error name="file" id="file-error".to_owned() />
             <fieldset>
                 <legend>"Assessment"</legend>
                 <div class="field">
@@ -183,13 +187,14 @@ fn ImportResultsForm(uploaded: UploadedFile, assessments: Vec<AssessmentRow>) ->
                         id="assessment"
                         name="assessment"
                         aria-describedby="assessment-error"
+                        aria-invalid=invalid("assessment")
                         on:change=move |ev| chosen.set(event_target_value(&ev))
                     >
                         <option value="" selected=move || chosen.get().is_empty()>"Choose…"</option>
                         {assessments
                             .into_iter()
                             .map(|a| view! {
-                                <option value=a.id>{format!("{}, taken {}", a.name, a.taken_on)}</option>
+                                <option value=a.id>{a.name_and_day()}</option>
                             })
                             .collect_view()}
                         <option value="new" selected=move || chosen.get() == "new">"A new assessment"</option>
@@ -199,7 +204,7 @@ fn ImportResultsForm(uploaded: UploadedFile, assessments: Vec<AssessmentRow>) ->
                 <div hidden=move || chosen.get() != "new">
                     <div class="field">
                         <label for="kind">"Kind"</label>
-                        <select id="kind" name="kind" aria-describedby="kind-error" on:change=move |ev| kind.set(event_target_value(&ev))>
+                        <select id="kind" name="kind" aria-describedby="kind-error" aria-invalid=invalid("kind") on:change=move |ev| kind.set(event_target_value(&ev))>
                             {KINDS.iter().map(|k| view! { <option value=k.key>{k.name}</option> }).collect_view()}
                         </select>
                         <FieldError error name="kind" id="kind-error".to_owned() />
@@ -235,10 +240,21 @@ fn ImportResultsForm(uploaded: UploadedFile, assessments: Vec<AssessmentRow>) ->
                     <input type="radio" id="existing-replace" name="existing" value="replace" />
                     <label for="existing-replace">"Replace it with the file's"</label>
                 </div>
+                <FieldError error name="existing" id="existing-error".to_owned() />
             </fieldset>
-            <button type="submit" name="step" value="preview" disabled=move || action.pending().get()>
+            <button
+                type="submit"
+                name="step"
+                value="preview"
+                aria-describedby="preview-error"
+                disabled=move || action.pending().get()
+            >
                 "Preview"
             </button>
+            // Said once the preview is in, whichever way it changed.
+            <p class="visually-hidden" role="status">
+                {move || preview.get().map(|shown| shown.summary())}
+            </p>
             {move || preview.get().map(|shown| view! { <PreviewShown preview=shown pending=action.pending() /> })}
             <FieldError error name="preview" id="preview-error".to_owned() />
         </ActionForm>
@@ -269,7 +285,7 @@ fn PreviewShown(preview: Preview, pending: Memo<bool>) -> impl IntoView {
     view! {
         <section class="preview" aria-labelledby="preview-heading">
             <h3 id="preview-heading">{format!("Preview: {assessment}")}</h3>
-            <div role="status"><ul>
+            <div><ul>
                 <li>{format!("{} to add.", plural(adds, "result", "results"))}</li>
                 {(existing_count > 0).then(|| view! {
                     <li>{format!(
@@ -312,7 +328,14 @@ fn PreviewShown(preview: Preview, pending: Memo<bool>) -> impl IntoView {
             })}
             <input type="hidden" name="digest" value=digest />
             {(writes > 0).then(|| view! {
-                <button type="submit" class="primary" name="step" value="import" disabled=move || pending.get()>
+                <button
+                    type="submit"
+                    class="primary"
+                    name="step"
+                    value="import"
+                    aria-describedby="preview-error"
+                    disabled=move || pending.get()
+                >
                     {format!("Import {}", plural(writes, "result", "results"))}
                 </button>
             })}
@@ -378,7 +401,7 @@ fn Imports(imports: Vec<ImportRow>, undo: ServerAction<UndoImport>) -> impl Into
                                             <td>
                                                 <ActionForm action=undo>
                                                     <input type="hidden" name="import" value=i.id />
-                                                    <button type="submit" aria-label=label disabled=move || undo.pending().get()>"Undo import"</button>
+                                                    <button type="submit" aria-label=label aria-describedby="undo-error" disabled=move || undo.pending().get()>"Undo import"</button>
                                                 </ActionForm>
                                             </td>
                                         }.into_any(),

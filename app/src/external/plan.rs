@@ -541,7 +541,10 @@ pub fn check_rows(
         }
     }
     bad_rows.sort_by_key(|b| b.row);
-    let digest = digest(&assessment_words, &writes, &bad_rows, skipped);
+    // The marking too: a new assessment's grades or pass mark changed
+    // after the preview is a change.
+    let what = format!("{assessment_words}{marking:?}");
+    let digest = digest(&what, &writes, &bad_rows, skipped);
     Checked {
         preview: Preview {
             assessment: assessment_words,

@@ -70,12 +70,30 @@ pub struct Sheet {
 }
 
 impl Sheet {
-    /// The row of headings: of the first 20 rows, the first with as many
-    /// cells filled in as any (and at least two), so a title above it ("Phonics
-    /// check, June 2026", even with a comma in it) is passed over.
+    /// The row of headings, among the first 20: the first with two or more
+    /// headings Markwell knows (UPN, Surname, Score …), else the first with
+    /// as many cells filled in as any (at least two). So a title above it
+    /// ("Phonics check, June 2026", even with a comma in it) is passed over,
+    /// and so is a title that happens to say "results".
     pub fn heading_row(&self) -> Option<usize> {
         let filled = |cells: &[Cell]| cells.iter().filter(|c| !c.is_empty()).count();
+        let known = |cells: &[Cell]| {
+            cells
+                .iter()
+                .filter(|c| matches!(c, Cell::Text(_)))
+                .filter(|c| {
+                    let heading = c.words().to_lowercase();
+                    HEADINGS
+                        .iter()
+                        .flat_map(|(_, words)| *words)
+                        .any(|w| heading.contains(w))
+                })
+                .count()
+        };
         let top = &self.rows[..self.rows.len().min(20)];
+        if let Some(at) = top.iter().position(|(_, cells)| known(cells) >= 2) {
+            return Some(at);
+        }
         let most = top.iter().map(|(_, cells)| filled(cells)).max()?;
         if most < 2 {
             return None;
@@ -122,20 +140,52 @@ impl Sheet {
             .iter()
             .map(|c| c.words().to_lowercase())
             .collect();
-        let find = |words: &[&str]| {
+        let find = |column: Heading| {
+            let words = HEADINGS
+                .iter()
+                .find(|(c, _)| *c == column)
+                .map_or(&[][..], |(_, w)| *w);
             headings
                 .iter()
                 .position(|h| words.iter().any(|w| h.contains(w)))
         };
         Mapping {
-            upn: find(&["upn", "unique pupil number"]),
-            first_name: find(&["forename", "first name", "firstname", "given"]),
-            surname: find(&["surname", "last name", "lastname", "family name"]),
-            birth: find(&["birth", "dob"]),
-            result: find(&["score", "mark", "result", "grade", "outcome"]),
+            upn: find(Heading::Upn),
+            first_name: find(Heading::FirstName),
+            surname: find(Heading::Surname),
+            birth: find(Heading::Birth),
+            result: find(Heading::Result),
         }
     }
 }
+
+/// The columns a results file has, as the mapping knows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Heading {
+    Upn,
+    FirstName,
+    Surname,
+    Birth,
+    Result,
+}
+
+/// The words (lower case) a heading of each column contains.
+const HEADINGS: [(Heading, &[&str]); 5] = [
+    (Heading::Upn, &["upn", "unique pupil number"]),
+    (
+        Heading::FirstName,
+        &["forename", "first name", "firstname", "given"],
+    ),
+    (
+        Heading::Surname,
+        &["surname", "last name", "lastname", "family name"],
+    ),
+    (Heading::Birth, &["birth", "dob"]),
+    (
+        Heading::Result,
+        &["score", "mark", "result", "grade", "outcome"],
+    ),
+];
 
 /// The spreadsheet's letter for a column: A … Z, AA …
 pub fn column_letter(index: usize) -> String {
@@ -322,6 +372,20 @@ mod tests {
             (Some(0), Some(1), Some(2))
         );
         assert_eq!(guess.birth, None);
+    }
+
+    #[test]
+    fn headings_are_known_by_their_words() {
+        // A title that says "results" above, and a row with a note in a
+        // column with no heading: the headings are still the headings.
+        let sheet = read(
+            "r.csv",
+            b"Phonics results, June 2026\nUPN,Name,Score\nA1,Amy,35,absent in May\n",
+        )
+        .unwrap();
+        let heading = sheet.heading_row().unwrap();
+        assert_eq!(sheet.rows[heading].0, 2);
+        assert_eq!(sheet.body().count(), 1);
     }
 
     #[test]

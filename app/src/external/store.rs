@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use sqlx::SqliteConnection;
 
 use super::{
-    model::{AssessmentRow, ExternalCell, ImportRow, Imported, PupilResult},
+    model::{taken_words, AssessmentRow, ExternalCell, ImportRow, Imported, PupilResult},
     plan::{Marking, NewAssessment, Pupil, Value, Writing},
 };
 use crate::{
@@ -22,17 +22,13 @@ use crate::{
     },
 };
 
-/// Keeps an uploaded file for its uploader; files left a day are let go.
+/// Keeps an uploaded file for its uploader, for a day.
 pub async fn keep_file(
     write: &mut Write,
     staff: &StaffRights,
     file_name: &str,
     bytes: &[u8],
 ) -> anyhow::Result<i64> {
-    let day_ago = stamp(write.now - time::Duration::days(1));
-    sqlx::query!("DELETE FROM result_files WHERE uploaded_at < ?", day_ago)
-        .execute(&mut **write)
-        .await?;
     let (viewer, at) = (staff.viewer(), write.at.clone());
     let id = sqlx::query_scalar!(
         "INSERT INTO result_files (uploaded_by, uploaded_at, file_name, bytes)
@@ -47,17 +43,22 @@ pub async fn keep_file(
     Ok(id)
 }
 
-/// A kept file, only for the person who uploaded it.
+/// A kept file, only for the person who uploaded it, and only for a day
+/// (housekeeping deletes it after).
 pub async fn kept_file(
     conn: &mut SqliteConnection,
     staff: &StaffRights,
     file: i64,
+    now: time::OffsetDateTime,
 ) -> anyhow::Result<Option<(String, Vec<u8>)>> {
     let viewer = staff.viewer();
+    let day_ago = stamp(now - time::Duration::days(1));
     let row = sqlx::query!(
-        "SELECT file_name, bytes FROM result_files WHERE id = ? AND uploaded_by = ?",
+        "SELECT file_name, bytes FROM result_files
+         WHERE id = ? AND uploaded_by = ? AND uploaded_at >= ?",
         file,
-        viewer
+        viewer,
+        day_ago
     )
     .fetch_optional(conn)
     .await?;
@@ -141,8 +142,13 @@ pub async fn assessment(
     }))
 }
 
-pub fn taken_words(name: &str, taken_on: &str) -> String {
-    format!("{name}, taken {}", uk_date(taken_on))
+/// Spreadsheets uploaded more than a day ago and never imported: they hold
+/// children's names, so they go (housekeeping, hourly).
+pub async fn forget_old_files(conn: &mut SqliteConnection, day_ago: &str) -> anyhow::Result<()> {
+    sqlx::query!("DELETE FROM result_files WHERE uploaded_at < ?", day_ago)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Whether an assessment of this name was taken that day already.
@@ -319,9 +325,9 @@ pub async fn imports(
     let viewer = staff.viewer();
     let rows = sqlx::query!(
         r#"SELECT i.id AS "id!", a.name, a.taken_on, i.file_name, i.imported_by,
-                  COALESCE(u.first_name || ' ' || u.surname, 'Someone no longer here') AS "by!: String",
+                  COALESCE(u.first_name || ' ' || u.surname, 'Someone who has left') AS "by!: String",
                   i.imported_at, i.added, i.replaced, i.skipped, i.undone_at,
-                  COALESCE(un.first_name || ' ' || un.surname, 'Someone no longer here') AS "undone_by!: String",
+                  COALESCE(un.first_name || ' ' || un.surname, 'Someone who has left') AS "undone_by!: String",
                   NOT EXISTS (SELECT 1 FROM result_imports later
                               WHERE later.assessment_id = i.assessment_id AND later.id > i.id
                                 AND later.undone_at IS NULL) AS "newest!: bool"
@@ -373,13 +379,20 @@ pub async fn undo(
 ) -> anyhow::Result<Result<(), NotUndone>> {
     let viewer = staff.viewer();
     let admin = staff.is_admin();
+    // A teacher undoes only their own import, and only while they still
+    // reach every pupil it wrote or put back.
     let found = sqlx::query!(
         r#"SELECT assessment_id,
                   EXISTS (SELECT 1 FROM result_imports later
                           WHERE later.assessment_id = i.assessment_id AND later.id > i.id
                             AND later.undone_at IS NULL) AS "later!: bool"
            FROM result_imports i
-           WHERE i.id = ?1 AND i.undone_at IS NULL AND (?2 OR i.imported_by = ?3)"#,
+           WHERE i.id = ?1 AND i.undone_at IS NULL
+             AND (?2 OR (i.imported_by = ?3
+                  AND NOT EXISTS (
+                      SELECT pupil_id FROM external_results WHERE import_id = i.id
+                      UNION SELECT pupil_id FROM replaced_results WHERE import_id = i.id
+                      EXCEPT SELECT pupil_id FROM pupil_reach WHERE viewer_id = ?3)))"#,
         import,
         admin,
         viewer

@@ -139,6 +139,9 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
             .collect::<Vec<_>>()
     };
     let with_external = assessment.is_some();
+    let external_name = assessment
+        .and_then(|chosen| assessments.iter().find(|(id, _)| *id == chosen))
+        .map(|(_, name)| name.clone());
     let table = move |error: Option<Signal<Option<AppError>>>| {
         let scale = scale.clone();
         let shown = shown.clone();
@@ -231,6 +234,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
             })}
         </div>
         <p class="hint">"On track: the pupil's judgement has reached their target."</p>
+        {external_name.map(|name| view! { <p class="hint">{format!("External result: {name}, from Ext. data.")}</p> })}
         <p class="hint">{since_words(last_term.as_ref())}</p>
         {match cohort {
             Cohort::Group(group) if chosen.can_set_targets && !rows_empty => {

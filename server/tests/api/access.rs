@@ -848,19 +848,13 @@ fn results_file() -> reqwest::multipart::Form {
 }
 
 /// Each member of staff's uploaded results file, and an import of theirs
-/// (of an assessment made for the test), ready to undo.
+/// (each of an assessment of its own made for the test, so it is the
+/// newest of its assessment), ready to undo.
 async fn results_for_staff(
     app: &TestApp,
     fixture: &mut Fixture,
     clients: &BTreeMap<Caller, Client>,
 ) {
-    let assessment = one(
-        app,
-        "INSERT INTO assessments (name, taken_on, lowest, highest, created_at)
-         VALUES ('Matrix check', '2026-06-09', 0, 40, '2026-06-10T09:00:00Z') RETURNING id",
-        &[],
-    )
-    .await;
     for (caller, email) in [
         (Caller::Teacher, TEACHER),
         (Caller::Slt, SLT),
@@ -879,6 +873,13 @@ async fn results_for_staff(
         let to = res.headers()["location"].to_str().unwrap();
         let file = to.trim_start_matches("/ext-data?file=").parse().unwrap();
         fixture.results_files.insert(caller, file);
+        let assessment = one(
+            app,
+            "INSERT INTO assessments (name, taken_on, lowest, highest, created_at)
+             VALUES ('Matrix check ' || ?, '2026-06-09', 0, 40, '2026-06-10T09:00:00Z') RETURNING id",
+            &[file],
+        )
+        .await;
         let import = one(
             app,
             "INSERT INTO result_imports (assessment_id, file_name, imported_by, imported_at, added, replaced, skipped)

@@ -216,6 +216,24 @@ async fn a_preview_gives_every_bad_row_its_reason_and_undo_puts_everything_back(
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(matches!(error_of(res).await, AppError::Invalid { field, .. } if field == "preview"));
     assert_eq!(results_tables(&app).await, before);
+    // So is the preview's own digest once the school changed since: Dee
+    // left (row 8 would now be an unknown pupil). Back again, it imports.
+    let dee_active = |active: bool| {
+        let app = &app;
+        async move {
+            sqlx::query("UPDATE pupils SET active = ? WHERE id = ?")
+                .bind(active)
+                .bind(dee)
+                .execute(&app.pool)
+                .await
+                .unwrap();
+        }
+    };
+    dee_active(false).await;
+    let res = import(&app, &admin, &form, &first.digest).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(results_tables(&app).await, before);
+    dee_active(true).await;
 
     let res = import(&app, &admin, &form, &first.digest).await;
     assert!(done(&res), "{}", res.status());
@@ -354,6 +372,22 @@ async fn a_teacher_imports_only_for_the_pupils_of_their_groups() {
     assert!(done(&res));
     assert_eq!(score_of(&app, mine).await, Some(20));
     assert_eq!(score_of(&app, theirs).await, None);
+
+    // Out of the class, Mia is out of the teacher's reach: their own import
+    // of her result can't be undone by them now.
+    let teachers_import = page(&app, &teacher, None).await.imports[0].id.to_string();
+    sqlx::query("DELETE FROM group_pupils WHERE group_id = ? AND pupil_id = ?")
+        .bind(class.0)
+        .bind(mine)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let res = app
+        .call::<UndoImport>(&teacher, &[("import", &teachers_import)])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(score_of(&app, mine).await, Some(20));
+    join(&app, class, mine).await;
 
     // Another's file is not found, and audited.
     let admins_file = upload(&app, &admin, "mtc.csv", csv.as_bytes().to_vec()).await;
