@@ -27,7 +27,7 @@ use crate::{
     auth::page::NewPasswordFields,
     email::UndeliveredEmails,
     ids::{PupilId, UserId},
-    progress::pupil_page::pupil_path,
+    progress::model::pupil_path,
     school::{finder::PupilFinder, model::PupilMatch},
     ui::{route_id, ErrorNote, ErrorPanel, InstantChecks, Notice, SelectField, TextField},
 };

@@ -401,6 +401,11 @@ fn sort_by_figure(
     });
 }
 
+/// Where a pupil's page is (the route is `/pupils/:pupil`).
+pub fn pupil_path(pupil: PupilId) -> String {
+    format!("/pupils/{pupil}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,10 +14,9 @@ use leptos_router::{
 use super::{
     api::{open_progress, SaveTargets},
     model::{
-        sort, target_label, Cohort, ProgressRow, ProgressTable, SortBy, Spread, TargetChoice,
-        NOT_JUDGED, NO_TARGET,
+        pupil_path, sort, target_label, Cohort, ProgressRow, ProgressTable, SortBy, Spread,
+        TargetChoice, NOT_JUDGED, NO_TARGET,
     },
-    pupil_page::pupil_path,
 };
 use crate::{
     error::AppError,

@@ -19,11 +19,6 @@ use crate::{
     },
 };
 
-/// Where a pupil's page is (the route is `/pupils/:pupil`).
-pub fn pupil_path(pupil: PupilId) -> String {
-    format!("/pupils/{pupil}")
-}
-
 #[component]
 pub fn PupilPage() -> impl IntoView {
     let params = use_params_map();
