@@ -475,7 +475,27 @@ pub async fn pupil_results(
     conn: &mut SqliteConnection,
     pupil: &ReadablePupil,
 ) -> anyhow::Result<Vec<PupilResult>> {
-    let pupil = pupil.id();
+    results_of_pupil(conn, pupil.id()).await
+}
+
+/// A report's External results section, a line a result: "Phonics
+/// Screening Check (08/06/2026): 36 (Working at the expected standard)".
+/// For the reports module, once it has checked the report itself.
+pub async fn report_lines(
+    conn: &mut SqliteConnection,
+    pupil: PupilId,
+) -> anyhow::Result<Vec<String>> {
+    Ok(results_of_pupil(conn, pupil)
+        .await?
+        .into_iter()
+        .map(|r| format!("{} ({}): {}", r.assessment, r.taken_on, r.result))
+        .collect())
+}
+
+async fn results_of_pupil(
+    conn: &mut SqliteConnection,
+    pupil: PupilId,
+) -> anyhow::Result<Vec<PupilResult>> {
     let rows = sqlx::query!(
         "SELECT a.name, a.taken_on, a.lowest, a.highest, a.pass_mark, a.pass_words, a.grades,
                 r.score, r.grade

@@ -252,6 +252,11 @@ pub struct ReportView {
     pub published_on: Option<String>,
     /// Present when the session has the section.
     pub attainment: Option<Vec<SubjectAttainment>>,
+    /// Results from Ext. data, a line each ("Phonics Screening Check
+    /// (08/06/2026): 36 (Working at the expected standard)"), when the
+    /// session has the section; empty without it or without results.
+    #[serde(default)]
+    pub external: Vec<String>,
     /// "96.3% this school year (2026/27): attended …", when the session has
     /// the section and attendance is held.
     pub attendance: Option<String>,

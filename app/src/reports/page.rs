@@ -92,6 +92,7 @@ fn Report(report: ReportView) -> impl IntoView {
         session,
         published_on,
         attainment,
+        external,
         attendance,
         behaviour,
         comment,
@@ -123,6 +124,14 @@ fn Report(report: ReportView) -> impl IntoView {
                 <h2 id="attainment">{format!("How {first_name} is doing")}</h2>
                 {empty.then(|| view! { <p>"Nothing has been assessed yet for this report."</p> })}
                 <AttainmentList subjects />
+            </section>
+        }
+    });
+    let external = (!external.is_empty()).then(|| {
+        view! {
+            <section class="report-section" aria-labelledby="external">
+                <h2 id="external">"External results"</h2>
+                <ul>{external.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
             </section>
         }
     });
@@ -171,6 +180,7 @@ fn Report(report: ReportView) -> impl IntoView {
                 <p class="report-about">{about}</p>
             </header>
             {attainment}
+            {external}
             {records}
             {comment}
         </article>

@@ -81,7 +81,8 @@ pub async fn view(
                   g.name AS "class_name?: String", s.name AS session, r.published_at,
                   s.with_attainment AS "with_attainment!: bool", s.with_comment AS "with_comment!: bool",
                   s.with_attendance AS "with_attendance!: bool", s.with_behaviour AS "with_behaviour!: bool",
-                  r.attendance_words, r.behaviour_words,
+                  s.with_external AS "with_external!: bool",
+                  r.attendance_words, r.behaviour_words, r.external_words,
                   r.comment, w.first_name || ' ' || w.surname AS "written_by?: String"
            FROM reports r
            JOIN pupils p ON p.id = r.pupil_id
@@ -105,6 +106,16 @@ pub async fn view(
     } else {
         records_now(conn, row.pupil, now).await?
     };
+    let external = match (row.with_external, row.published_at.is_some()) {
+        (false, _) => Vec::new(),
+        (true, true) => row
+            .external_words
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+        (true, false) => crate::external::store::report_lines(conn, row.pupil).await?,
+    };
     let attendance = attendance.filter(|_| row.with_attendance);
     let behaviour = behaviour.filter(|_| row.with_behaviour);
     let comment = Some(row.comment).filter(|c| row.with_comment && !c.trim().is_empty());
@@ -122,6 +133,7 @@ pub async fn view(
         session: row.session,
         published_on: row.published_at.as_deref().map(day_for_people),
         attainment,
+        external,
         attendance,
         behaviour,
         written_by: comment.as_ref().and(row.written_by),
@@ -601,10 +613,15 @@ pub async fn publish(
         let attainment = attainment_now(conn, report.pupil, report.year_group).await?;
         freeze(conn, report.report, &attainment).await?;
         let (attendance, behaviour) = records_now(conn, report.pupil, at).await?;
+        let external = crate::external::store::report_lines(conn, report.pupil)
+            .await?
+            .join("\n");
         sqlx::query!(
-            "UPDATE reports SET attendance_words = ?, behaviour_words = ? WHERE id = ?",
+            "UPDATE reports SET attendance_words = ?, behaviour_words = ?, external_words = ?
+             WHERE id = ?",
             attendance,
             behaviour,
+            external,
             report.report
         )
         .execute(&mut *conn)

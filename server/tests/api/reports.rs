@@ -929,7 +929,8 @@ async fn an_admin_makes_a_session_and_each_pupil_it_covers_gets_one_report() {
 }
 
 #[tokio::test]
-async fn a_reports_attendance_and_behaviour_come_from_the_records_and_are_frozen_at_publish() {
+async fn a_reports_attendance_behaviour_and_external_results_come_from_the_records_and_are_frozen_at_publish(
+) {
     let app = spawn_app().await;
     let (session, _) = current_session(&app).await;
     let head = app.signed_in(SLT).await;
@@ -966,18 +967,36 @@ async fn a_reports_attendance_and_behaviour_come_from_the_records_and_are_frozen
             .unwrap();
     }
 
-    // Without the sections, the report has neither.
-    sqlx::query("UPDATE report_sessions SET with_attendance = 0, with_behaviour = 0 WHERE id = ?")
+    // And a Phonics Screening Check result, as an import writes it.
+    for sql in [
+        "INSERT INTO assessments (id, name, taken_on, lowest, highest, pass_mark, pass_words, created_at)
+         VALUES (900, 'Report check', '2026-06-09', 0, 40, 32, 'Working at the expected standard', ?3)",
+        "INSERT INTO result_imports (id, assessment_id, file_name, imported_at, added, replaced, skipped)
+         VALUES (900, 900, 'check.csv', ?3, 1, 0, 0)",
+        "INSERT INTO external_results (assessment_id, pupil_id, score, import_id) VALUES (900, ?1, 35, 900)",
+    ] {
+        sqlx::query(sql)
+            .bind(pupil.0)
+            .bind(&today)
+            .bind(&now)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+
+    // Without the sections, the report has none of them.
+    sqlx::query("UPDATE report_sessions SET with_attendance = 0, with_behaviour = 0, with_external = 0 WHERE id = ?")
         .bind(session.0)
         .execute(&app.pool)
         .await
         .unwrap();
     let without = view(&app).await;
     assert_eq!((without.attendance, without.behaviour), (None, None));
+    assert!(without.external.is_empty());
 
     // With them: worked from the rule, 1 of 2 possible sessions is 50.0%;
     // Kindness +1 and Disruption −1 this term; one achievement.
-    sqlx::query("UPDATE report_sessions SET with_attendance = 1, with_behaviour = 1 WHERE id = ?")
+    sqlx::query("UPDATE report_sessions SET with_attendance = 1, with_behaviour = 1, with_external = 1 WHERE id = ?")
         .bind(session.0)
         .execute(&app.pool)
         .await
@@ -996,6 +1015,8 @@ async fn a_reports_attendance_and_behaviour_come_from_the_records_and_are_frozen
     let draft = view(&app).await;
     assert_eq!(draft.attendance.as_deref(), Some(attendance.as_str()));
     assert_eq!(draft.behaviour.as_deref(), Some(behaviour));
+    let external = ["Report check (09/06/2026): 35 (Working at the expected standard)"];
+    assert_eq!(draft.external, external);
 
     let approved: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM reports WHERE session_id = ? AND status = 'approved'",
@@ -1026,7 +1047,13 @@ async fn a_reports_attendance_and_behaviour_come_from_the_records_and_are_frozen
         .execute(&app.pool)
         .await
         .unwrap();
+    sqlx::query("DELETE FROM external_results WHERE pupil_id = ?")
+        .bind(pupil.0)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let published = view(&app).await;
+    assert_eq!(published.external, external, "frozen at publish");
     assert!(published.published_on.is_some());
     assert_eq!(published.attendance.as_deref(), Some(attendance.as_str()));
     assert_eq!(published.behaviour.as_deref(), Some(behaviour));
