@@ -223,6 +223,10 @@ pub fn plain_routes() -> Vec<(&'static str, axum::routing::MethodRouter<AppState
             get(app::parents::export::download),
         ),
         (
+            app::progress::page::EXPORT_PATH,
+            get(app::progress::export::download),
+        ),
+        (
             app::markbook::model::LIVE_PATH,
             get(app::markbook::live::events),
         ),

@@ -19,105 +19,117 @@ pub async fn open_progress(
     /// An Ext. data assessment to show as a column.
     assessment: Option<i64>,
 ) -> Result<ProgressTable, AppError> {
-    use super::{
-        model::Spread,
-        store::{self, Roll},
-    };
     use crate::{
         auth::Viewer,
         ssr::{db, respond},
     };
     respond(async move {
         let viewer = Viewer::current().await?;
-        let staff = viewer.staff()?;
-        let leader = viewer.leadership().ok();
         let mut conn = db()?.acquire().await?;
-        let groups = crate::classroom::store::groups(&mut conn, &staff).await?;
-        let years = match leader {
-            Some(_) => store::years(&mut conn).await?,
-            None => Vec::new(),
-        };
-        let subjects: Vec<(SubjectId, String)> = crate::markbook::store::subjects(&mut conn)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.name))
-            .collect();
-        // A subject no longer there (an old link) opens the first.
-        let chosen_subject = subject
-            .filter(|asked| subjects.iter().any(|(id, _)| id == asked))
-            .or_else(|| subjects.first().map(|s| s.0));
-        let mut opened = None;
-        let roll = match (year, &leader) {
-            (Some(year), Some(rights)) if years.contains(&year) => Some(Roll::year(rights, year)),
-            (Some(_), Some(_)) => return Err(AppError::NotFound.into()),
-            (Some(_), None) => return Err(AppError::Forbidden.into()),
-            (None, _) => match group.or_else(|| groups.first().map(|g| g.id)) {
-                Some(group) => {
-                    let open = viewer.group_to_open(&mut conn, group).await?;
-                    opened = Some(open);
-                    Some(Roll::group(&open))
-                }
-                None => None,
-            },
-        };
-        let (Some(roll), Some(subject)) = (roll, chosen_subject) else {
-            return Ok(ProgressTable {
-                groups,
-                years,
-                subjects,
-                chosen: None,
-                rows: Vec::new(),
-                scale: Vec::new(),
-                year_spread: None,
-                last_term: None,
-                assessments: Vec::new(),
-                assessment: None,
-            });
-        };
-        let today = crate::ssr::clock::school_day(&viewer.arrival.at)?;
-        let last_term = crate::school::store::last_term(&mut conn, &today).await?;
-        let (chosen, mut rows) =
-            store::table(&mut conn, &roll, subject, last_term.as_ref()).await?;
-        // An assessment no longer there (an old link) shows no column.
-        let assessments = crate::external::store::choices(&mut conn).await?;
-        let assessment = assessment.filter(|asked| assessments.iter().any(|(id, _)| id == asked));
-        if let Some(assessment) = assessment {
-            let pupils: Vec<_> = rows.iter().map(|r| r.pupil).collect();
-            let mut results =
-                crate::external::store::results_for(&mut conn, assessment, &pupils).await?;
-            for row in &mut rows {
-                row.external = results.remove(&row.pupil);
+        table_for(&mut conn, &viewer, group, year, subject, assessment).await
+    })
+    .await
+}
+
+/// The Progress table `viewer` asked for: the page's, and the export's.
+#[cfg(feature = "ssr")]
+pub async fn table_for(
+    conn: &mut sqlx::SqliteConnection,
+    viewer: &crate::auth::Viewer,
+    group: Option<GroupId>,
+    year: Option<i64>,
+    subject: Option<SubjectId>,
+    assessment: Option<i64>,
+) -> anyhow::Result<ProgressTable> {
+    use super::{
+        model::Spread,
+        store::{self, Roll},
+    };
+    let staff = viewer.staff()?;
+    let leader = viewer.leadership().ok();
+    let groups = crate::classroom::store::groups(&mut *conn, &staff).await?;
+    let years = match leader {
+        Some(_) => store::years(&mut *conn).await?,
+        None => Vec::new(),
+    };
+    let subjects: Vec<(SubjectId, String)> = crate::markbook::store::subjects(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    // A subject no longer there (an old link) opens the first.
+    let chosen_subject = subject
+        .filter(|asked| subjects.iter().any(|(id, _)| id == asked))
+        .or_else(|| subjects.first().map(|s| s.0));
+    let mut opened = None;
+    let roll = match (year, &leader) {
+        (Some(year), Some(rights)) if years.contains(&year) => Some(Roll::year(rights, year)),
+        (Some(_), Some(_)) => return Err(AppError::NotFound.into()),
+        (Some(_), None) => return Err(AppError::Forbidden.into()),
+        (None, _) => match group.or_else(|| groups.first().map(|g| g.id)) {
+            Some(group) => {
+                let open = viewer.group_to_open(&mut *conn, group).await?;
+                opened = Some(open);
+                Some(Roll::group(&open))
             }
-        }
-        let scale = store::scale(&mut conn).await?;
-        // A group of one year is set beside its whole year.
-        let one_year = rows
-            .first()
-            .map(|r| r.year_group)
-            .filter(|year| rows.iter().all(|r| r.year_group == *year));
-        let year_spread = match (opened, one_year) {
-            (Some(open), Some(year)) => {
-                let beside = Roll::year_beside(&open, year);
-                let (_, year_rows) = store::table(&mut conn, &beside, subject, None).await?;
-                let name = crate::school::model::year_label(year);
-                Some(Spread::of(name, &year_rows, &scale))
-            }
-            _ => None,
-        };
-        Ok(ProgressTable {
+            None => None,
+        },
+    };
+    let (Some(roll), Some(subject)) = (roll, chosen_subject) else {
+        return Ok(ProgressTable {
             groups,
             years,
             subjects,
-            chosen: Some(chosen),
-            rows,
-            scale,
-            year_spread,
-            last_term,
-            assessments,
-            assessment,
-        })
+            chosen: None,
+            rows: Vec::new(),
+            scale: Vec::new(),
+            year_spread: None,
+            last_term: None,
+            assessments: Vec::new(),
+            assessment: None,
+        });
+    };
+    let today = crate::ssr::clock::school_day(&viewer.arrival.at)?;
+    let last_term = crate::school::store::last_term(&mut *conn, &today).await?;
+    let (chosen, mut rows) = store::table(&mut *conn, &roll, subject, last_term.as_ref()).await?;
+    // An assessment no longer there (an old link) shows no column.
+    let assessments = crate::external::store::choices(&mut *conn).await?;
+    let assessment = assessment.filter(|asked| assessments.iter().any(|(id, _)| id == asked));
+    if let Some(assessment) = assessment {
+        let pupils: Vec<_> = rows.iter().map(|r| r.pupil).collect();
+        let mut results =
+            crate::external::store::results_for(&mut *conn, assessment, &pupils).await?;
+        for row in &mut rows {
+            row.external = results.remove(&row.pupil);
+        }
+    }
+    let scale = store::scale(&mut *conn).await?;
+    // A group of one year is set beside its whole year.
+    let one_year = rows
+        .first()
+        .map(|r| r.year_group)
+        .filter(|year| rows.iter().all(|r| r.year_group == *year));
+    let year_spread = match (opened, one_year) {
+        (Some(open), Some(year)) => {
+            let beside = Roll::year_beside(&open, year);
+            let (_, year_rows) = store::table(&mut *conn, &beside, subject, None).await?;
+            let name = crate::school::model::year_label(year);
+            Some(Spread::of(name, &year_rows, &scale))
+        }
+        _ => None,
+    };
+    Ok(ProgressTable {
+        groups,
+        years,
+        subjects,
+        chosen: Some(chosen),
+        rows,
+        scale,
+        year_spread,
+        last_term,
+        assessments,
+        assessment,
     })
-    .await
 }
 
 /// "Save targets": a target (or none) for each pupil listed, in one change.

@@ -10,4 +10,6 @@ pub mod page;
 pub mod pupil_page;
 
 #[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
 pub mod store;

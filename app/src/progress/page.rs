@@ -29,6 +29,8 @@ use crate::{
 };
 
 pub const PATH: &str = "/progress";
+/// Where **Export to Excel** downloads the table on screen.
+pub const EXPORT_PATH: &str = "/progress/export";
 
 #[component]
 pub fn ProgressPage() -> impl IntoView {
@@ -138,6 +140,13 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
             .collect::<Vec<_>>()
     };
     let with_external = assessment.is_some();
+    let export_link = format!(
+        "{EXPORT_PATH}?{}&subject={subject}{}",
+        cohort.query(),
+        assessment
+            .map(|a| format!("&assessment={a}"))
+            .unwrap_or_default()
+    );
     let external_name = assessment
         .and_then(|chosen| assessments.iter().find(|(id, _)| *id == chosen))
         .map(|(_, name)| name.clone());
@@ -232,6 +241,9 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
                 <SpreadChart spread subject=chosen.subject_name.clone() id="year-spread" />
             })}
         </div>
+        <p>
+            <a class="button" href=export_link rel="external">"Export to Excel"</a>
+        </p>
         <p class="hint">"On track: the pupil's judgement has reached their target."</p>
         {external_name.map(|name| view! { <p class="hint">{format!("External result: {name}, from Ext. data.")}</p> })}
         <p class="hint">{since_words(last_term.as_ref())}</p>

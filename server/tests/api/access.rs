@@ -305,6 +305,7 @@ fn routes() -> Vec<(&'static str, May, Ids)> {
         (app::classroom::page::PATH, Staff, Ids::None),
         (app::homework::page::PATH, Staff, Ids::None),
         (app::progress::page::PATH, Staff, Ids::None),
+        (app::progress::page::EXPORT_PATH, Staff, Ids::None),
         (app::external::model::PATH, Staff, Ids::None),
         (app::external::model::UPLOAD_PATH, Staff, Ids::None),
         ("/pupils/:pupil", Staff, Ids::Child),

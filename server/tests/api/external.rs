@@ -613,4 +613,50 @@ async fn progress_shows_an_assessments_results_beside_the_judgements() {
     let none = open(assessment + 1000).await;
     assert_eq!(none.assessment, None);
     assert!(none.rows.iter().all(|r| r.external.is_none()));
+
+    // Export to Excel: the same table, the assessment's column last.
+    let export = |who: &Client, group: GroupId| {
+        let url = format!(
+            "{}{}?group={group}&subject={subject}&assessment={assessment}",
+            app.address,
+            app::progress::page::EXPORT_PATH
+        );
+        who.get(url).send()
+    };
+    let res = export(&teacher, class).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(" - Progress - "));
+    let cells = crate::usage::cells(&res.bytes().await.unwrap(), "Progress");
+    assert_eq!(
+        cells.len(),
+        1 + table.rows.len(),
+        "headings and a row a pupil"
+    );
+    assert_eq!(
+        cells[0].last().map(|c| c.to_string()).as_deref(),
+        Some("KS2 scaled score, taken 12/05/2026")
+    );
+    let name = &table.rows.iter().find(|r| r.pupil == roll[0]).unwrap().name;
+    let row = cells
+        .iter()
+        .find(|r| r[0].to_string() == *name)
+        .expect("the pupil's row");
+    assert_eq!(
+        row.last().unwrap().to_string(),
+        "104 (Met the expected standard)"
+    );
+    // Another teacher's class is not found; a parent may not export.
+    let (_, other) = classes(&app).await;
+    assert_eq!(
+        export(&teacher, other).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let parent = app.signed_in(PARENT).await;
+    assert_eq!(
+        export(&parent, class).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
 }
