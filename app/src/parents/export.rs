@@ -4,7 +4,7 @@
 
 use axum::{
     extract::{Query, State},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use rust_xlsxwriter::{Format, Workbook};
 use serde::Deserialize;
@@ -46,11 +46,7 @@ pub async fn download(
         Ok((disposition, workbook(&rows)?))
     })
     .await;
-    match made {
-        Ok((disposition, bytes)) => download::xlsx(disposition, bytes),
-        Err(AppError::SignedOut) => Redirect::to("/sign-in?next=/parents").into_response(),
-        Err(error) => error.into_response(),
-    }
+    download::answer(made, "/parents")
 }
 
 const HEADINGS: [(&str, f64); 8] = [

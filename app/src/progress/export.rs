@@ -5,7 +5,7 @@
 
 use axum::{
     extract::{Query, State},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 use serde::Deserialize;
@@ -63,11 +63,7 @@ pub async fn download(
         Ok((disposition, workbook(&table)?))
     })
     .await;
-    match made {
-        Ok((disposition, bytes)) => download::xlsx(disposition, bytes),
-        Err(AppError::SignedOut) => Redirect::to("/sign-in?next=/progress").into_response(),
-        Err(error) => error.into_response(),
-    }
+    download::answer(made, "/progress")
 }
 
 const HEADINGS: [(&str, f64); 8] = [

@@ -48,6 +48,18 @@ pub fn could_start_a_formula(text: &str) -> bool {
     text.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
+/// What an export's GET answers: the file, a signed-out browser sent to
+/// sign in and back to `page`, or the refusal.
+pub fn answer(made: Result<(String, Vec<u8>), crate::error::AppError>, page: &str) -> Response {
+    match made {
+        Ok((disposition, bytes)) => xlsx(disposition, bytes),
+        Err(crate::error::AppError::SignedOut) => {
+            axum::response::Redirect::to(&format!("/sign-in?next={page}")).into_response()
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
 /// An .xlsx for the browser to save, never kept by a cache.
 pub fn xlsx(disposition: String, bytes: Vec<u8>) -> Response {
     (

@@ -4,7 +4,7 @@
 
 use axum::{
     extract::{Query, State},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet};
 use serde::Deserialize;
@@ -47,11 +47,7 @@ pub async fn download(
         Ok((content_disposition(&report), workbook(&report)?))
     })
     .await;
-    match made {
-        Ok((disposition, bytes)) => download::xlsx(disposition, bytes),
-        Err(AppError::SignedOut) => Redirect::to("/sign-in?next=/school-usage").into_response(),
-        Err(error) => error.into_response(),
-    }
+    download::answer(made, "/school-usage")
 }
 
 /// "Oakfield Primary School - School Usage - October 2026 - Staff.xlsx".
