@@ -13,7 +13,7 @@ setsid make --no-print-directory site >"$log" 2>&1 &
 site=$!
 trap 'kill -- -$site 2>/dev/null || true' EXIT
 make --no-print-directory lint rust-test
-echo "==> Waiting for the site build"
+echo "==> Lint and the Rust tests took $((SECONDS / 60)) min $((SECONDS % 60)) s; waiting for the site build"
 if ! wait "$site"; then
   cat "$log" >&2
   echo "test: the site failed to build (above)" >&2
@@ -21,4 +21,6 @@ if ! wait "$site"; then
 fi
 trap - EXIT
 grep -v '^ *Compiling\|^ *Finished\|^ *Blocking' "$log" || true
+echo "==> The browser tests, from $((SECONDS / 60)) min $((SECONDS % 60)) s"
+# Their summary (N passed, N failed) is the last line, for CI.
 make --no-print-directory e2e
