@@ -13,7 +13,10 @@ use super::roster::{
     self, Access, Contact, ContactKey, FileProblem, Format, Link, Pupil, Roster, Speaks,
     YearFigures,
 };
-use crate::attendance::codes::Sessions;
+use crate::{
+    attendance::codes::Sessions,
+    progress::characteristics::{Characteristics, Sen, Sex},
+};
 
 /// Whether the bytes look like a CTF: XML whose root is `CTfile`.
 pub fn recognises(bytes: &[u8]) -> bool {
@@ -65,6 +68,42 @@ fn relationship(code: Option<&str>) -> &'static str {
         Some("CAR" | "FOM" | "FOF" | "STM" | "STF") => "carer",
         _ => "other",
     }
+}
+
+/// What a pupil's record says for Progress's filters: `<Sex>` (`<Gender>`
+/// in older files), the SEN provision of the newest `<SENhistory>` entry,
+/// and EAL from the first language (`<Languages>`, type F): English or
+/// believed English is not EAL; not obtained or refused says nothing. A
+/// CTF carries no pupil premium.
+fn characteristics(pupil: Node, mut warn: impl FnMut(String)) -> Characteristics {
+    let mut said = Characteristics::default();
+    if let Some(written) = text(pupil, "Sex").or_else(|| text(pupil, "Gender")) {
+        match Sex::read(&written) {
+            Ok(sex) => said.sex = sex,
+            Err(_) => warn(format!("has <Sex> \"{written}\", not F or M")),
+        }
+    }
+    let newest_sen = child(pupil, "SENhistory")
+        .into_iter()
+        .flat_map(|h| h.children().filter(|n| n.has_tag_name("SEN")))
+        .max_by_key(|sen| text(*sen, "StartDate").unwrap_or_default());
+    if let Some(written) = newest_sen.and_then(|sen| text(sen, "SENprovision")) {
+        match Sen::read(&written) {
+            Ok(sen) => said.sen = sen,
+            Err(_) => warn(format!("has <SENprovision> \"{written}\", not N, K or E")),
+        }
+    }
+    let first_language = child(pupil, "Languages")
+        .into_iter()
+        .flat_map(|l| l.children().filter(|n| n.has_tag_name("Type")))
+        .find(|t| text(*t, "LanguageType").as_deref() == Some("F"))
+        .and_then(|t| text(t, "Language"));
+    said.eal = match first_language.map(|l| l.to_ascii_uppercase()).as_deref() {
+        None | Some("NOT" | "REF") => None,
+        Some("ENG" | "ENB") => Some(false),
+        Some(_) => Some(true),
+    };
+    said
 }
 
 /// A pupil's `<Attendance>` summary: each `<YearData>` a school year's
@@ -175,6 +214,11 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
                 "{file_name} line {at}: the UPN {upn} doesn't pass the DfE check letter test; it was imported as written."
             ));
         }
+        let characteristics = characteristics(node, |what| {
+            roster.warnings.push(format!(
+                "{file_name} line {at}: the pupil with UPN {upn} {what}, so Markwell keeps what it held."
+            ))
+        });
         roster.pupils.insert(
             upn.clone(),
             Pupil {
@@ -183,6 +227,7 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
                 surname: roster::name(&surname),
                 date_of_birth,
                 year_group,
+                characteristics,
             },
         );
         attendance_years(&mut roster, node, &upn, &mut problem);
@@ -294,6 +339,39 @@ mod tests {
         // `Responsible` is read as `Responsibility`; a court order wins.
         assert_eq!(roster.links[1].relationship, "parent");
         assert_eq!(roster.links[1].access, Access::CourtOrder);
+    }
+
+    #[test]
+    fn sex_the_newest_sen_provision_and_a_first_language_are_read() {
+        let with = FILE.replace(
+            "<BasicDetails>",
+            "<Sex>F</Sex><SENhistory><SEN><StartDate>2024-09-01</StartDate><SENprovision>K</SENprovision></SEN>\
+             <SEN><StartDate>2025-09-01</StartDate><SENprovision>E</SENprovision></SEN></SENhistory>\
+             <Languages><Type><LanguageType>H</LanguageType><Language>ENG</Language></Type>\
+             <Type><LanguageType>F</LanguageType><Language>POL</Language></Type></Languages><BasicDetails>",
+        );
+        let roster = read("transfer.xml", with.as_bytes()).unwrap();
+        let amy = roster.pupils["G001234567890"].characteristics;
+        assert_eq!(amy.sex, Some(Sex::Female));
+        assert_eq!(amy.sen, Some(Sen::EhcPlan));
+        assert_eq!(amy.eal, Some(true));
+        // A CTF carries no pupil premium, and says nothing of what it lacks.
+        assert_eq!(amy.pupil_premium, None);
+        let silent = read("transfer.xml", FILE.as_bytes()).unwrap();
+        assert_eq!(
+            silent.pupils["G001234567890"].characteristics,
+            Characteristics::default()
+        );
+        let odd = FILE.replace("<BasicDetails>", "<Sex>Q</Sex><BasicDetails>");
+        let roster = read("transfer.xml", odd.as_bytes()).unwrap();
+        assert!(
+            roster
+                .warnings
+                .iter()
+                .any(|w| w.contains("has <Sex> \"Q\", not F or M")),
+            "{:?}",
+            roster.warnings
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ use super::roster::{
     self, Access, Class, Contact, ContactKey, FileProblem, Format, Link, Pupil, Roster, Speaks,
     Staff,
 };
+use crate::progress::characteristics::{Characteristics, Sex};
 
 /// Whether the bytes are a zip archive, the form OneRoster packages travel in.
 pub fn recognises(bytes: &[u8]) -> bool {
@@ -337,12 +338,19 @@ fn read_package(file_name: &str, files: &BTreeMap<String, Vec<u8>>) -> Result<Ro
     let roles_of = |id: &str| roles.get(id).unwrap_or(&no_roles);
 
     let mut births = BTreeMap::new();
+    // OneRoster's sex is female, male, other or unspecified; only the first
+    // two say anything Progress filters by.
+    let mut sexes = BTreeMap::new();
     if let Some(table) = Table::read(file_name, files, "demographics.csv")? {
         let user = table.require(&["sourcedId", "userSourcedId"])?;
         let born = table.require(&["birthDate"])?;
+        let sex = table.column(&["sex"]);
         for row in table.current() {
             if let Some(date) = roster::date(cell(row, Some(born))) {
                 births.insert(cell(row, Some(user)).to_owned(), date);
+            }
+            if let Ok(Some(said)) = Sex::read(cell(row, sex)) {
+                sexes.insert(cell(row, Some(user)).to_owned(), said);
             }
         }
     }
@@ -401,6 +409,10 @@ fn read_package(file_name: &str, files: &BTreeMap<String, Vec<u8>>) -> Result<Ro
                 surname: user.surname.clone(),
                 date_of_birth: date_of_birth.unwrap_or_default(),
                 year_group,
+                characteristics: Characteristics {
+                    sex: sexes.get(&user.id).copied(),
+                    ..Characteristics::default()
+                },
             },
         );
     }

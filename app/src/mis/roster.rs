@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::progress::characteristics::Characteristics;
+
 /// Which kind of file it was, in the words the MIS sync page uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -53,6 +55,9 @@ pub struct Pupil {
     /// OneRoster package without demographics), which keeps the stored one.
     pub date_of_birth: String,
     pub year_group: i64,
+    /// What the file says of sex, SEN, pupil premium and EAL; each None
+    /// where it says nothing, which keeps the stored one.
+    pub characteristics: Characteristics,
 }
 
 /// One class, its pupils (UPNs) and its teachers (staff MIS ids), keyed by

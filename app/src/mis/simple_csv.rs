@@ -7,6 +7,7 @@ use std::collections::{btree_map::Entry, BTreeMap};
 use super::roster::{
     self, Access, Class, Contact, ContactKey, FileProblem, Format, Link, Pupil, Roster, Speaks,
 };
+use crate::progress::characteristics::{read_yes_no, Characteristics, Sen, Sex};
 
 const COLUMNS: [&str; 14] = [
     "upn",
@@ -29,6 +30,9 @@ const CONTACT_COLUMNS: &[&str] = COLUMNS.split_at(6).1;
 /// Without an id the email address is the contact's key; without a phone
 /// number, the name alone can't suggest a parent listed twice.
 const OPTIONAL: [&str; 2] = ["contact_id", "contact_phone"];
+/// Optional columns a school's MIS may add, for Progress's filters: each
+/// cell blank, or the column missing, keeps what Markwell holds.
+const CHARACTERISTIC_COLUMNS: [&str; 4] = ["sex", "sen", "pupil_premium", "eal"];
 /// A file with more problems than this lists this many: enough to fix.
 const MOST_PROBLEMS: usize = 20;
 
@@ -59,7 +63,7 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
     let mut warnings = Vec::new();
     for (index, name) in headers.iter().enumerate() {
         let name = String::from_utf8_lossy(name).trim().to_ascii_lowercase();
-        if !COLUMNS.contains(&name.as_str()) {
+        if !COLUMNS.contains(&name.as_str()) && !CHARACTERISTIC_COLUMNS.contains(&name.as_str()) {
             warnings.push(format!(
                 "{file_name}: the column \"{name}\" isn't one Markwell reads, so it was left out."
             ));
@@ -245,13 +249,49 @@ impl Rows<'_> {
             }
             year
         });
+        let characteristics = self.characteristics(row, record);
         Some(Pupil {
             upn: upn?,
             first_name: first_name?,
             surname: surname?,
             date_of_birth: date_of_birth?,
             year_group: year_group?,
+            characteristics: characteristics?,
         })
+    }
+
+    /// The optional columns sex, sen, pupil_premium and eal.
+    fn characteristics(&mut self, row: usize, record: &csv::ByteRecord) -> Option<Characteristics> {
+        let sex = self.optional(row, record, "sex", Sex::read);
+        let sen = self.optional(row, record, "sen", Sen::read);
+        let pupil_premium = self.optional(row, record, "pupil_premium", read_yes_no);
+        let eal = self.optional(row, record, "eal", read_yes_no);
+        Some(Characteristics {
+            sex: sex?,
+            sen: sen?,
+            pupil_premium: pupil_premium?,
+            eal: eal?,
+        })
+    }
+
+    /// An optional column's cell as `read` reads it: Some(None) when blank
+    /// or the file has no such column, None (and the problem noted) when
+    /// it can't be read.
+    fn optional<T>(
+        &mut self,
+        row: usize,
+        record: &csv::ByteRecord,
+        column: &str,
+        read: fn(&str) -> Result<Option<T>, String>,
+    ) -> Option<Option<T>> {
+        let written = self.cell(row, record, column)?;
+        match read(&written) {
+            Ok(said) => Some(said),
+            Err(problem) => {
+                self.problem(row, Some(column), &problem);
+                None
+            }
+        }
     }
 
     /// The row's contact, if it has one, and their link to the pupil.
@@ -403,6 +443,48 @@ mod tests {
         assert_eq!(roster.links.len(), 2);
         assert_eq!(roster.links[0].relationship, "mother");
         assert_eq!(roster.links[1].access, Access::NoResponsibility);
+    }
+
+    #[test]
+    fn the_optional_characteristics_columns_are_read_and_blank_says_nothing() {
+        let header = HEADER.replace('\n', ",Sex,SEN,Pupil_Premium,EAL\n");
+        let file = format!(
+            "{header}A123,Amy,Smith,04/05/2019,2,,,,,,,,,F,K,yes,no\n\
+             B456,Ben,Jones,01/09/2018,R,,,,,,,,,M,,,\n"
+        );
+        let roster = read("roster.csv", file.as_bytes()).unwrap();
+        let amy = roster.pupils["A123"].characteristics;
+        assert_eq!(
+            amy,
+            Characteristics {
+                sex: Some(Sex::Female),
+                sen: Some(Sen::Support),
+                pupil_premium: Some(true),
+                eal: Some(false),
+            }
+        );
+        let ben = roster.pupils["B456"].characteristics;
+        assert_eq!(
+            (ben.sex, ben.sen, ben.pupil_premium),
+            (Some(Sex::Male), None, None)
+        );
+        assert!(
+            !roster.warnings.iter().any(|w| w.contains("left out")),
+            "{:?}",
+            roster.warnings
+        );
+
+        let wrong =
+            format!("{header}A123,Amy,Smith,04/05/2019,2,,,,,,,,,F,sometimes,yes,perhaps\n");
+        let problem = read("roster.csv", wrong.as_bytes()).unwrap_err().0;
+        assert!(
+            problem.contains("row 2, column sen: \"sometimes\" isn't an SEN provision"),
+            "{problem}"
+        );
+        assert!(
+            problem.contains("row 2, column eal: \"perhaps\" isn't yes or no"),
+            "{problem}"
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ use super::{
 use crate::{
     attendance::store::NewMark,
     ids::{GroupId, PupilId, UserId},
+    progress::characteristics::Characteristics,
     school::model::year_label,
     ssr::{audit::Audit, Write},
 };
@@ -32,6 +33,21 @@ struct StoredPupil {
     date_of_birth: String,
     year_group: i64,
     active: bool,
+    sex: Option<String>,
+    sen: Option<String>,
+    pupil_premium: Option<i64>,
+    eal: Option<i64>,
+}
+
+impl StoredPupil {
+    fn characteristics(&self) -> Characteristics {
+        Characteristics::from_stored(
+            self.sex.as_deref(),
+            self.sen.as_deref(),
+            self.pupil_premium,
+            self.eal,
+        )
+    }
 }
 
 struct StoredClass {
@@ -83,7 +99,7 @@ impl Stored {
         let pupils = sqlx::query_as!(
             StoredPupil,
             r#"SELECT id AS "id: PupilId", upn, first_name, surname, date_of_birth, year_group,
-                      active AS "active: bool"
+                      active AS "active: bool", sex, sen, pupil_premium, eal
                FROM pupils ORDER BY id"#
         )
         .fetch_all(&mut *conn)
@@ -388,6 +404,16 @@ async fn plan(conn: &mut SqliteConnection, roster: &Roster) -> anyhow::Result<Pl
                 if old.year_group != pupil.year_group {
                     what.push(format!("was {}", year_label(old.year_group)));
                 }
+                // Likewise a file silent on a characteristic keeps it.
+                let held = old.characteristics();
+                pupil.characteristics = pupil.characteristics.over(held);
+                what.extend(
+                    pupil
+                        .characteristics
+                        .changed_from(&held)
+                        .into_iter()
+                        .map(str::to_owned),
+                );
                 if !old.active {
                     what.push("back on the roll".to_owned());
                 }
@@ -1360,28 +1386,40 @@ pub async fn apply(
         };
         match step {
             Step::AddPupil(p) => {
+                let said = p.characteristics.columns();
                 let id = sqlx::query_scalar!(
-                    r#"INSERT INTO pupils (upn, first_name, surname, date_of_birth, year_group, created_at)
-                       VALUES (?, ?, ?, ?, ?, ?) RETURNING id AS "id: PupilId""#,
+                    r#"INSERT INTO pupils (upn, first_name, surname, date_of_birth, year_group, created_at,
+                                           sex, sen, pupil_premium, eal)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id: PupilId""#,
                     p.upn,
                     p.first_name,
                     p.surname,
                     p.date_of_birth,
                     p.year_group,
-                    at
+                    at,
+                    said.0,
+                    said.1,
+                    said.2,
+                    said.3
                 )
                 .fetch_one(&mut *conn)
                 .await?;
                 new_pupils.insert(p.upn.clone(), id);
             }
             Step::UpdatePupil { id, pupil: p } => {
+                let said = p.characteristics.columns();
                 sqlx::query!(
-                    "UPDATE pupils SET first_name = ?, surname = ?, date_of_birth = ?, year_group = ?, active = 1
+                    "UPDATE pupils SET first_name = ?, surname = ?, date_of_birth = ?, year_group = ?, active = 1,
+                            sex = ?, sen = ?, pupil_premium = ?, eal = ?
                      WHERE id = ?",
                     p.first_name,
                     p.surname,
                     p.date_of_birth,
                     p.year_group,
+                    said.0,
+                    said.1,
+                    said.2,
+                    said.3,
                     id
                 )
                 .execute(&mut *conn)

@@ -1,6 +1,9 @@
 use leptos::prelude::*;
 
-use super::model::{ProgressTable, PupilProgress};
+use super::{
+    characteristics::PupilFilter,
+    model::{ProgressTable, PupilProgress},
+};
 use crate::{
     error::AppError,
     ids::{GroupId, PupilId, SubjectId},
@@ -18,6 +21,8 @@ pub async fn open_progress(
     subject: Option<SubjectId>,
     /// An Ext. data assessment to show as a column.
     assessment: Option<i64>,
+    /// Only these pupils (SEN, pupil premium, EAL, girls or boys).
+    pupils: Option<PupilFilter>,
 ) -> Result<ProgressTable, AppError> {
     use crate::{
         auth::Viewer,
@@ -26,7 +31,14 @@ pub async fn open_progress(
     respond(async move {
         let viewer = Viewer::current().await?;
         let mut conn = db()?.acquire().await?;
-        table_for(&mut conn, &viewer, group, year, subject, assessment).await
+        let asked = Asked {
+            group,
+            year,
+            subject,
+            assessment,
+            pupils,
+        };
+        table_for(&mut conn, &viewer, &asked).await
     })
     .await
 }
@@ -36,11 +48,15 @@ pub async fn open_progress(
 pub async fn table_for(
     conn: &mut sqlx::SqliteConnection,
     viewer: &crate::auth::Viewer,
-    group: Option<GroupId>,
-    year: Option<i64>,
-    subject: Option<SubjectId>,
-    assessment: Option<i64>,
+    asked: &Asked,
 ) -> anyhow::Result<ProgressTable> {
+    let Asked {
+        group,
+        year,
+        subject,
+        assessment,
+        pupils: filter,
+    } = *asked;
     use super::{
         model::Spread,
         store::{self, Roll},
@@ -87,11 +103,19 @@ pub async fn table_for(
             last_term: None,
             assessments: Vec::new(),
             assessment: None,
+            filters: Vec::new(),
+            filter: None,
         });
     };
     let today = crate::ssr::clock::school_day(&viewer.arrival.at)?;
     let last_term = crate::school::store::last_term(&mut *conn, &today).await?;
     let (chosen, mut rows) = store::table(&mut *conn, &roll, subject, last_term.as_ref()).await?;
+    // A filter the school holds nothing for (an old link) filters nothing.
+    let filters = PupilFilter::offered(store::held(&mut *conn).await?);
+    let filter = filter.filter(|asked| filters.contains(asked));
+    let admitted =
+        |row: &super::model::ProgressRow| filter.is_none_or(|f| f.admits(&row.characteristics));
+    rows.retain(admitted);
     // An assessment no longer there (an old link) shows no column.
     let assessments = crate::external::store::choices(&mut *conn).await?;
     let assessment = assessment.filter(|asked| assessments.iter().any(|(id, _)| id == asked));
@@ -112,8 +136,9 @@ pub async fn table_for(
     let year_spread = match (opened, one_year) {
         (Some(open), Some(year)) => {
             let beside = Roll::year_beside(&open, year);
-            let (_, year_rows) = store::table(&mut *conn, &beside, subject, None).await?;
-            let name = crate::school::model::year_label(year);
+            let (_, mut year_rows) = store::table(&mut *conn, &beside, subject, None).await?;
+            year_rows.retain(admitted);
+            let name = PupilFilter::naming(&crate::school::model::year_label(year), filter);
             Some(Spread::of(name, &year_rows, &scale))
         }
         _ => None,
@@ -129,7 +154,20 @@ pub async fn table_for(
         last_term,
         assessments,
         assessment,
+        filters,
+        filter,
     })
+}
+
+/// What the Progress page and its export ask for: the page's address.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct Asked {
+    pub group: Option<GroupId>,
+    pub year: Option<i64>,
+    pub subject: Option<SubjectId>,
+    /// An Ext. data assessment to show as a column.
+    pub assessment: Option<i64>,
+    pub pupils: Option<PupilFilter>,
 }
 
 /// "Save targets": a target (or none) for each pupil listed, in one change.

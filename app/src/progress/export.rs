@@ -8,48 +8,30 @@ use axum::{
     response::Response,
 };
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
-use serde::Deserialize;
 
 use super::{
-    api::table_for,
+    api::{table_for, Asked},
     model::{target_label, ProgressTable, NOT_JUDGED},
 };
 use crate::{
     auth::Viewer,
     error::AppError,
-    ids::{GroupId, SubjectId},
     ssr::{
         download::{self, could_start_a_formula},
         respond, school_name, AppState,
     },
 };
 
-/// The Progress page's own address.
-#[derive(Debug, Deserialize)]
-pub struct ExportQuery {
-    group: Option<GroupId>,
-    year: Option<i64>,
-    subject: Option<SubjectId>,
-    assessment: Option<i64>,
-}
-
 pub async fn download(
     State(state): State<AppState>,
     viewer: Result<Viewer, AppError>,
-    Query(query): Query<ExportQuery>,
+    // The Progress page's own address.
+    Query(asked): Query<Asked>,
 ) -> Response {
     let made = respond(async move {
         let viewer = viewer?;
         let mut conn = state.pool.acquire().await?;
-        let table = table_for(
-            &mut conn,
-            &viewer,
-            query.group,
-            query.year,
-            query.subject,
-            query.assessment,
-        )
-        .await?;
+        let table = table_for(&mut conn, &viewer, &asked).await?;
         let Some(chosen) = &table.chosen else {
             return Err(AppError::NotFound.into());
         };
@@ -57,7 +39,8 @@ pub async fn download(
         let disposition = download::attachment(&school, |school| {
             format!(
                 "{school} - Progress - {} - {}.xlsx",
-                chosen.subject_name, chosen.name
+                chosen.subject_name,
+                table.whose()
             )
         });
         Ok((disposition, workbook(&table)?))

@@ -5,6 +5,7 @@
 //! every subject.
 
 pub mod api;
+pub mod characteristics;
 pub mod model;
 pub mod page;
 pub mod pupil_page;

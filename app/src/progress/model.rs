@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use super::characteristics::PupilFilter;
+
 use crate::{
     classroom::model::GroupChoice,
     error::AppError,
@@ -29,6 +31,9 @@ pub struct ProgressRow {
     /// Their result in the assessment shown beside the table (Ext. data).
     #[serde(default)]
     pub external: Option<crate::external::model::ExternalCell>,
+    /// What the school holds about the pupil, for the Pupils filter.
+    #[serde(default)]
+    pub characteristics: super::characteristics::Characteristics,
 }
 
 /// An overall judgement: the scale's label and its place on the scale.
@@ -174,6 +179,19 @@ pub struct ProgressTable {
     /// taken 08/06/2026"), and the one shown as a column, if any.
     pub assessments: Vec<(i64, String)>,
     pub assessment: Option<i64>,
+    /// The Pupils filters the school's data allows, and the one applied.
+    #[serde(default)]
+    pub filters: Vec<PupilFilter>,
+    #[serde(default)]
+    pub filter: Option<PupilFilter>,
+}
+
+impl ProgressTable {
+    /// Whose rows the table shows: "4 Oak", or "4 Oak (Pupil premium)".
+    pub fn whose(&self) -> String {
+        let name = self.chosen.as_ref().map(|c| c.name.as_str());
+        PupilFilter::naming(name.unwrap_or_default(), self.filter)
+    }
 }
 
 /// How many pupils have each overall judgement, in the scale's order, then
@@ -262,6 +280,8 @@ pub struct PupilProgress {
     /// Where their markbook rows open: a group of theirs in the viewer's
     /// reach, their class first; None when the viewer reaches none.
     pub markbook_group: Option<GroupId>,
+    /// What the school holds about them (SEN, pupil premium, EAL, sex).
+    pub characteristics: super::characteristics::Characteristics,
     pub subjects: Vec<SubjectProgress>,
     pub scale: Vec<TargetChoice>,
     /// The term the change is since; None when the school has no terms.
@@ -422,6 +442,7 @@ mod tests {
             target: None,
             last_term: None,
             external: None,
+            characteristics: Default::default(),
         }
     }
 

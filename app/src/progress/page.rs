@@ -12,7 +12,8 @@ use leptos_router::{
 };
 
 use super::{
-    api::{open_progress, SaveTargets},
+    api::{open_progress, Asked, SaveTargets},
+    characteristics::PupilFilter,
     model::{
         pupil_path, sort, target_label, Cohort, ProgressRow, ProgressTable, SortBy, Spread,
         TargetChoice, NOT_JUDGED, NO_TARGET,
@@ -38,12 +39,15 @@ pub fn ProgressPage() -> impl IntoView {
     let asked = move || {
         let query = query.read();
         let id = |name: &str| query.get(name).and_then(|v| v.parse::<i64>().ok());
-        (
-            id("group").map(GroupId),
-            id("year"),
-            id("subject").map(SubjectId),
-            id("assessment"),
-        )
+        Asked {
+            group: id("group").map(GroupId),
+            year: id("year"),
+            subject: id("subject").map(SubjectId),
+            assessment: id("assessment"),
+            pupils: query
+                .get("pupils")
+                .and_then(|key| PupilFilter::from_key(&key)),
+        }
     };
     let save = ServerAction::<SaveTargets>::new();
     let saved = RwSignal::new(0u32);
@@ -57,7 +61,16 @@ pub fn ProgressPage() -> impl IntoView {
     });
     let table = Resource::new(
         move || (asked(), saved.get()),
-        |((group, year, subject, assessment), _)| open_progress(group, year, subject, assessment),
+        |(asked, _)| {
+            let Asked {
+                group,
+                year,
+                subject,
+                assessment,
+                pupils,
+            } = asked;
+            open_progress(group, year, subject, assessment, pupils)
+        },
     );
     view! {
         <Title text="Progress · Markwell" />
@@ -79,6 +92,7 @@ pub fn ProgressPage() -> impl IntoView {
 
 #[component]
 fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl IntoView {
+    let whose = table.whose();
     let ProgressTable {
         groups,
         years,
@@ -90,40 +104,40 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
         last_term,
         assessments,
         assessment,
+        filters,
+        filter,
     } = table;
     let Some(chosen) = chosen else {
         return ().into_any();
     };
     let (cohort, subject) = (chosen.cohort, chosen.subject);
+    let here = Shown {
+        cohort,
+        subject,
+        assessment,
+        pupils: filter,
+    };
     let navigate = use_navigate();
-    // Every choice keeps the others: the group, the subject and the
-    // Ext. data column.
-    let go = move |cohort: Cohort, subject: String, assessment: Option<String>| {
-        let column = assessment
-            .filter(|a| !a.is_empty())
-            .map(|a| format!("&assessment={a}"))
-            .unwrap_or_default();
+    // Every choice keeps the others: the group, the subject, the Ext. data
+    // column and the Pupils filter.
+    let go = move |choice: Shown| {
         navigate(
-            &format!("{PATH}?{}&subject={subject}{column}", cohort.query()),
+            &choice.href(PATH),
             NavigateOptions {
                 scroll: false,
                 ..Default::default()
             },
         );
     };
-    let go_cohort = go.clone();
-    let go_subject = go.clone();
-    let shown_assessment = assessment.map(|a| a.to_string());
-    let kept_assessment = shown_assessment.clone();
-    let kept_for_subject = shown_assessment.clone();
+    let (go_cohort, go_subject, go_assessment) = (go.clone(), go.clone(), go.clone());
     let columns: Vec<SortBy> = SortBy::ALL
         .into_iter()
         .filter(|c| *c != SortBy::External || assessment.is_some())
         .collect();
     let sorted_by = RwSignal::new((SortBy::Pupil, false));
-    let caption = format!("{} in {}", chosen.subject_name, chosen.name);
+    let caption = format!("{} in {whose}", chosen.subject_name);
     let rows_empty = rows.is_empty();
-    let spread = Spread::of(chosen.name.clone(), &rows, &scale);
+    let spread = Spread::of(whose.clone(), &rows, &scale);
     // Each row keeps the place it came in: its form fields' index.
     let place: HashMap<PupilId, usize> = rows
         .iter()
@@ -140,13 +154,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
             .collect::<Vec<_>>()
     };
     let with_external = assessment.is_some();
-    let export_link = format!(
-        "{EXPORT_PATH}?{}&subject={subject}{}",
-        cohort.query(),
-        assessment
-            .map(|a| format!("&assessment={a}"))
-            .unwrap_or_default()
-    );
+    let export_link = here.href(EXPORT_PATH);
     let external_name = assessment
         .and_then(|chosen| assessments.iter().find(|(id, _)| *id == chosen))
         .map(|(_, name)| name.clone());
@@ -187,7 +195,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
                     id="progress-group"
                     on:change=move |ev| {
                         if let Some(cohort) = Cohort::from_choice(&event_target_value(&ev)) {
-                            go_cohort(cohort, subject.to_string(), kept_assessment.clone());
+                            go_cohort(Shown { cohort, ..here });
                         }
                     }
                 >
@@ -213,7 +221,11 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
                 <label for="progress-subject">"Subject"</label>
                 <select
                     id="progress-subject"
-                    on:change=move |ev| go_subject(cohort, event_target_value(&ev), kept_for_subject.clone())
+                    on:change=move |ev| {
+                        if let Ok(subject) = event_target_value(&ev).parse() {
+                            go_subject(Shown { subject: SubjectId(subject), ..here });
+                        }
+                    }
                 >
                     {subjects.into_iter().map(|(id, name)| view! {
                         <option value=id.0 selected=id == subject>{name}</option>
@@ -225,11 +237,31 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
                     <label for="progress-assessment">"Ext. data column"</label>
                     <select
                         id="progress-assessment"
-                        on:change=move |ev| go(cohort, subject.to_string(), Some(event_target_value(&ev)))
+                        on:change=move |ev| {
+                            let assessment = event_target_value(&ev).parse().ok();
+                            go_assessment(Shown { assessment, ..here });
+                        }
                     >
                         <option value="" selected=assessment.is_none()>"None"</option>
                         {assessments.into_iter().map(|(id, name)| view! {
                             <option value=id selected=Some(id) == assessment>{name}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+            {(!filters.is_empty()).then(|| view! {
+                <div class="field group-choice">
+                    <label for="progress-pupils">"Pupils"</label>
+                    <select
+                        id="progress-pupils"
+                        on:change=move |ev| {
+                            let pupils = PupilFilter::from_key(&event_target_value(&ev));
+                            go(Shown { pupils, ..here });
+                        }
+                    >
+                        <option value="" selected=filter.is_none()>"All pupils"</option>
+                        {filters.into_iter().map(|f| view! {
+                            <option value=f.key() selected=Some(f) == filter>{f.label()}</option>
                         }).collect_view()}
                     </select>
                 </div>
@@ -268,6 +300,30 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
         }}
     }
     .into_any()
+}
+
+/// What the page shows, as its address keeps it: each choice changes one
+/// and keeps the rest.
+#[derive(Debug, Clone, Copy)]
+struct Shown {
+    cohort: Cohort,
+    subject: SubjectId,
+    assessment: Option<i64>,
+    pupils: Option<PupilFilter>,
+}
+
+impl Shown {
+    /// The page's address (or the export's, from `path`).
+    fn href(&self, path: &str) -> String {
+        let mut href = format!("{path}?{}&subject={}", self.cohort.query(), self.subject);
+        if let Some(assessment) = self.assessment {
+            href.push_str(&format!("&assessment={assessment}"));
+        }
+        if let Some(pupils) = self.pupils {
+            href.push_str(&format!("&pupils={}", pupils.key()));
+        }
+        href
+    }
 }
 
 /// What "Since last term" compares, in words.

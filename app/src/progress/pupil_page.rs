@@ -50,6 +50,7 @@ fn PupilView(progress: PupilProgress) -> impl IntoView {
         name,
         year_group,
         markbook_group,
+        characteristics,
         subjects,
         scale,
         last_term,
@@ -85,6 +86,9 @@ fn PupilView(progress: PupilProgress) -> impl IntoView {
         <h1>{name.clone()}</h1>
         <dl class="facts">
             <dt>"Year group"</dt><dd>{crate::school::model::year_label(year_group)}</dd>
+            {characteristics.words().map(|words| view! {
+                <dt>"From the MIS"</dt><dd>{words}</dd>
+            })}
         </dl>
         <p>
             <A href=format!("/children/{pupil}")>"What their parents see"</A>

@@ -2,6 +2,7 @@ use std::collections::HashMap;
 
 use sqlx::SqliteConnection;
 
+use super::characteristics::{Characteristics, Held};
 use super::model::{
     Chosen, Cohort, OverallJudgement, ProgressRow, PupilProgress, SubjectProgress, Target,
     TargetChoice, TermJudgement,
@@ -114,6 +115,24 @@ pub async fn table(
     Ok((chosen, rows))
 }
 
+/// Which characteristics the school holds for some pupil on the roll, so
+/// Progress offers only the filters that mean something.
+pub async fn held(conn: &mut SqliteConnection) -> anyhow::Result<Held> {
+    let counts = sqlx::query!(
+        r#"SELECT COUNT(sex) AS "sex!: i64", COUNT(sen) AS "sen!: i64",
+                  COUNT(pupil_premium) AS "pupil_premium!: i64", COUNT(eal) AS "eal!: i64"
+           FROM pupils WHERE active = 1"#
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Held {
+        sex: counts.sex > 0,
+        sen: counts.sen > 0,
+        pupil_premium: counts.pupil_premium > 0,
+        eal: counts.eal > 0,
+    })
+}
+
 /// Each pupil on the roll against their own year's criteria in the
 /// subject: how many are secured, the overall judgement, the target, and
 /// the overall judgement at the end of `last_term`.
@@ -135,7 +154,8 @@ pub async fn rows(
                    JOIN scale_levels l ON l.id = j.level_id
                    WHERE j.pupil_id = p.id AND c.subject_id = ?2 AND c.year_group = p.year_group
                      AND c.retired_at IS NULL AND l.secured = 1) AS "secured!: i64",
-                  t.level_id AS "target_level?: LevelId", tl.position AS "target_rank?: i64"
+                  t.level_id AS "target_level?: LevelId", tl.position AS "target_rank?: i64",
+                  p.sex, p.sen, p.pupil_premium, p.eal
            FROM pupils p
            LEFT JOIN pupil_targets t ON t.pupil_id = p.id AND t.subject_id = ?2
            LEFT JOIN scale_levels tl ON tl.id = t.level_id
@@ -194,6 +214,12 @@ pub async fn rows(
                     .map(|(level, rank)| Target { level, rank }),
                 last_term: then.remove(&p.id),
                 external: None,
+                characteristics: Characteristics::from_stored(
+                    p.sex.as_deref(),
+                    p.sen.as_deref(),
+                    p.pupil_premium,
+                    p.eal,
+                ),
             }
         })
         .collect();
@@ -279,7 +305,8 @@ pub async fn pupil(
                    JOIN groups g ON g.id = gp.group_id
                    JOIN group_reach r ON r.group_id = gp.group_id AND r.viewer_id = ?2
                    WHERE gp.pupil_id = p.id
-                   ORDER BY g.kind = 'class' DESC, g.id LIMIT 1) AS "markbook_group?: GroupId"
+                   ORDER BY g.kind = 'class' DESC, g.id LIMIT 1) AS "markbook_group?: GroupId",
+                  p.sex, p.sen, p.pupil_premium, p.eal
            FROM pupils p WHERE p.id = ?1"#,
         id,
         viewer
@@ -315,6 +342,12 @@ pub async fn pupil(
         name: found.name,
         year_group: found.year_group,
         markbook_group: found.markbook_group,
+        characteristics: Characteristics::from_stored(
+            found.sex.as_deref(),
+            found.sen.as_deref(),
+            found.pupil_premium,
+            found.eal,
+        ),
         subjects,
         scale: scale(conn).await?,
         last_term,

@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { SLT, TEACHER, expectAccessible, openMenuIfPhone, ready, signIn } from "../helpers";
 import { lesson } from "../classroom/lesson";
@@ -141,5 +143,52 @@ test("SLT open Progress for a whole year group and see the spread of judgements 
   const figures = page.getByRole("table", { name: `Judgements in Maths: ${year}` });
   const counts = (await figures.getByRole("cell").allTextContents()).map((t) => parseInt(t, 10));
   expect(counts.reduce((a, b) => a + b, 0)).toBe(pupils);
+  await expectAccessible(page);
+});
+
+/** Says in the test's database what the MIS would: one pupil has SEN support, another none. */
+function senOf(group: number, child: string, classmate: string) {
+  const database = readFileSync(`${__dirname}/../../../target/e2e-database`, "utf8").trim();
+  execFileSync("python3", [
+    "-c",
+    `import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for name, sen in ((sys.argv[3], "K"), (sys.argv[4], "N")):
+    db.execute("UPDATE pupils SET sen = ? WHERE first_name || ' ' || surname = ?"
+               " AND id IN (SELECT pupil_id FROM group_pupils WHERE group_id = ?)", (sen, name, int(sys.argv[2])))
+db.commit()`,
+    database,
+    String(group),
+    child,
+    classmate,
+  ]);
+}
+
+test("a teacher shows only the pupils with SEN in Progress and the pupil page says what the MIS holds", async ({ page }) => {
+  const { group, child, classmate } = lesson();
+  senOf(group, child, classmate);
+  await signIn(page, TEACHER);
+  await page.goto(`/progress?group=${group}`);
+  await ready(page);
+  await page.getByLabel("Subject").selectOption({ label: "Maths" });
+  const pupils = page.getByLabel("Pupils");
+  await pupils.focus();
+  await pupils.selectOption({ label: "SEN support or EHC plan" });
+  await expect(page).toHaveURL(/pupils=sen/);
+  const table = page.getByRole("table", { name: / \(SEN support or EHC plan\)$/ });
+  await expect(table.getByRole("rowheader", { name: child })).toBeVisible();
+  await expect(table.getByRole("rowheader", { name: classmate })).toHaveCount(0);
+  await expect(page.getByRole("img", { name: /\(SEN support or EHC plan\)$/ }).first()).toBeVisible();
+  await expect(page.getByRole("link", { name: "Export to Excel" })).toHaveAttribute("href", /pupils=sen/);
+  await expectAccessible(page);
+
+  // Back to everyone: the classmate is there again.
+  await pupils.selectOption({ label: "All pupils" });
+  const everyone = page.getByRole("table", { name: /^Maths in [^(]*$/ });
+  await expect(everyone.getByRole("rowheader", { name: classmate })).toBeVisible();
+
+  await everyone.getByRole("link", { name: child }).click();
+  await expect(page.getByRole("heading", { name: child, level: 1 })).toBeVisible();
+  await expect(page.getByRole("definition").filter({ hasText: "SEN support" })).toBeVisible();
   await expectAccessible(page);
 });

@@ -19,6 +19,7 @@ use anyhow::{bail, Context};
 use app::{
     auth::password,
     ids::{GroupId, PupilId, UserId},
+    progress::characteristics::{Characteristics, Sen, Sex},
     ssr::{
         audit::{self, Audit},
         Clock,
@@ -225,6 +226,9 @@ async fn generate(
     let mut pupils = 0;
     let mut parents = 0;
     let mut family_number = 0;
+    // Characteristics draw from their own stream, so the rest of the demo
+    // school (names, families, classes) stays as it was without them.
+    let mut traits = ChaCha8Rng::seed_from_u64(seed ^ 0x5E4D);
     while !slots.is_empty() {
         family_number += 1;
         let demo_family = family_number == 1;
@@ -258,8 +262,23 @@ async fn generate(
             weighted_surname(&mut rng)
         };
         let mut children: Vec<PupilId> = Vec::new();
+        // Pupil premium and EAL go with the family, SEN with the child:
+        // near England's shares (a quarter, a fifth, one in seven).
+        let pupil_premium = traits.random_bool(0.25);
+        let eal = traits.random_bool(0.2);
         for slot in &family {
             let girl = rng.random_bool(0.5);
+            let characteristics = Characteristics {
+                sex: Some(if girl { Sex::Female } else { Sex::Male }),
+                sen: Some(match traits.random_range(0..100) {
+                    0..3 => Sen::EhcPlan,
+                    3..15 => Sen::Support,
+                    _ => Sen::NoSen,
+                }),
+                pupil_premium: Some(pupil_premium),
+                eal: Some(eal),
+            };
+            let said = characteristics.columns();
             let first = if girl {
                 GIRLS.choose(&mut rng)
             } else {
@@ -281,14 +300,19 @@ async fn generate(
                 .map(|(_, g)| *g)
                 .context("a class for every slot")?;
             let pupil = sqlx::query_scalar!(
-                r#"INSERT INTO pupils (upn, first_name, surname, date_of_birth, year_group, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?) RETURNING id AS "id!: PupilId""#,
+                r#"INSERT INTO pupils (upn, first_name, surname, date_of_birth, year_group, created_at,
+                                       sex, sen, pupil_premium, eal)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!: PupilId""#,
                 upn,
                 first,
                 surname,
                 dob,
                 slot.year,
-                now
+                now,
+                said.0,
+                said.1,
+                said.2,
+                said.3
             )
             .fetch_one(&mut *conn)
             .await?;

@@ -5,6 +5,7 @@ use app::{
     ids::{GroupId, PupilId, SubjectId},
     progress::{
         api::{OpenProgress, OpenPupil, SaveTargets},
+        characteristics::PupilFilter,
         model::{Change, Cohort, OnTrack, ProgressTable, PupilProgress},
     },
     school::api::SaveTerms,
@@ -641,4 +642,160 @@ async fn the_change_since_last_term_replays_the_history_in_the_year_each_pupil_w
             ("Summer 2027", Some(depth_rank))
         ]
     );
+}
+
+/// A whole-school simple CSV of every pupil on the roll, with no class or
+/// contact, and the characteristics columns: `said` gives a pupil's sex,
+/// sen, pupil_premium and eal cells (blank for everyone else).
+async fn roll_saying(app: &TestApp, said: &[(PupilId, [&str; 4])]) -> String {
+    let pupils: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, upn, first_name, surname, date_of_birth, year_group FROM pupils
+         WHERE active = 1 ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut csv = "upn,pupil_forename,pupil_surname,date_of_birth,year,class,contact_id,contact_forename,contact_surname,contact_email,relationship,parental_responsibility,access_allowed,sex,sen,pupil_premium,eal\n".to_owned();
+    for (id, upn, first, surname, born, year) in pupils {
+        let cells = said
+            .iter()
+            .find(|(pupil, _)| pupil.0 == id)
+            .map(|(_, cells)| cells.join(","))
+            .unwrap_or_else(|| ",,,".to_owned());
+        csv.push_str(&format!(
+            "{upn},{first},{surname},{born},{year},,,,,,,,,{cells}\n"
+        ));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn the_mis_says_who_has_sen_pupil_premium_or_eal_and_progress_shows_only_them() {
+    let app = spawn_app().await;
+    let folder = tempfile::tempdir().unwrap();
+    let teacher = app.signed_in(TEACHER).await;
+    let (class, _) = classes(&app).await;
+    let roll = pupils_of(&app, class).await;
+    let (a, b, c) = (roll[0], roll[1], roll[2]);
+    let subject = SubjectId(insert(&app, "SELECT MIN(id) FROM subjects", &[]).await);
+    let open = |pupils: Option<&'static str>| {
+        let (app, teacher) = (&app, &teacher);
+        async move {
+            let (group, subject) = (class.to_string(), subject.to_string());
+            let mut form = vec![("group", group.as_str()), ("subject", subject.as_str())];
+            form.extend(pupils.map(|p| ("pupils", p)));
+            let res = app.call::<OpenProgress>(teacher, &form).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<ProgressTable>().await.unwrap()
+        }
+    };
+    // The rows' pupils, in the order of their ids (the table is by name).
+    let whose = |table: &ProgressTable| {
+        let mut pupils: Vec<PupilId> = table.rows.iter().map(|r| r.pupil).collect();
+        pupils.sort();
+        pupils
+    };
+
+    // A school whose MIS has never said: nothing is offered and nothing
+    // filtered.
+    sqlx::query("UPDATE pupils SET sex = NULL, sen = NULL, pupil_premium = NULL, eal = NULL")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let before = open(Some("sen")).await;
+    assert!(before.filters.is_empty());
+    assert_eq!(before.filter, None);
+    assert_eq!(whose(&before), roll);
+
+    // A: a girl with SEN support and pupil premium, not EAL; B: a boy with
+    // no SEN and EAL; C: a girl with an EHC plan, the rest not said.
+    let file = roll_saying(
+        &app,
+        &[
+            (a, ["F", "K", "yes", "no"]),
+            (b, ["M", "N", "no", "yes"]),
+            (c, ["Female", "E", "", ""]),
+        ],
+    )
+    .await;
+    let said = crate::mis::printed(&crate::mis::import_as(
+        &app,
+        folder.path(),
+        "roster.csv",
+        &file,
+        false,
+    ));
+    assert!(said.contains(": sex, SEN, pupil premium, EAL"), "{said}");
+    assert!(said.contains("updated 3"), "{said}");
+
+    let all = open(None).await;
+    assert_eq!(all.filters, PupilFilter::ALL.to_vec(), "all four are held");
+    assert_eq!(whose(&all), roll);
+    let sen = open(Some("sen")).await;
+    assert_eq!(sen.filter, Some(PupilFilter::Sen));
+    assert_eq!(whose(&sen), vec![a, c]);
+    let class_name = sen.chosen.as_ref().unwrap().name.clone();
+    assert_eq!(
+        sen.whose(),
+        format!("{class_name} (SEN support or EHC plan)")
+    );
+    // The year beside the class is filtered alike: only its SEN pupils.
+    let year_spread = sen.year_spread.clone().expect("a class of one year");
+    assert!(year_spread.name.ends_with(" (SEN support or EHC plan)"));
+    assert_eq!(year_spread.counts.iter().map(|(_, n)| n).sum::<usize>(), 2);
+    assert_eq!(whose(&open(Some("no-sen")).await), vec![b]);
+    assert_eq!(whose(&open(Some("girls")).await), vec![a, c]);
+    assert_eq!(whose(&open(Some("pupil-premium")).await), vec![a]);
+    assert_eq!(whose(&open(Some("not-pupil-premium")).await), vec![b]);
+    // C's EAL isn't known: in neither list.
+    assert_eq!(whose(&open(Some("eal")).await), vec![b]);
+    assert_eq!(whose(&open(Some("not-eal")).await), vec![a]);
+
+    // The pupil page says what the MIS holds.
+    let res = app
+        .call::<OpenPupil>(&teacher, &[("pupil", &a.to_string())])
+        .await;
+    let page: PupilProgress = res.json().await.unwrap();
+    assert_eq!(
+        page.characteristics.words().as_deref(),
+        Some("Girl · SEN support · Pupil premium · Not EAL")
+    );
+
+    // Export to Excel: the filtered table.
+    let url = format!(
+        "{}{}?group={class}&subject={subject}&pupils=sen",
+        app.address,
+        app::progress::page::EXPORT_PATH
+    );
+    let res = teacher.get(url).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("SEN support or EHC plan"));
+    let cells = crate::usage::cells(&res.bytes().await.unwrap(), "Progress");
+    assert_eq!(cells.len(), 1 + 2, "headings and A and C");
+
+    // A file without the columns keeps what the MIS said; one that says
+    // otherwise changes it.
+    let silent = roll_saying(&app, &[]).await;
+    let said = crate::mis::printed(&crate::mis::import_as(
+        &app,
+        folder.path(),
+        "roster.csv",
+        &silent,
+        false,
+    ));
+    assert!(said.contains("No changes"), "{said}");
+    assert_eq!(whose(&open(Some("sen")).await), vec![a, c]);
+    let a_no_longer = roll_saying(&app, &[(a, ["", "N", "", ""])]).await;
+    let said = crate::mis::printed(&crate::mis::import_as(
+        &app,
+        folder.path(),
+        "roster.csv",
+        &a_no_longer,
+        false,
+    ));
+    assert!(said.contains(": SEN\n"), "{said}");
+    assert_eq!(whose(&open(Some("sen")).await), vec![c]);
 }
