@@ -220,6 +220,36 @@ impl Spread {
         counts.push((NOT_JUDGED.to_owned(), judged(None)));
         Spread { name, counts }
     }
+
+    /// How far the pupils' judgements stand from their targets, in steps of
+    /// the scale: above, at, one below, further below, and those without a
+    /// target or a judgement yet.
+    pub fn against_target(name: String, rows: &[ProgressRow]) -> Spread {
+        let mut counts = [0usize; 5];
+        for row in rows {
+            let place = match (row.judgement_rank, row.target) {
+                (Some(judged), Some(target)) => match judged - target.rank {
+                    1.. => 0,
+                    0 => 1,
+                    -1 => 2,
+                    _ => 3,
+                },
+                _ => 4,
+            };
+            counts[place] += 1;
+        }
+        let labels = [
+            "Above target",
+            "At target",
+            "1 step below target",
+            "2 or more steps below",
+            "No target or judgement yet",
+        ];
+        Spread {
+            name,
+            counts: labels.into_iter().map(str::to_owned).zip(counts).collect(),
+        }
+    }
 }
 
 /// Whose progress the table shows: a group's pupils, or a whole year's.
@@ -421,11 +451,6 @@ fn sort_by_figure(
     });
 }
 
-/// Where a pupil's page is (the route is `/pupils/:pupil`).
-pub fn pupil_path(pupil: PupilId) -> String {
-    format!("/pupils/{pupil}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,6 +469,32 @@ mod tests {
             external: None,
             characteristics: Default::default(),
         }
+    }
+
+    #[test]
+    fn against_target_counts_the_steps_between_judgement_and_target() {
+        let aiming = |mut row: ProgressRow, rank: i64| {
+            row.target = Some(Target {
+                level: LevelId(rank),
+                rank,
+            });
+            row
+        };
+        // Judged 3 against 2: above; 2 against 2: at; 1 against 2: one
+        // below; 1 against 4: three below; a target but no judgement; a
+        // judgement but no target.
+        let rows = vec![
+            aiming(row("a", 0, 4, Some(3)), 2),
+            aiming(row("b", 0, 4, Some(2)), 2),
+            aiming(row("c", 0, 4, Some(1)), 2),
+            aiming(row("d", 0, 4, Some(1)), 4),
+            aiming(row("e", 0, 4, None), 2),
+            row("f", 0, 4, Some(2)),
+        ];
+        let spread = Spread::against_target("4 Oak".into(), &rows);
+        let counts: Vec<usize> = spread.counts.iter().map(|(_, n)| *n).collect();
+        assert_eq!(counts, vec![1, 1, 1, 1, 2]);
+        assert_eq!(spread.counts[3].0, "2 or more steps below");
     }
 
     fn was(mut row: ProgressRow, rank: i64) -> ProgressRow {

@@ -15,8 +15,8 @@ use super::{
     api::{open_progress, Asked, SaveTargets},
     characteristics::PupilFilter,
     model::{
-        pupil_path, sort, target_label, Cohort, ProgressRow, ProgressTable, SortBy, Spread,
-        TargetChoice, NOT_JUDGED, NO_TARGET,
+        sort, target_label, Cohort, ProgressRow, ProgressTable, SortBy, Spread, TargetChoice,
+        NOT_JUDGED, NO_TARGET,
     },
 };
 use crate::{
@@ -138,6 +138,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
     let caption = format!("{} in {whose}", chosen.subject_name);
     let rows_empty = rows.is_empty();
     let spread = Spread::of(whose.clone(), &rows, &scale);
+    let against_target = Spread::against_target(whose.clone(), &rows);
     // Each row keeps the place it came in: its form fields' index.
     let place: HashMap<PupilId, usize> = rows
         .iter()
@@ -268,10 +269,26 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
             })}
         </div>
         <div class="charts">
-            <SpreadChart spread subject=chosen.subject_name.clone() id="spread" />
+            <SpreadChart
+                title=format!("Judgements in {}: {}", chosen.subject_name, spread.name)
+                spread
+                id="spread"
+                label_heading="Judgement"
+            />
             {year_spread.map(|spread| view! {
-                <SpreadChart spread subject=chosen.subject_name.clone() id="year-spread" />
+                <SpreadChart
+                    title=format!("Judgements in {}: {}", chosen.subject_name, spread.name)
+                    spread
+                    id="year-spread"
+                    label_heading="Judgement"
+                />
             })}
+            <SpreadChart
+                title=format!("Against target in {}: {}", chosen.subject_name, against_target.name)
+                spread=against_target
+                id="against-target"
+                label_heading="Against target"
+            />
         </div>
         <p>
             <a class="button" href=export_link rel="external">"Export to Excel"</a>
@@ -339,23 +356,21 @@ pub fn since_words(last_term: Option<&TermEnded>) -> String {
     }
 }
 
-/// How a cohort's judgements in the subject spread, as a chart.
+/// How a cohort's pupils spread (over the judgements, or against their
+/// targets), as a chart.
 #[component]
-fn SpreadChart(spread: Spread, subject: String, id: &'static str) -> impl IntoView {
+fn SpreadChart(
+    spread: Spread,
+    title: String,
+    id: &'static str,
+    label_heading: &'static str,
+) -> impl IntoView {
     let bars = spread
         .counts
         .into_iter()
         .map(|(label, count)| Bar { label, count })
         .collect();
-    view! {
-        <BarChart
-            title=format!("Judgements in {subject}: {}", spread.name)
-            bars
-            id
-            label_heading="Judgement"
-            count_heading="Pupils"
-        />
-    }
+    view! { <BarChart title bars id label_heading count_heading="Pupils" /> }
 }
 
 /// A pupil's row. With `error` (the viewer sets this group's targets) the
@@ -404,7 +419,7 @@ fn PupilRow(
     };
     view! {
         <tr>
-            <th scope="row"><A href=pupil_path(row.pupil)>{row.name}</A></th>
+            <th scope="row"><A href=row.pupil.page()>{row.name}</A></th>
             <td>{crate::school::model::year_label(row.year_group)}</td>
             <td class="num">{share}</td>
             <td>{row.judgement.unwrap_or_else(|| NOT_JUDGED.to_owned())}</td>
