@@ -44,3 +44,11 @@ id_type!(
     /// A piece of homework set for a group.
     HomeworkId,
 );
+
+impl PupilId {
+    /// Where the pupil's page is, for staff who reach them (the route is
+    /// `/pupils/:pupil`): linked from Progress, Parents and the markbook.
+    pub fn page(self) -> String {
+        format!("/pupils/{self}")
+    }
+}

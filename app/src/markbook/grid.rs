@@ -282,6 +282,7 @@ fn Toolbar(ctx: Ctx) -> impl IntoView {
                     <li>"Arrow keys, Tab, Home and End move; Page Up and Page Down move ten pupils."</li>
                     <li>"Type a scale key (such as 2) to set the judgement; Delete clears it."</li>
                     <li>"On a pupil's name, a key sets the whole row; on a criterion, the whole column."</li>
+                    <li>"Enter on a pupil's name opens their page."</li>
                     <li>"Paste a block copied from a spreadsheet at the focused cell."</li>
                     <li>"H shows the focused cell's history; Escape closes it."</li>
                     <li>"Escape takes you on past the grid."</li>
@@ -409,8 +410,9 @@ impl Ctx {
         for (r, pupil) in grid.pupils.iter().enumerate() {
             let _ = write!(
                 body,
-                r#"<tr role="row"><th scope="row" role="rowheader"{}><span class="name">{}</span><span class="share">{}</span></th>"#,
+                r#"<tr role="row"><th scope="row" role="rowheader"{}><a class="name" href="{}" tabindex="-1">{}</a><span class="share">{}</span></th>"#,
                 tab_stop((r + 1, 0)),
+                pupil.id.page(),
                 text(&pupil.name),
                 self.row_share(r)
             );
@@ -476,10 +478,10 @@ impl Ctx {
         } else {
             "every criterion".to_owned()
         };
-        if (r, c) == (0, 0) {
-            String::new()
-        } else {
-            format!("{pupil} · {criterion}")
+        match (r, c) {
+            (0, 0) => String::new(),
+            (_, 0) if r > 0 => format!("{pupil} · {criterion} · Enter opens their page"),
+            _ => format!("{pupil} · {criterion}"),
         }
     }
 
@@ -559,6 +561,20 @@ impl Ctx {
             "Escape" if self.history.get_untracked().is_some() => {
                 ev.prevent_default();
                 self.history.set(None);
+            }
+            // On a pupil's name, Enter follows its link to their page (the
+            // link itself is no tab stop: the grid is one).
+            "Enter" => {
+                let (r, c) = self.focus.get_value();
+                if r > 0 && c == 0 {
+                    if let Some(link) = self
+                        .element((r, c))
+                        .and_then(|cell| cell.query_selector("a").ok().flatten())
+                    {
+                        ev.prevent_default();
+                        link.unchecked_into::<HtmlElement>().click();
+                    }
+                }
             }
             // Tab moves between cells, so Escape is the way on past the grid.
             "Escape" => {

@@ -27,7 +27,6 @@ use crate::{
     auth::page::NewPasswordFields,
     email::UndeliveredEmails,
     ids::{PupilId, UserId},
-    progress::model::pupil_path,
     school::{finder::PupilFinder, model::PupilMatch},
     ui::{route_id, ErrorNote, ErrorPanel, InstantChecks, Notice, SelectField, TextField},
 };
@@ -675,7 +674,7 @@ fn Credentials(detail: ParentDetail) -> impl IntoView {
                         view! {
                             <li>
                                 <span>
-                                    <strong><A href=pupil_path(pupil)>{shown}</A></strong>
+                                    <strong><A href=pupil.page()>{shown}</A></strong>
                                     {format!(" · {} · {issued}", relationship_label(&link.relationship))}
                                 </span>
                                 <button

@@ -1,5 +1,6 @@
 import { expect, Locator, Page, test } from "@playwright/test";
 import { ADMIN, expectAccessible, openMenuIfPhone, ready, signIn, SLT, TEACHER } from "../helpers";
+import { lesson } from "../classroom/lesson";
 
 const LABELS: Record<string, string> = { "1": "Working towards", "2": "Expected", "3": "Greater depth" };
 
@@ -219,4 +220,21 @@ test("a cell clicked and a key typed before the page is interactive are kept and
   await ready(page);
   expect((await keys(page, 25, 5))[24][4]).toBe(key);
   await expect(target).toContainText(LABELS[key]);
+});
+
+test("Enter on a pupil's name in the grid opens their page, and the name is a link", async ({ page }) => {
+  const { group, child } = lesson();
+  await signIn(page, TEACHER);
+  await page.goto(`/markbook?group=${group}`);
+  await ready(page);
+  await choose(page, "Subject", "Maths");
+  const row = pupilRows(page).filter({ has: page.getByRole("rowheader", { name: new RegExp(`^${child}`) }) });
+  await row.getByRole("gridcell").first().click();
+  await page.keyboard.press("Home");
+  await expect(row.getByRole("rowheader")).toBeFocused();
+  // The link is no tab stop of its own: the grid is one.
+  await expect(row.getByRole("link", { name: child })).toHaveAttribute("tabindex", "-1");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: child, level: 1 })).toBeVisible();
+  await expect(page.getByRole("table", { name: `${child}'s subjects` })).toBeVisible();
 });
