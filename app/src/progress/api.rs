@@ -170,6 +170,46 @@ pub struct Asked {
     pub pupils: Option<PupilFilter>,
 }
 
+impl Asked {
+    /// The same, for a group's or a whole year's table.
+    pub fn with_cohort(self, cohort: super::model::Cohort) -> Asked {
+        use super::model::Cohort;
+        let (group, year) = match cohort {
+            Cohort::Group(group) => (Some(group), None),
+            Cohort::Year(year) => (None, Some(year)),
+        };
+        Asked {
+            group,
+            year,
+            ..self
+        }
+    }
+
+    /// The address of the page (or its export, at `path`) asking for it.
+    pub fn href(&self, path: &str) -> String {
+        let mut asks = Vec::new();
+        if let Some(group) = self.group {
+            asks.push(format!("group={group}"));
+        }
+        if let Some(year) = self.year {
+            asks.push(format!("year={year}"));
+        }
+        if let Some(subject) = self.subject {
+            asks.push(format!("subject={subject}"));
+        }
+        if let Some(assessment) = self.assessment {
+            asks.push(format!("assessment={assessment}"));
+        }
+        if let Some(pupils) = self.pupils {
+            asks.push(format!("pupils={}", pupils.key()));
+        }
+        match asks.is_empty() {
+            true => path.to_owned(),
+            false => format!("{path}?{}", asks.join("&")),
+        }
+    }
+}
+
 /// "Save targets": a target (or none) for each pupil listed, in one change.
 /// The group's teachers and admins set them; a pupil not on the group's
 /// roll is out of reach, and nothing is written.

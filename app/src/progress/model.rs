@@ -278,14 +278,6 @@ impl Cohort {
             _ => None,
         }
     }
-
-    /// The page's address query for it.
-    pub fn query(self) -> String {
-        match self {
-            Cohort::Group(group) => format!("group={group}"),
-            Cohort::Year(year) => format!("year={year}"),
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

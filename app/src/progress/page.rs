@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use leptos_router::{
     components::A,
     hooks::{use_navigate, use_query_map},
+    params::ParamsMap,
     NavigateOptions,
 };
 
@@ -36,19 +37,7 @@ pub const EXPORT_PATH: &str = "/progress/export";
 #[component]
 pub fn ProgressPage() -> impl IntoView {
     let query = use_query_map();
-    let asked = move || {
-        let query = query.read();
-        let id = |name: &str| query.get(name).and_then(|v| v.parse::<i64>().ok());
-        Asked {
-            group: id("group").map(GroupId),
-            year: id("year"),
-            subject: id("subject").map(SubjectId),
-            assessment: id("assessment"),
-            pupils: query
-                .get("pupils")
-                .and_then(|key| PupilFilter::from_key(&key)),
-        }
-    };
+    let asked = move || asked_in(&query.read());
     let save = ServerAction::<SaveTargets>::new();
     let saved = RwSignal::new(0u32);
     let status = RwSignal::new(None::<String>);
@@ -111,18 +100,23 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
         return ().into_any();
     };
     let (cohort, subject) = (chosen.cohort, chosen.subject);
-    let here = Shown {
-        cohort,
-        subject,
+    let on_screen = Asked {
+        subject: Some(subject),
         assessment,
         pupils: filter,
-    };
+        ..Asked::default()
+    }
+    .with_cohort(cohort);
     let navigate = use_navigate();
-    // Every choice keeps the others: the group, the subject, the Ext. data
-    // column and the Pupils filter.
-    let go = move |choice: Shown| {
+    let query = use_query_map();
+    // Every choice changes itself and keeps the others as the address has
+    // them now (the group, the subject, the Ext. data column and the Pupils
+    // filter): a second choice made while the first is loading keeps both.
+    let go = move |change: &dyn Fn(&mut Asked)| {
+        let mut asked = asked_in(&query.read_untracked());
+        change(&mut asked);
         navigate(
-            &choice.href(PATH),
+            &asked.href(PATH),
             NavigateOptions {
                 scroll: false,
                 ..Default::default()
@@ -155,7 +149,8 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
             .collect::<Vec<_>>()
     };
     let with_external = assessment.is_some();
-    let export_link = here.href(EXPORT_PATH);
+    // The table on screen.
+    let export_link = on_screen.href(EXPORT_PATH);
     let external_name = assessment
         .and_then(|chosen| assessments.iter().find(|(id, _)| *id == chosen))
         .map(|(_, name)| name.clone());
@@ -196,7 +191,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
                     id="progress-group"
                     on:change=move |ev| {
                         if let Some(cohort) = Cohort::from_choice(&event_target_value(&ev)) {
-                            go_cohort(Shown { cohort, ..here });
+                            go_cohort(&|asked| *asked = asked.with_cohort(cohort));
                         }
                     }
                 >
@@ -223,9 +218,8 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
                 <select
                     id="progress-subject"
                     on:change=move |ev| {
-                        if let Ok(subject) = event_target_value(&ev).parse() {
-                            go_subject(Shown { subject: SubjectId(subject), ..here });
-                        }
+                        let subject = event_target_value(&ev).parse().ok().map(SubjectId);
+                        go_subject(&|asked| asked.subject = subject);
                     }
                 >
                     {subjects.into_iter().map(|(id, name)| view! {
@@ -240,7 +234,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
                         id="progress-assessment"
                         on:change=move |ev| {
                             let assessment = event_target_value(&ev).parse().ok();
-                            go_assessment(Shown { assessment, ..here });
+                            go_assessment(&|asked| asked.assessment = assessment);
                         }
                     >
                         <option value="" selected=assessment.is_none()>"None"</option>
@@ -257,7 +251,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
                         id="progress-pupils"
                         on:change=move |ev| {
                             let pupils = PupilFilter::from_key(&event_target_value(&ev));
-                            go(Shown { pupils, ..here });
+                            go(&|asked| asked.pupils = pupils);
                         }
                     >
                         <option value="" selected=filter.is_none()>"All pupils"</option>
@@ -319,27 +313,16 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
     .into_any()
 }
 
-/// What the page shows, as its address keeps it: each choice changes one
-/// and keeps the rest.
-#[derive(Debug, Clone, Copy)]
-struct Shown {
-    cohort: Cohort,
-    subject: SubjectId,
-    assessment: Option<i64>,
-    pupils: Option<PupilFilter>,
-}
-
-impl Shown {
-    /// The page's address (or the export's, from `path`).
-    fn href(&self, path: &str) -> String {
-        let mut href = format!("{path}?{}&subject={}", self.cohort.query(), self.subject);
-        if let Some(assessment) = self.assessment {
-            href.push_str(&format!("&assessment={assessment}"));
-        }
-        if let Some(pupils) = self.pupils {
-            href.push_str(&format!("&pupils={}", pupils.key()));
-        }
-        href
+/// What the page's address asks for; a value it can't read asks for
+/// nothing (the first group or subject, no column, no filter).
+fn asked_in(query: &ParamsMap) -> Asked {
+    let id = |name: &str| query.get_str(name).and_then(|v| v.parse::<i64>().ok());
+    Asked {
+        group: id("group").map(GroupId),
+        year: id("year"),
+        subject: id("subject").map(SubjectId),
+        assessment: id("assessment"),
+        pupils: query.get_str("pupils").and_then(PupilFilter::from_key),
     }
 }
 

@@ -139,10 +139,16 @@ test("SLT open Progress for a whole year group and see the spread of judgements 
   await expect(chart).toBeVisible();
   // The chart's figures, as a table too, add up to the pupils listed.
   const pupils = (await table.getByRole("rowheader").count());
-  await page.getByText("Show as a table").click();
+  await page.getByRole("figure", { name: /^Judgements in Maths/ }).getByText("Show as a table").click();
   const figures = page.getByRole("table", { name: `Judgements in Maths: ${year}` });
   const counts = (await figures.getByRole("cell").allTextContents()).map((t) => parseInt(t, 10));
   expect(counts.reduce((a, b) => a + b, 0)).toBe(pupils);
+  // Against target: every pupil in one of its bars too.
+  await page.getByRole("figure", { name: /^Against target in Maths/ }).getByText("Show as a table").click();
+  const against = page.getByRole("table", { name: `Against target in Maths: ${year}` });
+  await expect(against.getByRole("rowheader", { name: "At target" })).toBeVisible();
+  const steps = (await against.getByRole("cell").allTextContents()).map((t) => parseInt(t, 10));
+  expect(steps.reduce((a, b) => a + b, 0)).toBe(pupils);
   await expectAccessible(page);
 });
 
