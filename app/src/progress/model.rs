@@ -222,8 +222,8 @@ impl Spread {
     }
 
     /// How far the pupils' judgements stand from their targets, in steps of
-    /// the scale: above, at, one below, further below, and those without a
-    /// target or a judgement yet.
+    /// the scale: above, at, one below, further below, and not yet known
+    /// (no target or no judgement yet, as On track says).
     pub fn against_target(name: String, rows: &[ProgressRow]) -> Spread {
         let mut counts = [0usize; 5];
         for row in rows {
@@ -238,12 +238,13 @@ impl Spread {
             };
             counts[place] += 1;
         }
+        // Short enough for the chart's label column on a phone.
         let labels = [
             "Above target",
             "At target",
-            "1 step below target",
-            "2 or more steps below",
-            "No target or judgement yet",
+            "1 step below",
+            "2+ steps below",
+            "Not yet known",
         ];
         Spread {
             name,
@@ -486,7 +487,7 @@ mod tests {
         let spread = Spread::against_target("4 Oak".into(), &rows);
         let counts: Vec<usize> = spread.counts.iter().map(|(_, n)| *n).collect();
         assert_eq!(counts, vec![1, 1, 1, 1, 2]);
-        assert_eq!(spread.counts[3].0, "2 or more steps below");
+        assert_eq!(spread.counts[3].0, "2+ steps below");
     }
 
     fn was(mut row: ProgressRow, rank: i64) -> ProgressRow {
