@@ -8,8 +8,14 @@ use std::io::{Read, Write};
 
 use proptest::prelude::*;
 
-use super::sheet::read;
-use crate::fuzzing::{damage, damaged};
+use super::{
+    plan::{check_rows, Chosen, Marking, MatchBy, Plan, Pupil},
+    sheet::read,
+};
+use crate::{
+    fuzzing::{damage, damaged},
+    ids::PupilId,
+};
 
 const CSV: &str = "Phonics Screening Check, June 2026\n\nUPN,Forename,Surname,DOB,Mark\n\
 X100000000001,Amy,\"Ant, Jr\",12/03/2019,35\n\n\
@@ -29,7 +35,7 @@ fn xlsx() -> Vec<u8> {
     }
     sheet.write(3, 0, "X100000000001").unwrap();
     sheet.write(3, 1, "Amy").unwrap();
-    sheet.write(3, 2, "Ant").unwrap();
+    sheet.write(3, 2, "Ant, Jr").unwrap();
     let born = rust_xlsxwriter::ExcelDateTime::from_ymd(2019, 3, 12).unwrap();
     sheet
         .write_datetime_with_format(3, 3, &born, &date)
@@ -83,6 +89,87 @@ proptest! {
     }
 }
 
+/// Whatever a damaged file still holds goes on through the columns, the
+/// guess and every row's check, with any choice of columns the form could
+/// offer, to a preview: no step panics.
+/// Returns how many results it would write.
+fn checked_whole(bytes: &[u8], name: &str, by_name: bool, result: usize, grades: bool) -> usize {
+    let Ok(sheet) = read(name, bytes) else {
+        return 0;
+    };
+    let columns = sheet.columns().len().max(1);
+    let at = |n: usize| n % columns;
+    let guess = sheet.guess();
+    let match_by = match (by_name, guess.upn) {
+        (false, Some(upn)) => MatchBy::Upn(upn),
+        (false, None) => MatchBy::Upn(at(0)),
+        (true, _) => MatchBy::NameAndBirth {
+            first_name: guess.first_name.unwrap_or(at(1)),
+            surname: guess.surname.unwrap_or(at(2)),
+            birth: guess.birth.unwrap_or(at(3)),
+        },
+    };
+    let plan = Plan {
+        assessment: Chosen::Existing(1),
+        match_by,
+        result: guess.result.unwrap_or(at(result)),
+        replace: result % 2 == 0,
+        names: Some((at(1), at(2))),
+    };
+    let marking = if grades {
+        Marking::Grades(vec!["C".into(), "B".into(), "A".into()])
+    } else {
+        Marking::Scores {
+            lowest: 0,
+            highest: 40,
+            pass: Some((32, "Working at the expected standard".into())),
+        }
+    };
+    let pupils = [
+        Pupil {
+            id: PupilId(1),
+            upn: "X100000000001".into(),
+            first_name: "Amy".into(),
+            surname: "Ant, Jr".into(),
+            birth: "2019-03-12".into(),
+        },
+        Pupil {
+            id: PupilId(2),
+            upn: "X100000000002".into(),
+            first_name: "Ben".into(),
+            surname: "Bee".into(),
+            birth: "2019-04-01".into(),
+        },
+    ];
+    let existing = [(PupilId(2), (super::plan::Value::Score(20), 7))].into();
+    let checked = check_rows(
+        &sheet,
+        &plan,
+        &marking,
+        "Phonics".into(),
+        &pupils,
+        &existing,
+        by_name,
+    );
+    assert!(checked.writes.len() <= pupils.len());
+    checked.writes.len()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_damaged_file_is_checked_row_by_row_without_a_panic(
+        damages in proptest::collection::vec(damage(), 0..5),
+        by_name in any::<bool>(),
+        result in 0usize..8,
+        grades in any::<bool>(),
+    ) {
+        checked_whole(&damaged(CSV, &damages), "results.csv", by_name, result, grades);
+        checked_whole(&damaged(xlsx(), &damages), "results.xlsx", by_name, result, grades);
+    }
+}
+
 /// The files before damage are read, so the damage is what's tried.
 #[test]
 fn the_files_fuzzed_are_read_whole() {
@@ -96,4 +183,13 @@ fn the_files_fuzzed_are_read_whole() {
     assert_eq!(book.columns()[4].label, "E: Mark");
     let inside = read("results.xlsx", &damaged_inside(&[])).unwrap();
     assert_eq!(inside.body().count(), 1);
+    // Whole, each file's good rows would be written: Amy's 35 (Ben's
+    // "abs" isn't a score), by UPN or by name and birthday.
+    for by_name in [false, true] {
+        assert_eq!(
+            checked_whole(CSV.as_bytes(), "results.csv", by_name, 4, false),
+            1
+        );
+        assert_eq!(checked_whole(&xlsx(), "results.xlsx", by_name, 4, false), 1);
+    }
 }
