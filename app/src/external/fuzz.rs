@@ -113,7 +113,7 @@ fn checked_whole(bytes: &[u8], name: &str, by_name: bool, result: usize, grades:
         assessment: Chosen::Existing(1),
         match_by,
         result: guess.result.unwrap_or(at(result)),
-        replace: result % 2 == 0,
+        replace: result.is_multiple_of(2),
         names: Some((at(1), at(2))),
     };
     let marking = if grades {
