@@ -69,6 +69,33 @@ async fn the_demo_school_looks_like_a_school() {
     assert!(
         count("SELECT COUNT(*) FROM parent_links WHERE relationship = 'grandparent'").await > 0
     );
+    // Every pupil's characteristics, near England's shares (of 300 pupils:
+    // pupil premium about 75, EAL about 60, SEN support or a plan about
+    // 45), and siblings alike in pupil premium and EAL.
+    assert_eq!(
+        count("SELECT COUNT(*) FROM pupils WHERE sex IS NULL OR sen IS NULL OR pupil_premium IS NULL OR eal IS NULL").await,
+        0
+    );
+    let premium = count("SELECT COUNT(*) FROM pupils WHERE pupil_premium = 1").await;
+    assert!(
+        (45..=110).contains(&premium),
+        "{premium} with pupil premium"
+    );
+    let eal = count("SELECT COUNT(*) FROM pupils WHERE eal = 1").await;
+    assert!((30..=95).contains(&eal), "{eal} with EAL");
+    let sen = count("SELECT COUNT(*) FROM pupils WHERE sen IN ('K', 'E')").await;
+    assert!((20..=75).contains(&sen), "{sen} with SEN");
+    assert!(count("SELECT COUNT(*) FROM pupils WHERE sen = 'E'").await > 0);
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM parent_links a JOIN parent_links b
+               ON a.parent_id = b.parent_id AND a.pupil_id < b.pupil_id
+             JOIN pupils p ON p.id = a.pupil_id JOIN pupils q ON q.id = b.pupil_id
+             WHERE p.pupil_premium <> q.pupil_premium OR p.eal <> q.eal"
+        )
+        .await,
+        0
+    );
     // Namesakes: Smith recurs across unrelated families.
     assert!(count("SELECT COUNT(*) FROM pupils WHERE surname = 'Smith'").await >= 5);
     // Year 1 birthdays fit the school year that began in September 2026.
