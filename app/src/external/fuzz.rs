@@ -9,7 +9,7 @@ use std::io::{Read, Write};
 use proptest::prelude::*;
 
 use super::{
-    plan::{check_rows, Chosen, Marking, MatchBy, Plan, Pupil},
+    plan::{check_rows, Chosen, Marking, MatchBy, Plan, Pupil, Value},
     sheet::read,
 };
 use crate::{
@@ -141,7 +141,7 @@ fn checked_whole(bytes: &[u8], name: &str, by_name: bool, result: usize, grades:
             birth: "2019-04-01".into(),
         },
     ];
-    let existing = [(PupilId(2), (super::plan::Value::Score(20), 7))].into();
+    let existing = [(PupilId(2), (Value::Score(20), 7))].into();
     let checked = check_rows(
         &sheet,
         &plan,
@@ -152,6 +152,16 @@ fn checked_whole(bytes: &[u8], name: &str, by_name: bool, result: usize, grades:
         by_name,
     );
     assert!(checked.writes.len() <= pupils.len());
+    // Whatever the file, only the importer's pupils get a result, and only
+    // one the marking allows.
+    for write in &checked.writes {
+        assert!(pupils.iter().any(|p| p.id == write.pupil));
+        match (&write.value, &marking) {
+            (Value::Score(score), Marking::Scores { .. }) => assert!((0..=40).contains(score)),
+            (Value::Grade(grade), Marking::Grades(grades)) => assert!(grades.contains(grade)),
+            (value, _) => panic!("{value:?} isn't a result this marking allows"),
+        }
+    }
     checked.writes.len()
 }
 

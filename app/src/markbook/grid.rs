@@ -282,7 +282,7 @@ fn Toolbar(ctx: Ctx) -> impl IntoView {
                     <li>"Arrow keys, Tab, Home and End move; Page Up and Page Down move ten pupils."</li>
                     <li>"Type a scale key (such as 2) to set the judgement; Delete clears it."</li>
                     <li>"On a pupil's name, a key sets the whole row; on a criterion, the whole column."</li>
-                    <li>"Enter on a pupil's name opens their page."</li>
+                    <li>"Enter on a pupil's name opens their page (so does a click on the name once it is chosen)."</li>
                     <li>"Paste a block copied from a spreadsheet at the focused cell."</li>
                     <li>"H shows the focused cell's history; Escape closes it."</li>
                     <li>"Escape takes you on past the grid."</li>
@@ -410,7 +410,7 @@ impl Ctx {
         for (r, pupil) in grid.pupils.iter().enumerate() {
             let _ = write!(
                 body,
-                r#"<tr role="row"><th scope="row" role="rowheader"{}><a class="name" href="{}" tabindex="-1">{}</a><span class="share">{}</span></th>"#,
+                r#"<tr role="row"><th scope="row" role="rowheader"{}><a class="name" href="{}" rel="external" tabindex="-1">{}</a><span class="share">{}</span></th>"#,
                 tab_stop((r + 1, 0)),
                 pupil.id.page(),
                 text(&pupil.name),
@@ -535,7 +535,19 @@ impl Ctx {
         };
         let (r, c) = (row.row_index(), cell.cell_index());
         if r >= 0 && c >= 0 {
-            self.move_to((r as usize, c as usize));
+            let at = (r as usize, c as usize);
+            // A pupil's name chooses their row first, as the rest of the
+            // heading does (so the toolbar sets the whole row); clicked
+            // again, it opens their page.
+            let on_name = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("a").ok().flatten())
+                .is_some();
+            if on_name && self.focus.get_value() != at {
+                ev.prevent_default();
+            }
+            self.move_to(at);
         }
     }
 
@@ -563,7 +575,9 @@ impl Ctx {
                 self.history.set(None);
             }
             // On a pupil's name, Enter follows its link to their page (the
-            // link itself is no tab stop: the grid is one).
+            // link itself is no tab stop: the grid is one). The link loads
+            // the page afresh, so judgements not yet saved are asked about
+            // before leaving, as for any other way out.
             "Enter" => {
                 let (r, c) = self.focus.get_value();
                 if r > 0 && c == 0 {

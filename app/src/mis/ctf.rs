@@ -13,10 +13,7 @@ use super::roster::{
     self, Access, Contact, ContactKey, FileProblem, Format, Link, Pupil, Roster, Speaks,
     YearFigures,
 };
-use crate::{
-    attendance::codes::Sessions,
-    progress::characteristics::{Characteristics, Sen, Sex},
-};
+use crate::{attendance::codes::Sessions, progress::characteristics::Characteristics};
 
 /// Whether the bytes look like a CTF: XML whose root is `CTfile`.
 pub fn recognises(bytes: &[u8]) -> bool {
@@ -72,13 +69,13 @@ fn relationship(code: Option<&str>) -> &'static str {
 
 /// What a pupil's record says for Progress's filters: `<Sex>` (`<Gender>`
 /// in older files), the SEN provision of the newest `<SENhistory>` entry,
-/// and EAL from the first language (`<Languages>`, type F): English or
-/// believed English is not EAL; not obtained or refused says nothing. A
-/// CTF carries no pupil premium.
+/// and EAL from the first language (`<BasicDetails>`' `<Languages>`, type
+/// F): English or believed English is not EAL; not obtained or refused
+/// says nothing. A CTF carries no pupil premium.
 fn characteristics(pupil: Node, mut warn: impl FnMut(String)) -> Characteristics {
     let mut said = Characteristics::default();
     if let Some(written) = text(pupil, "Sex").or_else(|| text(pupil, "Gender")) {
-        match Sex::read(&written) {
+        match roster::sex(&written) {
             Ok(sex) => said.sex = sex,
             Err(_) => warn(format!("has <Sex> \"{written}\", not F or M")),
         }
@@ -88,12 +85,13 @@ fn characteristics(pupil: Node, mut warn: impl FnMut(String)) -> Characteristics
         .flat_map(|h| h.children().filter(|n| n.has_tag_name("SEN")))
         .max_by_key(|sen| text(*sen, "StartDate").unwrap_or_default());
     if let Some(written) = newest_sen.and_then(|sen| text(sen, "SENprovision")) {
-        match Sen::read(&written) {
+        match roster::sen(&written) {
             Ok(sen) => said.sen = sen,
             Err(_) => warn(format!("has <SENprovision> \"{written}\", not N, K or E")),
         }
     }
-    let first_language = child(pupil, "Languages")
+    let first_language = child(pupil, "BasicDetails")
+        .and_then(|details| child(details, "Languages"))
         .into_iter()
         .flat_map(|l| l.children().filter(|n| n.has_tag_name("Type")))
         .find(|t| text(*t, "LanguageType").as_deref() == Some("F"))
@@ -308,6 +306,7 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Roster, FileProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::progress::characteristics::{Sen, Sex};
 
     const FILE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <CTfile><Header><DocumentQualifier>full</DocumentQualifier></Header>
@@ -343,13 +342,18 @@ mod tests {
 
     #[test]
     fn sex_the_newest_sen_provision_and_a_first_language_are_read() {
-        let with = FILE.replace(
-            "<BasicDetails>",
-            "<Sex>F</Sex><SENhistory><SEN><StartDate>2024-09-01</StartDate><SENprovision>K</SENprovision></SEN>\
-             <SEN><StartDate>2025-09-01</StartDate><SENprovision>E</SENprovision></SEN></SENhistory>\
-             <Languages><Type><LanguageType>H</LanguageType><Language>ENG</Language></Type>\
-             <Type><LanguageType>F</LanguageType><Language>POL</Language></Type></Languages><BasicDetails>",
-        );
+        // As the DfE's schema places them: languages in the basic details.
+        let with = FILE
+            .replace(
+                "<BasicDetails>",
+                "<Sex>F</Sex><SENhistory><SEN><StartDate>2024-09-01</StartDate><SENprovision>K</SENprovision></SEN>\
+                 <SEN><StartDate>2025-09-01</StartDate><SENprovision>E</SENprovision></SEN></SENhistory><BasicDetails>",
+            )
+            .replace(
+                "</BasicDetails>",
+                "<Languages><Type><LanguageType>H</LanguageType><Language>ENG</Language></Type>\
+                 <Type><LanguageType>F</LanguageType><Language>POL</Language></Type></Languages></BasicDetails>",
+            );
         let roster = read("transfer.xml", with.as_bytes()).unwrap();
         let amy = roster.pupils["G001234567890"].characteristics;
         assert_eq!(amy.sex, Some(Sex::Female));

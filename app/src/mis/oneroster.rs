@@ -18,7 +18,7 @@ use super::roster::{
     self, Access, Class, Contact, ContactKey, FileProblem, Format, Link, Pupil, Roster, Speaks,
     Staff,
 };
-use crate::progress::characteristics::{Characteristics, Sex};
+use crate::progress::characteristics::Characteristics;
 
 /// Whether the bytes are a zip archive, the form OneRoster packages travel in.
 pub fn recognises(bytes: &[u8]) -> bool {
@@ -349,7 +349,7 @@ fn read_package(file_name: &str, files: &BTreeMap<String, Vec<u8>>) -> Result<Ro
             if let Some(date) = roster::date(cell(row, Some(born))) {
                 births.insert(cell(row, Some(user)).to_owned(), date);
             }
-            if let Ok(Some(said)) = Sex::read(cell(row, sex)) {
+            if let Ok(Some(said)) = roster::sex(cell(row, sex)) {
                 sexes.insert(cell(row, Some(user)).to_owned(), said);
             }
         }

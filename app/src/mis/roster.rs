@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::progress::characteristics::Characteristics;
+use crate::progress::characteristics::{Characteristics, Sen, Sex};
 
 /// Which kind of file it was, in the words the MIS sync page uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,6 +242,42 @@ pub fn yes_or_no(word: &str) -> Option<bool> {
     }
 }
 
+/// A file's sex cell: F or M, or the words; blank says nothing, and so do
+/// the DfE's other codes (not known, not stated).
+pub fn sex(written: &str) -> Result<Option<Sex>, String> {
+    match written.trim().to_ascii_lowercase().as_str() {
+        "f" | "female" | "girl" => Ok(Some(Sex::Female)),
+        "m" | "male" | "boy" => Ok(Some(Sex::Male)),
+        "" | "u" | "x" | "9" | "not known" | "unspecified" | "other" => Ok(None),
+        _ => Err(format!("\"{}\" isn't a sex: write F or M", written.trim())),
+    }
+}
+
+/// A file's SEN provision cell: the DfE's code (S, a statement, is now an
+/// EHC plan) or the words; blank says nothing.
+pub fn sen(written: &str) -> Result<Option<Sen>, String> {
+    match written.trim().to_ascii_lowercase().as_str() {
+        "" => Ok(None),
+        "n" | "no" | "none" | "no sen" => Ok(Some(Sen::NoSen)),
+        "k" | "sen support" | "support" => Ok(Some(Sen::Support)),
+        "e" | "s" | "ehc plan" | "ehcp" | "statement" => Ok(Some(Sen::EhcPlan)),
+        _ => Err(format!(
+            "\"{}\" isn't an SEN provision: write N (none), K (SEN support) or E (EHC plan)",
+            written.trim()
+        )),
+    }
+}
+
+/// A file's optional yes-or-no cell; blank says nothing.
+pub fn yes_no_or_blank(written: &str) -> Result<Option<bool>, String> {
+    match written.trim() {
+        "" => Ok(None),
+        word => yes_or_no(word)
+            .map(Some)
+            .ok_or_else(|| format!("\"{word}\" isn't yes or no")),
+    }
+}
+
 /// The DfE's check letter (the UPN's first character) against the twelve
 /// characters after it. Temporary UPNs (a letter last) aren't checked.
 pub fn upn_check_letter_right(upn: &str) -> bool {
@@ -334,5 +370,27 @@ mod tests {
         assert_eq!(yes_or_no(" YES"), Some(true));
         assert_eq!(yes_or_no("N"), Some(false));
         assert_eq!(yes_or_no("maybe"), None);
+    }
+
+    #[test]
+    fn characteristics_cells_say_it_in_codes_or_words_and_blank_says_nothing() {
+        assert_eq!(sex(" f "), Ok(Some(Sex::Female)));
+        assert_eq!(sex("Male"), Ok(Some(Sex::Male)));
+        assert_eq!(sex(""), Ok(None));
+        assert_eq!(sex("U"), Ok(None));
+        assert_eq!(sex("Q"), Err("\"Q\" isn't a sex: write F or M".to_owned()));
+        assert_eq!(sen("k"), Ok(Some(Sen::Support)));
+        assert_eq!(sen("EHC plan"), Ok(Some(Sen::EhcPlan)));
+        assert_eq!(sen("S"), Ok(Some(Sen::EhcPlan)));
+        assert_eq!(sen("N"), Ok(Some(Sen::NoSen)));
+        assert_eq!(sen(""), Ok(None));
+        assert!(sen("maybe").unwrap_err().contains("K (SEN support)"));
+        assert_eq!(yes_no_or_blank("Yes"), Ok(Some(true)));
+        assert_eq!(yes_no_or_blank("0"), Ok(Some(false)));
+        assert_eq!(yes_no_or_blank(" "), Ok(None));
+        assert_eq!(
+            yes_no_or_blank("often"),
+            Err("\"often\" isn't yes or no".to_owned())
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::collections::{btree_map::Entry, BTreeMap};
 use super::roster::{
     self, Access, Class, Contact, ContactKey, FileProblem, Format, Link, Pupil, Roster, Speaks,
 };
-use crate::progress::characteristics::{read_yes_no, Characteristics, Sen, Sex};
+use crate::progress::characteristics::Characteristics;
 
 const COLUMNS: [&str; 14] = [
     "upn",
@@ -187,16 +187,38 @@ impl Rows<'_> {
                 slot.insert(pupil);
                 self.pupil_rows.insert(upn.clone(), row);
             }
-            Entry::Occupied(seen) if *seen.get() != pupil => {
+            Entry::Occupied(mut seen) => {
                 let first = self.pupil_rows[&upn];
-                self.problem(
-                    row,
-                    None,
-                    &format!("the pupil with UPN {upn} has different details from row {first}"),
-                );
-                return;
+                let held = seen.get().characteristics;
+                let said = pupil.characteristics;
+                // A characteristic left blank on one of a pupil's rows says
+                // nothing; two rows that say different things are a problem.
+                let disagree = said.over(held).changed_from(&held.over(said));
+                let same_details = Pupil {
+                    characteristics: held,
+                    ..pupil
+                } == *seen.get();
+                if !same_details {
+                    self.problem(
+                        row,
+                        None,
+                        &format!("the pupil with UPN {upn} has different details from row {first}"),
+                    );
+                    return;
+                }
+                if !disagree.is_empty() {
+                    self.problem(
+                        row,
+                        None,
+                        &format!(
+                            "the pupil with UPN {upn} has a different {} from row {first}",
+                            disagree.join(", ")
+                        ),
+                    );
+                    return;
+                }
+                seen.get_mut().characteristics = said.over(held);
             }
-            Entry::Occupied(_) => {}
         }
         if let Some(class) = self.cell(row, record, "class").filter(|c| !c.is_empty()) {
             let entry = self
@@ -262,10 +284,10 @@ impl Rows<'_> {
 
     /// The optional columns sex, sen, pupil_premium and eal.
     fn characteristics(&mut self, row: usize, record: &csv::ByteRecord) -> Option<Characteristics> {
-        let sex = self.optional(row, record, "sex", Sex::read);
-        let sen = self.optional(row, record, "sen", Sen::read);
-        let pupil_premium = self.optional(row, record, "pupil_premium", read_yes_no);
-        let eal = self.optional(row, record, "eal", read_yes_no);
+        let sex = self.optional(row, record, "sex", roster::sex);
+        let sen = self.optional(row, record, "sen", roster::sen);
+        let pupil_premium = self.optional(row, record, "pupil_premium", roster::yes_no_or_blank);
+        let eal = self.optional(row, record, "eal", roster::yes_no_or_blank);
         Some(Characteristics {
             sex: sex?,
             sen: sen?,
@@ -423,6 +445,7 @@ fn contact_words(key: &ContactKey) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::progress::characteristics::{Sen, Sex};
 
     const HEADER: &str = "UPN,Pupil_Forename,pupil_surname,date_of_birth,year,class,contact_id,contact_forename,contact_surname,contact_email,relationship,parental_responsibility,access_allowed\n";
 
@@ -472,6 +495,21 @@ mod tests {
             !roster.warnings.iter().any(|w| w.contains("left out")),
             "{:?}",
             roster.warnings
+        );
+
+        // A pupil's second row (another contact) may leave them blank; one
+        // that says otherwise is a problem.
+        let two_rows = format!(
+            "{header}A123,Amy,Smith,04/05/2019,2,,C1,Jo,Smith,jo@example.org,mother,yes,yes,,,,\n\
+             A123,Amy,Smith,04/05/2019,2,,C2,Sam,Smith,sam@example.org,father,yes,yes,F,K,yes,no\n"
+        );
+        let roster = read("roster.csv", two_rows.as_bytes()).unwrap();
+        assert_eq!(roster.pupils["A123"].characteristics, amy);
+        let disagree = two_rows.replace("yes,yes,,,,", "yes,yes,F,E,,");
+        let problem = read("roster.csv", disagree.as_bytes()).unwrap_err().0;
+        assert!(
+            problem.contains("row 3: the pupil with UPN A123 has a different SEN from row 2"),
+            "{problem}"
         );
 
         let wrong =

@@ -110,6 +110,12 @@ pub async fn table_for(
     let today = crate::ssr::clock::school_day(&viewer.arrival.at)?;
     let last_term = crate::school::store::last_term(&mut *conn, &today).await?;
     let (chosen, mut rows) = store::table(&mut *conn, &roll, subject, last_term.as_ref()).await?;
+    // A group of one year is set beside its whole year, whoever the filter
+    // leaves.
+    let one_year = rows
+        .first()
+        .map(|r| r.year_group)
+        .filter(|year| rows.iter().all(|r| r.year_group == *year));
     // A filter the school holds nothing for (an old link) filters nothing.
     let filters = PupilFilter::offered(store::held(&mut *conn).await?);
     let filter = filter.filter(|asked| filters.contains(asked));
@@ -128,11 +134,6 @@ pub async fn table_for(
         }
     }
     let scale = store::scale(&mut *conn).await?;
-    // A group of one year is set beside its whole year.
-    let one_year = rows
-        .first()
-        .map(|r| r.year_group)
-        .filter(|year| rows.iter().all(|r| r.year_group == *year));
     let year_spread = match (opened, one_year) {
         (Some(open), Some(year)) => {
             let beside = Roll::year_beside(&open, year);
@@ -167,7 +168,17 @@ pub struct Asked {
     pub subject: Option<SubjectId>,
     /// An Ext. data assessment to show as a column.
     pub assessment: Option<i64>,
+    /// A filter Markwell doesn't know (an old or mistyped link) is none.
+    #[serde(default, deserialize_with = "known_filter")]
     pub pupils: Option<PupilFilter>,
+}
+
+fn known_filter<'de, D: serde::Deserializer<'de>>(
+    asked: D,
+) -> Result<Option<PupilFilter>, D::Error> {
+    use serde::Deserialize;
+    let key = Option::<String>::deserialize(asked)?;
+    Ok(key.as_deref().and_then(PupilFilter::from_key))
 }
 
 impl Asked {

@@ -43,17 +43,6 @@ impl Sex {
             _ => None,
         }
     }
-
-    /// A file's cell: F or M, or the words; blank says nothing. The
-    /// DfE's other codes (not known, not stated) say nothing either.
-    pub fn read(written: &str) -> Result<Option<Sex>, String> {
-        match written.trim().to_ascii_lowercase().as_str() {
-            "f" | "female" | "girl" => Ok(Some(Sex::Female)),
-            "m" | "male" | "boy" => Ok(Some(Sex::Male)),
-            "" | "u" | "x" | "9" | "not known" | "unspecified" | "other" => Ok(None),
-            _ => Err(format!("\"{}\" isn't a sex: write F or M", written.trim())),
-        }
-    }
 }
 
 impl Sen {
@@ -69,7 +58,7 @@ impl Sen {
         match code {
             "N" => Some(Sen::NoSen),
             "K" => Some(Sen::Support),
-            "E" | "S" => Some(Sen::EhcPlan),
+            "E" => Some(Sen::EhcPlan),
             _ => None,
         }
     }
@@ -80,36 +69,6 @@ impl Sen {
             Sen::Support => "SEN support",
             Sen::EhcPlan => "EHC plan",
         }
-    }
-
-    /// A file's cell: the code (S, a statement, is now an EHC plan) or the
-    /// words; blank says nothing.
-    pub fn read(written: &str) -> Result<Option<Sen>, String> {
-        let words = written.trim().to_ascii_lowercase();
-        match words.as_str() {
-            "" => Ok(None),
-            "no" | "none" | "no sen" => Ok(Some(Sen::NoSen)),
-            "sen support" | "support" => Ok(Some(Sen::Support)),
-            "ehc plan" | "ehcp" | "statement" => Ok(Some(Sen::EhcPlan)),
-            code => Sen::from_code(&code.to_ascii_uppercase())
-                .map(Some)
-                .ok_or_else(|| {
-                    format!(
-                        "\"{}\" isn't an SEN provision: write N (none), K (SEN support) or E (EHC plan)",
-                        written.trim()
-                    )
-                }),
-        }
-    }
-}
-
-/// A file's yes-or-no cell; blank says nothing.
-pub fn read_yes_no(written: &str) -> Result<Option<bool>, String> {
-    match written.trim().to_ascii_lowercase().as_str() {
-        "" => Ok(None),
-        "y" | "yes" | "true" | "1" => Ok(Some(true)),
-        "n" | "no" | "false" | "0" => Ok(Some(false)),
-        _ => Err(format!("\"{}\" isn't yes or no", written.trim())),
     }
 }
 
@@ -312,30 +271,6 @@ pub struct Held {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn files_say_it_in_codes_or_words_and_blank_says_nothing() {
-        assert_eq!(Sex::read(" f "), Ok(Some(Sex::Female)));
-        assert_eq!(Sex::read("Male"), Ok(Some(Sex::Male)));
-        assert_eq!(Sex::read(""), Ok(None));
-        assert_eq!(
-            Sex::read("Q"),
-            Err("\"Q\" isn't a sex: write F or M".to_owned())
-        );
-        assert_eq!(Sen::read("k"), Ok(Some(Sen::Support)));
-        assert_eq!(Sen::read("EHC plan"), Ok(Some(Sen::EhcPlan)));
-        assert_eq!(Sen::read("S"), Ok(Some(Sen::EhcPlan)));
-        assert_eq!(Sen::read("N"), Ok(Some(Sen::NoSen)));
-        assert_eq!(Sen::read(""), Ok(None));
-        assert!(Sen::read("maybe").unwrap_err().contains("K (SEN support)"));
-        assert_eq!(read_yes_no("Yes"), Ok(Some(true)));
-        assert_eq!(read_yes_no("0"), Ok(Some(false)));
-        assert_eq!(read_yes_no(" "), Ok(None));
-        assert_eq!(
-            read_yes_no("often"),
-            Err("\"often\" isn't yes or no".to_owned())
-        );
-    }
 
     #[test]
     fn a_file_silent_on_one_keeps_what_is_stored_and_names_only_what_changed() {

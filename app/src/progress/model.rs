@@ -31,8 +31,9 @@ pub struct ProgressRow {
     /// Their result in the assessment shown beside the table (Ext. data).
     #[serde(default)]
     pub external: Option<crate::external::model::ExternalCell>,
-    /// What the school holds about the pupil, for the Pupils filter.
-    #[serde(default)]
+    /// What the school holds about the pupil, for the Pupils filter: used
+    /// on the server, never sent to the browser.
+    #[serde(skip)]
     pub characteristics: super::characteristics::Characteristics,
 }
 

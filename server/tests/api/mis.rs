@@ -411,6 +411,15 @@ async fn real_common_transfer_files_import_with_the_counts_they_hold() {
     .await
     .unwrap();
     assert_eq!(year, (196, 188, 8, 0));
+    // Its characteristics: <Gender> F, the newest of two <SENhistory>
+    // entries (N in 2016 after K in 2014), English as first language.
+    let said: (String, String, i64, Option<i64>) = sqlx::query_as(
+        "SELECT sex, sen, eal, pupil_premium FROM pupils WHERE upn = 'U865346313703'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(said, ("F".into(), "N".into(), 0, None));
     assert_eq!(
         count(&app, "SELECT count(*) FROM users WHERE role = 'parent'").await,
         parents + 7

@@ -709,7 +709,7 @@ async fn the_mis_says_who_has_sen_pupil_premium_or_eal_and_progress_shows_only_t
 
     // A: a girl with SEN support and pupil premium, not EAL; B: a boy with
     // no SEN and EAL; C: a girl with an EHC plan, the rest not said.
-    let file = roll_saying(
+    let mut file = roll_saying(
         &app,
         &[
             (a, ["F", "K", "yes", "no"]),
@@ -718,6 +718,8 @@ async fn the_mis_says_who_has_sen_pupil_premium_or_eal_and_progress_shows_only_t
         ],
     )
     .await;
+    // And a newcomer, added with theirs.
+    file.push_str("TQ0000000009A,Nia,Newcomer,01/09/2019,2,,,,,,,,,F,K,yes,yes\n");
     let said = crate::mis::printed(&crate::mis::import_as(
         &app,
         folder.path(),
@@ -726,6 +728,13 @@ async fn the_mis_says_who_has_sen_pupil_premium_or_eal_and_progress_shows_only_t
         false,
     ));
     assert!(said.contains(": sex, SEN, pupil premium, EAL"), "{said}");
+    let newcomer: (String, String, i64, i64) = sqlx::query_as(
+        "SELECT sex, sen, pupil_premium, eal FROM pupils WHERE upn = 'TQ0000000009A'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(newcomer, ("F".into(), "K".into(), 1, 1));
     assert!(said.contains("updated 3"), "{said}");
 
     let all = open(None).await;
@@ -776,8 +785,8 @@ async fn the_mis_says_who_has_sen_pupil_premium_or_eal_and_progress_shows_only_t
     let cells = crate::usage::cells(&res.bytes().await.unwrap(), "Progress");
     assert_eq!(cells.len(), 1 + 2, "headings and A and C");
 
-    // A file without the columns keeps what the MIS said; one that says
-    // otherwise changes it.
+    // A file whose characteristics cells are blank keeps what the MIS
+    // said; one that says otherwise changes it.
     let silent = roll_saying(&app, &[]).await;
     let said = crate::mis::printed(&crate::mis::import_as(
         &app,
