@@ -111,10 +111,7 @@ pub fn compress(path: &Path) -> anyhow::Result<()> {
 
 /// `markwell.js` with `contents` → `markwell.<hash>.js`.
 fn hashed_name(name: &str, contents: &[u8]) -> String {
-    let hash: String = Sha256::digest(contents)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = hex::encode(Sha256::digest(contents));
     let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
     format!("{stem}.{}.{extension}", &hash[..HASH_LENGTH])
 }

@@ -55,10 +55,7 @@ impl Token {
 /// The SHA-256 of a secret, hex-encoded: what is stored in place of a link's
 /// token or a parent's access code.
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// Makes a new link for `user`. Any earlier unused link for the same purpose
@@ -72,7 +69,7 @@ pub async fn issue(
 ) -> anyhow::Result<Token> {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let token = hex::encode(bytes);
     let token_hash = hash(&token);
     let at = stamp(now);
     let expires = stamp(now + purpose.lifetime());

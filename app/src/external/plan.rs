@@ -571,7 +571,7 @@ fn digest(assessment: &str, writes: &[Writing], bad_rows: &[BadRow], skipped: us
         hash.update([0]);
     }
     hash.update(skipped.to_le_bytes());
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(hash.finalize())
 }
 
 #[cfg(test)]

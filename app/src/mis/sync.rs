@@ -336,7 +336,7 @@ impl Planned {
             hash.update(line.words.as_bytes());
             hash.update([0]);
         }
-        let digest = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let digest = hex::encode(hash.finalize());
         Check {
             format: roster.format.as_str().to_owned(),
             lines,
