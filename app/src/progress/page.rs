@@ -264,21 +264,24 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
         </div>
         <div class="charts">
             <SpreadChart
-                title=format!("Judgements in {}: {}", chosen.subject_name, spread.name)
+                what="Judgements"
+                subject=chosen.subject_name.clone()
                 spread
                 id="spread"
                 label_heading="Judgement"
             />
             {year_spread.map(|spread| view! {
                 <SpreadChart
-                    title=format!("Judgements in {}: {}", chosen.subject_name, spread.name)
+                    what="Judgements"
+                    subject=chosen.subject_name.clone()
                     spread
                     id="year-spread"
                     label_heading="Judgement"
                 />
             })}
             <SpreadChart
-                title=format!("Against target in {}: {}", chosen.subject_name, against_target.name)
+                what="Against target"
+                subject=chosen.subject_name.clone()
                 spread=against_target
                 id="against-target"
                 label_heading="Against target"
@@ -343,11 +346,14 @@ pub fn since_words(last_term: Option<&TermEnded>) -> String {
 /// targets), as a chart.
 #[component]
 fn SpreadChart(
+    /// What is counted: "Judgements in Maths: 4 Oak".
+    what: &'static str,
+    subject: String,
     spread: Spread,
-    title: String,
     id: &'static str,
     label_heading: &'static str,
 ) -> impl IntoView {
+    let title = format!("{what} in {subject}: {}", spread.name);
     let bars = spread
         .counts
         .into_iter()
