@@ -63,6 +63,8 @@ actions! {
     MisSyncApplied => "MIS sync applied",
     ResultsImported => "results imported",
     ImportUndone => "results import undone",
+    TargetsImported => "targets imported",
+    TargetsImportUndone => "targets import undone",
     ParentsMerged => "parents merged",
     NotTheSamePerson => "marked not the same person",
     ClassroomEntryRemoved => "behaviour or achievement removed",

@@ -7,7 +7,7 @@ use crate::error::AppError;
 /// and a guess at which is which), the assessments, and the imports.
 #[server(endpoint = "external/page")]
 pub async fn ext_data_page(file: Option<i64>) -> Result<ExtDataView, AppError> {
-    use super::{model::UploadedFile, sheet, store};
+    use super::{model::UploadedFile, sheet, store, targets};
     use crate::{
         auth::Viewer,
         ssr::{db, respond},
@@ -34,10 +34,15 @@ pub async fn ext_data_page(file: Option<i64>) -> Result<ExtDataView, AppError> {
                 }))
             }
         };
+        // Results and targets imports in one list, newest first.
+        let mut imports = store::imports(&mut conn, &staff, everyone).await?;
+        imports.extend(targets::imports(&mut conn, &staff, everyone).await?);
+        imports.sort_by(|(a, _), (b, _)| b.cmp(a));
         Ok(ExtDataView {
             file,
             assessments: store::assessments(&mut conn, &staff).await?,
-            imports: store::imports(&mut conn, &staff, everyone).await?,
+            subjects: targets::subjects(&mut conn).await?,
+            imports: imports.into_iter().map(|(_, row)| row).collect(),
         })
     })
     .await
@@ -57,7 +62,7 @@ pub async fn import_results(
     #[server(default)] digest: String,
     #[server(flatten)] form: ImportForm,
 ) -> Result<Option<Preview>, AppError> {
-    use super::{model::ExtDataDone, plan::Chosen, store};
+    use super::{model::ExtDataDone, plan::Chosen, store, targets};
     use crate::{
         auth::Viewer,
         ssr::{
@@ -93,23 +98,29 @@ pub async fn import_results(
             )
             .into());
         }
-        let assessment = match &read.plan.assessment {
-            Chosen::Existing(id) => *id,
-            Chosen::New(new) => store::create_assessment(&mut write, new).await?,
+        let (writes, skipped) = (&checked.writes, checked.skipped);
+        let done = match &read.plan.assessment {
+            Chosen::Targets(subject) => {
+                targets::import(&mut write, *subject, file, &read.file_name, writes, skipped)
+                    .await?;
+                ExtDataDone::TargetsImported
+            }
+            Chosen::Existing(assessment) => {
+                store::import(&mut write, *assessment, file, &read.file_name, writes, skipped)
+                    .await?;
+                ExtDataDone::Imported
+            }
+            Chosen::New(new) => {
+                let assessment = store::create_assessment(&mut write, new).await?;
+                store::import(&mut write, assessment, file, &read.file_name, writes, skipped)
+                    .await?;
+                ExtDataDone::Imported
+            }
         };
-        store::import(
-            &mut write,
-            assessment,
-            file,
-            &read.file_name,
-            &checked.writes,
-            checked.skipped,
-        )
-        .await?;
         let at = write.at.clone();
         usage::record(&mut write, &at, viewer.id, UsageKind::Import, client, 1).await?;
         write.commit().await?;
-        leptos_axum::redirect(&ExtDataDone::Imported.on(super::model::PATH));
+        leptos_axum::redirect(&done.on(super::model::PATH));
         Ok(None)
     })
     .await
@@ -120,32 +131,60 @@ pub async fn import_results(
 /// still in place.
 #[server(endpoint = "external/undo")]
 pub async fn undo_import(import: i64) -> Result<(), AppError> {
-    use super::{model::ExtDataDone, store};
-    use crate::{auth::Viewer, ssr::respond};
-    respond(async move {
-        let viewer = Viewer::current().await?;
-        let staff = viewer.staff()?;
-        let mut write = viewer.write().await?;
-        match store::undo(&mut write, &staff, import).await? {
-            Ok(()) => write.commit().await?,
-            Err(store::NotUndone::OutOfReach) => {
-                // The refusal's audit entry is kept.
-                let refused = viewer.out_of_reach(&mut write, "import", import).await;
-                write.commit().await?;
-                return refused;
-            }
-            Err(store::NotUndone::LaterImport) => {
-                return Err(AppError::invalid(
-                    "undo",
+    undoing::undo(import, false).await
+}
+
+/// **Undo import** of targets: each pupil still holding the target it set
+/// gets back what it replaced (or none). The importer or an admin may
+/// undo the newest import of a subject's targets still in place.
+#[server(endpoint = "external/undo_targets")]
+pub async fn undo_targets_import(import: i64) -> Result<(), AppError> {
+    undoing::undo(import, true).await
+}
+
+/// The one way an import is undone.
+#[cfg(feature = "ssr")]
+mod undoing {
+    use super::super::{model::ExtDataDone, store, targets};
+    use crate::{auth::Viewer, error::AppError, ssr::respond};
+
+    /// Undoes an import of results, or (`of_targets`) of targets.
+    pub async fn undo(import: i64, of_targets: bool) -> Result<(), AppError> {
+        respond(async move {
+            let viewer = Viewer::current().await?;
+            let staff = viewer.staff()?;
+            let mut write = viewer.write().await?;
+            let (undone, what, done, later) = match of_targets {
+                true => (
+                    targets::undo(&mut write, &staff, import).await?,
+                    "target import",
+                    ExtDataDone::TargetsUndone,
+                    "A later import of this subject's targets is still in place: undo that one first.",
+                ),
+                false => (
+                    store::undo(&mut write, &staff, import).await?,
+                    "import",
+                    ExtDataDone::Undone,
                     "A later import of this assessment is still in place: undo that one first.",
-                )
-                .into())
+                ),
+            };
+            match undone {
+                Ok(()) => write.commit().await?,
+                Err(store::NotUndone::OutOfReach) => {
+                    // The refusal's audit entry is kept.
+                    let refused = viewer.out_of_reach(&mut write, what, import).await;
+                    write.commit().await?;
+                    return refused;
+                }
+                Err(store::NotUndone::LaterImport) => {
+                    return Err(AppError::invalid("undo", later).into())
+                }
             }
-        }
-        leptos_axum::redirect(&ExtDataDone::Undone.on(super::model::PATH));
-        Ok(())
-    })
-    .await
+            leptos_axum::redirect(&done.on(super::super::model::PATH));
+            Ok(())
+        })
+        .await
+    }
 }
 
 /// The one way a preview and an import are worked out.
@@ -157,7 +196,7 @@ mod planning {
         model::{taken_words, ImportForm},
         plan::{check_rows, Checked, Chosen, Plan},
         sheet::{self, Sheet},
-        store,
+        store, targets,
     };
     use crate::{auth::Viewer, error::AppError};
 
@@ -199,7 +238,6 @@ mod planning {
         read: &Read,
     ) -> anyhow::Result<Checked> {
         let staff = viewer.staff()?;
-        let whole_school = viewer.leadership().is_ok();
         let (words, marking, existing) = match &read.plan.assessment {
             Chosen::Existing(id) => {
                 let Some((words, marking)) = store::assessment(conn, *id).await? else {
@@ -226,8 +264,28 @@ mod planning {
                 let words = taken_words(&new.name, &new.taken_on);
                 (words, new.marking.clone(), Default::default())
             }
+            Chosen::Targets(subject) => {
+                let Some((words, marking)) = targets::chosen(conn, *subject).await? else {
+                    return Err(
+                        AppError::invalid("assessment", "Choose a subject from the list.").into(),
+                    );
+                };
+                (words, marking, targets::targets_of(conn, *subject).await?)
+            }
         };
-        let pupils = store::pupils_in_reach(conn, &staff).await?;
+        // Targets only for the pupils whose targets the viewer may set by
+        // hand; `whole_school` is whether that is every pupil (so "unknown
+        // pupil" means the school's, not the viewer's groups').
+        let (pupils, whole_school) = match read.plan.assessment {
+            Chosen::Targets(_) => (
+                targets::pupils_in_reach(conn, &staff).await?,
+                staff.is_admin(),
+            ),
+            _ => (
+                store::pupils_in_reach(conn, &staff).await?,
+                viewer.leadership().is_ok(),
+            ),
+        };
         Ok(check_rows(
             &read.sheet,
             &read.plan,

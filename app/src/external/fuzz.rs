@@ -93,7 +93,8 @@ proptest! {
 /// guess and every row's check, with any choice of columns the form could
 /// offer, to a preview: no step panics.
 /// Returns how many results it would write.
-fn checked_whole(bytes: &[u8], name: &str, by_name: bool, result: usize, grades: bool) -> usize {
+/// `marked`: 0 scores, 1 grades, 2 targets on a scale.
+fn checked_whole(bytes: &[u8], name: &str, by_name: bool, result: usize, marked: u8) -> usize {
     let Ok(sheet) = read(name, bytes) else {
         return 0;
     };
@@ -116,14 +117,17 @@ fn checked_whole(bytes: &[u8], name: &str, by_name: bool, result: usize, grades:
         replace: result.is_multiple_of(2),
         names: Some((at(1), at(2))),
     };
-    let marking = if grades {
-        Marking::Grades(vec!["C".into(), "B".into(), "A".into()])
-    } else {
-        Marking::Scores {
+    let marking = match marked {
+        0 => Marking::Scores {
             lowest: 0,
             highest: 40,
             pass: Some((32, "Working at the expected standard".into())),
-        }
+        },
+        1 => Marking::Grades(vec!["C".into(), "B".into(), "A".into()]),
+        _ => Marking::Scale(vec![
+            ("1".into(), "Working towards".into()),
+            ("2".into(), "Expected".into()),
+        ]),
     };
     let pupils = [
         Pupil {
@@ -141,7 +145,7 @@ fn checked_whole(bytes: &[u8], name: &str, by_name: bool, result: usize, grades:
             birth: "2019-04-01".into(),
         },
     ];
-    let existing = [(PupilId(2), (Value::Score(20), 7))].into();
+    let existing = [(PupilId(2), Value::Score(20))].into();
     let checked = check_rows(
         &sheet,
         &plan,
@@ -159,6 +163,9 @@ fn checked_whole(bytes: &[u8], name: &str, by_name: bool, result: usize, grades:
         match (&write.value, &marking) {
             (Value::Score(score), Marking::Scores { .. }) => assert!((0..=40).contains(score)),
             (Value::Grade(grade), Marking::Grades(grades)) => assert!(grades.contains(grade)),
+            (Value::Grade(label), Marking::Scale(levels)) => {
+                assert!(levels.iter().any(|(_, l)| l == label))
+            }
             (value, _) => panic!("{value:?} isn't a result this marking allows"),
         }
     }
@@ -173,10 +180,10 @@ proptest! {
         damages in proptest::collection::vec(damage(), 0..5),
         by_name in any::<bool>(),
         result in 0usize..8,
-        grades in any::<bool>(),
+        marked in 0u8..3,
     ) {
-        checked_whole(&damaged(CSV, &damages), "results.csv", by_name, result, grades);
-        checked_whole(&damaged(xlsx(), &damages), "results.xlsx", by_name, result, grades);
+        checked_whole(&damaged(CSV, &damages), "results.csv", by_name, result, marked);
+        checked_whole(&damaged(xlsx(), &damages), "results.xlsx", by_name, result, marked);
     }
 }
 
@@ -197,9 +204,9 @@ fn the_files_fuzzed_are_read_whole() {
     // "abs" isn't a score), by UPN or by name and birthday.
     for by_name in [false, true] {
         assert_eq!(
-            checked_whole(CSV.as_bytes(), "results.csv", by_name, 4, false),
+            checked_whole(CSV.as_bytes(), "results.csv", by_name, 4, 0),
             1
         );
-        assert_eq!(checked_whole(&xlsx(), "results.xlsx", by_name, 4, false), 1);
+        assert_eq!(checked_whole(&xlsx(), "results.xlsx", by_name, 4, 0), 1);
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::PupilId;
+use crate::ids::{PupilId, SubjectId};
 
 pub const PATH: &str = "/ext-data";
 /// Where **Upload file** posts the spreadsheet (a plain multipart post).
@@ -108,6 +108,19 @@ pub struct ImportForm {
     pub existing: String,
 }
 
+/// The import form's value for a subject's targets ("targets-3"): an
+/// import may set targets instead of results.
+pub fn targets_choice(subject: SubjectId) -> String {
+    format!("{TARGETS}{subject}")
+}
+
+pub const TARGETS: &str = "targets-";
+
+/// What an import of targets is called: "Targets in Maths".
+pub fn targets_words(subject: &str) -> String {
+    format!("Targets in {subject}")
+}
+
 /// An assessment's name and day in words: "Phonics Screening Check, taken
 /// 09/06/2026" (`taken_on` as stored).
 pub fn taken_words(name: &str, taken_on: &str) -> String {
@@ -142,7 +155,10 @@ impl AssessmentRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportRow {
     pub id: i64,
+    /// "Phonics Screening Check, taken 09/06/2026", or "Targets in Maths".
     pub assessment: String,
+    /// An import of targets (else of results): its id is of its own kind.
+    pub targets: bool,
     pub file_name: String,
     pub by: String,
     /// When, in the school's time.
@@ -195,6 +211,8 @@ pub struct ExtDataView {
     /// when it can't be read.
     pub file: Option<Result<UploadedFile, String>>,
     pub assessments: Vec<AssessmentRow>,
+    /// The subjects whose targets may be imported instead of results.
+    pub subjects: Vec<(SubjectId, String)>,
     pub imports: Vec<ImportRow>,
 }
 
@@ -221,8 +239,10 @@ pub struct Existing {
 /// What **Import** would do, exactly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Preview {
-    /// "Phonics Screening Check, taken 09/06/2026".
+    /// "Phonics Screening Check, taken 09/06/2026", or "Targets in Maths".
     pub assessment: String,
+    /// Targets, not results.
+    pub targets: bool,
     pub adds: usize,
     /// Pupils who already have a result for this assessment.
     pub existing: Vec<Existing>,
@@ -247,6 +267,14 @@ impl Preview {
             self.writes(),
             self.bad_rows.len()
         )
+    }
+
+    /// What the import writes, one and many: "result", "results".
+    pub fn nouns(&self) -> (&'static str, &'static str) {
+        match self.targets {
+            true => ("target", "targets"),
+            false => ("result", "results"),
+        }
     }
 }
 
@@ -282,6 +310,8 @@ crate::ui::done_notices! {
     pub enum ExtDataDone {
         Imported => ("imported", "Results imported."),
         Undone => ("undone", "Import undone: its results are removed and any it replaced are back."),
+        TargetsImported => ("targets-imported", "Targets imported: Progress shows them."),
+        TargetsUndone => ("targets-undone", "Import undone: its targets are removed and any it replaced are back, except targets changed by hand since."),
     }
 }
 

@@ -8,14 +8,15 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{
-    api::{ext_data_page, ImportResults, UndoImport},
+    api::{ext_data_page, ImportResults, UndoImport, UndoTargetsImport},
     model::{
-        AssessmentRow, Column, ExtDataDone, ExtDataView, ImportRow, Preview, UploadedFile, KINDS,
-        MOST_BYTES, PATH, UPLOAD_PATH,
+        targets_choice, targets_words, AssessmentRow, Column, ExtDataDone, ExtDataView, ImportRow,
+        Preview, UploadedFile, KINDS, MOST_BYTES, PATH, TARGETS, UPLOAD_PATH,
     },
 };
 use crate::{
     error::AppError,
+    ids::SubjectId,
     ui::{use_done, ErrorNote, ErrorPanel, FieldError, Notice, TextField},
 };
 
@@ -24,11 +25,20 @@ pub fn ExtDataPage() -> impl IntoView {
     let query = use_query_map();
     let file = Memo::new(move |_| query.read().get("file").and_then(|f| f.parse::<i64>().ok()));
     let refused = Memo::new(move |_| query.read().get("refused").is_some());
-    let undo = ServerAction::<UndoImport>::new();
+    let undo = Undo {
+        results: ServerAction::<UndoImport>::new(),
+        targets: ServerAction::<UndoTargetsImport>::new(),
+    };
     // Previewing doesn't reload the page: the choices stay as they were.
     let view_of = Resource::new(
-        move || (file.get(), undo.version().get()),
-        |(file, _)| ext_data_page(file),
+        move || {
+            (
+                file.get(),
+                undo.results.version().get(),
+                undo.targets.version().get(),
+            )
+        },
+        |(file, _, _)| ext_data_page(file),
     );
     let done = use_done::<ExtDataDone>();
     view! {
@@ -38,7 +48,8 @@ pub fn ExtDataPage() -> impl IntoView {
             "Results of assessments taken outside the markbook, such as the Phonics Screening Check, "
             "the Multiplication Tables Check or a standardised test. They appear on each pupil's page. "
             "Import them from the spreadsheet the test gave you: nothing is saved until you press "
-            <strong>"Import"</strong>", and an import can be undone as a whole."
+            <strong>"Import"</strong>", and an import can be undone as a whole. "
+            "Pupils' targets for Progress are imported the same way: choose Targets in a subject."
         </p>
         <Notice message=done />
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -53,15 +64,17 @@ pub fn ExtDataPage() -> impl IntoView {
 }
 
 #[component]
-fn ExtData(view_of: ExtDataView, refused: bool, undo: ServerAction<UndoImport>) -> impl IntoView {
+fn ExtData(view_of: ExtDataView, refused: bool, undo: Undo) -> impl IntoView {
     let ExtDataView {
         file,
         assessments,
+        subjects,
         imports,
     } = view_of;
     let importing = match file {
         Some(Ok(uploaded)) => {
-            view! { <ImportResultsForm uploaded assessments=assessments.clone() /> }.into_any()
+            view! { <ImportResultsForm uploaded assessments=assessments.clone() subjects /> }
+                .into_any()
         }
         Some(Err(problem)) => view! { <UploadForm problem=Some(problem) /> }.into_any(),
         None if refused => {
@@ -92,7 +105,7 @@ fn UploadForm(problem: Option<String>) -> impl IntoView {
                 <label for="file">"Spreadsheet of results"</label>
                 <p class="hint" id="file-hint">
                     "CSV or Excel (.xlsx), one row per pupil: their UPN (or first name, surname and date of birth) "
-                    "and their score or grade. Headings may sit below a title; blank rows are passed over."
+                    "and their score or grade (or their target, to import targets). Headings may sit below a title; blank rows are passed over."
                 </p>
                 <input
                     id="file"
@@ -114,7 +127,7 @@ fn UploadForm(problem: Option<String>) -> impl IntoView {
 #[component]
 fn ColumnSelect(
     name: &'static str,
-    label: &'static str,
+    #[prop(into)] label: Signal<&'static str>,
     columns: Vec<Column>,
     selected: Option<usize>,
     error: Signal<Option<AppError>>,
@@ -139,7 +152,11 @@ fn ColumnSelect(
 }
 
 #[component]
-fn ImportResultsForm(uploaded: UploadedFile, assessments: Vec<AssessmentRow>) -> impl IntoView {
+fn ImportResultsForm(
+    uploaded: UploadedFile,
+    assessments: Vec<AssessmentRow>,
+    subjects: Vec<(SubjectId, String)>,
+) -> impl IntoView {
     let action = ServerAction::<ImportResults>::new();
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     // The last preview stays in view beside a later mistake.
@@ -155,6 +172,7 @@ fn ImportResultsForm(uploaded: UploadedFile, assessments: Vec<AssessmentRow>) ->
         String::new()
     });
     let kind = RwSignal::new(KINDS[0].key.to_owned());
+    let targets = Signal::derive(move || chosen.read().starts_with(TARGETS));
     let UploadedFile {
         id,
         file_name,
@@ -166,7 +184,7 @@ fn ImportResultsForm(uploaded: UploadedFile, assessments: Vec<AssessmentRow>) ->
     let invalid = move |name: &'static str| {
         move || error.get().and_then(|e| e.for_field(name)).map(|_| "true")
     };
-    let column = move |name, label, selected| {
+    let column = move |name, label: Signal<&'static str>, selected| {
         view! { <ColumnSelect name label columns=columns.clone() selected error /> }
     };
     view! {
@@ -198,6 +216,16 @@ fn ImportResultsForm(uploaded: UploadedFile, assessments: Vec<AssessmentRow>) ->
                             })
                             .collect_view()}
                         <option value="new" selected=move || chosen.get() == "new">"A new assessment"</option>
+                        {(!subjects.is_empty()).then(|| view! {
+                            <optgroup label="Targets">
+                                {subjects
+                                    .into_iter()
+                                    .map(|(id, name)| view! {
+                                        <option value=targets_choice(id)>{targets_words(&name)}</option>
+                                    })
+                                    .collect_view()}
+                            </optgroup>
+                        })}
                     </select>
                     <FieldError error name="assessment" id="assessment-error".to_owned() />
                 </div>
@@ -224,17 +252,29 @@ fn ImportResultsForm(uploaded: UploadedFile, assessments: Vec<AssessmentRow>) ->
             <fieldset>
                 <legend>"Columns"</legend>
                 <p class="hint">"Pupils are found by UPN; without a UPN column, by first name, surname and date of birth together."</p>
-                {column("upn_column", "Pupil's UPN", guess.upn)}
-                {column("first_name_column", "First name", guess.first_name)}
-                {column("surname_column", "Surname", guess.surname)}
-                {column("birth_column", "Date of birth", guess.birth)}
-                {column("result_column", "Score or grade", guess.result)}
+                {column("upn_column", "Pupil's UPN".into(), guess.upn)}
+                {column("first_name_column", "First name".into(), guess.first_name)}
+                {column("surname_column", "Surname".into(), guess.surname)}
+                {column("birth_column", "Date of birth".into(), guess.birth)}
+                {column(
+                    "result_column",
+                    Signal::derive(move || if targets.get() { "Target" } else { "Score or grade" }),
+                    guess.result,
+                )}
             </fieldset>
             <fieldset class="choices">
-                <legend>"Pupils who already have a result for this assessment"</legend>
+                <legend>
+                    {move || if targets.get() {
+                        "Pupils who already have a target in this subject"
+                    } else {
+                        "Pupils who already have a result for this assessment"
+                    }}
+                </legend>
                 <div class="check">
                     <input type="radio" id="existing-skip" name="existing" value="skip" checked />
-                    <label for="existing-skip">"Skip: keep the result they have"</label>
+                    <label for="existing-skip">
+                        {move || if targets.get() { "Skip: keep the target they have" } else { "Skip: keep the result they have" }}
+                    </label>
                 </div>
                 <div class="check">
                     <input type="radio" id="existing-replace" name="existing" value="replace" />
@@ -265,8 +305,10 @@ fn ImportResultsForm(uploaded: UploadedFile, assessments: Vec<AssessmentRow>) ->
 #[component]
 fn PreviewShown(preview: Preview, pending: Memo<bool>) -> impl IntoView {
     let writes = preview.writes();
+    let (one, many) = preview.nouns();
     let Preview {
         assessment,
+        targets: _,
         adds,
         existing,
         replace,
@@ -286,12 +328,12 @@ fn PreviewShown(preview: Preview, pending: Memo<bool>) -> impl IntoView {
         <section class="preview" aria-labelledby="preview-heading">
             <h3 id="preview-heading">{format!("Preview: {assessment}")}</h3>
             <div><ul>
-                <li>{format!("{} to add.", plural(adds, "result", "results"))}</li>
+                <li>{format!("{} to add.", plural(adds, one, many))}</li>
                 {(existing_count > 0).then(|| view! {
                     <li>{format!(
                         "{} already {}: {}.",
                         plural(existing_count, "pupil", "pupils"),
-                        if existing_count == 1 { "has a result" } else { "have results" },
+                        if existing_count == 1 { format!("has a {one}") } else { format!("have {many}") },
                         if replace { "replaced with the file's" } else { "skipped, keeping theirs" },
                     )}</li>
                 })}
@@ -314,9 +356,9 @@ fn PreviewShown(preview: Preview, pending: Memo<bool>) -> impl IntoView {
                 </div>
             })}
             {(existing_count > 0).then(|| view! {
-                <div class="table-wrap" tabindex="0" role="region" aria-label="Pupils who already have a result">
+                <div class="table-wrap" tabindex="0" role="region" aria-label=format!("Pupils who already have a {one}")>
                     <table class="table">
-                        <caption>"Pupils who already have a result"</caption>
+                        <caption>{format!("Pupils who already have a {one}")}</caption>
                         <thead><tr><th scope="col">"Row"</th><th scope="col">"Pupil"</th><th scope="col">"Now"</th><th scope="col">"In the file"</th></tr></thead>
                         <tbody>
                             {existing.into_iter().map(|e| view! {
@@ -336,7 +378,7 @@ fn PreviewShown(preview: Preview, pending: Memo<bool>) -> impl IntoView {
                     aria-describedby="preview-error"
                     disabled=move || pending.get()
                 >
-                    {format!("Import {}", plural(writes, "result", "results"))}
+                    {format!("Import {}", plural(writes, one, many))}
                 </button>
             })}
         </section>
@@ -372,9 +414,20 @@ fn Assessments(assessments: Vec<AssessmentRow>) -> impl IntoView {
     }
 }
 
+/// The two ways to undo an import: of results, of targets.
+#[derive(Clone, Copy)]
+struct Undo {
+    results: ServerAction<UndoImport>,
+    targets: ServerAction<UndoTargetsImport>,
+}
+
 #[component]
-fn Imports(imports: Vec<ImportRow>, undo: ServerAction<UndoImport>) -> impl IntoView {
-    let error = Signal::derive(move || undo.value().get().and_then(|r| r.err()));
+fn Imports(imports: Vec<ImportRow>, undo: Undo) -> impl IntoView {
+    let error = Signal::derive(move || {
+        let refused = |value: Option<Result<(), AppError>>| value.and_then(|r| r.err());
+        refused(undo.results.value().get()).or_else(|| refused(undo.targets.value().get()))
+    });
+    let pending = move || undo.results.pending().get() || undo.targets.pending().get();
     view! {
         <section class="settings-section wide">
             <h2 id="imports-heading">"Imports"</h2>
@@ -387,7 +440,7 @@ fn Imports(imports: Vec<ImportRow>, undo: ServerAction<UndoImport>) -> impl Into
                         <table class="table">
                             <caption class="visually-hidden">"Imports"</caption>
                             <thead><tr>
-                                <th scope="col">"Assessment"</th><th scope="col">"File"</th>
+                                <th scope="col">"Assessment or targets"</th><th scope="col">"File"</th>
                                 <th scope="col">"By"</th><th scope="col">"When"</th>
                                 <th scope="col" class="number">"Added"</th><th scope="col" class="number">"Replaced"</th>
                                 <th scope="col" class="number">"Skipped"</th><th scope="col">"Undo"</th>
@@ -397,14 +450,16 @@ fn Imports(imports: Vec<ImportRow>, undo: ServerAction<UndoImport>) -> impl Into
                                     let label = format!("Undo import of {} ({})", i.file_name, i.assessment);
                                     let undo_cell = match (i.undone, i.can_undo) {
                                         (Some(undone), _) => view! { <td>{undone}</td> }.into_any(),
-                                        (None, true) => view! {
-                                            <td>
-                                                <ActionForm action=undo>
-                                                    <input type="hidden" name="import" value=i.id />
-                                                    <button type="submit" aria-label=label aria-describedby="undo-error" disabled=move || undo.pending().get()>"Undo import"</button>
-                                                </ActionForm>
-                                            </td>
-                                        }.into_any(),
+                                        (None, true) => {
+                                            let button = view! {
+                                                <input type="hidden" name="import" value=i.id />
+                                                <button type="submit" aria-label=label aria-describedby="undo-error" disabled=pending>"Undo import"</button>
+                                            };
+                                            match i.targets {
+                                                true => view! { <td><ActionForm action=undo.targets>{button}</ActionForm></td> }.into_any(),
+                                                false => view! { <td><ActionForm action=undo.results>{button}</ActionForm></td> }.into_any(),
+                                            }
+                                        }
                                         (None, false) => view! { <td>"In place"</td> }.into_any(),
                                     };
                                     view! {

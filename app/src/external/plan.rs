@@ -1,5 +1,6 @@
 //! An import, planned: the form parsed into what it means (which
-//! assessment, how pupils are found, which column holds the result), and
+//! assessment, or which subject's targets; how pupils are found; which
+//! column holds the result), and
 //! the file's rows checked against the pupils the importer reaches. The
 //! preview and the import both come from here, so the import writes
 //! exactly what the preview showed.
@@ -9,12 +10,12 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 
 use super::{
-    model::{kind, marking_words, BadRow, Existing, ImportForm, Preview},
+    model::{kind, marking_words, BadRow, Existing, ImportForm, Preview, TARGETS},
     sheet::{Cell, Sheet},
 };
 use crate::{
     error::{AppError, Problems},
-    ids::PupilId,
+    ids::{PupilId, SubjectId},
     school::model::{parse_date, uk_date},
 };
 
@@ -31,6 +32,9 @@ pub enum Marking {
     },
     /// Lowest first.
     Grades(Vec<String>),
+    /// Targets: the school's scale, lowest first, as (key, label). A file
+    /// may write a level either way; it is stored by its label.
+    Scale(Vec<(String, String)>),
 }
 
 impl Marking {
@@ -46,6 +50,7 @@ impl Marking {
                 &[],
             ),
             Marking::Grades(grades) => marking_words(None, None, grades),
+            Marking::Scale(levels) => format!("Targets on the school's scale: {}", labels(levels)),
         }
     }
 
@@ -88,6 +93,23 @@ impl Marking {
                         )
                     })
             }
+            Marking::Scale(levels) => {
+                if written.is_empty() {
+                    return Err("No target.".into());
+                }
+                levels
+                    .iter()
+                    .find(|(key, label)| {
+                        label.eq_ignore_ascii_case(&written) || key.eq_ignore_ascii_case(&written)
+                    })
+                    .map(|(_, label)| Value::Grade(label.clone()))
+                    .ok_or_else(|| {
+                        format!(
+                            "\u{201c}{written}\u{201d} isn't on the school's scale ({}).",
+                            labels(levels)
+                        )
+                    })
+            }
         }
     }
 
@@ -106,7 +128,13 @@ impl Marking {
     }
 }
 
-/// A result: a score or a grade.
+/// The scale's labels, lowest first, for people.
+fn labels(levels: &[(String, String)]) -> String {
+    let labels: Vec<&str> = levels.iter().map(|(_, label)| label.as_str()).collect();
+    labels.join(", ")
+}
+
+/// A result: a score or a grade (a target is the grade of its level).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     Score(i64),
@@ -146,11 +174,13 @@ pub struct NewAssessment {
     pub marking: Marking,
 }
 
-/// Which assessment the results are for.
+/// What the file's column is: results of an assessment, or targets in a
+/// subject.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Chosen {
     Existing(i64),
     New(NewAssessment),
+    Targets(SubjectId),
 }
 
 /// How each row's pupil is found.
@@ -202,7 +232,7 @@ impl ImportForm {
             c.ok_or_else(|| {
                 AppError::invalid(
                     "result_column",
-                    "Choose the column with each pupil's score or grade.",
+                    "Choose the column with each pupil's score, grade or target.",
                 )
             })
         }));
@@ -251,6 +281,10 @@ impl ImportForm {
                 "Choose the assessment these results are for, or A new assessment.",
             )),
             "new" => self.new_assessment().map(Chosen::New),
+            choice if choice.starts_with(TARGETS) => choice[TARGETS.len()..]
+                .parse()
+                .map(|subject| Chosen::Targets(SubjectId(subject)))
+                .map_err(|_| AppError::invalid("assessment", "Choose a subject from the list.")),
             id => id.parse().map(Chosen::Existing).map_err(|_| {
                 AppError::invalid("assessment", "Choose an assessment from the list.")
             }),
@@ -371,13 +405,13 @@ pub struct Pupil {
     pub birth: String,
 }
 
-/// One result the import writes, and what it replaces.
+/// One result (or target) the import writes, and what it replaces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Writing {
     pub pupil: PupilId,
     pub value: Value,
-    /// The result it replaces and the import that wrote that.
-    pub replaces: Option<(Value, i64)>,
+    /// The result it replaces: the import keeps it as it is then.
+    pub replaces: Option<Value>,
 }
 
 /// The preview, and the writes behind it.
@@ -399,7 +433,7 @@ pub fn check_rows(
     marking: &Marking,
     assessment_words: String,
     pupils: &[Pupil],
-    existing: &HashMap<PupilId, (Value, i64)>,
+    existing: &HashMap<PupilId, Value>,
     whole_school: bool,
 ) -> Checked {
     let scope = if whole_school { "" } else { " in your groups" };
@@ -520,7 +554,7 @@ pub fn check_rows(
                     replaces: None,
                 });
             }
-            Some((now, from)) => {
+            Some(now) => {
                 existing_rows.push(Existing {
                     row,
                     pupil: pupil.id,
@@ -532,7 +566,7 @@ pub fn check_rows(
                     writes.push(Writing {
                         pupil: pupil.id,
                         value,
-                        replaces: Some((now.clone(), *from)),
+                        replaces: Some(now.clone()),
                     });
                 } else {
                     skipped += 1;
@@ -548,6 +582,7 @@ pub fn check_rows(
     Checked {
         preview: Preview {
             assessment: assessment_words,
+            targets: matches!(plan.assessment, Chosen::Targets(_)),
             adds,
             existing: existing_rows,
             replace: plan.replace,
@@ -674,7 +709,7 @@ mod tests {
             pupil(4, "D4", "Dee", "Dog", "2019-01-01"),
             pupil(5, "E5", "Eve", "Elk", "2019-01-01"),
         ];
-        let existing = HashMap::from([(PupilId(5), (Value::Score(35), 7))]);
+        let existing = HashMap::from([(PupilId(5), Value::Score(35))]);
         let checked = check_rows(
             &sheet,
             &plan,
@@ -718,6 +753,48 @@ mod tests {
         assert_eq!(checked.preview.existing[0].new, "12");
         assert_eq!(checked.skipped, 1, "skipped, as the form chose");
         assert_eq!(checked.writes.len(), 1);
+    }
+
+    #[test]
+    fn a_target_is_a_level_of_the_scale_by_label_or_key() {
+        let plan = ImportForm {
+            assessment: "targets-3".into(),
+            ..form()
+        }
+        .check(3)
+        .unwrap();
+        assert_eq!(plan.assessment, Chosen::Targets(SubjectId(3)));
+        let wrong = ImportForm {
+            assessment: "targets-maths".into(),
+            ..form()
+        };
+        assert_eq!(
+            wrong
+                .check(3)
+                .unwrap_err()
+                .for_field("assessment")
+                .as_deref(),
+            Some("Choose a subject from the list.")
+        );
+        let scale = Marking::Scale(vec![
+            ("WTS".into(), "Working towards".into()),
+            ("EXS".into(), "Expected".into()),
+        ]);
+        let grade = |written: &str| scale.value(&Cell::Text(written.into()));
+        assert_eq!(grade("expected"), Ok(Value::Grade("Expected".into())));
+        assert_eq!(grade("wts"), Ok(Value::Grade("Working towards".into())));
+        assert_eq!(grade(""), Err("No target.".into()));
+        assert_eq!(
+            grade("Gold"),
+            Err(
+                "\u{201c}Gold\u{201d} isn't on the school's scale (Working towards, Expected)."
+                    .into()
+            )
+        );
+        assert_eq!(
+            scale.words(),
+            "Targets on the school's scale: Working towards, Expected"
+        );
     }
 
     #[test]

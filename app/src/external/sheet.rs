@@ -154,7 +154,7 @@ impl Sheet {
             first_name: find(Heading::FirstName),
             surname: find(Heading::Surname),
             birth: find(Heading::Birth),
-            result: find(Heading::Result),
+            result: find(Heading::Result).or_else(|| find(Heading::Target)),
         }
     }
 }
@@ -167,10 +167,13 @@ enum Heading {
     Surname,
     Birth,
     Result,
+    /// A file of targets: taken for the result column when there is no
+    /// score or grade.
+    Target,
 }
 
 /// The words (lower case) a heading of each column contains.
-const HEADINGS: [(Heading, &[&str]); 5] = [
+const HEADINGS: [(Heading, &[&str]); 6] = [
     (Heading::Upn, &["upn", "unique pupil number"]),
     (
         Heading::FirstName,
@@ -185,6 +188,7 @@ const HEADINGS: [(Heading, &[&str]); 5] = [
         Heading::Result,
         &["score", "mark", "result", "grade", "outcome"],
     ),
+    (Heading::Target, &["target"]),
 ];
 
 /// The spreadsheet's letter for a column: A … Z, AA …

@@ -192,25 +192,20 @@ pub async fn pupils_in_reach(
         .collect())
 }
 
-/// The results an assessment holds, with the import that wrote each.
+/// The results an assessment holds.
 pub async fn results_of(
     conn: &mut SqliteConnection,
     assessment: i64,
-) -> anyhow::Result<HashMap<PupilId, (Value, i64)>> {
+) -> anyhow::Result<HashMap<PupilId, Value>> {
     let rows = sqlx::query!(
-        "SELECT pupil_id, score, grade, import_id FROM external_results WHERE assessment_id = ?",
+        "SELECT pupil_id, score, grade FROM external_results WHERE assessment_id = ?",
         assessment
     )
     .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| {
-            (
-                PupilId(r.pupil_id),
-                (Value::from_stored(r.score, r.grade), r.import_id),
-            )
-        })
+        .map(|r| (PupilId(r.pupil_id), Value::from_stored(r.score, r.grade)))
         .collect())
 }
 
@@ -223,6 +218,12 @@ pub async fn create_assessment(write: &mut Write, new: &NewAssessment) -> anyhow
             pass,
         } => (Some(*lowest), Some(*highest), pass.clone(), None),
         Marking::Grades(grades) => (None, None, None, Some(grades.join("\n"))),
+        // The form never defines one on the scale; were it, its levels'
+        // labels would be its grades.
+        Marking::Scale(levels) => {
+            let labels: Vec<&str> = levels.iter().map(|(_, label)| label.as_str()).collect();
+            (None, None, None, Some(labels.join("\n")))
+        }
     };
     let (pass_mark, pass_words) = pass.unzip();
     let (by, at) = (write.actor(), write.at.clone());
@@ -275,16 +276,15 @@ pub async fn import(
     .await?;
     for writing in writes {
         let (score, grade) = writing.value.stored();
-        if let Some((was, from)) = &writing.replaces {
-            let (was_score, was_grade) = was.stored();
+        if writing.replaces.is_some() {
+            // Kept as it is now, with the import that wrote it.
             sqlx::query!(
                 "INSERT INTO replaced_results (import_id, pupil_id, score, grade, from_import)
-                 VALUES (?, ?, ?, ?, ?)",
+                 SELECT ?1, pupil_id, score, grade, import_id FROM external_results
+                 WHERE assessment_id = ?2 AND pupil_id = ?3",
                 import,
-                writing.pupil,
-                was_score,
-                was_grade,
-                from
+                assessment,
+                writing.pupil
             )
             .execute(&mut **write)
             .await?;
@@ -315,13 +315,14 @@ pub async fn import(
     })
 }
 
-/// The imports the viewer sees (SLT and admins every one, other teachers
-/// their own), newest first, with whether they may undo each now.
+/// The imports of results the viewer sees (SLT and admins every one,
+/// other teachers their own), newest first, with whether they may undo
+/// each now and when (as stored).
 pub async fn imports(
     conn: &mut SqliteConnection,
     staff: &StaffRights,
     everyone: bool,
-) -> anyhow::Result<Vec<ImportRow>> {
+) -> anyhow::Result<Vec<(String, ImportRow)>> {
     let viewer = staff.viewer();
     let rows = sqlx::query!(
         r#"SELECT i.id AS "id!", a.name, a.taken_on, i.file_name, i.imported_by,
@@ -344,21 +345,25 @@ pub async fn imports(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| ImportRow {
-            id: r.id,
-            assessment: taken_words(&r.name, &r.taken_on),
-            file_name: r.file_name,
-            by: r.by,
-            at: for_people(&r.imported_at),
-            added: r.added,
-            replaced: r.replaced,
-            skipped: r.skipped,
-            can_undo: r.undone_at.is_none()
-                && r.newest
-                && (staff.is_admin() || r.imported_by == Some(viewer.0)),
-            undone: r
-                .undone_at
-                .map(|at| format!("Undone by {} on {}", r.undone_by, for_people(&at))),
+        .map(|r| {
+            let row = ImportRow {
+                id: r.id,
+                assessment: taken_words(&r.name, &r.taken_on),
+                targets: false,
+                file_name: r.file_name,
+                by: r.by,
+                at: for_people(&r.imported_at),
+                added: r.added,
+                replaced: r.replaced,
+                skipped: r.skipped,
+                can_undo: r.undone_at.is_none()
+                    && r.newest
+                    && (staff.is_admin() || r.imported_by == Some(viewer.0)),
+                undone: r
+                    .undone_at
+                    .map(|at| format!("Undone by {} on {}", r.undone_by, for_people(&at))),
+            };
+            (r.imported_at, row)
         })
         .collect())
 }
@@ -456,13 +461,13 @@ pub async fn results_for(
     Ok(pupils
         .iter()
         .filter_map(|pupil| {
-            let (value, _) = results.get(pupil)?;
+            let value = results.get(pupil)?;
             let figure = match (value, &marking) {
                 (Value::Score(score), _) => *score,
                 (Value::Grade(grade), Marking::Grades(grades)) => {
                     grades.iter().position(|g| g == grade).unwrap_or(0) as i64
                 }
-                (Value::Grade(_), Marking::Scores { .. }) => 0,
+                (Value::Grade(_), _) => 0,
             };
             let words = marking.result_words(value);
             Some((*pupil, ExternalCell { words, figure }))

@@ -307,6 +307,11 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
                             "Save targets"
                         </button>
                     </ActionForm>
+                    <p class="hint">
+                        "Targets for many pupils at once, from a spreadsheet: "
+                        <a href=crate::external::model::PATH>"Ext. data"</a>
+                        ", then choose Targets in the subject."
+                    </p>
                 }
                 .into_any()
             }

@@ -368,7 +368,8 @@ pub async fn scale(conn: &mut SqliteConnection) -> anyhow::Result<Vec<TargetChoi
 }
 
 /// "Save targets": sets or clears each listed pupil's target in the
-/// subject, answering how many changed. The caller checked the pupils are
+/// subject, answering how many changed. A target changed by hand is no
+/// longer an import's (undoing that import leaves it). The caller checked the pupils are
 /// on the group's roll; a level not on the scale refuses the whole form.
 pub async fn save_targets(
     conn: &mut SqliteConnection,
@@ -412,7 +413,7 @@ pub async fn save_targets(
                      VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT (pupil_id, subject_id) DO UPDATE
                      SET level_id = excluded.level_id, set_by = excluded.set_by,
-                         set_at = excluded.set_at
+                         set_at = excluded.set_at, import_id = NULL
                      WHERE level_id <> excluded.level_id",
                     pupil,
                     subject,

@@ -125,6 +125,13 @@ pub enum Audit {
     ImportUndone {
         import: i64,
     },
+    /// Targets imported on Ext. data (the target import's id).
+    TargetsImported {
+        import: i64,
+    },
+    TargetsImportUndone {
+        import: i64,
+    },
     /// An MIS file's changes were made (the sync history has each one).
     MisSyncApplied {
         sync: i64,
@@ -293,6 +300,14 @@ impl Audit {
             Audit::ImportUndone { import } => {
                 (AuditAction::ImportUndone, Some(format!("import:{import}")))
             }
+            Audit::TargetsImported { import } => (
+                AuditAction::TargetsImported,
+                Some(format!("target-import:{import}")),
+            ),
+            Audit::TargetsImportUndone { import } => (
+                AuditAction::TargetsImportUndone,
+                Some(format!("target-import:{import}")),
+            ),
             Audit::MisSyncApplied { sync } => {
                 (AuditAction::MisSyncApplied, Some(format!("sync:{sync}")))
             }

@@ -114,6 +114,8 @@ enum Ids {
     ResultsFile,
     /// An import of results the caller made, or (for a teacher) the admin's.
     ResultsImport,
+    /// An import of targets the caller made, or (for a teacher) the admin's.
+    TargetsImport,
 }
 
 impl Ids {
@@ -127,7 +129,8 @@ impl Ids {
             | Ids::Writer
             | Ids::Entry
             | Ids::Homework
-            | Ids::ResultsImport => caller == Teacher,
+            | Ids::ResultsImport
+            | Ids::TargetsImport => caller == Teacher,
             Ids::GroupWrite | Ids::SetToEdit | Ids::DraftReport => {
                 matches!(caller, Teacher | Slt)
             }
@@ -185,6 +188,11 @@ fn server_functions() -> Vec<(&'static str, May, Ids)> {
         (external::api::ExtDataPage::PATH, Staff, Ids::None),
         (external::api::ImportResults::PATH, Staff, Ids::ResultsFile),
         (external::api::UndoImport::PATH, Staff, Ids::ResultsImport),
+        (
+            external::api::UndoTargetsImport::PATH,
+            Staff,
+            Ids::TargetsImport,
+        ),
         (classroom::api::OpenRecords::PATH, Staff, Ids::Group),
         (classroom::api::Award::PATH, Staff, Ids::Group),
         (classroom::api::RecordAchievement::PATH, Staff, Ids::Group),
@@ -434,6 +442,7 @@ struct Fixture {
     /// Each member of staff's uploaded results file, and import.
     results_files: BTreeMap<Caller, i64>,
     results_imports: BTreeMap<Caller, i64>,
+    targets_imports: BTreeMap<Caller, i64>,
 }
 
 async fn one(app: &TestApp, sql: &str, binds: &[i64]) -> i64 {
@@ -624,6 +633,7 @@ async fn fixture(app: &TestApp, admin: &Client) -> Fixture {
         spare_sign_in: BTreeMap::new(),
         results_files: BTreeMap::new(),
         results_imports: BTreeMap::new(),
+        targets_imports: BTreeMap::new(),
     }
 }
 
@@ -725,6 +735,13 @@ impl Fixture {
                 vec![(
                     "import",
                     self.results_imports.get(&whose).copied().unwrap_or(0),
+                )]
+            }
+            Ids::TargetsImport => {
+                let whose = if own { caller } else { Caller::Admin };
+                vec![(
+                    "import",
+                    self.targets_imports.get(&whose).copied().unwrap_or(0),
                 )]
             }
         }
@@ -891,6 +908,14 @@ async fn results_for_staff(
         )
         .await;
         fixture.results_imports.insert(caller, import);
+        let targets = one(
+            app,
+            "INSERT INTO target_imports (subject_id, file_name, imported_by, imported_at, added, replaced, skipped)
+             VALUES ((SELECT MIN(id) FROM subjects), 'targets.csv', ?, '2026-06-10T09:00:00Z', 0, 0, 0) RETURNING id",
+            &[app.user_id(email).await],
+        )
+        .await;
+        fixture.targets_imports.insert(caller, targets);
     }
 }
 

@@ -6,12 +6,12 @@
 use app::{
     error::AppError,
     external::{
-        api::{ExtDataPage, ImportResults, UndoImport},
+        api::{ExtDataPage, ImportResults, UndoImport, UndoTargetsImport},
         model::{AssessmentRow, ExtDataView, Preview, UPLOAD_PATH},
     },
     ids::{GroupId, PupilId},
     progress::{
-        api::{OpenProgress, OpenPupil},
+        api::{OpenProgress, OpenPupil, SaveTargets},
         model::{ProgressTable, PupilProgress},
     },
 };
@@ -659,4 +659,264 @@ async fn progress_shows_an_assessments_results_beside_the_judgements() {
         export(&parent, class).await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
+}
+
+/// A pupil's target in the subject, as its level's label.
+async fn target_of(app: &TestApp, pupil: i64, subject: i64) -> Option<String> {
+    sqlx::query_scalar(
+        "SELECT l.label FROM pupil_targets t JOIN scale_levels l ON l.id = t.level_id
+         WHERE t.pupil_id = ? AND t.subject_id = ?",
+    )
+    .bind(pupil)
+    .bind(subject)
+    .fetch_optional(&app.pool)
+    .await
+    .unwrap()
+}
+
+async fn level(app: &TestApp, label: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM scale_levels WHERE label = ?")
+        .bind(label)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn targets_imported_for_a_subject_show_in_progress_and_undo_puts_back_what_was_there() {
+    let app = spawn_app().await;
+    let teacher = app.signed_in(TEACHER).await;
+    let admin = app.signed_in(ADMIN).await;
+    let (class, other) = classes(&app).await;
+    let mia = pupil(&app, "T100000000001", "Mia", "Moss", "2018-01-02").await;
+    let ned = pupil(&app, "T100000000002", "Ned", "Nook", "2018-02-03").await;
+    let tom = pupil(&app, "T100000000003", "Tom", "Teal", "2018-01-03").await;
+    join(&app, class, mia).await;
+    join(&app, class, ned).await;
+    join(&app, other, tom).await;
+    let view = page(&app, &teacher, None).await;
+    let (maths, _) = view
+        .subjects
+        .iter()
+        .find(|(_, name)| name == "Maths")
+        .expect("Maths is offered for targets")
+        .clone();
+    // Mia's target was set by hand on Progress before the import.
+    let working_towards = level(&app, "Working towards").await;
+    let res = app
+        .call::<SaveTargets>(
+            &teacher,
+            &[
+                ("group", &class.to_string()),
+                ("subject", &maths.to_string()),
+                ("pupils[0]", &mia.to_string()),
+                ("targets[0]", &working_towards.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let before = targets_tables(&app).await;
+
+    // The school's scale by label in any case, or by key; Tom isn't the
+    // teacher's; "Gold" isn't on the scale; Mia has a target already.
+    let csv = "UPN,Name,Maths target\n\
+               T100000000001,Mia,Greater depth\n\
+               T100000000002,Ned,expected\n\
+               T100000000003,Tom,Expected\n\
+               T100000000002,Ned,Gold\n";
+    let file = upload(&app, &teacher, "targets.csv", csv.as_bytes().to_vec())
+        .await
+        .to_string();
+    let uploaded = page(&app, &teacher, Some(file.parse().unwrap())).await;
+    assert_eq!(
+        uploaded.file.unwrap().unwrap().guess.result,
+        Some(2),
+        "a file of targets has its target column guessed"
+    );
+    let choice = app::external::model::targets_choice(maths);
+    let form = [
+        ("file", file.as_str()),
+        ("assessment", choice.as_str()),
+        ("upn_column", "0"),
+        ("result_column", "2"),
+        ("existing", "replace"),
+    ];
+    let shown = preview(&app, &teacher, &form).await;
+    assert_eq!(shown.assessment, "Targets in Maths");
+    assert!(shown.targets);
+    let reasons: Vec<(usize, &str)> = shown
+        .bad_rows
+        .iter()
+        .map(|b| (b.row, b.reason.as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (3, "The same pupil is in the file more than once: rows 3, 5."),
+            (
+                4,
+                "Unknown pupil: no pupil in your groups has the UPN T100000000003."
+            ),
+            (
+                5,
+                "\u{201c}Gold\u{201d} isn't on the school's scale (Working towards, Expected, Greater depth)."
+            ),
+        ]
+    );
+    assert_eq!(shown.adds, 0);
+    assert_eq!(shown.existing.len(), 1);
+    assert_eq!(
+        (
+            shown.existing[0].now.as_str(),
+            shown.existing[0].new.as_str()
+        ),
+        ("Working towards", "Greater depth")
+    );
+    assert_eq!(
+        targets_tables(&app).await,
+        before,
+        "a preview writes nothing"
+    );
+
+    // The file put right (Ned once, by the scale's key "2"), imported.
+    let csv = "UPN,Name,Maths target\n\
+               T100000000001,Mia,Greater depth\n\
+               T100000000002,Ned,2\n";
+    let file = upload(&app, &teacher, "targets.csv", csv.as_bytes().to_vec())
+        .await
+        .to_string();
+    let form = [
+        ("file", file.as_str()),
+        ("assessment", choice.as_str()),
+        ("upn_column", "0"),
+        ("result_column", "2"),
+        ("existing", "replace"),
+    ];
+    let shown = preview(&app, &teacher, &form).await;
+    assert_eq!((shown.adds, shown.existing.len()), (1, 1));
+    assert!(done(&import(&app, &teacher, &form, &shown.digest).await));
+    assert_eq!(
+        target_of(&app, mia, maths.0).await.as_deref(),
+        Some("Greater depth")
+    );
+    assert_eq!(
+        target_of(&app, ned, maths.0).await.as_deref(),
+        Some("Expected")
+    );
+    let listed = page(&app, &teacher, None).await.imports;
+    let imported = &listed[0];
+    assert_eq!(imported.assessment, "Targets in Maths");
+    assert!(imported.targets && imported.can_undo);
+    assert_eq!((imported.added, imported.replaced), (1, 1));
+    assert_eq!(audited(&app, "targets imported").await, 1);
+
+    // Progress shows them.
+    let res = app
+        .call::<OpenProgress>(
+            &teacher,
+            &[
+                ("group", &class.to_string()),
+                ("subject", &maths.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let table: ProgressTable = res.json().await.unwrap();
+    let target = |pupil: i64| {
+        table
+            .rows
+            .iter()
+            .find(|r| r.pupil == PupilId(pupil))
+            .and_then(|r| r.target.map(|t| t.level.0))
+    };
+    assert_eq!(target(mia), Some(level(&app, "Greater depth").await));
+    assert_eq!(target(ned), Some(level(&app, "Expected").await));
+
+    // The teacher then changes Ned's by hand: that one is theirs, and undo
+    // leaves it; Mia's goes back to what the import replaced.
+    let greater_depth = level(&app, "Greater depth").await;
+    let res = app
+        .call::<SaveTargets>(
+            &teacher,
+            &[
+                ("group", &class.to_string()),
+                ("subject", &maths.to_string()),
+                ("pupils[0]", &ned.to_string()),
+                ("targets[0]", &greater_depth.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let import_id = imported.id.to_string();
+    let res = app
+        .call::<UndoTargetsImport>(&teacher, &[("import", &import_id)])
+        .await;
+    assert!(done(&res), "{}", res.status());
+    assert_eq!(
+        target_of(&app, mia, maths.0).await.as_deref(),
+        Some("Working towards")
+    );
+    assert_eq!(
+        target_of(&app, ned, maths.0).await.as_deref(),
+        Some("Greater depth"),
+        "changed by hand since the import"
+    );
+    assert_eq!(audited(&app, "targets import undone").await, 1);
+    let listed = page(&app, &teacher, None).await.imports;
+    assert!(listed[0].undone.is_some() && !listed[0].can_undo);
+    // Undone once only.
+    let res = app
+        .call::<UndoTargetsImport>(&teacher, &[("import", &import_id)])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // Without the hand change, import then undo leaves the tables as
+    // they were (Mia's own target back, with who set it and when).
+    let hand_set = targets_tables(&app).await;
+    let file = upload(&app, &admin, "targets.csv", csv.as_bytes().to_vec())
+        .await
+        .to_string();
+    let form = [
+        ("file", file.as_str()),
+        ("assessment", choice.as_str()),
+        ("upn_column", "0"),
+        ("result_column", "2"),
+        ("existing", "replace"),
+    ];
+    let shown = preview(&app, &admin, &form).await;
+    assert!(done(&import(&app, &admin, &form, &shown.digest).await));
+    assert_ne!(targets_tables(&app).await, hand_set);
+    let admins = page(&app, &admin, None).await.imports[0].id.to_string();
+    let res = app
+        .call::<UndoTargetsImport>(&teacher, &[("import", &admins)])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "the admin's import");
+    let res = app
+        .call::<UndoTargetsImport>(&admin, &[("import", &admins)])
+        .await;
+    assert!(done(&res));
+    assert_eq!(targets_tables(&app).await, hand_set);
+}
+
+/// Every target of the test's pupils, with who set it, when and from which
+/// import.
+async fn targets_tables(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT t.pupil_id || ' ' || t.subject_id || ' ' || t.level_id || ' ' || IFNULL(t.set_by, '')
+                || ' ' || t.set_at || ' ' || IFNULL(t.import_id, 'by hand')
+         FROM pupil_targets t JOIN pupils p ON p.id = t.pupil_id WHERE p.upn LIKE 'T1%'
+         ORDER BY 1",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+/// How many times the audit log holds `action`.
+async fn audited(app: &TestApp, action: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = ?")
+        .bind(action)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
 }
