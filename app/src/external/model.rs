@@ -248,6 +248,8 @@ pub struct Preview {
     pub existing: Vec<Existing>,
     /// Whether those are replaced (else skipped).
     pub replace: bool,
+    /// Pupils who already have exactly what the file says: left as they are.
+    pub unchanged: usize,
     pub bad_rows: Vec<BadRow>,
     /// What the preview showed, which **Import** sends back: if anything
     /// changed since, the import is refused and previewed again.

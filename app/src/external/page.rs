@@ -88,7 +88,7 @@ fn ExtData(view_of: ExtDataView, refused: bool, undo: Undo) -> impl IntoView {
     };
     view! {
         <section class="settings-section wide">
-            <h2 id="import-heading">"Import results"</h2>
+            <h2 id="import-heading">"Import results or targets"</h2>
             {importing}
         </section>
         <Assessments assessments />
@@ -312,6 +312,7 @@ fn PreviewShown(preview: Preview, pending: Memo<bool>) -> impl IntoView {
         adds,
         existing,
         replace,
+        unchanged,
         bad_rows,
         digest,
     } = preview;
@@ -335,6 +336,14 @@ fn PreviewShown(preview: Preview, pending: Memo<bool>) -> impl IntoView {
                         plural(existing_count, "pupil", "pupils"),
                         if existing_count == 1 { format!("has a {one}") } else { format!("have {many}") },
                         if replace { "replaced with the file's" } else { "skipped, keeping theirs" },
+                    )}</li>
+                })}
+                {(unchanged > 0).then(|| view! {
+                    <li>{format!(
+                        "{} already {} what the file says: left as {}.",
+                        plural(unchanged, "pupil", "pupils"),
+                        if unchanged == 1 { "has" } else { "have" },
+                        if unchanged == 1 { "it is" } else { "they are" },
                     )}</li>
                 })}
                 <li>{match bad_count {

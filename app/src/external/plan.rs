@@ -531,6 +531,7 @@ pub fn check_rows(
     let mut existing_rows = Vec::new();
     let mut adds = 0;
     let mut skipped = 0;
+    let mut unchanged = 0;
     for (row, who, pupil, value) in found {
         let rows = &rows_of[&pupil.id];
         if rows.len() > 1 {
@@ -554,6 +555,9 @@ pub fn check_rows(
                     replaces: None,
                 });
             }
+            // Already what the file says (a file imported again): nothing
+            // to add, replace or skip.
+            Some(now) if *now == value => unchanged += 1,
             Some(now) => {
                 existing_rows.push(Existing {
                     row,
@@ -578,13 +582,14 @@ pub fn check_rows(
     // The marking too: a new assessment's grades or pass mark changed
     // after the preview is a change.
     let what = format!("{assessment_words}{marking:?}");
-    let digest = digest(&what, &writes, &bad_rows, skipped);
+    let digest = digest(&what, &writes, &bad_rows, skipped + unchanged);
     Checked {
         preview: Preview {
             assessment: assessment_words,
             targets: matches!(plan.assessment, Chosen::Targets(_)),
             adds,
             existing: existing_rows,
+            unchanged,
             replace: plan.replace,
             bad_rows,
             digest,
@@ -709,7 +714,11 @@ mod tests {
             pupil(4, "D4", "Dee", "Dog", "2019-01-01"),
             pupil(5, "E5", "Eve", "Elk", "2019-01-01"),
         ];
-        let existing = HashMap::from([(PupilId(5), Value::Score(35))]);
+        // Eve has a result; Amy has the file's already.
+        let existing = HashMap::from([
+            (PupilId(5), Value::Score(35)),
+            (PupilId(1), Value::Score(35)),
+        ]);
         let checked = check_rows(
             &sheet,
             &plan,
@@ -745,14 +754,15 @@ mod tests {
                 (8, "No UPN."),
             ]
         );
-        assert_eq!(checked.preview.adds, 1);
+        assert_eq!(checked.preview.adds, 0);
+        assert_eq!(checked.preview.unchanged, 1, "Amy has 35 already");
         assert_eq!(
             checked.preview.existing[0].now,
             "35 (Working at the expected standard)"
         );
         assert_eq!(checked.preview.existing[0].new, "12");
         assert_eq!(checked.skipped, 1, "skipped, as the form chose");
-        assert_eq!(checked.writes.len(), 1);
+        assert!(checked.writes.is_empty());
     }
 
     #[test]

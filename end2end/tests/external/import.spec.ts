@@ -108,3 +108,59 @@ test("an admin imports a Phonics Screening Check file, sees both bad rows' reaso
   await expect(page.getByRole("heading", { name: "External results" })).toBeVisible();
   await expect(page.getByRole("table", { name: `Amy ${surname}'s external results` })).toHaveCount(0);
 });
+
+test("an admin imports Maths targets from a spreadsheet, sees a level not on the scale refused, finds the target on the pupil's page and undoes the import", async ({
+  page,
+}, info) => {
+  const tag = info.project.name === "phone" ? "P" : "D";
+  const stamp = String(Date.now()).slice(-9);
+  const surname = `Target${tag}`;
+  const [amyId] = addPupils([
+    { upn: `T${tag}1${stamp}`, first: "Amy", surname },
+    { upn: `T${tag}2${stamp}`, first: "Ben", surname },
+  ]);
+  const csv = `UPN,Name,Maths target\nT${tag}1${stamp},Amy,Greater depth\nT${tag}2${stamp},Ben,Gold\n`;
+
+  await signIn(page, ADMIN);
+  await openExtData(page);
+  await page.getByLabel("Spreadsheet of results").setInputFiles({
+    name: "targets.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(csv),
+  });
+  await page.getByRole("button", { name: "Upload file" }).click();
+  await expect(page.getByText("2 rows below the headings on row 1")).toBeVisible();
+  await ready(page);
+
+  await page.getByLabel("These results are for").selectOption({ label: "Targets in Maths" });
+  // The new assessment's fields stay hidden; the column is the target's.
+  await expect(page.getByLabel("Kind")).toBeHidden();
+  await expect(page.getByLabel("Target", { exact: true })).toHaveValue("2");
+  await page.getByRole("button", { name: "Preview" }).click();
+
+  await expect(page.getByRole("heading", { name: "Preview: Targets in Maths" })).toBeVisible();
+  const bad = page.getByRole("table", { name: "Rows that won't be imported" });
+  await expect(bad.getByRole("row", { name: /^3 .*“Gold” isn't on the school's scale/ })).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByRole("button", { name: "Import 1 target" }).click();
+  await expect(page.getByText("Targets imported")).toBeVisible();
+  await ready(page);
+  const imports = page.getByRole("region", { name: "Imports" });
+  await expect(imports.getByRole("row", { name: /^Targets in Maths targets\.csv/ }).first()).toBeVisible();
+
+  // Amy's page shows the target beside her Maths judgement.
+  await page.goto(`/pupils/${amyId}`);
+  await ready(page);
+  const subjects = page.getByRole("table", { name: `Amy ${surname}'s subjects` });
+  await expect(subjects.getByRole("row", { name: /^Maths .*Greater depth/ })).toBeVisible();
+
+  // Undo: the target goes.
+  await page.goBack();
+  await ready(page);
+  await page.getByRole("button", { name: "Undo import of targets.csv (Targets in Maths)" }).first().click();
+  await expect(page.getByText("Import undone: its targets are removed")).toBeVisible();
+  await page.goto(`/pupils/${amyId}`);
+  await ready(page);
+  await expect(subjects.getByRole("row", { name: /^Maths .*No target/ })).toBeVisible();
+});

@@ -406,7 +406,11 @@ async fn a_teacher_imports_only_for_the_pupils_of_their_groups() {
         &[("assessment", &assessment), ("existing", "replace")],
     );
     let shown = preview(&app, &admin, &form).await;
-    assert_eq!(shown.existing.len(), 1, "the admin reaches Mia's result");
+    assert_eq!(
+        (shown.existing.len(), shown.unchanged),
+        (0, 1),
+        "the admin reaches Mia's result, already the file's"
+    );
     assert!(done(&import(&app, &admin, &form, &shown.digest).await));
     let admins_import = page(&app, &admin, None).await.imports[0].id;
     let res = app
@@ -886,6 +890,19 @@ async fn targets_imported_for_a_subject_show_in_progress_and_undo_puts_back_what
     let shown = preview(&app, &admin, &form).await;
     assert!(done(&import(&app, &admin, &form, &shown.digest).await));
     assert_ne!(targets_tables(&app).await, hand_set);
+    // The same file again: every pupil already has what it says.
+    let again = upload(&app, &admin, "targets.csv", csv.as_bytes().to_vec())
+        .await
+        .to_string();
+    let form_again: Vec<(&str, &str)> = form
+        .iter()
+        .map(|(k, v)| (*k, if *k == "file" { again.as_str() } else { *v }))
+        .collect();
+    let shown = preview(&app, &admin, &form_again).await;
+    assert_eq!(
+        (shown.adds, shown.existing.len(), shown.unchanged),
+        (0, 0, 2)
+    );
     let admins = page(&app, &admin, None).await.imports[0].id.to_string();
     let res = app
         .call::<UndoTargetsImport>(&teacher, &[("import", &admins)])
