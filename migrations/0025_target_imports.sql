@@ -31,3 +31,14 @@ CREATE TABLE replaced_targets (
     from_import  INTEGER REFERENCES target_imports (id),
     PRIMARY KEY (import_id, pupil_id)
 ) WITHOUT ROWID;
+
+-- The pupils whose targets each viewer may set: an admin every pupil, a
+-- teacher the pupils of the groups they teach (not those SLT only read).
+-- The same rule as changing a group's judgements, pupil by pupil.
+CREATE VIEW pupil_write_reach (viewer_id, pupil_id) AS
+SELECT u.id, p.id
+FROM users u JOIN pupils p
+WHERE u.role = 'admin'
+   OR (u.role = 'teacher' AND EXISTS (
+           SELECT 1 FROM group_pupils gp JOIN group_reach r ON r.group_id = gp.group_id
+           WHERE gp.pupil_id = p.id AND r.viewer_id = u.id AND r.teaches));

@@ -94,7 +94,7 @@ pub async fn import_results(
         if checked.writes.is_empty() {
             return Err(AppError::invalid(
                 "preview",
-                "There is nothing to import: every row is bad or skipped.",
+                "There is nothing to import: every row is bad, skipped or already as the file says.",
             )
             .into());
         }
@@ -159,13 +159,13 @@ mod undoing {
                     targets::undo(&mut write, &staff, import).await?,
                     "target import",
                     ExtDataDone::TargetsUndone,
-                    "A later import of this subject's targets is still in place: undo that one first.",
+                    "A later import changed some of these targets and is still in place: undo that one first.",
                 ),
                 false => (
                     store::undo(&mut write, &staff, import).await?,
                     "import",
                     ExtDataDone::Undone,
-                    "A later import of this assessment is still in place: undo that one first.",
+                    "A later import changed some of these results and is still in place: undo that one first.",
                 ),
             };
             match undone {

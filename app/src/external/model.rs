@@ -12,6 +12,48 @@ pub const MOST_BYTES: usize = 8 * 1024 * 1024;
 /// The most rows read from one file.
 pub const MOST_ROWS: usize = 20_000;
 
+/// Why **Upload file** didn't take a file, as the page's address says it
+/// (`?refused=empty`): the address carries a key, never the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    NoFile,
+    Empty,
+    NotWhole,
+}
+
+impl Refusal {
+    const ALL: [Refusal; 3] = [Refusal::NoFile, Refusal::Empty, Refusal::NotWhole];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Refusal::NoFile => "no-file",
+            Refusal::Empty => "empty",
+            Refusal::NotWhole => "not-whole",
+        }
+    }
+
+    /// Any other key is a refusal of some kind, said in general.
+    pub fn from_key(key: &str) -> Option<Refusal> {
+        Refusal::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    pub fn words(refusal: Option<Refusal>) -> String {
+        let most = MOST_BYTES / (1024 * 1024);
+        match refusal {
+            Some(Refusal::NoFile) => "Choose the spreadsheet of results (CSV or Excel).".into(),
+            Some(Refusal::Empty) => {
+                "That file is empty: choose the spreadsheet with the results in it.".into()
+            }
+            Some(Refusal::NotWhole) => format!(
+                "That file is larger than {most} MB or didn't arrive whole: try again, or split it into smaller files."
+            ),
+            None => format!(
+                "That file couldn't be taken: it was empty, larger than {most} MB, or didn't arrive whole."
+            ),
+        }
+    }
+}
+
 /// An assessment English schools take, ready-made: choosing it sets the
 /// score range and pass mark, so most imports need no set-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use super::{
     api::{ext_data_page, ImportResults, UndoImport, UndoTargetsImport},
     model::{
         targets_choice, targets_words, AssessmentRow, Column, ExtDataDone, ExtDataView, ImportRow,
-        Preview, UploadedFile, KINDS, MOST_BYTES, PATH, TARGETS, UPLOAD_PATH,
+        Preview, Refusal, UploadedFile, KINDS, PATH, TARGETS, UPLOAD_PATH,
     },
 };
 use crate::{
@@ -24,7 +24,13 @@ use crate::{
 pub fn ExtDataPage() -> impl IntoView {
     let query = use_query_map();
     let file = Memo::new(move |_| query.read().get("file").and_then(|f| f.parse::<i64>().ok()));
-    let refused = Memo::new(move |_| query.read().get("refused").is_some());
+    // Why Upload file didn't take a file: Some(None) for a reason unknown.
+    let refused = Memo::new(move |_| {
+        query
+            .read()
+            .get("refused")
+            .map(|key| Refusal::from_key(&key))
+    });
     let undo = Undo {
         results: ServerAction::<UndoImport>::new(),
         targets: ServerAction::<UndoTargetsImport>::new(),
@@ -64,7 +70,7 @@ pub fn ExtDataPage() -> impl IntoView {
 }
 
 #[component]
-fn ExtData(view_of: ExtDataView, refused: bool, undo: Undo) -> impl IntoView {
+fn ExtData(view_of: ExtDataView, refused: Option<Option<Refusal>>, undo: Undo) -> impl IntoView {
     let ExtDataView {
         file,
         assessments,
@@ -77,14 +83,10 @@ fn ExtData(view_of: ExtDataView, refused: bool, undo: Undo) -> impl IntoView {
                 .into_any()
         }
         Some(Err(problem)) => view! { <UploadForm problem=Some(problem) /> }.into_any(),
-        None if refused => {
-            let problem = format!(
-                "That file couldn't be taken: it was empty, larger than {} MB, or didn't arrive whole.",
-                MOST_BYTES / (1024 * 1024)
-            );
-            view! { <UploadForm problem=Some(problem) /> }.into_any()
+        None => {
+            let problem = refused.map(Refusal::words);
+            view! { <UploadForm problem /> }.into_any()
         }
-        None => view! { <UploadForm problem=None /> }.into_any(),
     };
     view! {
         <section class="settings-section wide">
@@ -198,7 +200,7 @@ fn ImportResultsForm(
             <ErrorNote error id="import-error" />
             <FieldError error name="file" id="file-error".to_owned() />
             <fieldset>
-                <legend>"Assessment"</legend>
+                <legend>"Assessment or targets"</legend>
                 <div class="field">
                     <label for="assessment">"These results are for"</label>
                     <select
@@ -437,6 +439,15 @@ fn Imports(imports: Vec<ImportRow>, undo: Undo) -> impl IntoView {
         refused(undo.results.value().get()).or_else(|| refused(undo.targets.value().get()))
     });
     let pending = move || undo.results.pending().get() || undo.targets.pending().get();
+    // Each undo's answer stays with its action: the one sent last speaks.
+    Effect::new(move |_| {
+        if undo.results.pending().get() {
+            undo.targets.value().set(None);
+        }
+        if undo.targets.pending().get() {
+            undo.results.value().set(None);
+        }
+    });
     view! {
         <section class="settings-section wide">
             <h2 id="imports-heading">"Imports"</h2>

@@ -50,7 +50,10 @@ impl Marking {
                 &[],
             ),
             Marking::Grades(grades) => marking_words(None, None, grades),
-            Marking::Scale(levels) => format!("Targets on the school's scale: {}", labels(levels)),
+            Marking::Scale(levels) => format!(
+                "Targets on the school's scale: {}",
+                labels(levels).join(", ")
+            ),
         }
     }
 
@@ -106,7 +109,7 @@ impl Marking {
                     .ok_or_else(|| {
                         format!(
                             "\u{201c}{written}\u{201d} isn't on the school's scale ({}).",
-                            labels(levels)
+                            labels(levels).join(", ")
                         )
                     })
             }
@@ -128,10 +131,9 @@ impl Marking {
     }
 }
 
-/// The scale's labels, lowest first, for people.
-fn labels(levels: &[(String, String)]) -> String {
-    let labels: Vec<&str> = levels.iter().map(|(_, label)| label.as_str()).collect();
-    labels.join(", ")
+/// The scale's labels, lowest first.
+pub fn labels(levels: &[(String, String)]) -> Vec<&str> {
+    levels.iter().map(|(_, label)| label.as_str()).collect()
 }
 
 /// A result: a score or a grade (a target is the grade of its level).
@@ -582,7 +584,7 @@ pub fn check_rows(
     // The marking too: a new assessment's grades or pass mark changed
     // after the preview is a change.
     let what = format!("{assessment_words}{marking:?}");
-    let digest = digest(&what, &writes, &bad_rows, skipped + unchanged);
+    let digest = digest(&what, &writes, &bad_rows, [skipped, unchanged]);
     Checked {
         preview: Preview {
             assessment: assessment_words,
@@ -599,7 +601,8 @@ pub fn check_rows(
     }
 }
 
-fn digest(assessment: &str, writes: &[Writing], bad_rows: &[BadRow], skipped: usize) -> String {
+/// `left`: the pupils skipped, and those already as the file says.
+fn digest(assessment: &str, writes: &[Writing], bad_rows: &[BadRow], left: [usize; 2]) -> String {
     let mut hash = Sha256::new();
     hash.update(assessment.as_bytes());
     for writing in writes {
@@ -610,7 +613,9 @@ fn digest(assessment: &str, writes: &[Writing], bad_rows: &[BadRow], skipped: us
         hash.update(format!("{}:{}", bad.row, bad.reason).as_bytes());
         hash.update([0]);
     }
-    hash.update(skipped.to_le_bytes());
+    for count in left {
+        hash.update(count.to_le_bytes());
+    }
     hex::encode(hash.finalize())
 }
 

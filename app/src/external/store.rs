@@ -9,7 +9,7 @@ use sqlx::SqliteConnection;
 
 use super::{
     model::{taken_words, AssessmentRow, ExternalCell, ImportRow, Imported, PupilResult},
-    plan::{Marking, NewAssessment, Pupil, Value, Writing},
+    plan::{labels, Marking, NewAssessment, Pupil, Value, Writing},
 };
 use crate::{
     auth::{ReadablePupil, StaffRights},
@@ -220,10 +220,7 @@ pub async fn create_assessment(write: &mut Write, new: &NewAssessment) -> anyhow
         Marking::Grades(grades) => (None, None, None, Some(grades.join("\n"))),
         // The form never defines one on the scale; were it, its levels'
         // labels would be its grades.
-        Marking::Scale(levels) => {
-            let labels: Vec<&str> = levels.iter().map(|(_, label)| label.as_str()).collect();
-            (None, None, None, Some(labels.join("\n")))
-        }
+        Marking::Scale(levels) => (None, None, None, Some(labels(levels).join("\n"))),
     };
     let (pass_mark, pass_words) = pass.unzip();
     let (by, at) = (write.actor(), write.at.clone());
@@ -316,8 +313,7 @@ pub async fn import(
 }
 
 /// The imports of results the viewer sees (SLT and admins every one,
-/// other teachers their own), newest first, with whether they may undo
-/// each now and when (as stored).
+/// other teachers their own), newest first.
 pub async fn imports(
     conn: &mut SqliteConnection,
     staff: &StaffRights,
@@ -329,9 +325,9 @@ pub async fn imports(
                   COALESCE(u.first_name || ' ' || u.surname, 'Someone who has left') AS "by!: String",
                   i.imported_at, i.added, i.replaced, i.skipped, i.undone_at,
                   COALESCE(un.first_name || ' ' || un.surname, 'Someone who has left') AS "undone_by!: String",
-                  NOT EXISTS (SELECT 1 FROM result_imports later
-                              WHERE later.assessment_id = i.assessment_id AND later.id > i.id
-                                AND later.undone_at IS NULL) AS "newest!: bool"
+                  EXISTS (SELECT 1 FROM replaced_results r
+                          JOIN result_imports later ON later.id = r.import_id
+                          WHERE r.from_import = i.id AND later.undone_at IS NULL) AS "later!: bool"
            FROM result_imports i
            JOIN assessments a ON a.id = i.assessment_id
            LEFT JOIN users u ON u.id = i.imported_by
@@ -346,33 +342,76 @@ pub async fn imports(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let row = ImportRow {
+            Listed {
                 id: r.id,
-                assessment: taken_words(&r.name, &r.taken_on),
+                what: taken_words(&r.name, &r.taken_on),
                 targets: false,
                 file_name: r.file_name,
+                imported_by: r.imported_by,
                 by: r.by,
-                at: for_people(&r.imported_at),
+                imported_at: r.imported_at,
                 added: r.added,
                 replaced: r.replaced,
                 skipped: r.skipped,
-                can_undo: r.undone_at.is_none()
-                    && r.newest
-                    && (staff.is_admin() || r.imported_by == Some(viewer.0)),
-                undone: r
-                    .undone_at
-                    .map(|at| format!("Undone by {} on {}", r.undone_by, for_people(&at))),
-            };
-            (r.imported_at, row)
+                undone_at: r.undone_at,
+                undone_by: r.undone_by,
+                later: r.later,
+            }
+            .row(staff)
         })
         .collect())
+}
+
+/// An import as listed, of results or of targets.
+pub struct Listed {
+    pub id: i64,
+    pub what: String,
+    pub targets: bool,
+    pub file_name: String,
+    pub imported_by: Option<i64>,
+    pub by: String,
+    /// As stored.
+    pub imported_at: String,
+    pub added: i64,
+    pub replaced: i64,
+    pub skipped: i64,
+    pub undone_at: Option<String>,
+    pub undone_by: String,
+    /// A later import still in place replaced some of what it wrote.
+    pub later: bool,
+}
+
+impl Listed {
+    /// As the page lists it, with whether this viewer may undo it now
+    /// (their own, or any for an admin; nothing later in the way), and
+    /// when (as stored) to list both kinds newest first.
+    pub fn row(self, staff: &StaffRights) -> (String, ImportRow) {
+        let row = ImportRow {
+            id: self.id,
+            assessment: self.what,
+            targets: self.targets,
+            file_name: self.file_name,
+            by: self.by,
+            at: for_people(&self.imported_at),
+            added: self.added,
+            replaced: self.replaced,
+            skipped: self.skipped,
+            can_undo: self.undone_at.is_none()
+                && !self.later
+                && (staff.is_admin() || self.imported_by == Some(staff.viewer().0)),
+            undone: self
+                .undone_at
+                .map(|at| format!("Undone by {} on {}", self.undone_by, for_people(&at))),
+        };
+        (self.imported_at, row)
+    }
 }
 
 /// Why an import can't be undone, if it can't.
 pub enum NotUndone {
     /// Not found, already undone, or not the viewer's to undo.
     OutOfReach,
-    /// A later import of the same assessment is still in place.
+    /// A later import still in place replaced some of what it wrote.
     LaterImport,
 }
 
@@ -388,9 +427,9 @@ pub async fn undo(
     // reach every pupil it wrote or put back.
     let found = sqlx::query!(
         r#"SELECT assessment_id,
-                  EXISTS (SELECT 1 FROM result_imports later
-                          WHERE later.assessment_id = i.assessment_id AND later.id > i.id
-                            AND later.undone_at IS NULL) AS "later!: bool"
+                  EXISTS (SELECT 1 FROM replaced_results r
+                          JOIN result_imports later ON later.id = r.import_id
+                          WHERE r.from_import = i.id AND later.undone_at IS NULL) AS "later!: bool"
            FROM result_imports i
            WHERE i.id = ?1 AND i.undone_at IS NULL
              AND (?2 OR (i.imported_by = ?3

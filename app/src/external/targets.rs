@@ -3,7 +3,8 @@
 //! preview as results. Targets are Progress's (`pupil_targets`); an import
 //! sets them only for the pupils whose targets the importer may set by
 //! hand on Progress: an admin every pupil, a teacher the pupils of the
-//! groups they teach (the rule `GroupInReach::to_write` keeps).
+//! groups they teach (the `pupil_write_reach` view, the rule
+//! `OpenGroup::to_write` keeps for one group).
 
 use std::collections::HashMap;
 
@@ -12,13 +13,13 @@ use sqlx::SqliteConnection;
 use super::{
     model::{targets_words, ImportRow, Imported},
     plan::{Marking, Pupil, Value, Writing},
-    store::NotUndone,
+    store::{Listed, NotUndone},
 };
 use crate::{
     auth::StaffRights,
     error::AppError,
     ids::{PupilId, SubjectId},
-    ssr::{audit::Audit, clock::for_people, Write},
+    ssr::{audit::Audit, Write},
 };
 
 /// The subjects whose targets may be imported, in the markbook's order.
@@ -56,15 +57,11 @@ pub async fn pupils_in_reach(
     conn: &mut SqliteConnection,
     staff: &StaffRights,
 ) -> anyhow::Result<Vec<Pupil>> {
-    let (viewer, admin) = (staff.viewer(), staff.is_admin());
+    let viewer = staff.viewer();
     let rows = sqlx::query!(
         "SELECT p.id, p.upn, p.first_name, p.surname, p.date_of_birth
-         FROM pupils p
-         WHERE p.active = 1
-           AND (?1 OR EXISTS (SELECT 1 FROM group_pupils gp
-                              JOIN group_reach r ON r.group_id = gp.group_id
-                              WHERE gp.pupil_id = p.id AND r.viewer_id = ?2 AND r.teaches))",
-        admin,
+         FROM pupils p JOIN pupil_write_reach r ON r.pupil_id = p.id AND r.viewer_id = ?
+         WHERE p.active = 1",
         viewer
     )
     .fetch_all(conn)
@@ -184,7 +181,7 @@ pub async fn import(
 }
 
 /// The imports of targets the viewer sees (SLT and admins every one,
-/// other teachers their own), newest first, each with when (as stored).
+/// other teachers their own), newest first.
 pub async fn imports(
     conn: &mut SqliteConnection,
     staff: &StaffRights,
@@ -196,9 +193,9 @@ pub async fn imports(
                   COALESCE(u.first_name || ' ' || u.surname, 'Someone who has left') AS "by!: String",
                   i.imported_at, i.added, i.replaced, i.skipped, i.undone_at,
                   COALESCE(un.first_name || ' ' || un.surname, 'Someone who has left') AS "undone_by!: String",
-                  NOT EXISTS (SELECT 1 FROM target_imports later
-                              WHERE later.subject_id = i.subject_id AND later.id > i.id
-                                AND later.undone_at IS NULL) AS "newest!: bool"
+                  EXISTS (SELECT 1 FROM replaced_targets r
+                          JOIN target_imports later ON later.id = r.import_id
+                          WHERE r.from_import = i.id AND later.undone_at IS NULL) AS "later!: bool"
            FROM target_imports i
            JOIN subjects s ON s.id = i.subject_id
            LEFT JOIN users u ON u.id = i.imported_by
@@ -213,24 +210,22 @@ pub async fn imports(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let row = ImportRow {
+            Listed {
                 id: r.id,
-                assessment: targets_words(&r.name),
+                what: targets_words(&r.name),
                 targets: true,
                 file_name: r.file_name,
+                imported_by: r.imported_by,
                 by: r.by,
-                at: for_people(&r.imported_at),
+                imported_at: r.imported_at,
                 added: r.added,
                 replaced: r.replaced,
                 skipped: r.skipped,
-                can_undo: r.undone_at.is_none()
-                    && r.newest
-                    && (staff.is_admin() || r.imported_by == Some(viewer.0)),
-                undone: r
-                    .undone_at
-                    .map(|at| format!("Undone by {} on {}", r.undone_by, for_people(&at))),
-            };
-            (r.imported_at, row)
+                undone_at: r.undone_at,
+                undone_by: r.undone_by,
+                later: r.later,
+            }
+            .row(staff)
         })
         .collect())
 }
@@ -245,20 +240,18 @@ pub async fn undo(
 ) -> anyhow::Result<Result<(), NotUndone>> {
     let (viewer, admin) = (staff.viewer(), staff.is_admin());
     // A teacher undoes only their own import, and only while they may
-    // still set the targets of every pupil it wrote.
+    // still set the targets of every pupil still holding what it wrote.
     let found = sqlx::query!(
         r#"SELECT subject_id,
-                  EXISTS (SELECT 1 FROM target_imports later
-                          WHERE later.subject_id = i.subject_id AND later.id > i.id
-                            AND later.undone_at IS NULL) AS "later!: bool"
+                  EXISTS (SELECT 1 FROM replaced_targets r
+                          JOIN target_imports later ON later.id = r.import_id
+                          WHERE r.from_import = i.id AND later.undone_at IS NULL) AS "later!: bool"
            FROM target_imports i
            WHERE i.id = ?1 AND i.undone_at IS NULL
              AND (?2 OR (i.imported_by = ?3
                   AND NOT EXISTS (
                       SELECT pupil_id FROM pupil_targets WHERE import_id = i.id
-                      EXCEPT SELECT gp.pupil_id FROM group_pupils gp
-                             JOIN group_reach r ON r.group_id = gp.group_id
-                             WHERE r.viewer_id = ?3 AND r.teaches)))"#,
+                      EXCEPT SELECT pupil_id FROM pupil_write_reach WHERE viewer_id = ?3)))"#,
         import,
         admin,
         viewer

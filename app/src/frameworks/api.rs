@@ -184,6 +184,10 @@ pub async fn save_scale(
                     format!("Give each level a label of up to {LABEL_LENGTH} characters."),
                 );
                 fine = false;
+            } else if levels.iter().any(|l| l.label.eq_ignore_ascii_case(&label)) {
+                // Targets are imported by label: one label, one level.
+                problems.add(&field("label"), "Two levels can't share a label.");
+                fine = false;
             }
             if !COLOURS.contains(&row.colour.as_str()) {
                 problems.add(&field("colour"), "Choose a colour from the list.");

@@ -9,7 +9,7 @@ use app::{
         api::{ExtDataPage, ImportResults, UndoImport, UndoTargetsImport},
         model::{AssessmentRow, ExtDataView, Preview, UPLOAD_PATH},
     },
-    ids::{GroupId, PupilId},
+    ids::{GroupId, PupilId, SubjectId},
     progress::{
         api::{OpenProgress, OpenPupil, SaveTargets},
         model::{ProgressTable, PupilProgress},
@@ -390,6 +390,7 @@ async fn a_teacher_imports_only_for_the_pupils_of_their_groups() {
     join(&app, class, mine).await;
 
     // Another's file is not found, and audited.
+    let csv = "UPN,Name,Score\nY100000000001,Mia,25\nY100000000002,Tom,21\n";
     let admins_file = upload(&app, &admin, "mtc.csv", csv.as_bytes().to_vec()).await;
     let admins_id = admins_file.to_string();
     let res = app
@@ -406,11 +407,7 @@ async fn a_teacher_imports_only_for_the_pupils_of_their_groups() {
         &[("assessment", &assessment), ("existing", "replace")],
     );
     let shown = preview(&app, &admin, &form).await;
-    assert_eq!(
-        (shown.existing.len(), shown.unchanged),
-        (0, 1),
-        "the admin reaches Mia's result, already the file's"
-    );
+    assert_eq!(shown.existing.len(), 1, "the admin reaches Mia's result");
     assert!(done(&import(&app, &admin, &form, &shown.digest).await));
     let admins_import = page(&app, &admin, None).await.imports[0].id;
     let res = app
@@ -423,7 +420,7 @@ async fn a_teacher_imports_only_for_the_pupils_of_their_groups() {
     assert_eq!(listed.len(), 1);
     assert!(
         !listed[0].can_undo,
-        "a later import of the assessment is in place"
+        "a later import in place replaced Mia's result from it"
     );
 }
 
@@ -472,7 +469,31 @@ async fn files_that_cant_be_read_get_a_message_never_a_failure() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.headers()["location"], "/ext-data?refused=1");
+    assert_eq!(res.headers()["location"], "/ext-data?refused=empty");
+    let shown = admin
+        .get(format!("{}/ext-data?refused=empty", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        shown.contains("That file is empty: choose the spreadsheet with the results in it."),
+        "the reason beside the field"
+    );
+    // No file chosen: the form sends the field with no name.
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
+    );
+    let res = admin
+        .post(format!("{}{UPLOAD_PATH}", app.address))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/ext-data?refused=no-file");
     // The form's mistakes, each beside its field.
     let file = upload(&app, &admin, "p.csv", b"UPN,Score\nA1,3\n".to_vec())
         .await
@@ -836,6 +857,46 @@ async fn targets_imported_for_a_subject_show_in_progress_and_undo_puts_back_what
     assert_eq!(target(mia), Some(level(&app, "Greater depth").await));
     assert_eq!(target(ned), Some(level(&app, "Expected").await));
 
+    // Another import that touches none of its pupils (a colleague's class,
+    // say) leaves it undoable; one that changes a target it set is in its
+    // way until that one is undone.
+    let ola = pupil(&app, "T100000000004", "Ola", "Oak", "2018-03-04").await;
+    join(&app, class, ola).await;
+    import_targets(
+        &app,
+        &teacher,
+        maths,
+        "UPN,Target\nT100000000004,Expected\n",
+    )
+    .await;
+    let listed = page(&app, &teacher, None).await.imports;
+    assert!(listed.iter().all(|i| i.can_undo), "{listed:?}");
+    import_targets(
+        &app,
+        &teacher,
+        maths,
+        "UPN,Target\nT100000000001,Expected\n",
+    )
+    .await;
+    let third = page(&app, &teacher, None).await.imports[0].id.to_string();
+    let import_id = imported.id.to_string();
+    let res = app
+        .call::<UndoTargetsImport>(&teacher, &[("import", &import_id)])
+        .await;
+    assert_eq!(
+        error_of(res).await.for_field("undo").as_deref(),
+        Some("A later import changed some of these targets and is still in place: undo that one first.")
+    );
+    let res = app
+        .call::<UndoTargetsImport>(&teacher, &[("import", &third)])
+        .await;
+    assert!(done(&res));
+    assert_eq!(
+        target_of(&app, mia, maths.0).await.as_deref(),
+        Some("Greater depth"),
+        "back to what the first import set"
+    );
+
     // The teacher then changes Ned's by hand: that one is theirs, and undo
     // leaves it; Mia's goes back to what the import replaced.
     let greater_depth = level(&app, "Greater depth").await;
@@ -851,7 +912,6 @@ async fn targets_imported_for_a_subject_show_in_progress_and_undo_puts_back_what
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let import_id = imported.id.to_string();
     let res = app
         .call::<UndoTargetsImport>(&teacher, &[("import", &import_id)])
         .await;
@@ -865,9 +925,14 @@ async fn targets_imported_for_a_subject_show_in_progress_and_undo_puts_back_what
         Some("Greater depth"),
         "changed by hand since the import"
     );
-    assert_eq!(audited(&app, "targets import undone").await, 1);
+    assert_eq!(
+        audited(&app, "targets import undone").await,
+        2,
+        "the third, then the first"
+    );
     let listed = page(&app, &teacher, None).await.imports;
-    assert!(listed[0].undone.is_some() && !listed[0].can_undo);
+    let first = listed.iter().find(|i| i.id == imported.id).unwrap();
+    assert!(first.undone.is_some() && !first.can_undo);
     // Undone once only.
     let res = app
         .call::<UndoTargetsImport>(&teacher, &[("import", &import_id)])
@@ -903,7 +968,17 @@ async fn targets_imported_for_a_subject_show_in_progress_and_undo_puts_back_what
         (shown.adds, shown.existing.len(), shown.unchanged),
         (0, 0, 2)
     );
-    let admins = page(&app, &admin, None).await.imports[0].id.to_string();
+    // The newest import of targets (with the test's clock standing still,
+    // every import is of the same moment).
+    let admins = page(&app, &admin, None)
+        .await
+        .imports
+        .iter()
+        .filter(|i| i.targets)
+        .map(|i| i.id)
+        .max()
+        .unwrap()
+        .to_string();
     let res = app
         .call::<UndoTargetsImport>(&teacher, &[("import", &admins)])
         .await;
@@ -936,4 +1011,24 @@ async fn audited(app: &TestApp, action: &str) -> i64 {
         .fetch_one(&app.pool)
         .await
         .unwrap()
+}
+
+/// Imports a file of targets in the subject (UPN in column A, the target
+/// in the last), replacing what pupils have.
+async fn import_targets(app: &TestApp, who: &Client, subject: SubjectId, csv: &str) {
+    let file = upload(app, who, "targets.csv", csv.as_bytes().to_vec())
+        .await
+        .to_string();
+    let choice = app::external::model::targets_choice(subject);
+    let last = (csv.lines().next().unwrap().split(',').count() - 1).to_string();
+    let form = [
+        ("file", file.as_str()),
+        ("assessment", choice.as_str()),
+        ("upn_column", "0"),
+        ("result_column", last.as_str()),
+        ("existing", "replace"),
+    ];
+    let shown = preview(app, who, &form).await;
+    assert!(shown.bad_rows.is_empty(), "{:?}", shown.bad_rows);
+    assert!(done(&import(app, who, &form, &shown.digest).await));
 }

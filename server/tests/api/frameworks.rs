@@ -238,6 +238,14 @@ async fn an_admin_edits_the_scale_and_adds_a_subject() {
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(error_of(res).await.for_field(field).is_some(), "{field}");
     }
+    // Two levels with one label (any case): targets are imported by label.
+    let twice = ["Working towards", "At expected", "at Expected", "Mastery"];
+    let res = call(form(["1", "2", "3", "4"], twice)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error_of(res).await.for_field("label-2").as_deref(),
+        Some("Two levels can't share a label.")
+    );
     let res = call(form(["1", "2", "3", "4"], labels)).await;
     assert!(ok(res.status()), "{}", res.status());
     let scale = framework(&app, &admin, "1", "1").await.scale;
