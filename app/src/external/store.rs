@@ -1,7 +1,9 @@
 //! Ext. data in the database: uploaded files waiting to be imported,
 //! assessments, imports and their results. Pupils are read through the
 //! one reach rule (`pupil_reach`), so an import only ever finds pupils the
-//! importer may see.
+//! importer may see. An assessment is there while one of its imports is in
+//! place: undoing the import that made it (and any since) takes it out of
+//! every list, as if it had never been imported.
 
 use std::collections::HashMap;
 
@@ -78,7 +80,10 @@ pub async fn assessments(
                   (SELECT COUNT(*) FROM external_results r
                    JOIN pupil_reach pr ON pr.pupil_id = r.pupil_id AND pr.viewer_id = ?1
                    WHERE r.assessment_id = a.id) AS "results!: i64"
-           FROM assessments a ORDER BY a.taken_on DESC, a.name"#,
+           FROM assessments a
+           WHERE EXISTS (SELECT 1 FROM result_imports i
+                         WHERE i.assessment_id = a.id AND i.undone_at IS NULL)
+           ORDER BY a.taken_on DESC, a.name"#,
         viewer
     )
     .fetch_all(conn)
@@ -129,7 +134,9 @@ pub async fn assessment(
 ) -> anyhow::Result<Option<(String, Marking)>> {
     let row = sqlx::query!(
         "SELECT name, taken_on, lowest, highest, pass_mark, pass_words, grades
-         FROM assessments WHERE id = ?",
+         FROM assessments a
+         WHERE id = ? AND EXISTS (SELECT 1 FROM result_imports i
+                                  WHERE i.assessment_id = a.id AND i.undone_at IS NULL)",
         id
     )
     .fetch_optional(conn)
@@ -157,7 +164,10 @@ pub async fn already_defined(
     new: &NewAssessment,
 ) -> anyhow::Result<bool> {
     let found = sqlx::query_scalar!(
-        r#"SELECT 1 AS "one!: i64" FROM assessments WHERE name = ? COLLATE NOCASE AND taken_on = ?"#,
+        r#"SELECT 1 AS "one!: i64" FROM assessments a
+           WHERE name = ? COLLATE NOCASE AND taken_on = ?
+             AND EXISTS (SELECT 1 FROM result_imports i
+                         WHERE i.assessment_id = a.id AND i.undone_at IS NULL)"#,
         new.name,
         new.taken_on
     )
@@ -209,7 +219,8 @@ pub async fn results_of(
         .collect())
 }
 
-/// A new assessment, as the import form defined it.
+/// A new assessment, as the import form defined it. One of the same name
+/// and day whose imports were all undone is taken up again, marked anew.
 pub async fn create_assessment(write: &mut Write, new: &NewAssessment) -> anyhow::Result<i64> {
     let (lowest, highest, pass, grades) = match &new.marking {
         Marking::Scores {
@@ -227,7 +238,11 @@ pub async fn create_assessment(write: &mut Write, new: &NewAssessment) -> anyhow
     let id = sqlx::query_scalar!(
         "INSERT INTO assessments (name, taken_on, lowest, highest, pass_mark, pass_words, grades,
                                   created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS \"id!\"",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (name COLLATE NOCASE, taken_on) DO UPDATE
+         SET lowest = ?3, highest = ?4, pass_mark = ?5, pass_words = ?6, grades = ?7,
+             created_by = ?8, created_at = ?9
+         RETURNING id AS \"id!\"",
         new.name,
         new.taken_on,
         lowest,
@@ -476,7 +491,10 @@ pub async fn undo(
 /// The assessments, newest first, as Progress offers them for a column.
 pub async fn choices(conn: &mut SqliteConnection) -> anyhow::Result<Vec<(i64, String)>> {
     let rows = sqlx::query!(
-        r#"SELECT id AS "id!", name, taken_on FROM assessments ORDER BY taken_on DESC, name"#
+        r#"SELECT id AS "id!", name, taken_on FROM assessments a
+           WHERE EXISTS (SELECT 1 FROM result_imports i
+                         WHERE i.assessment_id = a.id AND i.undone_at IS NULL)
+           ORDER BY taken_on DESC, name"#
     )
     .fetch_all(conn)
     .await?;

@@ -258,7 +258,7 @@ async fn a_preview_gives_every_bad_row_its_reason_and_undo_puts_everything_back(
     // A second file for the same assessment: Ben's result already there.
     let shown = page(&app, &admin, None).await;
     let ours = assessment_taken(&shown, "09/06/2026");
-    let assessment = ours.id.to_string();
+    let (ours_id, assessment) = (ours.id, ours.id.to_string());
     assert_eq!(ours.results, 2);
     let csv = "UPN,Name,Mark\nX100000000002,Ben Bee,33\nX100000000004,Dee Dog,31\n";
     let second_file = upload(&app, &admin, "resits.csv", csv.as_bytes().to_vec())
@@ -345,6 +345,39 @@ async fn a_preview_gives_every_bad_row_its_reason_and_undo_puts_everything_back(
         .call::<UndoImport>(&admin, &[("import", &second.id.to_string())])
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // The assessment the first import made went with it: not listed, not
+    // offered, not a column in Progress.
+    assert!(!shown.assessments.iter().any(|a| a.id == ours_id));
+    let fresh = upload(&app, &admin, "resits.csv", csv.as_bytes().to_vec())
+        .await
+        .to_string();
+    let res = app
+        .call::<ImportResults>(&admin, &phonics(&fresh, &[("assessment", &assessment)]))
+        .await;
+    assert_eq!(
+        error_of(res).await.for_field("assessment").as_deref(),
+        Some("Choose an assessment from the list.")
+    );
+    let table = progress_table(&app, &admin, &[]).await;
+    assert!(!table.assessments.iter().any(|(id, _)| *id == ours_id));
+    // Defined again, it is taken up again: one assessment of that name and day.
+    let again = upload(&app, &admin, "phonics.csv", csv.as_bytes().to_vec())
+        .await
+        .to_string();
+    let form = phonics(&again, &[]);
+    let shown_again = preview(&app, &admin, &form).await;
+    assert!(done(
+        &import(&app, &admin, &form, &shown_again.digest).await
+    ));
+    let listed = page(&app, &admin, None).await;
+    assert_eq!(assessment_taken(&listed, "09/06/2026").id, ours_id);
+}
+
+/// Progress as the viewer first sees it (with `asked` added).
+async fn progress_table(app: &TestApp, who: &Client, asked: &[(&str, &str)]) -> ProgressTable {
+    let res = app.call::<OpenProgress>(who, asked).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
 }
 
 #[tokio::test]
