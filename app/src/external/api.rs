@@ -34,15 +34,11 @@ pub async fn ext_data_page(file: Option<i64>) -> Result<ExtDataView, AppError> {
                 }))
             }
         };
-        // Results and targets imports in one list, newest first.
-        let mut imports = store::imports(&mut conn, &staff, everyone).await?;
-        imports.extend(targets::imports(&mut conn, &staff, everyone).await?);
-        imports.sort_by(|(a, _), (b, _)| b.cmp(a));
         Ok(ExtDataView {
             file,
             assessments: store::assessments(&mut conn, &staff).await?,
             subjects: targets::subjects(&mut conn).await?,
-            imports: imports.into_iter().map(|(_, row)| row).collect(),
+            imports: store::imports(&mut conn, &staff, everyone).await?,
         })
     })
     .await

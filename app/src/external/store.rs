@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use sqlx::SqliteConnection;
 
 use super::{
-    model::{taken_words, AssessmentRow, ExternalCell, ImportRow, Imported, PupilResult},
+    model::{
+        taken_words, targets_words, AssessmentRow, ExternalCell, ImportRow, Imported, PupilResult,
+    },
     plan::{labels, Marking, NewAssessment, Pupil, Value, Writing},
 };
 use crate::{
@@ -182,24 +184,16 @@ pub async fn pupils_in_reach(
     staff: &StaffRights,
 ) -> anyhow::Result<Vec<Pupil>> {
     let viewer = staff.viewer();
-    let rows = sqlx::query!(
-        "SELECT p.id, p.upn, p.first_name, p.surname, p.date_of_birth
-         FROM pupils p JOIN pupil_reach r ON r.pupil_id = p.id AND r.viewer_id = ?
-         WHERE p.active = 1",
+    Ok(sqlx::query_as!(
+        Pupil,
+        r#"SELECT p.id AS "id!: PupilId", p.upn, p.first_name, p.surname,
+                  p.date_of_birth AS birth
+           FROM pupils p JOIN pupil_reach r ON r.pupil_id = p.id AND r.viewer_id = ?
+           WHERE p.active = 1"#,
         viewer
     )
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Pupil {
-            id: PupilId(r.id),
-            upn: r.upn,
-            first_name: r.first_name,
-            surname: r.surname,
-            birth: r.date_of_birth,
-        })
-        .collect())
+    .await?)
 }
 
 /// The results an assessment holds.
@@ -327,84 +321,89 @@ pub async fn import(
     })
 }
 
-/// The imports of results the viewer sees (SLT and admins every one,
-/// other teachers their own), newest first.
+/// The imports the viewer sees, of results and of targets (SLT and admins
+/// every one, other teachers their own), newest first (results before
+/// targets made the same second).
 pub async fn imports(
     conn: &mut SqliteConnection,
     staff: &StaffRights,
     everyone: bool,
-) -> anyhow::Result<Vec<(String, ImportRow)>> {
+) -> anyhow::Result<Vec<ImportRow>> {
     let viewer = staff.viewer();
-    let rows = sqlx::query!(
-        r#"SELECT i.id AS "id!", a.name, a.taken_on, i.file_name, i.imported_by,
-                  COALESCE(u.first_name || ' ' || u.surname, 'Someone who has left') AS "by!: String",
-                  i.imported_at, i.added, i.replaced, i.skipped, i.undone_at,
-                  COALESCE(un.first_name || ' ' || un.surname, 'Someone who has left') AS "undone_by!: String",
-                  EXISTS (SELECT 1 FROM replaced_results r
-                          JOIN result_imports later ON later.id = r.import_id
-                          WHERE r.from_import = i.id AND later.undone_at IS NULL) AS "later!: bool"
-           FROM result_imports i
-           JOIN assessments a ON a.id = i.assessment_id
-           LEFT JOIN users u ON u.id = i.imported_by
-           LEFT JOIN users un ON un.id = i.undone_by
-           WHERE ?1 OR i.imported_by = ?2
-           ORDER BY i.id DESC LIMIT 50"#,
+    let rows = sqlx::query_as!(
+        Listed,
+        r#"SELECT id AS "id!", name AS "name!: String", taken_on AS "taken_on?: String",
+                  file_name AS "file_name!: String", imported_by AS "imported_by?: i64",
+                  by AS "by!: String", imported_at AS "imported_at!: String",
+                  added AS "added!: i64", replaced AS "replaced!: i64", skipped AS "skipped!: i64",
+                  undone_at AS "undone_at?: String", undone_by AS "undone_by!: String",
+                  later AS "later!: bool"
+           FROM (SELECT i.id, a.name, a.taken_on, i.file_name, i.imported_by,
+                        COALESCE(u.first_name || ' ' || u.surname, 'Someone who has left') AS by,
+                        i.imported_at, i.added, i.replaced, i.skipped, i.undone_at,
+                        COALESCE(un.first_name || ' ' || un.surname, 'Someone who has left') AS undone_by,
+                        EXISTS (SELECT 1 FROM replaced_results r
+                                JOIN result_imports later ON later.id = r.import_id
+                                WHERE r.from_import = i.id AND later.undone_at IS NULL) AS later
+                 FROM result_imports i
+                 JOIN assessments a ON a.id = i.assessment_id
+                 LEFT JOIN users u ON u.id = i.imported_by
+                 LEFT JOIN users un ON un.id = i.undone_by
+                 WHERE ?1 OR i.imported_by = ?2
+                 UNION ALL
+                 SELECT i.id, s.name, NULL, i.file_name, i.imported_by,
+                        COALESCE(u.first_name || ' ' || u.surname, 'Someone who has left'),
+                        i.imported_at, i.added, i.replaced, i.skipped, i.undone_at,
+                        COALESCE(un.first_name || ' ' || un.surname, 'Someone who has left'),
+                        EXISTS (SELECT 1 FROM replaced_targets r
+                                JOIN target_imports later ON later.id = r.import_id
+                                WHERE r.from_import = i.id AND later.undone_at IS NULL)
+                 FROM target_imports i
+                 JOIN subjects s ON s.id = i.subject_id
+                 LEFT JOIN users u ON u.id = i.imported_by
+                 LEFT JOIN users un ON un.id = i.undone_by
+                 WHERE ?1 OR i.imported_by = ?2)
+           ORDER BY imported_at DESC, taken_on IS NULL, id DESC LIMIT 50"#,
         everyone,
         viewer
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            Listed {
-                id: r.id,
-                what: taken_words(&r.name, &r.taken_on),
-                targets: false,
-                file_name: r.file_name,
-                imported_by: r.imported_by,
-                by: r.by,
-                imported_at: r.imported_at,
-                added: r.added,
-                replaced: r.replaced,
-                skipped: r.skipped,
-                undone_at: r.undone_at,
-                undone_by: r.undone_by,
-                later: r.later,
-            }
-            .row(staff)
-        })
-        .collect())
+    Ok(rows.into_iter().map(|listed| listed.row(staff)).collect())
 }
 
 /// An import as listed, of results or of targets.
-pub struct Listed {
-    pub id: i64,
-    pub what: String,
-    pub targets: bool,
-    pub file_name: String,
-    pub imported_by: Option<i64>,
-    pub by: String,
+struct Listed {
+    id: i64,
+    /// The assessment's name, or the subject's for targets.
+    name: String,
+    /// The day the assessment was taken; None for targets.
+    taken_on: Option<String>,
+    file_name: String,
+    imported_by: Option<i64>,
+    by: String,
     /// As stored.
-    pub imported_at: String,
-    pub added: i64,
-    pub replaced: i64,
-    pub skipped: i64,
-    pub undone_at: Option<String>,
-    pub undone_by: String,
+    imported_at: String,
+    added: i64,
+    replaced: i64,
+    skipped: i64,
+    undone_at: Option<String>,
+    undone_by: String,
     /// A later import still in place replaced some of what it wrote.
-    pub later: bool,
+    later: bool,
 }
 
 impl Listed {
     /// As the page lists it, with whether this viewer may undo it now
-    /// (their own, or any for an admin; nothing later in the way), and
-    /// when (as stored) to list both kinds newest first.
-    pub fn row(self, staff: &StaffRights) -> (String, ImportRow) {
-        let row = ImportRow {
+    /// (their own, or any for an admin; nothing later in the way).
+    fn row(self, staff: &StaffRights) -> ImportRow {
+        ImportRow {
             id: self.id,
-            assessment: self.what,
-            targets: self.targets,
+            assessment: match &self.taken_on {
+                Some(day) => taken_words(&self.name, day),
+                None => targets_words(&self.name),
+            },
+            targets: self.taken_on.is_none(),
             file_name: self.file_name,
             by: self.by,
             at: for_people(&self.imported_at),
@@ -417,8 +416,7 @@ impl Listed {
             undone: self
                 .undone_at
                 .map(|at| format!("Undone by {} on {}", self.undone_by, for_people(&at))),
-        };
-        (self.imported_at, row)
+        }
     }
 }
 

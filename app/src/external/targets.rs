@@ -11,9 +11,9 @@ use std::collections::HashMap;
 use sqlx::SqliteConnection;
 
 use super::{
-    model::{targets_words, ImportRow, Imported},
+    model::{targets_words, Imported},
     plan::{Marking, Pupil, Value, Writing},
-    store::{Listed, NotUndone},
+    store::NotUndone,
 };
 use crate::{
     auth::StaffRights,
@@ -58,24 +58,16 @@ pub async fn pupils_in_reach(
     staff: &StaffRights,
 ) -> anyhow::Result<Vec<Pupil>> {
     let viewer = staff.viewer();
-    let rows = sqlx::query!(
-        "SELECT p.id, p.upn, p.first_name, p.surname, p.date_of_birth
-         FROM pupils p JOIN pupil_write_reach r ON r.pupil_id = p.id AND r.viewer_id = ?
-         WHERE p.active = 1",
+    Ok(sqlx::query_as!(
+        Pupil,
+        r#"SELECT p.id AS "id!: PupilId", p.upn, p.first_name, p.surname,
+                  p.date_of_birth AS birth
+           FROM pupils p JOIN pupil_write_reach r ON r.pupil_id = p.id AND r.viewer_id = ?
+           WHERE p.active = 1"#,
         viewer
     )
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Pupil {
-            id: PupilId(r.id),
-            upn: r.upn,
-            first_name: r.first_name,
-            surname: r.surname,
-            birth: r.date_of_birth,
-        })
-        .collect())
+    .await?)
 }
 
 /// The subject's targets, each as its level's label.
@@ -178,56 +170,6 @@ pub async fn import(
         replaced,
         skipped,
     })
-}
-
-/// The imports of targets the viewer sees (SLT and admins every one,
-/// other teachers their own), newest first.
-pub async fn imports(
-    conn: &mut SqliteConnection,
-    staff: &StaffRights,
-    everyone: bool,
-) -> anyhow::Result<Vec<(String, ImportRow)>> {
-    let viewer = staff.viewer();
-    let rows = sqlx::query!(
-        r#"SELECT i.id AS "id!", s.name, i.file_name, i.imported_by,
-                  COALESCE(u.first_name || ' ' || u.surname, 'Someone who has left') AS "by!: String",
-                  i.imported_at, i.added, i.replaced, i.skipped, i.undone_at,
-                  COALESCE(un.first_name || ' ' || un.surname, 'Someone who has left') AS "undone_by!: String",
-                  EXISTS (SELECT 1 FROM replaced_targets r
-                          JOIN target_imports later ON later.id = r.import_id
-                          WHERE r.from_import = i.id AND later.undone_at IS NULL) AS "later!: bool"
-           FROM target_imports i
-           JOIN subjects s ON s.id = i.subject_id
-           LEFT JOIN users u ON u.id = i.imported_by
-           LEFT JOIN users un ON un.id = i.undone_by
-           WHERE ?1 OR i.imported_by = ?2
-           ORDER BY i.id DESC LIMIT 50"#,
-        everyone,
-        viewer
-    )
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            Listed {
-                id: r.id,
-                what: targets_words(&r.name),
-                targets: true,
-                file_name: r.file_name,
-                imported_by: r.imported_by,
-                by: r.by,
-                imported_at: r.imported_at,
-                added: r.added,
-                replaced: r.replaced,
-                skipped: r.skipped,
-                undone_at: r.undone_at,
-                undone_by: r.undone_by,
-                later: r.later,
-            }
-            .row(staff)
-        })
-        .collect())
 }
 
 /// Undoes an import of targets: each pupil who still has the target it

@@ -11,13 +11,13 @@ use app::{
     },
     ids::{GroupId, PupilId, SubjectId},
     progress::{
-        api::{OpenProgress, OpenPupil, SaveTargets},
+        api::{OpenProgress, OpenPupil},
         model::{ProgressTable, PupilProgress},
     },
 };
 use reqwest::{Client, StatusCode};
 
-use crate::{classroom::classes, helpers::*};
+use crate::{classroom::classes, helpers::*, progress::save_targets};
 
 /// A pupil made for the test, in `group` if given.
 async fn pupil(app: &TestApp, upn: &str, first: &str, surname: &str, born: &str) -> i64 {
@@ -43,18 +43,22 @@ async fn join(app: &TestApp, group: GroupId, pupil: i64) {
         .unwrap();
 }
 
-/// Uploads a file as the page's form does; the id of the kept file.
-async fn upload(app: &TestApp, who: &Client, name: &str, bytes: Vec<u8>) -> i64 {
+/// Sends a file as the page's form does (a `name` of "" is no file chosen).
+async fn send_upload(app: &TestApp, who: &Client, name: &str, bytes: Vec<u8>) -> reqwest::Response {
     let form = reqwest::multipart::Form::new().part(
         "file",
         reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
     );
-    let res = who
-        .post(format!("{}{UPLOAD_PATH}", app.address))
+    who.post(format!("{}{UPLOAD_PATH}", app.address))
         .multipart(form)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Uploads a file as the page's form does; the id of the kept file.
+async fn upload(app: &TestApp, who: &Client, name: &str, bytes: Vec<u8>) -> i64 {
+    let res = send_upload(app, who, name, bytes).await;
     assert!(res.status().is_redirection(), "{}", res.status());
     let to = res.headers()["location"].to_str().unwrap();
     to.trim_start_matches("/ext-data?file=")
@@ -492,16 +496,7 @@ async fn files_that_cant_be_read_get_a_message_never_a_failure() {
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name}");
     }
     // An empty upload goes back to the page with the reason.
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(Vec::new()).file_name("empty.csv"),
-    );
-    let res = admin
-        .post(format!("{}{UPLOAD_PATH}", app.address))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let res = send_upload(&app, &admin, "empty.csv", Vec::new()).await;
     assert_eq!(res.headers()["location"], "/ext-data?refused=empty");
     let shown = admin
         .get(format!("{}/ext-data?refused=empty", app.address))
@@ -516,16 +511,7 @@ async fn files_that_cant_be_read_get_a_message_never_a_failure() {
         "the reason beside the field"
     );
     // No file chosen: the form sends the field with no name.
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
-    );
-    let res = admin
-        .post(format!("{}{UPLOAD_PATH}", app.address))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let res = send_upload(&app, &admin, "", Vec::new()).await;
     assert_eq!(res.headers()["location"], "/ext-data?refused=no-file");
     // The form's mistakes, each beside its field.
     let file = upload(&app, &admin, "p.csv", b"UPN,Score\nA1,3\n".to_vec())
@@ -761,17 +747,14 @@ async fn targets_imported_for_a_subject_show_in_progress_and_undo_puts_back_what
         .clone();
     // Mia's target was set by hand on Progress before the import.
     let working_towards = level(&app, "Working towards").await;
-    let res = app
-        .call::<SaveTargets>(
-            &teacher,
-            &[
-                ("group", &class.to_string()),
-                ("subject", &maths.to_string()),
-                ("pupils[0]", &mia.to_string()),
-                ("targets[0]", &working_towards.to_string()),
-            ],
-        )
-        .await;
+    let res = save_targets(
+        &app,
+        &teacher,
+        class,
+        maths.0,
+        &[(PupilId(mia), working_towards)],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     let before = targets_tables(&app).await;
 
@@ -792,13 +775,7 @@ async fn targets_imported_for_a_subject_show_in_progress_and_undo_puts_back_what
         "a file of targets has its target column guessed"
     );
     let choice = app::external::model::targets_choice(maths);
-    let form = [
-        ("file", file.as_str()),
-        ("assessment", choice.as_str()),
-        ("upn_column", "0"),
-        ("result_column", "2"),
-        ("existing", "replace"),
-    ];
+    let form = targets_form(&file, &choice, "2");
     let shown = preview(&app, &teacher, &form).await;
     assert_eq!(shown.assessment, "Targets in Maths");
     assert!(shown.targets);
@@ -843,13 +820,7 @@ async fn targets_imported_for_a_subject_show_in_progress_and_undo_puts_back_what
     let file = upload(&app, &teacher, "targets.csv", csv.as_bytes().to_vec())
         .await
         .to_string();
-    let form = [
-        ("file", file.as_str()),
-        ("assessment", choice.as_str()),
-        ("upn_column", "0"),
-        ("result_column", "2"),
-        ("existing", "replace"),
-    ];
+    let form = targets_form(&file, &choice, "2");
     let shown = preview(&app, &teacher, &form).await;
     assert_eq!((shown.adds, shown.existing.len()), (1, 1));
     assert!(done(&import(&app, &teacher, &form, &shown.digest).await));
@@ -933,17 +904,14 @@ async fn targets_imported_for_a_subject_show_in_progress_and_undo_puts_back_what
     // The teacher then changes Ned's by hand: that one is theirs, and undo
     // leaves it; Mia's goes back to what the import replaced.
     let greater_depth = level(&app, "Greater depth").await;
-    let res = app
-        .call::<SaveTargets>(
-            &teacher,
-            &[
-                ("group", &class.to_string()),
-                ("subject", &maths.to_string()),
-                ("pupils[0]", &ned.to_string()),
-                ("targets[0]", &greater_depth.to_string()),
-            ],
-        )
-        .await;
+    let res = save_targets(
+        &app,
+        &teacher,
+        class,
+        maths.0,
+        &[(PupilId(ned), greater_depth)],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     let res = app
         .call::<UndoTargetsImport>(&teacher, &[("import", &import_id)])
@@ -978,13 +946,7 @@ async fn targets_imported_for_a_subject_show_in_progress_and_undo_puts_back_what
     let file = upload(&app, &admin, "targets.csv", csv.as_bytes().to_vec())
         .await
         .to_string();
-    let form = [
-        ("file", file.as_str()),
-        ("assessment", choice.as_str()),
-        ("upn_column", "0"),
-        ("result_column", "2"),
-        ("existing", "replace"),
-    ];
+    let form = targets_form(&file, &choice, "2");
     let shown = preview(&app, &admin, &form).await;
     assert!(done(&import(&app, &admin, &form, &shown.digest).await));
     assert_ne!(targets_tables(&app).await, hand_set);
@@ -992,11 +954,7 @@ async fn targets_imported_for_a_subject_show_in_progress_and_undo_puts_back_what
     let again = upload(&app, &admin, "targets.csv", csv.as_bytes().to_vec())
         .await
         .to_string();
-    let form_again: Vec<(&str, &str)> = form
-        .iter()
-        .map(|(k, v)| (*k, if *k == "file" { again.as_str() } else { *v }))
-        .collect();
-    let shown = preview(&app, &admin, &form_again).await;
+    let shown = preview(&app, &admin, &targets_form(&again, &choice, "2")).await;
     assert_eq!(
         (shown.adds, shown.existing.len(), shown.unchanged),
         (0, 0, 2)
@@ -1054,14 +1012,24 @@ async fn import_targets(app: &TestApp, who: &Client, subject: SubjectId, csv: &s
         .to_string();
     let choice = app::external::model::targets_choice(subject);
     let last = (csv.lines().next().unwrap().split(',').count() - 1).to_string();
-    let form = [
-        ("file", file.as_str()),
-        ("assessment", choice.as_str()),
-        ("upn_column", "0"),
-        ("result_column", last.as_str()),
-        ("existing", "replace"),
-    ];
+    let form = targets_form(&file, &choice, &last);
     let shown = preview(app, who, &form).await;
     assert!(shown.bad_rows.is_empty(), "{:?}", shown.bad_rows);
     assert!(done(&import(app, who, &form, &shown.digest).await));
+}
+
+/// The import form for a file of targets: pupils by UPN in column A, the
+/// target in `result_column`, replacing what pupils have.
+fn targets_form<'a>(
+    file: &'a str,
+    choice: &'a str,
+    result_column: &'a str,
+) -> [(&'a str, &'a str); 5] {
+    [
+        ("file", file),
+        ("assessment", choice),
+        ("upn_column", "0"),
+        ("result_column", result_column),
+        ("existing", "replace"),
+    ]
 }

@@ -238,7 +238,7 @@ async fn the_share_secured_and_the_judgement_follow_the_rule_for_each_pupil_in_r
     assert!(first.chosen.is_some());
 }
 
-async fn save_targets(
+pub async fn save_targets(
     app: &TestApp,
     who: &Client,
     group: GroupId,
