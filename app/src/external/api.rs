@@ -272,15 +272,11 @@ mod planning {
         // Targets only for the pupils whose targets the viewer may set by
         // hand; `whole_school` is whether that is every pupil (so "unknown
         // pupil" means the school's, not the viewer's groups').
-        let (pupils, whole_school) = match read.plan.assessment {
-            Chosen::Targets(_) => (
-                targets::pupils_in_reach(conn, &staff).await?,
-                staff.is_admin(),
-            ),
-            _ => (
-                store::pupils_in_reach(conn, &staff).await?,
-                viewer.leadership().is_ok(),
-            ),
+        let targets = matches!(read.plan.assessment, Chosen::Targets(_));
+        let pupils = store::pupils_in_reach(conn, &staff, targets).await?;
+        let whole_school = match targets {
+            true => staff.is_admin(),
+            false => viewer.leadership().is_ok(),
         };
         Ok(check_rows(
             &read.sheet,

@@ -178,19 +178,25 @@ pub async fn already_defined(
     Ok(found.is_some())
 }
 
-/// The active pupils the viewer reaches, as a file may name them.
+/// The active pupils an import may name: those the viewer reaches, or
+/// for `targets` those whose targets the viewer may set (`pupil_write_reach`).
 pub async fn pupils_in_reach(
     conn: &mut SqliteConnection,
     staff: &StaffRights,
+    targets: bool,
 ) -> anyhow::Result<Vec<Pupil>> {
     let viewer = staff.viewer();
     Ok(sqlx::query_as!(
         Pupil,
         r#"SELECT p.id AS "id!: PupilId", p.upn, p.first_name, p.surname,
                   p.date_of_birth AS birth
-           FROM pupils p JOIN pupil_reach r ON r.pupil_id = p.id AND r.viewer_id = ?
-           WHERE p.active = 1"#,
-        viewer
+           FROM pupils p
+           WHERE p.active = 1
+             AND p.id IN (SELECT pupil_id FROM pupil_reach WHERE viewer_id = ?1 AND NOT ?2
+                          UNION ALL
+                          SELECT pupil_id FROM pupil_write_reach WHERE viewer_id = ?1 AND ?2)"#,
+        viewer,
+        targets
     )
     .fetch_all(conn)
     .await?)

@@ -12,7 +12,7 @@ use sqlx::SqliteConnection;
 
 use super::{
     model::{targets_words, Imported},
-    plan::{Marking, Pupil, Value, Writing},
+    plan::{Marking, Value, Writing},
     store::NotUndone,
 };
 use crate::{
@@ -49,25 +49,6 @@ pub async fn chosen(
         .map(|level| (level.key, level.label))
         .collect();
     Ok(Some((targets_words(&name), Marking::Scale(levels))))
-}
-
-/// The active pupils whose targets the viewer may set, as a file may name
-/// them.
-pub async fn pupils_in_reach(
-    conn: &mut SqliteConnection,
-    staff: &StaffRights,
-) -> anyhow::Result<Vec<Pupil>> {
-    let viewer = staff.viewer();
-    Ok(sqlx::query_as!(
-        Pupil,
-        r#"SELECT p.id AS "id!: PupilId", p.upn, p.first_name, p.surname,
-                  p.date_of_birth AS birth
-           FROM pupils p JOIN pupil_write_reach r ON r.pupil_id = p.id AND r.viewer_id = ?
-           WHERE p.active = 1"#,
-        viewer
-    )
-    .fetch_all(conn)
-    .await?)
 }
 
 /// The subject's targets, each as its level's label.
