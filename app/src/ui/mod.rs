@@ -114,10 +114,19 @@ pub fn ErrorNote(error: Signal<Option<AppError>>, #[prop(into)] id: String) -> i
         if !matches!(error.get(), Some(AppError::Invalid { .. })) {
             return;
         }
+        // Where the submit left focus. On a busy machine the next frame can
+        // come after the person has moved on to another field: they stay
+        // where they are, and what they type goes where they are typing.
+        let left_at = document().active_element();
         // After this change has marked the fields aria-invalid.
         request_animation_frame(move || {
+            if document().active_element() != left_at {
+                return;
+            }
+            // The form may be gone by then (saved again and redrawn).
             let first = note
-                .get_untracked()
+                .try_get_untracked()
+                .flatten()
                 .and_then(|note| note.closest("form").ok().flatten())
                 .and_then(|form| form.query_selector("[aria-invalid='true']").ok().flatten());
             if let Some(field) =
