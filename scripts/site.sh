@@ -11,7 +11,8 @@ site=target/site
 pkg=$site/pkg
 mkdir -p "$pkg"
 
-# Its own target folder, so it can build beside the server's cargo.
+# Its own target folder, so it can build beside the server's cargo. Both are
+# built with `erase_components` (.cargo/config.toml).
 cargo build --package=frontend --lib --target=wasm32-unknown-unknown \
   --profile=wasm-release --target-dir=target/front
 wasm=target/front/wasm32-unknown-unknown/wasm-release/frontend.wasm
