@@ -347,16 +347,21 @@ impl Ctx {
         }
     }
 
-    /// What a cell holds: the level's key, and its label for screen readers.
-    fn cell_inner(&self, cell: Cell) -> String {
+    /// What a cell shows, the level's key, and its name for a screen
+    /// reader: the key (what is seen is in the name) with the level's label,
+    /// and whether it is saved. The name is an attribute, not hidden text,
+    /// so each of the grid's thousands of cells is one element to lay out.
+    fn cell_words(&self, cell: Cell) -> (String, String) {
         let level = cell.level.and_then(|id| self.level(id));
         let failed = cell.saving == Saving::Failed;
-        format!(
-            r#"{}<span class="visually-hidden">{}{}</span>"#,
-            text(level.as_ref().map_or("", |l| &l.key)),
-            text(level.as_ref().map_or("", |l| &l.label)),
-            if failed { ", not saved yet" } else { "" }
-        )
+        let key = level.as_ref().map_or_else(String::new, |l| l.key.clone());
+        let name = match (level, failed) {
+            (Some(level), false) => format!("{} {}", level.key, level.label),
+            (Some(level), true) => format!("{} {}, not saved yet", level.key, level.label),
+            (None, true) => "Not saved yet".to_owned(),
+            (None, false) => String::new(),
+        };
+        (key, name)
     }
 
     /// The share of the cells at `indices` holding a secured level, as shown.
@@ -421,16 +426,15 @@ impl Ctx {
                     .cells
                     .with_value(|cells| cells[self.layout.index(r, c)]);
                 let class = self.cell_class(cell);
+                let (key, name) = self.cell_words(cell);
                 body.push_str(r#"<td role="gridcell""#);
                 if !class.is_empty() {
                     let _ = write!(body, r#" class="{class}""#);
                 }
-                let _ = write!(
-                    body,
-                    "{}>{}</td>",
-                    tab_stop((r + 1, c + 1)),
-                    self.cell_inner(cell)
-                );
+                if !name.is_empty() {
+                    let _ = write!(body, r#" aria-label="{}""#, attribute(&name));
+                }
+                let _ = write!(body, "{}>{}</td>", tab_stop((r + 1, c + 1)), text(&key));
             }
             body.push_str("</tr>");
         }
@@ -446,8 +450,14 @@ impl Ctx {
             };
             let (r, c) = self.layout.pupil_and_criterion(i);
             if let Some(element) = self.element((r + 1, c + 1)) {
+                let (key, name) = self.cell_words(cell);
                 element.set_class_name(&self.cell_class(cell));
-                element.set_inner_html(&self.cell_inner(cell));
+                element.set_text_content(Some(&key));
+                let _ = if name.is_empty() {
+                    element.remove_attribute("aria-label")
+                } else {
+                    element.set_attribute("aria-label", &name)
+                };
             }
             rows.insert(r);
             cols.insert(c);

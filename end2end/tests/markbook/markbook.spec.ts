@@ -93,7 +93,7 @@ test("a teacher enters 60 judgements with the keyboard alone, and every one is t
     expect(after[r][c], `pupil ${r + 1}, criterion ${c + 1}`).toBe(expected[i]);
   }
   // The screen reader's name for a cell carries its label.
-  await expect(cell(page, 0, 0)).toContainText(LABELS[typed[0]]);
+  await expect(cell(page, 0, 0)).toHaveAccessibleName(`${typed[0]} ${LABELS[typed[0]]}`);
 
   // Arrow keys, Delete and the cell's history, still without a mouse.
   await cell(page, 0, 0).focus();
@@ -165,7 +165,7 @@ test("a change made by another teacher appears in an open grid without reloading
   const before = (await keys(teacher, 5, 4))[4][3];
   const next = before === "3" ? "1" : String(Number(before || "0") + 1);
   await teacher.keyboard.press(next);
-  await expect(cell(admin, 4, 3)).toContainText(LABELS[next]);
+  await expect(cell(admin, 4, 3)).toHaveAccessibleName(`${next} ${LABELS[next]}`);
   await expect(cell(admin, 4, 3)).toHaveText(new RegExp(`^${next}`));
 
   // And the other way round, on the same cell: the last write wins for both.
@@ -219,7 +219,7 @@ test("a cell clicked and a key typed before the page is interactive are kept and
   await page.reload();
   await ready(page);
   expect((await keys(page, 25, 5))[24][4]).toBe(key);
-  await expect(target).toContainText(LABELS[key]);
+  await expect(target).toHaveAccessibleName(`${key} ${LABELS[key]}`);
 });
 
 test("Enter on a pupil's name in the grid opens their page, and the name is a link", async ({ page }) => {
