@@ -23,7 +23,7 @@ run:
 
 dev:
 	scripts/setup.sh dev
-	RUST_BACKTRACE=0 cargo leptos watch
+	RUST_BACKTRACE=0 cargo leptos watch --split
 
 test:
 	scripts/setup.sh test
@@ -36,6 +36,7 @@ lint:
 	cargo machete
 	scripts/sqlx.sh check clippy --package=app --package=server --all-targets -- -D warnings
 	cargo clippy --package=frontend --target=wasm32-unknown-unknown -- -D warnings
+	cargo clippy --package=wasm-split -- -D warnings
 
 rust-test:
 	$(RUST_TESTS)

@@ -12,24 +12,45 @@ pkg=$site/pkg
 mkdir -p "$pkg"
 
 # Its own target folder, so it can build beside the server's cargo. Both are
-# built with `erase_components` (.cargo/config.toml).
+# built with `erase_components` (.cargo/config.toml); `--config` adds the
+# relocations the splitting below needs to those flags (RUSTFLAGS would
+# replace them, and the server and browser would no longer agree).
 cargo build --package=frontend --lib --target=wasm32-unknown-unknown \
-  --profile=wasm-release --target-dir=target/front
+  --profile=wasm-release --target-dir=target/front \
+  --config 'build.rustflags=["-Clink-args=--emit-relocs"]'
+cargo build --package=wasm-split --release --target-dir=target/front
 wasm=target/front/wasm32-unknown-unknown/wasm-release/frontend.wasm
 
-# The name leptos's <HydrationScripts> asks for: markwell.js and markwell_bg.wasm.
+# The names leptos's <HydrationScripts> asks for: markwell.js and
+# markwell_bg.wasm, beside the staff pages' families (app::families): a
+# split_*.wasm each, chunk_*.wasm for code some of them share, the loader
+# __wasm_split.js and its manifest.
 if [ ! -f "$pkg/markwell_bg.wasm" ] || [ "$wasm" -nt "$pkg/markwell_bg.wasm" ]; then
   fresh=$(mktemp -d target/site-pkg.XXXXXX)
-  wasm-bindgen --target web --no-typescript --out-dir "$fresh" --out-name markwell "$wasm"
-  # Rust's wasm32 target emits these features; wasm-opt must be told of them.
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    -o "$fresh/markwell_bg.wasm" "$fresh/markwell_bg.wasm"
+  main=target/front/wasm32-unknown-unknown/wasm-release/markwell_main.wasm
+  target/front/release/wasm-split "$wasm" "$fresh" "$main"
+  # The loader calls into the main module's function table, which
+  # wasm-bindgen would otherwise leave unexported.
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+    --out-dir "$fresh" --out-name markwell "$main"
+  # Each file on its own, after splitting (optimising first would drop the
+  # relocations the splitting reads). Rust's wasm32 target emits these
+  # features; wasm-opt must be told of them.
+  for file in "$fresh"/*.wasm; do
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      -o "$file" "$file"
+  done
+  # The server's hashed folders of earlier builds stay (it keeps the latest
+  # few): a tab opened before this build fetches its page families from them.
+  find "$pkg" -mindepth 1 -maxdepth 1 -type d -regextype egrep -regex '.*/[0-9a-f]{16}' \
+    -exec mv -t "$fresh" {} + 2>/dev/null || true
   rm -rf "$pkg.old"
   [ -d "$pkg" ] && mv "$pkg" "$pkg.old"
   mv "$fresh" "$pkg"
   rm -rf "$pkg.old"
-  printf 'site: %s KB of WebAssembly\n' "$(($(stat -c %s "$pkg/markwell_bg.wasm") / 1024))"
+  printf 'site: %s KB of WebAssembly to start with, %s KB in all\n' \
+    "$(($(stat -c %s "$pkg/markwell_bg.wasm") / 1024))" "$(($(cat "$pkg"/*.wasm | wc -c) / 1024))"
 fi
 
 lightningcss --minify --targets 'defaults' style/main.css -o "$pkg/markwell.css"

@@ -11,6 +11,7 @@ pub mod classroom;
 pub mod email;
 pub mod error;
 pub mod external;
+pub mod families;
 pub mod frameworks;
 #[cfg(all(test, feature = "ssr"))]
 mod fuzzing;
@@ -43,46 +44,31 @@ use leptos_router::{
 };
 
 use crate::{
-    audit::page::AuditLogPage,
     auth::{
         model::PasswordLink,
         page::{ForgotPasswordPage, SetPasswordPage, SignInPage},
     },
-    classroom::page::BehaviourPage,
     error::AppError,
-    external::page::ExtDataPage,
-    frameworks::page::FrameworksPage,
-    groups::page::{EditGroupPage, GroupsPage, NewGroupPage},
+    families::{Admin, Assessment, Classroom, Later, ReportWriting},
     home::HomePage,
-    homework::page::{HandInsPage, HomeworkPage},
-    markbook::page::MarkbookPage,
-    mis::page::MisSyncPage,
     notifications::page::NotificationsPage,
-    parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage, SignUpPage},
+    parents::page::SignUpPage,
     portal::page::{AddPupilPage, ChildPage},
-    progress::{page::ProgressPage, pupil_page::PupilPage},
-    reports::{
-        page::ReportPage,
-        review::ReviewPage,
-        sessions::{EditSessionPage, NewSessionPage, ReportsPage},
-        writer::WriterPage,
-    },
-    school::page::SchoolSettingsPage,
+    reports::page::ReportPage,
     settings::page::{ConfirmEmailPage, SettingsPage},
     shell::layout::{Only, PageFor, Shell},
     ui::ErrorPanel,
-    usage::page::UsagePage,
-    users::page::{NewStaffPage, StaffPage, UsersPage},
 };
 
-/// Loads the WebAssembly under its hashed name and starts the app on the
-/// page the server sent, as leptos's `<HydrationScripts>` does for the plain
-/// names (which it alone knows how to find in `make dev`).
+/// Loads the WebAssembly from its build's hashed folder and starts the app
+/// on the page the server sent, as leptos's `<HydrationScripts>` does for
+/// the plain names (which it alone knows how to find in `make dev`).
 #[cfg(feature = "ssr")]
 #[component]
 fn AppScripts(bundle: ssr::Bundle) -> impl IntoView {
-    let js = format!("/pkg/{}", bundle.js);
-    let wasm = format!("/pkg/{}", bundle.wasm);
+    use ssr::Bundle;
+    let js = bundle.path(Bundle::JS);
+    let wasm = bundle.path(Bundle::WASM);
     let start = format!(
         "import({js:?}).then((app) => app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate()));"
     );
@@ -111,7 +97,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#14213d" />
-                <link rel="stylesheet" href=format!("/pkg/{}", bundle.css) />
+                <link rel="stylesheet" href=bundle.path(ssr::Bundle::CSS) />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
                 // Lets staff and parents install Markwell as an app; School
@@ -121,7 +107,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 {whole_app.then(|| view! {
                     // Inline, so it listens before the first cell is painted.
                     <script nonce=leptos::nonce::use_nonce() inner_html=shell::EARLY_INPUT></script>
-                    {if bundle.hashed {
+                    {if bundle.hashed() {
                         view! { <AppScripts bundle /> }.into_any()
                     } else {
                         view! { <HydrationScripts options /> }.into_any()
@@ -175,36 +161,36 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     // Whole before it is sent: the grid shows at once, and reads without JavaScript.
-                    <Route path=path!("markbook") view=MarkbookPage ssr=SsrMode::Async />
-                    <Route path=path!("behaviour") view=BehaviourPage />
-                    <Route path=path!("homework") view=HomeworkPage />
-                    <Route path=path!("progress") view=ProgressPage />
-                    <Route path=path!("ext-data") view=|| view! { <Only who=PageFor::Staff><ExtDataPage /></Only> } />
-                    <Route path=path!("pupils/:pupil") view=PupilPage />
-                    <Route path=path!("homework/:homework") view=HandInsPage />
-                    <Route path=path!("reports") view=ReportsPage />
-                    <Route path=path!("reports/new") view=NewSessionPage />
-                    <Route path=path!("reports/:id/edit") view=EditSessionPage />
-                    <Route path=path!("reports/:session/review") view=ReviewPage />
-                    <Route path=path!("reports/:session/write/:group") view=WriterPage />
-                    <Route path=path!("frameworks") view=FrameworksPage />
-                    <Route path=path!("groups") view=GroupsPage />
-                    <Route path=path!("groups/new") view=|| view! { <Only who=PageFor::Staff><NewGroupPage /></Only> } />
-                    <Route path=path!("groups/:id") view=EditGroupPage />
+                    <Route path=path!("markbook") view=Later::Markbook ssr=SsrMode::Async />
+                    <Route path=path!("behaviour") view=Later::Classroom(Classroom::Behaviour) />
+                    <Route path=path!("homework") view=Later::Classroom(Classroom::Homework) />
+                    <Route path=path!("progress") view=Later::Assessment(Assessment::Progress) />
+                    <Route path=path!("ext-data") view=Later::Assessment(Assessment::ExtData) />
+                    <Route path=path!("pupils/:pupil") view=Later::Assessment(Assessment::Pupil) />
+                    <Route path=path!("homework/:homework") view=Later::Classroom(Classroom::HandIns) />
+                    <Route path=path!("reports") view=Later::ReportWriting(ReportWriting::Sessions) />
+                    <Route path=path!("reports/new") view=Later::ReportWriting(ReportWriting::NewSession) />
+                    <Route path=path!("reports/:id/edit") view=Later::ReportWriting(ReportWriting::EditSession) />
+                    <Route path=path!("reports/:session/review") view=Later::ReportWriting(ReportWriting::Review) />
+                    <Route path=path!("reports/:session/write/:group") view=Later::ReportWriting(ReportWriting::Writer) />
+                    <Route path=path!("frameworks") view=Later::Admin(Admin::Frameworks) />
+                    <Route path=path!("groups") view=Later::Admin(Admin::Groups) />
+                    <Route path=path!("groups/new") view=Later::Admin(Admin::NewGroup) />
+                    <Route path=path!("groups/:id") view=Later::Admin(Admin::EditGroup) />
                     <Route path=path!("settings") view=SettingsPage />
-                    <Route path=path!("school-settings") view=SchoolSettingsPage />
-                    <Route path=path!("audit-log") view=AuditLogPage />
-                    <Route path=path!("mis-sync") view=|| view! { <Only who=PageFor::Admins><MisSyncPage /></Only> } />
-                    <Route path=path!("users") view=UsersPage />
-                    <Route path=path!("users/new") view=|| view! { <Only who=PageFor::Admins><NewStaffPage /></Only> } />
-                    <Route path=path!("users/:id") view=StaffPage />
-                    <Route path=path!("parents") view=ParentsPage />
-                    <Route path=path!("parents/new") view=|| view! { <Only who=PageFor::Admins><NewParentPage /></Only> } />
-                    <Route path=path!("parents/letters") view=|| view! { <Only who=PageFor::Admins><LettersPage /></Only> } />
-                    <Route path=path!("parents/:id") view=EditParentPage />
+                    <Route path=path!("school-settings") view=Later::Admin(Admin::SchoolSettings) />
+                    <Route path=path!("audit-log") view=Later::Admin(Admin::AuditLog) />
+                    <Route path=path!("mis-sync") view=Later::Admin(Admin::MisSync) />
+                    <Route path=path!("users") view=Later::Admin(Admin::Users) />
+                    <Route path=path!("users/new") view=Later::Admin(Admin::NewStaff) />
+                    <Route path=path!("users/:id") view=Later::Admin(Admin::Staff) />
+                    <Route path=path!("parents") view=Later::Admin(Admin::Parents) />
+                    <Route path=path!("parents/new") view=Later::Admin(Admin::NewParent) />
+                    <Route path=path!("parents/letters") view=Later::Admin(Admin::Letters) />
+                    <Route path=path!("parents/:id") view=Later::Admin(Admin::EditParent) />
                     // Whole before it is sent, so it reads (and its drop-downs
                     // work, with "Show month") without JavaScript.
-                    <Route path=path!("school-usage") view=UsagePage ssr=SsrMode::Async />
+                    <Route path=path!("school-usage") view=Later::Admin(Admin::SchoolUsage) ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

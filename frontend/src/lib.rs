@@ -7,9 +7,18 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Marks the page as interactive, for browser tests that must not race it.
-    if let Some(root) = leptos::prelude::document().document_element() {
-        let _ = root.set_attribute("data-hydrated", "");
-    }
+    // A staff page's code comes in its family's own file (app::families):
+    // the router fetches it before the page comes alive, so hydration waits.
+    wasm_bindgen_futures::spawn_local(async {
+        let app = leptos::mount::hydrate_from_async(
+            leptos::prelude::document().body().expect("a body"),
+            app::App,
+        )
+        .await;
+        app.forget();
+        // Marks the page as interactive, for browser tests that must not race it.
+        if let Some(root) = leptos::prelude::document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
 }

@@ -1,11 +1,12 @@
-//! The browser's files as Markwell serves them. The build writes
-//! `markwell.js`, `markwell_bg.wasm` and `markwell.css` to the site's `pkg/`
-//! folder; on start, each is given a second name with a hash of its
-//! contents (`markwell.3f9a….js`), and compressed once with brotli and gzip
-//! beside it (in the background, the first time). Pages ask for the hashed names, so a browser keeps those files
-//! for a year without asking again, and a new build's files come under new
-//! names. A phone gets the brotli copy, the smallest, with no compressing
-//! per request.
+//! The browser's files as Markwell serves them. The build writes them to the
+//! site's `pkg/` folder: `markwell.js`, `markwell_bg.wasm` and
+//! `markwell.css`, and the staff page families' files, which the app fetches
+//! by names relative to its own. On start, the build is copied into a folder
+//! named by a hash of all its files (`pkg/3f9a…/`), each file compressed once
+//! with brotli and gzip beside it (in the background, the first time). Pages
+//! ask for that folder's files, so a browser keeps them for a year without
+//! asking again, and a new build comes under a new folder. A phone gets the
+//! brotli copy, the smallest, with no compressing per request.
 
 use std::{
     io::Write,
@@ -27,33 +28,46 @@ use tower_http::services::ServeDir;
 /// Where the bundle is served: `/pkg/…`.
 pub const PKG_ROUTE: &str = "/pkg/{*file}";
 
-/// Characters of the content hash in a name: 64 bits, so two builds'
-/// files never share one.
+/// Characters of the content hash in a folder's name: 64 bits, so two
+/// builds never share one.
 const HASH_LENGTH: usize = 16;
+
+/// Earlier builds' folders kept beside the current one: a tab opened before
+/// a new build still fetches its page families' files from its own.
+const EARLIER_BUILDS_KEPT: usize = 2;
 
 /// What a hashed file may be kept for: a year, without asking again.
 const FOR_GOOD: &str = "public, max-age=31536000, immutable";
 
-/// Gives the build's files their hashed names and compressed copies (only
-/// what isn't there yet, so a restart takes no time), removes earlier
-/// builds' copies, and answers the names. With no build in `pkg/` (`make
-/// dev`, which serves its own files, and the API tests), the plain names.
+/// Copies the build into its hashed folder with compressed copies (only
+/// what isn't there yet, so a restart takes no time), removes all but the
+/// latest earlier builds' folders, and answers where the files are. With no
+/// build in `pkg/` (`make dev`, which serves its own files, and the API
+/// tests), the plain names.
 pub fn prepare(site_root: &Path) -> anyhow::Result<Bundle> {
     let pkg = site_root.join("pkg");
-    let plain = Bundle::plain();
-    let files = [&plain.js, &plain.wasm, &plain.css];
-    if !files.iter().all(|name| pkg.join(name).is_file()) {
-        return Ok(plain);
+    if ![Bundle::JS, Bundle::WASM, Bundle::CSS]
+        .iter()
+        .all(|name| pkg.join(name).is_file())
+    {
+        return Ok(Bundle::plain());
     }
-    let mut hashed = Vec::new();
+    let files = build_files(&pkg)?;
+    let mut hash = Sha256::new();
+    for (name, contents) in &files {
+        hash.update((name.len() as u64).to_le_bytes());
+        hash.update(name.as_bytes());
+        hash.update((contents.len() as u64).to_le_bytes());
+        hash.update(contents);
+    }
+    let folder = hex::encode(hash.finalize())[..HASH_LENGTH].to_owned();
+    let dir = pkg.join(&folder);
+    std::fs::create_dir_all(&dir).with_context(|| format!("making {}", dir.display()))?;
     let mut to_compress = Vec::new();
-    for name in files {
-        let contents =
-            std::fs::read(pkg.join(name)).with_context(|| format!("reading {}", name))?;
-        let named = hashed_name(name, &contents);
-        let path = pkg.join(&named);
+    for (name, contents) in &files {
+        let path = dir.join(name);
         if !path.is_file() {
-            write_whole(&path, &contents)?;
+            write_whole(&path, contents)?;
         }
         if COPIES
             .iter()
@@ -61,13 +75,14 @@ pub fn prepare(site_root: &Path) -> anyhow::Result<Bundle> {
         {
             to_compress.push(path);
         }
-        hashed.push(named);
     }
-    remove_earlier_builds(&pkg, &hashed)?;
+    remove_earlier_builds(&pkg, &folder)?;
     // Brotli's best takes half a minute over the WebAssembly: it is done
     // beside the serving, which sends each file as it is until its copies
-    // are in place (gzipped on the way for browsers that ask).
+    // are in place (gzipped on the way for browsers that ask). The start of
+    // the app first.
     if !to_compress.is_empty() {
+        to_compress.sort_by_key(|path| !path.ends_with(Bundle::WASM));
         std::thread::spawn(move || {
             for path in to_compress {
                 if let Err(error) = compress(&path) {
@@ -76,13 +91,32 @@ pub fn prepare(site_root: &Path) -> anyhow::Result<Bundle> {
             }
         });
     }
-    let [js, wasm, css] = <[String; 3]>::try_from(hashed).expect("three files");
-    Ok(Bundle {
-        js,
-        wasm,
-        css,
-        hashed: true,
-    })
+    let families = match files
+        .iter()
+        .find(|(name, _)| name == Bundle::FAMILY_MANIFEST)
+    {
+        Some((_, manifest)) => {
+            serde_json::from_slice(manifest).context("reading the page families' manifest")?
+        }
+        None => Default::default(),
+    };
+    Ok(Bundle { folder, families })
+}
+
+/// The build's files: every file directly in `pkg/`, by name.
+fn build_files(pkg: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(pkg)? {
+        let entry = entry?;
+        if !entry.file_type()?.is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let contents = std::fs::read(entry.path()).with_context(|| format!("reading {name}"))?;
+        files.push((name, contents));
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// Compresses a file's contents.
@@ -109,24 +143,17 @@ pub fn compress(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `markwell.js` with `contents` → `markwell.<hash>.js`.
-fn hashed_name(name: &str, contents: &[u8]) -> String {
-    let hash = hex::encode(Sha256::digest(contents));
-    let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
-    format!("{stem}.{}.{extension}", &hash[..HASH_LENGTH])
+fn is_build_folder(name: &str) -> bool {
+    name.len() == HASH_LENGTH && name.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Whether a file name (or a path ending in one) carries a content hash.
-pub fn is_hashed(name: &str) -> bool {
-    let name = name.rsplit('/').next().unwrap_or(name);
-    let name = name
-        .strip_suffix(".br")
-        .or_else(|| name.strip_suffix(".gz"))
-        .unwrap_or(name);
-    let mut parts = name.rsplit('.');
-    let (_extension, hash) = (parts.next(), parts.next());
-    parts.next().is_some()
-        && hash.is_some_and(|h| h.len() == HASH_LENGTH && h.bytes().all(|b| b.is_ascii_hexdigit()))
+/// Whether a path asks for a file in a build's hashed folder:
+/// `/pkg/<hash>/…`.
+pub fn is_hashed(path: &str) -> bool {
+    let mut parts = path.trim_start_matches('/').split('/');
+    parts.next() == Some("pkg")
+        && parts.next().is_some_and(is_build_folder)
+        && parts.next().is_some_and(|name| !name.is_empty())
 }
 
 /// Written beside and renamed into place, so a server starting meanwhile
@@ -163,17 +190,20 @@ fn gzip(contents: &[u8]) -> anyhow::Result<Vec<u8>> {
     Ok(encoder.finish()?)
 }
 
-/// Hashed files of earlier builds, and their compressed copies.
-fn remove_earlier_builds(pkg: &Path, current: &[String]) -> anyhow::Result<()> {
+/// Earlier builds' folders, all but the latest few.
+fn remove_earlier_builds(pkg: &Path, current: &str) -> anyhow::Result<()> {
+    let mut earlier = Vec::new();
     for entry in std::fs::read_dir(pkg)? {
-        let name = entry?.file_name().to_string_lossy().into_owned();
-        let base = name
-            .strip_suffix(".br")
-            .or_else(|| name.strip_suffix(".gz"))
-            .unwrap_or(&name);
-        if is_hashed(base) && !current.iter().any(|c| c == base) {
-            let _ = std::fs::remove_file(pkg.join(&name));
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_build_folder(&name) && name != current && entry.file_type()?.is_dir() {
+            earlier.push((entry.metadata()?.modified()?, entry.path()));
         }
+    }
+    earlier.sort();
+    earlier.reverse();
+    for (_, path) in earlier.into_iter().skip(EARLIER_BUILDS_KEPT) {
+        let _ = std::fs::remove_dir_all(path);
     }
     Ok(())
 }
@@ -204,16 +234,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_carry_the_contents_hash() {
-        let one = hashed_name("markwell_bg.wasm", b"one");
-        let two = hashed_name("markwell_bg.wasm", b"two");
-        assert!(one.starts_with("markwell_bg.") && one.ends_with(".wasm"));
-        assert_ne!(one, two);
-        assert_eq!(one, hashed_name("markwell_bg.wasm", b"one"));
-        assert!(is_hashed(&one));
-        assert!(is_hashed(&format!("/pkg/{one}.br")));
-        assert!(!is_hashed("markwell.js"));
+    fn only_a_builds_folder_is_kept_for_good() {
+        assert!(is_hashed("/pkg/0123456789abcdef/markwell_bg.wasm"));
+        assert!(is_hashed("/pkg/0123456789abcdef/chunk_3.wasm.br"));
         assert!(!is_hashed("/pkg/markwell_bg.wasm"));
-        assert!(!is_hashed("/pkg/markwell.notahexhash00000.css"));
+        assert!(!is_hashed("/pkg/0123456789abcdef/"));
+        assert!(!is_hashed("/pkg/0123456789abcdeg/markwell.js"));
+        assert!(!is_hashed("/pkg/0123456789abcde/markwell.js"));
+        assert!(!is_hashed("/other/0123456789abcdef/markwell.js"));
     }
 }

@@ -33,26 +33,51 @@ pub struct Settings {
 }
 
 /// The WebAssembly, its JavaScript and the stylesheet, as files in the
-/// site's `pkg/` folder.
+/// site's `pkg/` folder: the start of the app, and each staff page family's
+/// own files (`app::families`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bundle {
-    pub js: String,
-    pub wasm: String,
-    pub css: String,
-    /// Named by a hash of their contents, so a browser may keep them for
-    /// good: a changed file comes under a new name.
-    pub hashed: bool,
+    /// The folder under `/pkg/` that holds this build, named by a hash of
+    /// all its files, so a browser may keep them for good: a new build comes
+    /// under a new name. Empty for the build's own names (`make dev`).
+    pub folder: String,
+    /// The files each page family's code needs, by the name of its `#[lazy]`
+    /// function (the build's `__wasm_split_manifest.json`), for preload links.
+    pub families: std::collections::HashMap<String, Vec<String>>,
 }
 
 impl Bundle {
+    pub const JS: &str = "markwell.js";
+    pub const WASM: &str = "markwell_bg.wasm";
+    pub const CSS: &str = "markwell.css";
+    /// Fetches a family's files when its page opens, relative to itself.
+    pub const FAMILY_LOADER: &str = "__wasm_split.js";
+    pub const FAMILY_MANIFEST: &str = "__wasm_split_manifest.json";
+
     /// The names the build writes, which `make dev` serves as they are.
     pub fn plain() -> Bundle {
         Bundle {
-            js: "markwell.js".to_owned(),
-            wasm: "markwell_bg.wasm".to_owned(),
-            css: "markwell.css".to_owned(),
-            hashed: false,
+            folder: String::new(),
+            families: Default::default(),
         }
+    }
+
+    pub fn hashed(&self) -> bool {
+        !self.folder.is_empty()
+    }
+
+    /// Where the browser asks for the folder's files: `/pkg/<hash>`.
+    pub fn root(&self) -> String {
+        if self.hashed() {
+            format!("/pkg/{}", self.folder)
+        } else {
+            "/pkg".to_owned()
+        }
+    }
+
+    /// Where the browser asks for one of its files.
+    pub fn path(&self, name: &str) -> String {
+        format!("{}/{name}", self.root())
     }
 }
 
@@ -144,6 +169,34 @@ pub fn keep_private() {
             http::header::CACHE_CONTROL,
             http::HeaderValue::from_static("private, no-store"),
         );
+    }
+}
+
+/// Asks the browser, in the response's `Link` header, to fetch a page
+/// family's files beside the start of the app, instead of after it: the
+/// page comes alive only once they are in. `family` is the name of its
+/// `#[lazy]` function, which the build's manifest carries with a hash.
+pub fn preload_family(family: &str) {
+    let bundle = bundle();
+    let Some(options) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let files = bundle
+        .families
+        .iter()
+        .filter(|(name, _)| {
+            name.rsplit_once('_')
+                .is_some_and(|(stem, _)| stem == family)
+        })
+        .flat_map(|(_, files)| files);
+    for file in files {
+        let link = format!(
+            "<{}.wasm>; rel=preload; as=fetch; type=\"application/wasm\"; crossorigin",
+            bundle.path(file)
+        );
+        if let Ok(value) = http::HeaderValue::from_str(&link) {
+            options.append_header(http::header::LINK, value);
+        }
     }
 }
 

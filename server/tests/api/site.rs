@@ -1,14 +1,17 @@
-//! The browser's files: pages ask for them by names that carry a hash of
-//! their contents, browsers may keep them for a year, and they travel
-//! compressed beforehand with brotli or gzip, as the browser accepts.
+//! The browser's files: pages ask for them in a folder named by a hash of
+//! the build, browsers may keep them for a year, and they travel compressed
+//! beforehand with brotli or gzip, as the browser accepts.
 
 use std::io::Read;
 
 use reqwest::{header, StatusCode};
 
+use app::ssr::Bundle;
+
 use crate::helpers::*;
 
-/// A build's three files, as the site build writes them.
+/// A build's files, as the site build writes them: the start of the app, and
+/// one page family's file with the manifest naming it.
 fn build(pkg: &std::path::Path, version: &str) {
     std::fs::create_dir_all(pkg).unwrap();
     let js = format!(
@@ -21,6 +24,12 @@ fn build(pkg: &std::path::Path, version: &str) {
     std::fs::write(
         pkg.join("markwell.css"),
         format!("/* {version} */ body {{ margin: 0 }}"),
+    )
+    .unwrap();
+    std::fs::write(pkg.join("split_admin_1.wasm"), format!("\0asm {version}")).unwrap();
+    std::fs::write(
+        pkg.join("__wasm_split_manifest.json"),
+        r#"{"admin_1": ["split_admin_1"]}"#,
     )
     .unwrap();
 }
@@ -149,20 +158,45 @@ async fn the_browsers_files_are_kept_for_good_and_sent_compressed() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
 
-    // A new build, as the next start finds it: new names; the last build's go.
+    // A family's file comes from the same folder, kept as long.
+    let family = js.replace("markwell.js", "split_admin_1.wasm");
+    let res = client()
+        .get(format!("{}{family}", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+
+    // A new build, as the next start finds it: a new folder, named in the
+    // manifest's place; the last build's stays for tabs still open on it.
     build(&pkg, "second");
     let bundle = server::site::prepare(site.path()).unwrap();
-    assert!(bundle.hashed);
-    assert_ne!(format!("/pkg/{}", bundle.wasm), wasm);
-    assert_ne!(format!("/pkg/{}", bundle.css), css);
-    let left: Vec<String> = std::fs::read_dir(&pkg)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    let old = wasm.trim_start_matches("/pkg/");
-    assert!(!left.iter().any(|name| name.starts_with(old)), "{left:?}");
-    // The same build again: the same names.
+    assert!(bundle.hashed());
+    assert_ne!(bundle.path(Bundle::WASM), wasm);
+    assert_ne!(bundle.path(Bundle::CSS), css);
+    assert_eq!(bundle.families["admin_1"], ["split_admin_1"]);
+    let first = site.path().join(wasm.trim_start_matches('/'));
+    assert!(first.is_file());
+    // The same build again: the same folder.
     assert_eq!(server::site::prepare(site.path()).unwrap(), bundle);
-    server::site::compress(&pkg.join(&bundle.wasm)).unwrap();
-    assert!(pkg.join(format!("{}.br", bundle.wasm)).is_file());
+    // Two builds later, the first has gone.
+    for version in ["third", "fourth"] {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        build(&pkg, version);
+        server::site::prepare(site.path()).unwrap();
+    }
+    assert!(!first.exists());
+    assert!(site
+        .path()
+        .join(bundle.path(Bundle::WASM).trim_start_matches('/'))
+        .is_file());
+    let copy = site
+        .path()
+        .join(bundle.path(Bundle::JS).trim_start_matches('/'));
+    server::site::compress(&copy).unwrap();
+    assert!(copy.with_extension("js.br").is_file());
 }
