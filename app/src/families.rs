@@ -4,11 +4,12 @@
 //! own file, fetched the first time one of the family's pages opens: a
 //! parent's phone never downloads the markbook, report writing or admin.
 //!
-//! A family is one `#[lazy]` function: the build (`scripts/site.sh`) cuts the
-//! WebAssembly there, and code only that family uses goes with it. On the
-//! server the function is called directly.
+//! A family is one function marked `wasm_split` (what Leptos's `#[lazy]`
+//! does, but answering a failed download instead of stopping the app): the
+//! build (`scripts/site.sh`) cuts the WebAssembly there, and code only that
+//! family uses goes with it. On the server the function is called directly.
 
-use leptos::{lazy, prelude::*};
+use leptos::{prelude::*, wasm_split::SplitLoaderError};
 use leptos_router::ChooseView;
 
 use crate::{
@@ -89,7 +90,7 @@ pub enum Admin {
 }
 
 impl Later {
-    /// The name of the family's `#[lazy]` function.
+    /// The family's name, which the build gives its file (`split_<name>`).
     #[cfg(feature = "ssr")]
     fn family(self) -> &'static str {
         match self {
@@ -102,70 +103,119 @@ impl Later {
     }
 }
 
+/// Calls a family's function: in the browser it is awaited, as its file may
+/// have to be fetched first.
+#[cfg(feature = "hydrate")]
+macro_rules! fetched {
+    ($call:expr) => {
+        $call.await
+    };
+}
+#[cfg(not(feature = "hydrate"))]
+macro_rules! fetched {
+    ($call:expr) => {
+        $call
+    };
+}
+
 impl ChooseView for Later {
     async fn choose(self) -> AnyView {
         #[cfg(feature = "ssr")]
         crate::ssr::preload_family(self.family());
-        match self {
-            Later::Markbook => markbook().await,
-            Later::Assessment(page) => assessment(page).await,
-            Later::Classroom(page) => classroom(page).await,
-            Later::ReportWriting(page) => report_writing(page).await,
-            Later::Admin(page) => admin(page).await,
-        }
+        let page = match self {
+            Later::Markbook => fetched!(markbook()),
+            Later::Assessment(page) => fetched!(assessment(page)),
+            Later::Classroom(page) => fetched!(classroom(page)),
+            Later::ReportWriting(page) => fetched!(report_writing(page)),
+            Later::Admin(page) => fetched!(admin(page)),
+        };
+        page.unwrap_or_else(|_| view! { <NotLoaded /> }.into_any())
     }
 
     /// The router fetches the family's file before it shows the page (and,
-    /// on the first page of a visit, before the page comes alive).
+    /// on the first page of a visit, before the page comes alive). A failed
+    /// download is tried again when the page is shown, which answers it.
     async fn preload(&self) {
         #[cfg(feature = "hydrate")]
-        match self {
-            Later::Markbook => __preload_markbook().await,
-            Later::Assessment(_) => __preload_assessment().await,
-            Later::Classroom(_) => __preload_classroom().await,
-            Later::ReportWriting(_) => __preload_report_writing().await,
-            Later::Admin(_) => __preload_admin().await,
-        }
+        let _ = match self {
+            Later::Markbook => preload_markbook().await,
+            Later::Assessment(_) => preload_assessment().await,
+            Later::Classroom(_) => preload_classroom().await,
+            Later::ReportWriting(_) => preload_report_writing().await,
+            Later::Admin(_) => preload_admin().await,
+        };
     }
 }
 
-#[lazy]
-fn markbook() -> AnyView {
-    view! { <MarkbookPage /> }.into_any()
+/// A staff page whose file didn't arrive (no connection, say). The link
+/// loads the page afresh from the server, which tries the file again.
+#[component]
+fn NotLoaded() -> impl IntoView {
+    let here = leptos_router::hooks::use_location();
+    let href = move || format!("{}{}", here.pathname.get(), here.search.get());
+    view! {
+        <section class="error-panel" aria-labelledby="error-title">
+            <h1 id="error-title">"This page didn't load"</h1>
+            <p>"Markwell couldn't download this page. Check your connection and try again."</p>
+            <p>
+                <a class="button" href=href rel="external">"Try again"</a>
+            </p>
+        </section>
+    }
 }
 
-#[lazy]
-fn assessment(page: Assessment) -> AnyView {
-    match page {
+#[cfg_attr(
+    feature = "hydrate",
+    leptos::wasm_split::wasm_split(markbook, wasm_split_path = ::leptos::wasm_split, preload(preload_markbook), fallible)
+)]
+fn markbook() -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <MarkbookPage /> }.into_any())
+}
+
+#[cfg_attr(
+    feature = "hydrate",
+    leptos::wasm_split::wasm_split(assessment, wasm_split_path = ::leptos::wasm_split, preload(preload_assessment), fallible)
+)]
+fn assessment(page: Assessment) -> Result<AnyView, SplitLoaderError> {
+    Ok(match page {
         Assessment::Progress => view! { <ProgressPage /> }.into_any(),
         Assessment::Pupil => view! { <PupilPage /> }.into_any(),
         Assessment::ExtData => view! { <Only who=PageFor::Staff><ExtDataPage /></Only> }.into_any(),
-    }
+    })
 }
 
-#[lazy]
-fn classroom(page: Classroom) -> AnyView {
-    match page {
+#[cfg_attr(
+    feature = "hydrate",
+    leptos::wasm_split::wasm_split(classroom, wasm_split_path = ::leptos::wasm_split, preload(preload_classroom), fallible)
+)]
+fn classroom(page: Classroom) -> Result<AnyView, SplitLoaderError> {
+    Ok(match page {
         Classroom::Behaviour => view! { <BehaviourPage /> }.into_any(),
         Classroom::Homework => view! { <HomeworkPage /> }.into_any(),
         Classroom::HandIns => view! { <HandInsPage /> }.into_any(),
-    }
+    })
 }
 
-#[lazy]
-fn report_writing(page: ReportWriting) -> AnyView {
-    match page {
+#[cfg_attr(
+    feature = "hydrate",
+    leptos::wasm_split::wasm_split(report_writing, wasm_split_path = ::leptos::wasm_split, preload(preload_report_writing), fallible)
+)]
+fn report_writing(page: ReportWriting) -> Result<AnyView, SplitLoaderError> {
+    Ok(match page {
         ReportWriting::Sessions => view! { <ReportsPage /> }.into_any(),
         ReportWriting::NewSession => view! { <NewSessionPage /> }.into_any(),
         ReportWriting::EditSession => view! { <EditSessionPage /> }.into_any(),
         ReportWriting::Review => view! { <ReviewPage /> }.into_any(),
         ReportWriting::Writer => view! { <WriterPage /> }.into_any(),
-    }
+    })
 }
 
-#[lazy]
-fn admin(page: Admin) -> AnyView {
-    match page {
+#[cfg_attr(
+    feature = "hydrate",
+    leptos::wasm_split::wasm_split(admin, wasm_split_path = ::leptos::wasm_split, preload(preload_admin), fallible)
+)]
+fn admin(page: Admin) -> Result<AnyView, SplitLoaderError> {
+    Ok(match page {
         Admin::Frameworks => view! { <FrameworksPage /> }.into_any(),
         Admin::Groups => view! { <GroupsPage /> }.into_any(),
         Admin::NewGroup => view! { <Only who=PageFor::Staff><NewGroupPage /></Only> }.into_any(),
@@ -181,5 +231,5 @@ fn admin(page: Admin) -> AnyView {
         Admin::Letters => view! { <Only who=PageFor::Admins><LettersPage /></Only> }.into_any(),
         Admin::EditParent => view! { <EditParentPage /> }.into_any(),
         Admin::SchoolUsage => view! { <UsagePage /> }.into_any(),
-    }
+    })
 }

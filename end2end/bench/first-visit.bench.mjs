@@ -3,8 +3,8 @@
 //
 //   BENCH_URL=http://127.0.0.1:3102 node end2end/bench/first-visit.bench.mjs
 //
-// For the admin, SLT, a teacher and a parent in turn, in a fresh browser
-// profile with Lighthouse's mobile settings (a 412 × 823 phone, 150 ms round
+// For the admin, SLT, a teacher and a parent in turn (and staff pages of
+// each page family opened first), in a fresh browser profile with Lighthouse's mobile settings (a 412 × 823 phone, 150 ms round
 // trips, 1.6 Mbps down, 750 Kbps up, a 4× slower CPU, applied through the
 // DevTools protocol as Lighthouse's "devtools" throttling does): signs in, opens
 // their home page and records the WebAssembly, JavaScript and CSS bytes
@@ -20,11 +20,19 @@ import { chromium } from "../node_modules/playwright-core/index.mjs";
 const base = (process.env.BENCH_URL ?? "http://127.0.0.1:3102").replace(/\/$/, "");
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const password = process.env.BENCH_PASSWORD ?? "markwell-demo-1";
+// Each role's home page; then, for staff, a first visit straight to a page
+// of each staff page family (app::families), whose file comes beside the
+// start of the app.
 const roles = [
-  ["admin", "admin@oakfield.example"],
-  ["SLT", "head@oakfield.example"],
-  ["teacher", "teacher@oakfield.example"],
-  ["parent", "parent@oakfield.example"],
+  ["admin", "admin@oakfield.example", "/"],
+  ["SLT", "head@oakfield.example", "/"],
+  ["teacher", "teacher@oakfield.example", "/"],
+  ["parent", "parent@oakfield.example", "/"],
+  ["teacher, Markbook", "teacher@oakfield.example", "/markbook"],
+  ["teacher, Progress", "teacher@oakfield.example", "/progress"],
+  ["teacher, Homework", "teacher@oakfield.example", "/homework"],
+  ["teacher, Reports", "teacher@oakfield.example", "/reports"],
+  ["admin, Users", "admin@oakfield.example", "/users"],
 ];
 
 const median = (xs) => {
@@ -70,9 +78,9 @@ const browser = await chromium.launch({
 let failed = false;
 try {
   console.log(
-    `first and repeat visits to each role's home page, Lighthouse's mobile settings, medians of ${runs} fresh profiles:`,
+    `first and repeat visits to each role's home page (and staff pages), Lighthouse's mobile settings, medians of ${runs} fresh profiles:`,
   );
-  for (const [role, email] of roles) {
+  for (const [role, email, path] of roles) {
     const first = [];
     const repeat = [];
     for (let run = 0; run < runs; run++) {
@@ -97,8 +105,8 @@ try {
         uploadThroughput: (750 * 1024) / 8,
       });
       await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
-      first.push(await visit(page, cdp, "/"));
-      repeat.push(await visit(page, cdp, "/"));
+      first.push(await visit(page, cdp, path));
+      repeat.push(await visit(page, cdp, path));
       await context.close();
     }
     const line = (what, visits) => {

@@ -174,22 +174,14 @@ pub fn keep_private() {
 
 /// Asks the browser, in the response's `Link` header, to fetch a page
 /// family's files beside the start of the app, instead of after it: the
-/// page comes alive only once they are in. `family` is the name of its
-/// `#[lazy]` function, which the build's manifest carries with a hash.
+/// page comes alive only once they are in. `family` is the name the build
+/// gave its file (`app::families`).
 pub fn preload_family(family: &str) {
     let bundle = bundle();
     let Some(options) = use_context::<leptos_axum::ResponseOptions>() else {
         return;
     };
-    let files = bundle
-        .families
-        .iter()
-        .filter(|(name, _)| {
-            name.rsplit_once('_')
-                .is_some_and(|(stem, _)| stem == family)
-        })
-        .flat_map(|(_, files)| files);
-    for file in files {
+    for file in bundle.families.get(family).into_iter().flatten() {
         let link = format!(
             "<{}.wasm>; rel=preload; as=fetch; type=\"application/wasm\"; crossorigin",
             bundle.path(file)

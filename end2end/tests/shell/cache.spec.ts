@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { PARENT, ready, signIn } from "../helpers";
 
-/** A name with its contents' hash: markwell.3f9a0c1d2e4b5a6c.js */
-const HASHED = /\/pkg\/markwell(_bg)?\.[0-9a-f]{16}\.(js|wasm|css)$/;
+/** In the folder named by a hash of the build: /pkg/3f9a0c1d2e4b5a6c/markwell.js */
+const HASHED = /\/pkg\/[0-9a-f]{16}\/[\w.]+\.(js|wasm|css)$/;
 
-test("the app's files come compressed once, under hashed names, and a repeat visit downloads none of them", async ({ page }) => {
+test("the app's files come compressed once, in a hashed folder, and a repeat visit downloads none of them", async ({ page }) => {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
   // Every /pkg/ file the browser fetched, and whether its cache answered.
