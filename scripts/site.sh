@@ -27,6 +27,7 @@ wasm=target/front/wasm32-unknown-unknown/wasm-release/frontend.wasm
 # __wasm_split.js and its manifest.
 if [ ! -f "$pkg/markwell_bg.wasm" ] || [ "$wasm" -nt "$pkg/markwell_bg.wasm" ]; then
   fresh=$(mktemp -d target/site-pkg.XXXXXX)
+  trap 'rm -rf "$fresh"' EXIT
   main=target/front/wasm32-unknown-unknown/wasm-release/markwell_main.wasm
   target/front/release/wasm-split "$wasm" "$fresh" "$main"
   # The loader calls into the main module's function table, which

@@ -49,14 +49,11 @@ use crate::{
         page::{ForgotPasswordPage, SetPasswordPage, SignInPage},
     },
     error::AppError,
-    families::{Admin, Assessment, Classroom, Later, ReportWriting},
+    families::{Admin, Assessment, Classroom, Later, Portal, ReportWriting},
     home::HomePage,
-    notifications::page::NotificationsPage,
     parents::page::SignUpPage,
-    portal::page::{AddPupilPage, ChildPage},
-    reports::page::ReportPage,
-    settings::page::{ConfirmEmailPage, SettingsPage},
-    shell::layout::{Only, PageFor, Shell},
+    settings::page::ConfirmEmailPage,
+    shell::layout::Shell,
     ui::ErrorPanel,
 };
 
@@ -79,6 +76,13 @@ fn AppScripts(bundle: ssr::Bundle) -> impl IntoView {
     }
 }
 
+/// Whether the page being rendered comes with the app's WebAssembly: a
+/// report opened on its own doesn't.
+#[cfg(feature = "ssr")]
+fn comes_with_the_app() -> bool {
+    !ssr::request_path().is_some_and(|path| reports::page::is_report_path(&path))
+}
+
 /// The HTML document around the app, rendered on the server.
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -89,7 +93,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // document: it comes without the WebAssembly, so a cheap phone on a slow
     // connection reads it without downloading the app. Its one script is the
     // Print button's. Reached from within Markwell, the running app shows it.
-    let whole_app = !ssr::request_path().is_some_and(|path| reports::page::is_report_path(&path));
+    let whole_app = comes_with_the_app();
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -152,12 +156,12 @@ pub fn App() -> impl IntoView {
                     // on a slow phone before the WebAssembly arrives, and
                     // with JavaScript off.
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("children/:pupil") view=ChildPage ssr=SsrMode::Async />
-                    <Route path=path!("notifications") view=NotificationsPage />
-                    <Route path=path!("add-pupil") view=|| view! { <Only who=PageFor::Parents><AddPupilPage /></Only> } />
+                    <Route path=path!("children/:pupil") view=Later::Portal(Portal::Child) ssr=SsrMode::Async />
+                    <Route path=path!("notifications") view=Later::Portal(Portal::Notifications) />
+                    <Route path=path!("add-pupil") view=Later::Portal(Portal::AddPupil) />
                     <Route
                         path=path!("children/:pupil/reports/:report")
-                        view=ReportPage
+                        view=Later::Portal(Portal::Report)
                         ssr=SsrMode::Async
                     />
                     // Whole before it is sent: the grid shows at once, and reads without JavaScript.
@@ -177,7 +181,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("groups") view=Later::Admin(Admin::Groups) />
                     <Route path=path!("groups/new") view=Later::Admin(Admin::NewGroup) />
                     <Route path=path!("groups/:id") view=Later::Admin(Admin::EditGroup) />
-                    <Route path=path!("settings") view=SettingsPage />
+                    <Route path=path!("settings") view=Later::Settings />
                     <Route path=path!("school-settings") view=Later::Admin(Admin::SchoolSettings) />
                     <Route path=path!("audit-log") view=Later::Admin(Admin::AuditLog) />
                     <Route path=path!("mis-sync") view=Later::Admin(Admin::MisSync) />

@@ -38,11 +38,12 @@ test("the app's files come compressed once, in a hashed folder, and a repeat vis
     expect(got.cacheControl, path).toBe("public, max-age=31536000, immutable");
   }
 
-  // Signed in, on the next page: the same files, each from the browser's cache.
+  // Signed in, on the next page: the same files, each from the browser's
+  // cache. (The home page is in the start of the app, as sign-in is.)
   fetched.clear();
   await signIn(page, PARENT);
   await ready(page);
-  await page.goto("/settings");
+  await page.goto("/");
   await ready(page);
   const again = [...fetched.entries()];
   expect(again.map(([path]) => path).sort()).toEqual(first.map(([path]) => path).sort());
