@@ -1,13 +1,12 @@
 //! Which pages come with the first download and which come later. Signing
-//! in, the home page and the frame around every page are in the WebAssembly
-//! every visit starts with. Every other page comes in its family's own file,
-//! fetched the first time one of the family's pages opens: a parent's phone
-//! never downloads the markbook, report writing or admin, and a teacher's
-//! markbook arrives without the admin's pages.
+//! in, the home page, Settings and everything a parent reads are in the
+//! WebAssembly every visit starts with. Staff pages come in their family's
+//! own file, fetched the first time one of the family's pages opens: a
+//! parent's phone never downloads the markbook, report writing or admin.
 //!
 //! Few families, on purpose: code two or more families share goes in a
 //! chunk file of its own for each set of families sharing it, so each
-//! family more multiplies the small files a page fetches.
+//! family more multiplies the small files a page fetches and instantiates.
 //!
 //! A family is one function marked `wasm_split` (what Leptos's `#[lazy]`
 //! does, but answering a failed download instead of stopping the app): the
@@ -26,42 +25,27 @@ use crate::{
     homework::page::{HandInsPage, HomeworkPage},
     markbook::page::MarkbookPage,
     mis::page::MisSyncPage,
-    notifications::page::NotificationsPage,
     parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage},
-    portal::page::{AddPupilPage, ChildPage},
     progress::{page::ProgressPage, pupil_page::PupilPage},
     reports::{
-        page::ReportPage,
         review::ReviewPage,
         sessions::{EditSessionPage, NewSessionPage, ReportsPage},
         writer::WriterPage,
     },
     school::page::SchoolSettingsPage,
-    settings::page::SettingsPage,
     shell::layout::{Only, PageFor},
     usage::page::UsagePage,
     users::page::{NewStaffPage, StaffPage, UsersPage},
 };
 
-/// A page whose code comes with its family.
+/// A staff page whose code comes with its family.
 #[derive(Clone, Copy, Debug)]
 pub enum Later {
-    Portal(Portal),
-    Settings,
     Markbook,
     Assessment(Assessment),
     Classroom(Classroom),
     ReportWriting(ReportWriting),
     Admin(Admin),
-}
-
-/// A parent's pages beyond their home page.
-#[derive(Clone, Copy, Debug)]
-pub enum Portal {
-    Child,
-    Notifications,
-    AddPupil,
-    Report,
 }
 
 /// Progress and what feeds it.
@@ -114,8 +98,6 @@ impl Later {
     #[cfg(feature = "ssr")]
     fn family(self) -> &'static str {
         match self {
-            Later::Portal(_) => "portal",
-            Later::Settings => "settings",
             Later::Markbook => "markbook",
             Later::Assessment(_) => "assessment",
             Later::Classroom(_) => "classroom",
@@ -143,12 +125,8 @@ macro_rules! fetched {
 impl ChooseView for Later {
     async fn choose(self) -> AnyView {
         #[cfg(feature = "ssr")]
-        if crate::comes_with_the_app() {
-            crate::ssr::preload_family(self.family());
-        }
+        crate::ssr::preload_family(self.family());
         let page = match self {
-            Later::Portal(page) => fetched!(portal(page)),
-            Later::Settings => fetched!(settings()),
             Later::Markbook => fetched!(markbook()),
             Later::Assessment(page) => fetched!(assessment(page)),
             Later::Classroom(page) => fetched!(classroom(page)),
@@ -164,8 +142,6 @@ impl ChooseView for Later {
     async fn preload(&self) {
         #[cfg(feature = "hydrate")]
         let _ = match self {
-            Later::Portal(_) => preload_portal().await,
-            Later::Settings => preload_settings().await,
             Later::Markbook => preload_markbook().await,
             Later::Assessment(_) => preload_assessment().await,
             Later::Classroom(_) => preload_classroom().await,
@@ -175,7 +151,7 @@ impl ChooseView for Later {
     }
 }
 
-/// A page whose family's file didn't arrive (no connection, say). The link
+/// A staff page whose file didn't arrive (no connection, say). The link
 /// loads the page afresh from the server, which tries the file again.
 #[component]
 fn NotLoaded() -> impl IntoView {
@@ -190,27 +166,6 @@ fn NotLoaded() -> impl IntoView {
             </p>
         </section>
     }
-}
-
-#[cfg_attr(
-    feature = "hydrate",
-    leptos::wasm_split::wasm_split(portal, wasm_split_path = ::leptos::wasm_split, preload(preload_portal), fallible)
-)]
-fn portal(page: Portal) -> Result<AnyView, SplitLoaderError> {
-    Ok(match page {
-        Portal::Child => view! { <ChildPage /> }.into_any(),
-        Portal::Notifications => view! { <NotificationsPage /> }.into_any(),
-        Portal::AddPupil => view! { <Only who=PageFor::Parents><AddPupilPage /></Only> }.into_any(),
-        Portal::Report => view! { <ReportPage /> }.into_any(),
-    })
-}
-
-#[cfg_attr(
-    feature = "hydrate",
-    leptos::wasm_split::wasm_split(settings, wasm_split_path = ::leptos::wasm_split, preload(preload_settings), fallible)
-)]
-fn settings() -> Result<AnyView, SplitLoaderError> {
-    Ok(view! { <SettingsPage /> }.into_any())
 }
 
 #[cfg_attr(
