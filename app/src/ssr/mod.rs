@@ -41,8 +41,8 @@ pub struct Bundle {
     /// all its files, so a browser may keep them for good: a new build comes
     /// under a new name. Empty for the build's own names (`make dev`).
     pub folder: String,
-    /// The files each page family's code needs, by the name of its `#[lazy]`
-    /// function (the build's `__wasm_split_manifest.json`), for preload links.
+    /// The files each page family's code needs, by the family's name (the
+    /// build's `__wasm_split_manifest.json`), for preload links.
     pub families: std::collections::HashMap<String, Vec<String>>,
 }
 
@@ -50,8 +50,6 @@ impl Bundle {
     pub const JS: &str = "markwell.js";
     pub const WASM: &str = "markwell_bg.wasm";
     pub const CSS: &str = "markwell.css";
-    /// Fetches a family's files when its page opens, relative to itself.
-    pub const FAMILY_LOADER: &str = "__wasm_split.js";
     pub const FAMILY_MANIFEST: &str = "__wasm_split_manifest.json";
 
     /// The names the build writes, which `make dev` serves as they are.
@@ -66,18 +64,13 @@ impl Bundle {
         !self.folder.is_empty()
     }
 
-    /// Where the browser asks for the folder's files: `/pkg/<hash>`.
-    pub fn root(&self) -> String {
-        if self.hashed() {
-            format!("/pkg/{}", self.folder)
-        } else {
-            "/pkg".to_owned()
-        }
-    }
-
-    /// Where the browser asks for one of its files.
+    /// Where the browser asks for one of its files: `/pkg/<hash>/<name>`.
     pub fn path(&self, name: &str) -> String {
-        format!("{}/{name}", self.root())
+        if self.hashed() {
+            format!("/pkg/{}/{name}", self.folder)
+        } else {
+            format!("/pkg/{name}")
+        }
     }
 }
 
