@@ -7,8 +7,12 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::{
-    auth::model::Role, groups::api::my_groups, portal::page::ParentHome,
-    school::api::school_at_a_glance, shell::layout::use_person, ui::ErrorPanel,
+    auth::model::Role,
+    groups::api::my_groups,
+    portal::page::ParentHome,
+    school::api::school_at_a_glance,
+    shell::layout::use_person,
+    ui::{loading::load, ErrorPanel},
 };
 
 #[component]
@@ -53,7 +57,7 @@ fn UsageLink() -> impl IntoView {
 
 #[component]
 fn SchoolAtAGlance() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| school_at_a_glance());
+    let overview = load(|| (), |_| school_at_a_glance());
     view! {
         <section aria-labelledby="glance">
             <h2 id="glance">"School at a glance"</h2>
@@ -79,7 +83,7 @@ fn SchoolAtAGlance() -> impl IntoView {
 
 #[component]
 fn GroupList(heading: &'static str) -> impl IntoView {
-    let groups = Resource::new(|| (), |_| my_groups());
+    let groups = load(|| (), |_| my_groups());
     view! {
         <section aria-labelledby="groups-heading">
             <h2 id="groups-heading">{heading}</h2>

@@ -10,7 +10,7 @@ use leptos_router::{
 use super::{api::audit_entries, model::AuditPage};
 use crate::{
     actions::AuditAction,
-    ui::{ErrorNote, ErrorPanel},
+    ui::{loading::load, ErrorNote, ErrorPanel},
 };
 
 #[derive(Clone, PartialEq)]
@@ -49,7 +49,7 @@ pub fn AuditLogPage() -> impl IntoView {
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
         }
     });
-    let entries = Resource::new(
+    let entries = load(
         move || filters.get(),
         |f| audit_entries(f.person, f.action, f.from, f.to, f.page),
     );

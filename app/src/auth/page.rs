@@ -5,13 +5,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::model::SignInDone;
 use super::{
     api::{check_password_link, RequestPasswordReset, SetPassword, SignIn},
-    model::{LinkStatus, PasswordLink, PASSWORD_HINT},
+    model::{LinkStatus, PasswordLink, SignInDone, PASSWORD_HINT},
 };
-use crate::ui::use_done;
-use crate::ui::{ErrorNote, ErrorPanel, TextField};
+use crate::ui::{loading::load_blocking, use_done, ErrorNote, ErrorPanel, TextField};
 
 /// The confirmation sign-in shows after a journey that ends there.
 
@@ -136,7 +134,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn SetPasswordPage(link: PasswordLink) -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let status = Resource::new_blocking(token, move |token| check_password_link(token, link));
+    let status = load_blocking(token, move |token| check_password_link(token, link));
     view! {
         <Title text=match link {
             PasswordLink::Reset => "Create a new password · Markwell",

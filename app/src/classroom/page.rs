@@ -26,7 +26,7 @@ use crate::{
     error::AppError,
     ids::{GroupId, PupilId},
     school::model::ParentAreas,
-    ui::{ErrorNote, ErrorPanel, TextField},
+    ui::{loading::load, ErrorNote, ErrorPanel, TextField},
 };
 
 pub const PATH: &str = "/behaviour";
@@ -76,7 +76,7 @@ pub fn BehaviourPage() -> impl IntoView {
             saved.update(|n| *n += 1);
         }
     });
-    let records = Resource::new(move || (group(), saved.get()), |(g, _)| open_records(g));
+    let records = load(move || (group(), saved.get()), |(g, _)| open_records(g));
     // Kept while the page reads again after a change.
     let mode = RwSignal::new(Mode::Behaviour);
     view! {
@@ -423,7 +423,7 @@ pub fn BehaviourListSettings() -> impl IntoView {
             saved.update(|n| *n += 1);
         }
     });
-    let list = Resource::new(move || saved.get(), |_| behaviour_list());
+    let list = load(move || saved.get(), |_| behaviour_list());
     let add_error = Signal::derive(move || add.value().get().and_then(|r| r.err()));
     let retire_error = Signal::derive(move || retire.value().get().and_then(|r| r.err()));
     view! {

@@ -17,7 +17,7 @@ use super::{
 use crate::{
     error::AppError,
     ids::SubjectId,
-    ui::{use_done, ErrorNote, ErrorPanel, FieldError, Notice, TextField},
+    ui::{loading::load, use_done, ErrorNote, ErrorPanel, FieldError, Notice, TextField},
 };
 
 #[component]
@@ -36,7 +36,7 @@ pub fn ExtDataPage() -> impl IntoView {
         targets: ServerAction::<UndoTargetsImport>::new(),
     };
     // Previewing doesn't reload the page: the choices stay as they were.
-    let view_of = Resource::new(
+    let view_of = load(
         move || {
             (
                 file.get(),

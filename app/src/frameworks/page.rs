@@ -18,7 +18,7 @@ use crate::{
     ids::SubjectId,
     markbook::model::{Level, COLOURS},
     school::model::year_label,
-    ui::{ErrorNote, ErrorPanel, TextField},
+    ui::{loading::load, ErrorNote, ErrorPanel, TextField},
 };
 
 pub const PATH: &str = "/frameworks";
@@ -46,7 +46,7 @@ pub fn FrameworksPage() -> impl IntoView {
             + scale.version().get()
             + subject.version().get()
     };
-    let framework = Resource::new(
+    let framework = load(
         move || (asked.get(), version()),
         |((subject, year), _)| open_framework(subject, year),
     );

@@ -6,12 +6,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use super::model::GroupsDone;
 use super::{
     api::{group_staff, my_groups, open_group, SaveGroup},
-    model::{kind_label, GroupDetail, StaffChoice},
+    model::{kind_label, GroupDetail, GroupsDone, StaffChoice},
 };
-use crate::ui::use_done;
 use crate::{
     auth::model::Role,
     ids::{GroupId, PupilId},
@@ -21,13 +19,16 @@ use crate::{
         model::{year_label, PupilMatch},
     },
     shell::layout::use_person,
-    ui::{route_id, ErrorNote, ErrorPanel, Notice, SelectField, TextField},
+    ui::{
+        loading::{load, Loaded},
+        route_id, use_done, ErrorNote, ErrorPanel, Notice, SelectField, TextField,
+    },
 };
 
 #[component]
 pub fn GroupsPage() -> impl IntoView {
     let done = use_done::<GroupsDone>();
-    let groups = Resource::new(|| (), |_| my_groups());
+    let groups = load(|| (), |_| my_groups());
     let admin = use_person().role == Role::Admin;
     view! {
         <Title text="Groups · Markwell" />
@@ -89,9 +90,9 @@ pub fn GroupsPage() -> impl IntoView {
 }
 
 /// The staff an admin may choose as teachers; nobody for a teacher's form.
-fn staff_to_choose() -> Resource<Result<Vec<StaffChoice>, crate::error::AppError>> {
+fn staff_to_choose() -> Loaded<Result<Vec<StaffChoice>, crate::error::AppError>> {
     let admin = use_person().role == Role::Admin;
-    Resource::new(
+    load(
         move || admin,
         |admin| async move {
             if admin {
@@ -124,7 +125,7 @@ pub fn NewGroupPage() -> impl IntoView {
 #[component]
 pub fn EditGroupPage() -> impl IntoView {
     let route_id = route_id();
-    let detail = Resource::new(move || GroupId(route_id()), open_group);
+    let detail = load(move || GroupId(route_id()), open_group);
     let staff = staff_to_choose();
     view! {
         <Title text="Edit group · Groups · Markwell" />

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     ids::{GroupId, HomeworkId},
-    ui::{ErrorNote, ErrorPanel, TextField},
+    ui::{loading::load, ErrorNote, ErrorPanel, TextField},
 };
 
 pub const PATH: &str = "/homework";
@@ -43,7 +43,7 @@ pub fn HomeworkPage() -> impl IntoView {
             saved.update(|n| *n += 1);
         }
     });
-    let listing = Resource::new(move || (group(), saved.get()), |(g, _)| open_homework(g));
+    let listing = load(move || (group(), saved.get()), |(g, _)| open_homework(g));
     view! {
         <Title text="Homework · Markwell" />
         <h1>"Homework"</h1>
@@ -148,7 +148,7 @@ pub fn HandInsPage() -> impl IntoView {
             saved.update(|n| *n += 1);
         }
     });
-    let list = Resource::new(
+    let list = load(
         move || (homework(), saved.get()),
         |(h, _)| async move {
             match h {

@@ -13,7 +13,14 @@ use super::{
     grid::GridView,
     model::{markbook_link, Asked, Grid, Menu, Shown, ALL, PATH},
 };
-use crate::{error::AppError, school::model::year_label, ui::ErrorPanel};
+use crate::{
+    error::AppError,
+    school::model::year_label,
+    ui::{
+        loading::{load, Loaded},
+        ErrorPanel,
+    },
+};
 
 #[component]
 pub fn MarkbookPage() -> impl IntoView {
@@ -29,8 +36,8 @@ pub fn MarkbookPage() -> impl IntoView {
     });
     let admin = crate::shell::layout::use_person().role == crate::auth::model::Role::Admin;
     // Loaded once: the drop-downs stay put (and keep focus) while the grid changes.
-    let menu = Resource::new(|| (), |_| markbook_menu());
-    let grid = Resource::new(
+    let menu = load(|| (), |_| markbook_menu());
+    let grid = load(
         move || asked.get(),
         |(group, subject, year, strand)| open_grid(group, subject, year, strand),
     );
@@ -80,7 +87,7 @@ pub fn MarkbookPage() -> impl IntoView {
 fn Chooser(
     menu: Menu,
     asked: Memo<Asked>,
-    grid: Resource<Result<Option<Grid>, AppError>>,
+    grid: Loaded<Result<Option<Grid>, AppError>>,
 ) -> impl IntoView {
     if menu.groups.is_empty() {
         return ().into_any();

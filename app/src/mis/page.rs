@@ -12,7 +12,7 @@ use super::{
         APPLY_PATH, CHECK_PATH,
     },
 };
-use crate::ui::{ErrorNote, ErrorPanel};
+use crate::ui::{loading::load, ErrorNote, ErrorPanel};
 
 /// What the possible duplicates' buttons do, shared by every pair.
 #[derive(Clone, Copy)]
@@ -37,7 +37,7 @@ pub fn MisSyncPage() -> impl IntoView {
         merge: ServerAction::new(),
         not_same: ServerAction::new(),
     };
-    let view_of = Resource::new(
+    let view_of = load(
         move || {
             (
                 asked.get().0,

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::api::{my_notifications, unread_count};
-use crate::ui::ErrorPanel;
+use crate::ui::{loading::load, ErrorPanel};
 
 /// Counts each "something new for you" the live stream brings; the parent's
 /// pages that show classroom records read again when it moves.
@@ -38,7 +38,7 @@ pub fn provide_live() {
 pub fn NotificationsLink() -> impl IntoView {
     let pulse = use_context::<Pulse>().unwrap_or(Pulse(RwSignal::new(0)));
     let seen = use_context::<Seen>().unwrap_or(Seen(RwSignal::new(0)));
-    let unread = Resource::new(move || (pulse.0.get(), seen.0.get()), |_| unread_count());
+    let unread = load(move || (pulse.0.get(), seen.0.get()), |_| unread_count());
     view! {
         <A href="/notifications" attr:class="notifications-link">
             "Notifications"
@@ -63,7 +63,7 @@ pub fn NotificationsLink() -> impl IntoView {
 pub fn NotificationsPage() -> impl IntoView {
     let pulse = use_pulse();
     let seen = use_context::<Seen>();
-    let list = Resource::new(pulse, |_| my_notifications());
+    let list = load(pulse, |_| my_notifications());
     view! {
         <Title text="Notifications · Markwell" />
         <p><A href="/">"← Your children"</A></p>

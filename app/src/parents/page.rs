@@ -10,7 +10,6 @@ use leptos_router::{
     hooks::use_query_map,
 };
 
-use super::model::ParentDone;
 use super::{
     api::{
         list_parents, open_parent, ConfirmLetters, MakeLetters, ReissueCode, RemoveDeletedParent,
@@ -18,17 +17,19 @@ use super::{
     },
     model::{
         parse_access_code, parse_date_of_birth, relationship_label, usual_relationship,
-        LetterSheet, ParentDetail, ParentList, StatusFilter, WaitingLetters, EXPORT_PATH,
-        RELATIONSHIPS,
+        LetterSheet, ParentDetail, ParentDone, ParentList, StatusFilter, WaitingLetters,
+        EXPORT_PATH, RELATIONSHIPS,
     },
 };
-use crate::ui::use_done;
 use crate::{
     auth::page::NewPasswordFields,
     email::UndeliveredEmails,
     ids::{PupilId, UserId},
     school::{finder::PupilFinder, model::PupilMatch},
-    ui::{route_id, ErrorNote, ErrorPanel, InstantChecks, Notice, SelectField, TextField},
+    ui::{
+        loading::load, route_id, use_done, ErrorNote, ErrorPanel, InstantChecks, Notice,
+        SelectField, TextField,
+    },
 };
 
 const STATUSES: [(&str, &str); 2] = [("active", "Active"), ("inactive", "Inactive")];
@@ -68,7 +69,7 @@ pub fn ParentsPage() -> impl IntoView {
         }
     });
     let remove = ServerAction::<RemoveDeletedParent>::new();
-    let parents = Resource::new(
+    let parents = load(
         move || (list_query.get(), remove.version().get()),
         |(q, _)| list_parents(q.search, q.status, q.page),
     );
@@ -397,7 +398,7 @@ pub fn EditParentPage() -> impl IntoView {
     let id = move || UserId(route_id());
     // Saving reloads the parent, so every section shows what was saved.
     let save = ServerAction::<SaveParent>::new();
-    let detail = Resource::new(
+    let detail = load(
         move || (id(), save.version().get()),
         |(id, _)| open_parent(id),
     );

@@ -15,13 +15,16 @@ use crate::{
     ids::PupilId,
     parents::page::AccessCodeFields,
     reports::page::{ChildSwitcher, ReportList},
-    ui::{use_done, ErrorNote, ErrorPanel, InstantChecks, Notice},
+    ui::{
+        loading::{load, load_blocking},
+        use_done, ErrorNote, ErrorPanel, InstantChecks, Notice,
+    },
 };
 
 /// The parent's home: a card per linked child.
 #[component]
 pub fn ParentHome() -> impl IntoView {
-    let children = Resource::new(|| (), |_| my_children());
+    let children = load(|| (), |_| my_children());
     view! {
         <Title text="Your children · Markwell" />
         <div class="page-head">
@@ -69,7 +72,7 @@ pub fn ChildPage() -> impl IntoView {
     };
     // New entries arrive without reloading: the live stream moves the pulse.
     let pulse = crate::notifications::page::use_pulse();
-    let record = Resource::new_blocking(
+    let record = load_blocking(
         move || (pupil(), pulse()),
         |(id, _)| async move {
             match id {

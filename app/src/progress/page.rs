@@ -26,6 +26,7 @@ use crate::{
     school::model::TermEnded,
     ui::{
         chart::{Bar, BarChart},
+        loading::load,
         ErrorNote, ErrorPanel, FieldError, SortHeading,
     },
 };
@@ -48,7 +49,7 @@ pub fn ProgressPage() -> impl IntoView {
             saved.update(|n| *n += 1);
         }
     });
-    let table = Resource::new(
+    let table = load(
         move || (asked(), saved.get()),
         |(asked, _)| {
             let Asked {

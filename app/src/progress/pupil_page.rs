@@ -15,6 +15,7 @@ use crate::{
     ids::PupilId,
     ui::{
         chart::{LevelChart, Step},
+        loading::load,
         ErrorPanel,
     },
 };
@@ -30,7 +31,7 @@ pub fn PupilPage() -> impl IntoView {
             .and_then(|p| p.parse().ok())
             .unwrap_or(0)
     };
-    let progress = Resource::new(pupil, |id| open_pupil(PupilId(id)));
+    let progress = load(pupil, |id| open_pupil(PupilId(id)));
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

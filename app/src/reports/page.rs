@@ -14,7 +14,7 @@ use crate::{
     error::AppError,
     ids::{PupilId, ReportId},
     shell::layout::use_person,
-    ui::ErrorPanel,
+    ui::{loading::load_blocking, ErrorPanel},
 };
 
 /// Whether `path` is a report's own page, `/children/:pupil/reports/:report`.
@@ -36,7 +36,7 @@ pub fn ReportPage() -> impl IntoView {
         let number = |key| params.get(key).and_then(|p| p.parse::<i64>().ok());
         Some((number("pupil")?, number("report")?))
     };
-    let report = Resource::new_blocking(ids, |ids| async move {
+    let report = load_blocking(ids, |ids| async move {
         match ids {
             Some((pupil, report)) => read_report(PupilId(pupil), ReportId(report)).await,
             None => Err(AppError::NotFound),

@@ -9,7 +9,11 @@ use super::{
     api::{approve_report, open_review, send_back, PublishReports},
     model::{ReportStatus, Review, ReviewItem, NOTE_LENGTH},
 };
-use crate::{error::AppError, ids::ReportSessionId, ui::ErrorPanel};
+use crate::{
+    error::AppError,
+    ids::ReportSessionId,
+    ui::{loading::load, ErrorPanel},
+};
 
 /// `/reports/:session/review`.
 #[component]
@@ -24,7 +28,7 @@ pub fn ReviewPage() -> impl IntoView {
                 .unwrap_or(0),
         )
     };
-    let review = Resource::new(session, open_review);
+    let review = load(session, open_review);
     view! {
         <Title text="Review reports · Reports · Markwell" />
         <p class="back"><A href="/reports">"Reports"</A></p>

@@ -5,24 +5,22 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use super::model::ReportsDone;
 use super::{
     api::{list_sessions, open_session_form, SaveSession},
-    model::{GroupChoice, SessionDetail, SessionSummary, SECTIONS},
+    model::{GroupChoice, ReportsDone, SessionDetail, SessionSummary, SECTIONS},
 };
-use crate::ui::use_done;
 use crate::{
     auth::model::Role,
     ids::ReportSessionId,
     shell::layout::use_person,
-    ui::{route_id, ErrorNote, ErrorPanel, Notice, TextField},
+    ui::{loading::load, route_id, use_done, ErrorNote, ErrorPanel, Notice, TextField},
 };
 
 /// `/reports`.
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     let done = use_done::<ReportsDone>();
-    let sessions = Resource::new(|| (), |_| list_sessions());
+    let sessions = load(|| (), |_| list_sessions());
     let person = use_person();
     let admin = person.role == Role::Admin;
     let leadership = admin || person.slt;
@@ -118,7 +116,7 @@ fn SessionCard(session: SessionSummary, admin: bool, leadership: bool) -> impl I
 /// `/reports/new`.
 #[component]
 pub fn NewSessionPage() -> impl IntoView {
-    let form = Resource::new(|| (), |_| open_session_form(None));
+    let form = load(|| (), |_| open_session_form(None));
     view! {
         <Title text="New reporting session · Reports · Markwell" />
         <p class="back"><A href="/reports">"Reports"</A></p>
@@ -138,7 +136,7 @@ pub fn NewSessionPage() -> impl IntoView {
 #[component]
 pub fn EditSessionPage() -> impl IntoView {
     let route_id = route_id();
-    let form = Resource::new(
+    let form = load(
         move || ReportSessionId(route_id()),
         |id| open_session_form(Some(id)),
     );

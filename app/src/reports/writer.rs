@@ -19,6 +19,7 @@ use crate::{
     ids::{GroupId, ReportId, ReportSessionId},
     ui::{
         ask_before_leaving,
+        loading::load,
         save_queue::{Outcome, SaveQueue},
         ErrorPanel,
     },
@@ -41,7 +42,7 @@ pub fn WriterPage() -> impl IntoView {
         };
         (ReportSessionId(number("session")), GroupId(number("group")))
     };
-    let writer = Resource::new(ids, |(session, group)| open_writer(session, group));
+    let writer = load(ids, |(session, group)| open_writer(session, group));
     view! {
         <Title text="Write reports · Reports · Markwell" />
         <p class="back"><A href="/reports">"Reports"</A></p>

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     error::AppError,
-    ui::{use_done, ErrorNote, ErrorPanel, FieldError, Notice, SelectField},
+    ui::{loading::load, use_done, ErrorNote, ErrorPanel, FieldError, Notice, SelectField},
 };
 
 #[component]
@@ -19,7 +19,7 @@ pub fn SchoolSettingsPage() -> impl IntoView {
     let save_terms = ServerAction::<SaveTerms>::new();
     // Saving terms doesn't reload the page: what was typed stays, right
     // or wrong, beside any mistake.
-    let settings = Resource::new(
+    let settings = load(
         move || (save.version().get(), save_areas.version().get()),
         |_| load_school_settings(),
     );

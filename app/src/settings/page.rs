@@ -4,16 +4,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::model::SettingsDone;
 use super::{
     api::{
         check_email_link, load_email_choices, load_settings, where_signed_in, ChangeMyPassword,
         ConfirmEmailChange, DeleteMyAccount, RequestEmailChange, SaveEmailChoices, SaveMyName,
         SignOutDevice, SignOutEverywhereElse,
     },
-    model::{MySettings, SignedInDevice},
+    model::{MySettings, SettingsDone, SignedInDevice},
 };
-use crate::ui::use_done;
 use crate::{
     auth::{
         model::{LinkStatus, Role},
@@ -21,7 +19,10 @@ use crate::{
     },
     notifications::model::{EmailSettings, SUMMARY_KINDS},
     shell::layout::use_person,
-    ui::{ErrorNote, ErrorPanel, Notice, TextField},
+    ui::{
+        loading::{load, load_blocking},
+        use_done, ErrorNote, ErrorPanel, Notice, TextField,
+    },
 };
 
 #[component]
@@ -29,7 +30,7 @@ pub fn SettingsPage() -> impl IntoView {
     let save_name = ServerAction::<SaveMyName>::new();
     let change_email = ServerAction::<RequestEmailChange>::new();
     let change_password = ServerAction::<ChangeMyPassword>::new();
-    let settings = Resource::new(
+    let settings = load(
         move || (save_name.version().get(), change_email.version().get()),
         |_| load_settings(),
     );
@@ -67,7 +68,7 @@ pub fn SettingsPage() -> impl IntoView {
 fn SignedInSection() -> impl IntoView {
     let sign_out = ServerAction::<SignOutDevice>::new();
     let everywhere_else = ServerAction::<SignOutEverywhereElse>::new();
-    let devices = Resource::new(
+    let devices = load(
         move || (sign_out.version().get(), everywhere_else.version().get()),
         |_| where_signed_in(),
     );
@@ -151,7 +152,7 @@ fn DeviceRow(device: SignedInDevice, action: ServerAction<SignOutDevice>) -> imp
 #[component]
 fn EmailChoicesSection() -> impl IntoView {
     let action = ServerAction::<SaveEmailChoices>::new();
-    let settings = Resource::new(move || action.version().get(), |_| load_email_choices());
+    let settings = load(move || action.version().get(), |_| load_email_choices());
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
         <section aria-labelledby="emails-heading" class="settings-section">
@@ -335,7 +336,7 @@ fn PasswordSection(action: ServerAction<ChangeMyPassword>) -> impl IntoView {
 pub fn ConfirmEmailPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let status = Resource::new_blocking(token, check_email_link);
+    let status = load_blocking(token, check_email_link);
     let action = ServerAction::<ConfirmEmailChange>::new();
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {

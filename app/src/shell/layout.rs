@@ -10,7 +10,7 @@ use crate::{
         model::{Person, Role},
     },
     error::AppError,
-    ui::ErrorPanel,
+    ui::{loading::load, ErrorPanel},
 };
 
 /// The signed-in person, for pages inside the shell.
@@ -78,7 +78,7 @@ pub fn Shell() -> impl IntoView {
     match SharedValue::new(known_from_request).into_inner() {
         Some(answer) => frame(answer),
         None => {
-            let person = Resource::new(|| (), |_| who_am_i());
+            let person = load(|| (), |_| who_am_i());
             view! {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move { frame(person.await) })}

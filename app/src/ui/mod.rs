@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::error::{AppError, Problems};
 
 pub mod chart;
+pub mod loading;
 pub mod save_queue;
 
 /// What the browser found wrong as someone left a field, parsed by the same

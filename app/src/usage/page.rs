@@ -18,7 +18,7 @@ use super::{
 };
 use crate::{
     error::AppError,
-    ui::{ErrorPanel, SortHeading},
+    ui::{loading::load, ErrorPanel, SortHeading},
 };
 
 pub const PATH: &str = "/school-usage";
@@ -34,11 +34,11 @@ pub fn UsagePage() -> impl IntoView {
         (q.get("year"), q.get("month"), q.get("show"))
     });
     // Loaded once: the drop-downs stay put (and keep focus) while the table changes.
-    let choices = Resource::new(|| (), |_| month_choices());
+    let choices = load(|| (), |_| month_choices());
     // The sort outlives a change of month, so months compare column by column.
     let sort = RwSignal::new((Column::Name, false));
     let announce = RwSignal::new(String::new());
-    let report = Resource::new(
+    let report = load(
         move || asked.get(),
         |(year, month, show)| school_usage(year, month, show),
     );

@@ -7,20 +7,20 @@ use leptos_router::{
     hooks::use_query_map,
 };
 
-use super::model::StaffDone;
 use super::{
     api::{
         list_staff, open_staff_member, AssignGroup, InviteStaff, ResendInvitation, SaveStaff,
         SetStaffActive,
     },
-    model::{StaffDetail, StaffStatus},
+    model::{StaffDetail, StaffDone, StaffStatus},
 };
-use crate::ui::use_done;
 use crate::{
     auth::model::Role,
     email::UndeliveredEmails,
     ids::UserId,
-    ui::{route_id, ErrorNote, ErrorPanel, Notice, SelectField, TextField},
+    ui::{
+        loading::load, route_id, use_done, ErrorNote, ErrorPanel, Notice, SelectField, TextField,
+    },
 };
 
 const ROLES: [(&str, &str); 2] = [("teacher", "Teacher"), ("admin", "Admin")];
@@ -31,7 +31,7 @@ const SLT_HINT: &str =
 pub fn UsersPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
-    let staff = Resource::new(search, list_staff);
+    let staff = load(search, list_staff);
     view! {
         <Title text="Users · Markwell" />
         <div class="page-head">
@@ -152,7 +152,7 @@ pub fn StaffPage() -> impl IntoView {
             assign.version().get(),
         )
     };
-    let detail = Resource::new(move || (id(), versions()), |(id, _)| open_staff_member(id));
+    let detail = load(move || (id(), versions()), |(id, _)| open_staff_member(id));
     let done = use_done::<StaffDone>();
     view! {
         <Title text="Staff member · Users · Markwell" />
