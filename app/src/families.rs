@@ -1,8 +1,10 @@
 //! Which pages come with the first download and which come later. Signing
-//! in, the home page, Settings and everything a parent reads are in the
+//! in, each role's home page and everything a parent reads are in the
 //! WebAssembly every visit starts with. Staff pages come in their family's
 //! own file, fetched the first time one of the family's pages opens: a
 //! parent's phone never downloads the markbook, report writing or admin.
+//! The pages for one's own account (Settings, signing up, setting a
+//! password) are a family too: everyone has them, but opens them seldom.
 //!
 //! Few families, on purpose: code two or more families share goes in a
 //! chunk file of its own for each set of families sharing it, so each
@@ -18,6 +20,10 @@ use leptos_router::ChooseView;
 
 use crate::{
     audit::page::AuditLogPage,
+    auth::{
+        model::PasswordLink,
+        page::{ForgotPasswordPage, SetPasswordPage},
+    },
     classroom::page::BehaviourPage,
     external::page::ExtDataPage,
     frameworks::page::FrameworksPage,
@@ -25,7 +31,9 @@ use crate::{
     homework::page::{HandInsPage, HomeworkPage},
     markbook::page::MarkbookPage,
     mis::page::MisSyncPage,
+    parents::page::SignUpPage,
     parents::page::{EditParentPage, LettersPage, NewParentPage, ParentsPage},
+    portal::page::AddPupilPage,
     progress::{page::ProgressPage, pupil_page::PupilPage},
     reports::{
         review::ReviewPage,
@@ -33,12 +41,14 @@ use crate::{
         writer::WriterPage,
     },
     school::page::SchoolSettingsPage,
+    settings::page::ConfirmEmailPage,
+    settings::page::SettingsPage,
     shell::layout::{Only, PageFor},
     usage::page::UsagePage,
     users::page::{NewStaffPage, StaffPage, UsersPage},
 };
 
-/// A staff page whose code comes with its family.
+/// A page whose code comes with its family.
 #[derive(Clone, Copy, Debug)]
 pub enum Later {
     Markbook,
@@ -46,6 +56,20 @@ pub enum Later {
     Classroom(Classroom),
     ReportWriting(ReportWriting),
     Admin(Admin),
+    Account(Account),
+}
+
+/// One's own account: signing up, passwords, a confirmed email, adding a
+/// child with a new access code, Settings.
+#[derive(Clone, Copy, Debug)]
+pub enum Account {
+    Settings,
+    SignUp,
+    ForgotPassword,
+    ResetPassword,
+    Invitation,
+    ConfirmEmail,
+    AddPupil,
 }
 
 /// Progress and what feeds it.
@@ -94,6 +118,21 @@ pub enum Admin {
 }
 
 impl Later {
+    /// Whether the page sits in the shell (which gives it its `<main>`),
+    /// or stands alone, as signing up and setting a password do.
+    fn in_shell(self) -> bool {
+        !matches!(
+            self,
+            Later::Account(
+                Account::SignUp
+                    | Account::ForgotPassword
+                    | Account::ResetPassword
+                    | Account::Invitation
+                    | Account::ConfirmEmail
+            )
+        )
+    }
+
     /// The family's name, which the build gives its file (`split_<name>`).
     #[cfg(feature = "ssr")]
     fn family(self) -> &'static str {
@@ -103,6 +142,7 @@ impl Later {
             Later::Classroom(_) => "classroom",
             Later::ReportWriting(_) => "report_writing",
             Later::Admin(_) => "admin",
+            Later::Account(_) => "account",
         }
     }
 }
@@ -132,8 +172,15 @@ impl ChooseView for Later {
             Later::Classroom(page) => fetched!(classroom(page)),
             Later::ReportWriting(page) => fetched!(report_writing(page)),
             Later::Admin(page) => fetched!(admin(page)),
+            Later::Account(page) => fetched!(account(page)),
         };
-        page.unwrap_or_else(|_| view! { <NotLoaded /> }.into_any())
+        page.unwrap_or_else(|_| {
+            if self.in_shell() {
+                view! { <NotLoaded /> }.into_any()
+            } else {
+                view! { <main class="sign-in" id="main"><NotLoaded /></main> }.into_any()
+            }
+        })
     }
 
     /// The router fetches the family's file before it shows the page (and,
@@ -147,6 +194,7 @@ impl ChooseView for Later {
             Later::Classroom(_) => preload_classroom().await,
             Later::ReportWriting(_) => preload_report_writing().await,
             Later::Admin(_) => preload_admin().await,
+            Later::Account(_) => preload_account().await,
         };
     }
 }
@@ -235,5 +283,25 @@ fn admin(page: Admin) -> Result<AnyView, SplitLoaderError> {
         Admin::Letters => view! { <Only who=PageFor::Admins><LettersPage /></Only> }.into_any(),
         Admin::EditParent => view! { <EditParentPage /> }.into_any(),
         Admin::SchoolUsage => view! { <UsagePage /> }.into_any(),
+    })
+}
+
+#[cfg_attr(
+    feature = "hydrate",
+    leptos::wasm_split::wasm_split(account, wasm_split_path = ::leptos::wasm_split, preload(preload_account), fallible)
+)]
+fn account(page: Account) -> Result<AnyView, SplitLoaderError> {
+    Ok(match page {
+        Account::Settings => view! { <SettingsPage /> }.into_any(),
+        Account::SignUp => view! { <SignUpPage /> }.into_any(),
+        Account::ForgotPassword => view! { <ForgotPasswordPage /> }.into_any(),
+        Account::ResetPassword => view! { <SetPasswordPage link=PasswordLink::Reset /> }.into_any(),
+        Account::Invitation => {
+            view! { <SetPasswordPage link=PasswordLink::Invitation /> }.into_any()
+        }
+        Account::ConfirmEmail => view! { <ConfirmEmailPage /> }.into_any(),
+        Account::AddPupil => {
+            view! { <Only who=PageFor::Parents><AddPupilPage /></Only> }.into_any()
+        }
     })
 }

@@ -44,19 +44,14 @@ use leptos_router::{
 };
 
 use crate::{
-    auth::{
-        model::PasswordLink,
-        page::{ForgotPasswordPage, SetPasswordPage, SignInPage},
-    },
+    auth::page::SignInPage,
     error::AppError,
-    families::{Admin, Assessment, Classroom, Later, ReportWriting},
+    families::{Account, Admin, Assessment, Classroom, Later, ReportWriting},
     home::HomePage,
     notifications::page::NotificationsPage,
-    parents::page::SignUpPage,
-    portal::page::{AddPupilPage, ChildPage},
+    portal::page::ChildPage,
     reports::page::ReportPage,
-    settings::page::{ConfirmEmailPage, SettingsPage},
-    shell::layout::{Only, PageFor, Shell},
+    shell::layout::Shell,
     ui::ErrorPanel,
 };
 
@@ -153,17 +148,17 @@ pub fn App() -> impl IntoView {
                 <main id="main" class="lone"><ErrorPanel error=AppError::NotFound /></main>
             }>
                 <Route path=path!("/sign-in") view=SignInPage />
-                <Route path=path!("/forgot-password") view=ForgotPasswordPage />
-                <Route path=path!("/sign-up") view=SignUpPage />
+                <Route path=path!("/forgot-password") view=Later::Account(Account::ForgotPassword) />
+                <Route path=path!("/sign-up") view=Later::Account(Account::SignUp) />
                 <Route
                     path=path!("/reset-password/:token")
-                    view=|| view! { <SetPasswordPage link=PasswordLink::Reset /> }
+                    view=Later::Account(Account::ResetPassword)
                 />
                 <Route
                     path=path!("/invitation/:token")
-                    view=|| view! { <SetPasswordPage link=PasswordLink::Invitation /> }
+                    view=Later::Account(Account::Invitation)
                 />
-                <Route path=path!("/confirm-email/:token") view=ConfirmEmailPage />
+                <Route path=path!("/confirm-email/:token") view=Later::Account(Account::ConfirmEmail) />
                 <ParentRoute path=path!("") view=Shell>
                     // Parents' pages are whole before they are sent: they read
                     // on a slow phone before the WebAssembly arrives, and
@@ -171,7 +166,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("children/:pupil") view=ChildPage ssr=SsrMode::Async />
                     <Route path=path!("notifications") view=NotificationsPage />
-                    <Route path=path!("add-pupil") view=|| view! { <Only who=PageFor::Parents><AddPupilPage /></Only> } />
+                    <Route path=path!("add-pupil") view=Later::Account(Account::AddPupil) />
                     <Route
                         path=path!("children/:pupil/reports/:report")
                         view=ReportPage
@@ -194,7 +189,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("groups") view=Later::Admin(Admin::Groups) />
                     <Route path=path!("groups/new") view=Later::Admin(Admin::NewGroup) />
                     <Route path=path!("groups/:id") view=Later::Admin(Admin::EditGroup) />
-                    <Route path=path!("settings") view=SettingsPage />
+                    <Route path=path!("settings") view=Later::Account(Account::Settings) />
                     <Route path=path!("school-settings") view=Later::Admin(Admin::SchoolSettings) />
                     <Route path=path!("audit-log") view=Later::Admin(Admin::AuditLog) />
                     <Route path=path!("mis-sync") view=Later::Admin(Admin::MisSync) />

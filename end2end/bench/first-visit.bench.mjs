@@ -22,7 +22,7 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const password = process.env.BENCH_PASSWORD ?? "markwell-demo-1";
 // Each role's home page; then, for staff, a first visit straight to a page
 // of each staff page family (app::families), whose file comes beside the
-// start of the app.
+// start of the app; and Settings, in the account pages' family.
 const roles = [
   ["admin", "admin@oakfield.example", "/"],
   ["SLT", "head@oakfield.example", "/"],
@@ -33,6 +33,7 @@ const roles = [
   ["teacher, Homework", "teacher@oakfield.example", "/homework"],
   ["teacher, Reports", "teacher@oakfield.example", "/reports"],
   ["admin, Users", "admin@oakfield.example", "/users"],
+  ["parent, Settings", "parent@oakfield.example", "/settings"],
 ];
 
 const median = (xs) => {

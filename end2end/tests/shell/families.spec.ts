@@ -22,15 +22,19 @@ async function follow(page: Page, link: string) {
 test("a parent's phone downloads none of the staff pages' code", async ({ page }) => {
   const fetched = wasmFetched(page);
   await signIn(page, PARENT);
-  // The home page: the start of the app alone.
+  // The home page and a child's page: the start of the app alone.
   expect(fetched.length).toBeGreaterThan(0);
   expect(fetched.every((path) => path.endsWith("/markwell_bg.wasm"))).toBe(true);
   await page.getByRole("list", { name: "Your children" }).getByRole("link").first().click();
   await expect(page.getByRole("link", { name: "← Your children" })).toBeVisible();
+  expect(fetched.every((path) => path.endsWith("/markwell_bg.wasm"))).toBe(true);
+  // Settings comes with the account pages' family, and no staff family.
   await page.goto("/settings");
   await ready(page);
-  // A parent's pages are all in the start of the app.
-  expect(fetched.every((path) => path.endsWith("/markwell_bg.wasm"))).toBe(true);
+  await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+  expect(fetched.some((path) => path.endsWith("/split_account.wasm"))).toBe(true);
+  const staff = /\/split_(markbook|assessment|classroom|report_writing|admin)\.wasm$/;
+  expect(fetched.filter((path) => staff.test(path))).toEqual([]);
 });
 
 test("a staff page opened directly comes with its family's file, and moving between families fetches each once", async ({ page }) => {
