@@ -37,9 +37,11 @@ if [ ! -f "$pkg/markwell_bg.wasm" ] || [ "$wasm" -nt "$pkg/markwell_bg.wasm" ]; 
   # Each file on its own, after splitting (optimising first would drop the
   # relocations the splitting reads). Rust's wasm32 target emits these
   # features; wasm-opt must be told of them. It doesn't know one kind of
-  # name the linker writes, and would say so for every file.
+  # name the linker writes, and would say so for every file. The notes of
+  # which tools made a file and which features it uses are for tools, not
+  # browsers: they are left out of the files sent.
   for file in "$fresh"/*.wasm; do
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    wasm-opt -Oz --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-mutable-globals --enable-reference-types --enable-multivalue \
       -o "$file" "$file" 2>&1 | { grep -v 'unknown name subsection' || true; } >&2
   done
