@@ -82,3 +82,20 @@ test("a family's file that can't be downloaded is said so, and the app carries o
   await ready(page);
   await expect(page.getByRole("heading", { level: 1, name: "Markbook" })).toBeVisible();
 });
+
+test("signing up can't be downloaded: said so on a page of its own, and Try again loads it", async ({ page }) => {
+  await page.goto("/sign-in");
+  await ready(page);
+  await page.route(FAMILY_FILE, (route) => route.abort("internetdisconnected"));
+  await page.getByRole("link", { name: "Sign up with your access code" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "This page didn't load" })).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-up$/);
+  // Outside the signed-in frame, the message is the page's main content.
+  await expect(page.getByRole("main")).toContainText("Markwell couldn't download this page.");
+  await expectAccessible(page);
+
+  await page.unroute(FAMILY_FILE);
+  await page.getByRole("link", { name: "Try again" }).click();
+  await ready(page);
+  await expect(page.getByRole("heading", { level: 1, name: "Sign up as a parent" })).toBeVisible();
+});
