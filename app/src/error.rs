@@ -2,8 +2,9 @@
 //! function returns it; its messages are written for the teacher or parent
 //! reading them and never carry personal data or internals.
 
-use leptos::server_fn::{codec::JsonEncoding, error::FromServerFnError, error::ServerFnErrorErr};
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
+use server_fn::codec::PostcardEncoding;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -20,7 +21,9 @@ pub enum AppError {
     Invalid {
         field: String,
         message: String,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        // Always written, even empty: a page's data carries a refusal as
+        // postcard, which reads fields by their place, not their name.
+        #[serde(default)]
         more: Vec<FieldProblem>,
     },
     #[error("Too many attempts. Try again in {minutes} minutes.")]
@@ -204,8 +207,10 @@ impl Problems {
     }
 }
 
+/// A refusal travels as the answers do, in postcard, so the browser needs no
+/// JSON reader for it.
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = PostcardEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

@@ -244,7 +244,7 @@ async fn teacher(
     else {
         return;
     };
-    let Ok(Some(grid)) = serde_json::from_slice::<Option<Grid>>(&body) else {
+    let Ok(Some(grid)) = postcard::from_bytes::<Option<Grid>>(&body) else {
         tally.lock().unwrap().errors.push("no grid".into());
         return;
     };
@@ -300,8 +300,9 @@ async fn teacher(
             )
             .await
             {
-                let saved: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-                version = saved["version"].as_i64();
+                version = postcard::from_bytes::<app::reports::model::CommentSaved>(&body)
+                    .ok()
+                    .map(|saved| saved.version);
             }
         }
         if now >= next_page {

@@ -139,7 +139,7 @@ async fn main() -> anyhow::Result<()> {
             samples.push(took);
         }
         if grid.is_none() {
-            let read: Option<Grid> = serde_json::from_slice(&body)?;
+            let read: Option<Grid> = postcard::from_bytes(&body)?;
             grid = Some((
                 read.ok_or_else(|| anyhow::anyhow!("no grid to open"))?,
                 body.len(),

@@ -186,7 +186,7 @@ async fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         let res = admin.post(&import).form(&form).send().await?;
         anyhow::ensure!(res.status() == 200, "preview: {}", res.status());
-        let preview: Option<Preview> = res.json().await?;
+        let preview: Option<Preview> = postcard::from_bytes(&res.bytes().await?)?;
         previews.push(started.elapsed());
         let preview = preview.expect("a preview");
         anyhow::ensure!(

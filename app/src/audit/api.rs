@@ -1,11 +1,12 @@
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::AuditPage;
 use crate::error::AppError;
 
 /// A page of the audit log. `from` and `to` are dates (YYYY-MM-DD), both
 /// included; `page` counts back from the newest.
-#[server(endpoint = "audit/audit_entries")]
+#[server(endpoint = "audit/audit_entries", output = Postcard)]
 pub async fn audit_entries(
     person: String,
     action: String,

@@ -3,13 +3,14 @@
 #[cfg(feature = "ssr")]
 use super::model::SignInDone;
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::{LinkStatus, PasswordLink, Person};
 use crate::error::AppError;
 
 /// Signs in with email and password; Remember me keeps the session for 30
 /// days, otherwise it ends with the browser.
-#[server(endpoint = "auth/sign_in")]
+#[server(endpoint = "auth/sign_in", output = Postcard)]
 pub async fn sign_in(
     email: String,
     password: String,
@@ -34,7 +35,7 @@ pub async fn sign_in(
 }
 
 /// Logout: ends the session on the server.
-#[server(endpoint = "auth/sign_out")]
+#[server(endpoint = "auth/sign_out", output = Postcard)]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::ssr::respond;
     respond(async move {
@@ -46,7 +47,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// The signed-in person, or `SignedOut`.
-#[server(endpoint = "auth/who_am_i")]
+#[server(endpoint = "auth/who_am_i", output = Postcard)]
 pub async fn who_am_i() -> Result<Person, AppError> {
     use crate::ssr::respond;
     respond(async move { Ok(super::accounts::signed_in_person()?) }).await
@@ -54,7 +55,7 @@ pub async fn who_am_i() -> Result<Person, AppError> {
 
 /// "Send reset password link": answers the same whether or not the address
 /// has an account, and sends the link only when it does.
-#[server(endpoint = "auth/request_password_reset")]
+#[server(endpoint = "auth/request_password_reset", output = Postcard)]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::ssr::respond;
     respond(async move {
@@ -74,7 +75,7 @@ fn purpose_of(link: PasswordLink) -> super::tokens::Purpose {
 }
 
 /// Whether an emailed link can still be used.
-#[server(endpoint = "auth/check_password_link")]
+#[server(endpoint = "auth/check_password_link", output = Postcard)]
 pub async fn check_password_link(
     token: String,
     link: PasswordLink,
@@ -91,7 +92,7 @@ pub async fn check_password_link(
 /// "Create a new password" (or, from an invitation, "Set your password"):
 /// uses the link up, ends every session of the account and goes back to
 /// sign-in with a confirmation.
-#[server(endpoint = "auth/set_password")]
+#[server(endpoint = "auth/set_password", output = Postcard)]
 pub async fn set_password(
     token: String,
     link: PasswordLink,

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::{BehaviourChoice, GroupRecords};
 use crate::{
@@ -10,7 +11,7 @@ use crate::{
 /// markbook's reach: teachers their groups, SLT and admins every group),
 /// and the chosen group's pupils, behaviours and recent entries. No group
 /// chosen opens the first.
-#[server(endpoint = "classroom/records")]
+#[server(endpoint = "classroom/records", output = Postcard)]
 pub async fn open_records(group: Option<GroupId>) -> Result<GroupRecords, AppError> {
     use super::{model::UNDO_MINUTES, store};
     use crate::{
@@ -46,7 +47,7 @@ pub async fn open_records(group: Option<GroupId>) -> Result<GroupRecords, AppErr
 }
 
 /// "Award": the chosen behaviour for every pupil ticked, at once.
-#[server(endpoint = "classroom/award")]
+#[server(endpoint = "classroom/award", output = Postcard)]
 pub async fn award(
     group: GroupId,
     #[server(default)] pupils: Vec<PupilId>,
@@ -62,7 +63,7 @@ pub async fn award(
 }
 
 /// "Record achievement": a named achievement for every pupil ticked.
-#[server(endpoint = "classroom/record_achievement")]
+#[server(endpoint = "classroom/record_achievement", output = Postcard)]
 pub async fn record_achievement(
     group: GroupId,
     #[server(default)] pupils: Vec<PupilId>,
@@ -107,7 +108,7 @@ async fn record(
 
 /// "Undo" (whoever recorded the entry, within a few minutes) or "Remove"
 /// (an admin, at any time, audited).
-#[server(endpoint = "classroom/take_back")]
+#[server(endpoint = "classroom/take_back", output = Postcard)]
 pub async fn take_back(entry: EntryId) -> Result<(), AppError> {
     use super::{model::UNDO_MINUTES, store};
     use crate::{
@@ -154,7 +155,7 @@ pub async fn take_back(entry: EntryId) -> Result<(), AppError> {
 }
 
 /// The school's behaviour list, for admins to change in School settings.
-#[server(endpoint = "classroom/behaviour_list")]
+#[server(endpoint = "classroom/behaviour_list", output = Postcard)]
 pub async fn behaviour_list() -> Result<Vec<BehaviourChoice>, AppError> {
     use crate::{
         auth::Viewer,
@@ -169,7 +170,7 @@ pub async fn behaviour_list() -> Result<Vec<BehaviourChoice>, AppError> {
 }
 
 /// "Add behaviour": a name and its points, at the end of the list.
-#[server(endpoint = "classroom/add_behaviour")]
+#[server(endpoint = "classroom/add_behaviour", output = Postcard)]
 pub async fn add_behaviour(
     #[server(default)] name: String,
     #[server(default)] points: String,
@@ -194,7 +195,7 @@ pub async fn add_behaviour(
 
 /// "Remove" beside a behaviour on the list: teachers no longer choose it;
 /// what was recorded with it stays as it was.
-#[server(endpoint = "classroom/retire_behaviour")]
+#[server(endpoint = "classroom/retire_behaviour", output = Postcard)]
 pub async fn retire_behaviour(behaviour: BehaviourId) -> Result<(), AppError> {
     use crate::{
         auth::Viewer,

@@ -1,11 +1,12 @@
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::{ExtDataView, ImportForm, Preview};
 use crate::error::AppError;
 
 /// The Ext. data page: the file being imported (read, with its columns
 /// and a guess at which is which), the assessments, and the imports.
-#[server(endpoint = "external/page")]
+#[server(endpoint = "external/page", output = Postcard)]
 pub async fn ext_data_page(file: Option<i64>) -> Result<ExtDataView, AppError> {
     use super::{model::UploadedFile, sheet, store, targets};
     use crate::{
@@ -51,7 +52,7 @@ pub async fn ext_data_page(file: Option<i64>) -> Result<ExtDataView, AppError> {
 /// anything changed since the preview (the form, the school's pupils, the
 /// results already there), nothing is imported and the page asks for a
 /// new preview.
-#[server(endpoint = "external/import")]
+#[server(endpoint = "external/import", output = Postcard)]
 pub async fn import_results(
     file: i64,
     #[server(default)] step: String,
@@ -125,7 +126,7 @@ pub async fn import_results(
 /// **Undo import**: its results removed and those it replaced put back.
 /// The importer or an admin may undo the newest import of an assessment
 /// still in place.
-#[server(endpoint = "external/undo")]
+#[server(endpoint = "external/undo", output = Postcard)]
 pub async fn undo_import(import: i64) -> Result<(), AppError> {
     undoing::undo(import, false).await
 }
@@ -133,7 +134,7 @@ pub async fn undo_import(import: i64) -> Result<(), AppError> {
 /// **Undo import** of targets: each pupil still holding the target it set
 /// gets back what it replaced (or none). The importer or an admin may
 /// undo the newest import of a subject's targets still in place.
-#[server(endpoint = "external/undo_targets")]
+#[server(endpoint = "external/undo_targets", output = Postcard)]
 pub async fn undo_targets_import(import: i64) -> Result<(), AppError> {
     undoing::undo(import, true).await
 }

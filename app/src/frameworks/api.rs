@@ -2,6 +2,7 @@
 //! transaction with its audit entry.
 
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::Framework;
 use crate::{
@@ -10,7 +11,7 @@ use crate::{
 };
 
 /// A subject's criteria for one year (the first subject and Year 1 when not given).
-#[server(endpoint = "frameworks/framework")]
+#[server(endpoint = "frameworks/framework", output = Postcard)]
 pub async fn open_framework(
     subject: Option<SubjectId>,
     year: Option<i64>,
@@ -64,7 +65,7 @@ async fn change<F, T>(
 }
 
 /// Adds a criterion (no `id`) or changes one.
-#[server(endpoint = "frameworks/save_criterion")]
+#[server(endpoint = "frameworks/save_criterion", output = Postcard)]
 pub async fn save_criterion(
     id: Option<CriterionId>,
     subject: SubjectId,
@@ -117,7 +118,7 @@ pub async fn save_criterion(
 }
 
 /// Moves a criterion one place earlier (`up`) or later in its year.
-#[server(endpoint = "frameworks/move_criterion")]
+#[server(endpoint = "frameworks/move_criterion", output = Postcard)]
 pub async fn move_criterion(id: CriterionId, up: bool) -> Result<(), AppError> {
     change(
         "criterion",
@@ -131,7 +132,7 @@ pub async fn move_criterion(id: CriterionId, up: bool) -> Result<(), AppError> {
 }
 
 /// Retires a criterion or brings it back.
-#[server(endpoint = "frameworks/retire_criterion")]
+#[server(endpoint = "frameworks/retire_criterion", output = Postcard)]
 pub async fn retire_criterion(id: CriterionId, retired: bool) -> Result<(), AppError> {
     change(
         "criterion",
@@ -146,7 +147,7 @@ pub async fn retire_criterion(id: CriterionId, retired: bool) -> Result<(), AppE
 
 /// The whole scale, in order, one entry per level (`LevelSent`). A level
 /// with no id is new.
-#[server(endpoint = "frameworks/save_scale")]
+#[server(endpoint = "frameworks/save_scale", output = Postcard)]
 pub async fn save_scale(
     #[server(default)] levels: Vec<super::model::LevelSent>,
 ) -> Result<(), AppError> {
@@ -221,7 +222,7 @@ pub async fn save_scale(
 }
 
 /// Adds a subject, such as Science.
-#[server(endpoint = "frameworks/add_subject")]
+#[server(endpoint = "frameworks/add_subject", output = Postcard)]
 pub async fn add_subject(subject_name: String) -> Result<SubjectId, AppError> {
     use super::model::SUBJECT_LENGTH;
     let parse = move || {

@@ -1,6 +1,7 @@
 #[cfg(feature = "ssr")]
 use super::model::GroupsDone;
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::{GroupDetail, GroupSummary, StaffChoice};
 use crate::{
@@ -9,7 +10,7 @@ use crate::{
 };
 
 /// The groups the signed-in staff member may open.
-#[server(endpoint = "groups/my_groups")]
+#[server(endpoint = "groups/my_groups", output = Postcard)]
 pub async fn my_groups() -> Result<Vec<GroupSummary>, AppError> {
     use crate::{
         auth::Viewer,
@@ -24,7 +25,7 @@ pub async fn my_groups() -> Result<Vec<GroupSummary>, AppError> {
 }
 
 /// A group for its form: admins any group, teachers the groups they made.
-#[server(endpoint = "groups/open_group")]
+#[server(endpoint = "groups/open_group", output = Postcard)]
 pub async fn open_group(id: GroupId) -> Result<GroupDetail, AppError> {
     use crate::{
         auth::Viewer,
@@ -43,7 +44,7 @@ pub async fn open_group(id: GroupId) -> Result<GroupDetail, AppError> {
 }
 
 /// Staff an admin may make a group's teachers.
-#[server(endpoint = "groups/group_staff")]
+#[server(endpoint = "groups/group_staff", output = Postcard)]
 pub async fn group_staff() -> Result<Vec<StaffChoice>, AppError> {
     use crate::{
         auth::Viewer,
@@ -60,7 +61,7 @@ pub async fn group_staff() -> Result<Vec<StaffChoice>, AppError> {
 /// "Save": the group with its teachers and pupils, in one transaction. A
 /// teacher's own group is a set they teach: the kind and teachers sent are
 /// an admin's to choose.
-#[server(endpoint = "groups/save_group")]
+#[server(endpoint = "groups/save_group", output = Postcard)]
 pub async fn save_group(
     id: Option<GroupId>,
     name: String,

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::{GroupHomework, HandInList};
 use crate::{
@@ -9,7 +10,7 @@ use crate::{
 /// The Homework page: the groups the viewer may set homework for (the
 /// markbook's reach) and the chosen group's homework. No group chosen
 /// opens the first.
-#[server(endpoint = "homework/open")]
+#[server(endpoint = "homework/open", output = Postcard)]
 pub async fn open_homework(group: Option<GroupId>) -> Result<GroupHomework, AppError> {
     use crate::{
         auth::Viewer,
@@ -34,7 +35,7 @@ pub async fn open_homework(group: Option<GroupId>) -> Result<GroupHomework, AppE
 }
 
 /// "Set homework": for the group, with its parents told at once.
-#[server(endpoint = "homework/set")]
+#[server(endpoint = "homework/set", output = Postcard)]
 pub async fn set_homework(
     group: GroupId,
     #[server(default)] title: String,
@@ -70,7 +71,7 @@ pub async fn set_homework(
 
 /// A piece of homework and its group's pupils, to record hand-ins: for
 /// anyone who may open the group.
-#[server(endpoint = "homework/hand_ins")]
+#[server(endpoint = "homework/hand_ins", output = Postcard)]
 pub async fn open_hand_ins(homework: HomeworkId) -> Result<HandInList, AppError> {
     use crate::{
         auth::Viewer,
@@ -93,7 +94,7 @@ pub async fn open_hand_ins(homework: HomeworkId) -> Result<HandInList, AppError>
 
 /// "Save hand-ins": a status for each pupil listed, in one change. A pupil
 /// not on the group's roll is out of reach, and nothing is written.
-#[server(endpoint = "homework/save_hand_ins")]
+#[server(endpoint = "homework/save_hand_ins", output = Postcard)]
 pub async fn save_hand_ins(
     homework: HomeworkId,
     #[server(default)] pupils: Vec<PupilId>,

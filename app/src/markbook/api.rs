@@ -1,4 +1,5 @@
-use leptos::{prelude::*, server_fn::codec::Json};
+use leptos::prelude::*;
+use server_fn::codec::{Json, Postcard};
 
 use super::model::{Grid, HistoryEntry, JudgementChange, Menu};
 use crate::{
@@ -7,7 +8,7 @@ use crate::{
 };
 
 /// The groups and subjects the signed-in member of staff may choose from.
-#[server(endpoint = "markbook/menu")]
+#[server(endpoint = "markbook/menu", output = Postcard)]
 pub async fn markbook_menu() -> Result<Menu, AppError> {
     use crate::{
         auth::Viewer,
@@ -24,7 +25,7 @@ pub async fn markbook_menu() -> Result<Menu, AppError> {
 /// The grid the address asks for (gaps filled as [`Menu::resolve`] fills
 /// them), or `None` when the viewer has no group to open. Markbook opens
 /// here next time.
-#[server(endpoint = "markbook/grid")]
+#[server(endpoint = "markbook/grid", output = Postcard)]
 pub async fn open_grid(
     group: Option<String>,
     subject: Option<String>,
@@ -74,7 +75,7 @@ pub async fn open_grid(
 
 /// Records judgements for pupils of one group, all or none, and tells the
 /// other grids open on those pupils.
-#[server(endpoint = "markbook/save", input = Json)]
+#[server(endpoint = "markbook/save", input = Json, output = Postcard)]
 pub async fn save_judgements(
     group: GroupId,
     changes: Vec<JudgementChange>,
@@ -127,7 +128,7 @@ pub async fn save_judgements(
 }
 
 /// Every change to one cell, newest first.
-#[server(endpoint = "markbook/history")]
+#[server(endpoint = "markbook/history", output = Postcard)]
 pub async fn cell_history(
     group: GroupId,
     pupil: PupilId,

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::{Merged, MisSyncView};
 use crate::{error::AppError, ids::UserId};
@@ -6,7 +7,7 @@ use crate::{error::AppError, ids::UserId};
 /// The MIS sync page: the sync asked for (a check just made, an apply, or
 /// one opened from the history), the possible duplicates and the history.
 /// Admins only.
-#[server(endpoint = "mis/mis_sync_page")]
+#[server(endpoint = "mis/mis_sync_page", output = Postcard)]
 pub async fn mis_sync_page(sync: Option<i64>) -> Result<MisSyncView, AppError> {
     use super::{duplicates, store};
     use crate::{
@@ -36,7 +37,7 @@ pub async fn mis_sync_page(sync: Option<i64>) -> Result<MisSyncView, AppError> {
 }
 
 /// "Merge" two possible duplicates, keeping `keep`.
-#[server(endpoint = "mis/merge_parents")]
+#[server(endpoint = "mis/merge_parents", output = Postcard)]
 pub async fn merge_parents(pair: i64, keep: UserId) -> Result<Merged, AppError> {
     use crate::{auth::Viewer, ssr::respond};
     respond(async move {
@@ -53,7 +54,7 @@ pub async fn merge_parents(pair: i64, keep: UserId) -> Result<Merged, AppError> 
 }
 
 /// "Not the same person": the pair is never listed again.
-#[server(endpoint = "mis/not_the_same_person")]
+#[server(endpoint = "mis/not_the_same_person", output = Postcard)]
 pub async fn not_the_same_person(pair: i64) -> Result<(), AppError> {
     use crate::{auth::Viewer, ssr::respond};
     respond(async move {

@@ -1,10 +1,11 @@
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::Notification;
 use crate::error::AppError;
 
 /// How many notifications the signed-in parent hasn't seen, for the top bar.
-#[server(endpoint = "notifications/unread")]
+#[server(endpoint = "notifications/unread", output = Postcard)]
 pub async fn unread_count() -> Result<i64, AppError> {
     use crate::{
         auth::Viewer,
@@ -20,7 +21,7 @@ pub async fn unread_count() -> Result<i64, AppError> {
 
 /// The parent's notifications, newest first; opening the list marks them
 /// read (the list still shows which were new).
-#[server(endpoint = "notifications/list")]
+#[server(endpoint = "notifications/list", output = Postcard)]
 pub async fn my_notifications() -> Result<Vec<Notification>, AppError> {
     use crate::{auth::Viewer, ssr::respond};
     respond(async move {

@@ -3,6 +3,7 @@
 #[cfg(feature = "ssr")]
 use super::model::ParentDone;
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::{
     ChildSent, InvitationsSent, LetterSheet, LettersPrinted, ParentDetail, ParentList, ReissuedCode,
@@ -13,7 +14,7 @@ use crate::{
 };
 
 /// One page of parents matching the search and the Active / Inactive filter.
-#[server(endpoint = "parents/list_parents")]
+#[server(endpoint = "parents/list_parents", output = Postcard)]
 pub async fn list_parents(
     search: String,
     status: String,
@@ -35,7 +36,7 @@ pub async fn list_parents(
 
 /// "Remove" beside a parent who deleted their account: the row that said so
 /// goes. Only such a row can be removed this way.
-#[server(endpoint = "parents/remove_deleted_parent")]
+#[server(endpoint = "parents/remove_deleted_parent", output = Postcard)]
 pub async fn remove_deleted_parent(id: UserId) -> Result<(), AppError> {
     use crate::{
         auth::{store, Viewer},
@@ -56,7 +57,7 @@ pub async fn remove_deleted_parent(id: UserId) -> Result<(), AppError> {
 }
 
 /// One parent and their links, for the form.
-#[server(endpoint = "parents/open_parent")]
+#[server(endpoint = "parents/open_parent", output = Postcard)]
 pub async fn open_parent(id: UserId) -> Result<ParentDetail, AppError> {
     use crate::{
         auth::Viewer,
@@ -75,7 +76,7 @@ pub async fn open_parent(id: UserId) -> Result<ParentDetail, AppError> {
 /// "Save": creates or updates the parent and all their links in one
 /// transaction, so a problem with any part saves nothing. The links come as
 /// one entry per child in the selected list (`ChildSent`).
-#[server(endpoint = "parents/save_parent")]
+#[server(endpoint = "parents/save_parent", output = Postcard)]
 pub async fn save_parent(
     id: Option<UserId>,
     first_name: String,
@@ -103,7 +104,7 @@ pub async fn save_parent(
 /// chosen parent who is active, has an email address and hasn't signed up.
 /// `everyone` means every parent matching `search` and `status`, on every
 /// page; otherwise the parents in `ids`.
-#[server(endpoint = "parents/send_invitations")]
+#[server(endpoint = "parents/send_invitations", output = Postcard)]
 pub async fn send_invitations(
     #[server(default)] ids: Vec<UserId>,
     everyone: bool,
@@ -155,7 +156,7 @@ pub async fn send_invitations(
 /// parent and answers the letters. Codes on earlier letters keep working
 /// until these are confirmed printed (`confirm_letters`). Inactive parents
 /// and parents linked to no child are left out.
-#[server(endpoint = "parents/make_letters")]
+#[server(endpoint = "parents/make_letters", output = Postcard)]
 pub async fn make_letters(
     #[server(default)] ids: Vec<UserId>,
     everyone: bool,
@@ -178,7 +179,7 @@ pub async fn make_letters(
 
 /// "Letters printed": the letters of a batch are in hand, so the codes on
 /// earlier letters for the same children stop working.
-#[server(endpoint = "parents/confirm_letters")]
+#[server(endpoint = "parents/confirm_letters", output = Postcard)]
 pub async fn confirm_letters(batch: i64) -> Result<LettersPrinted, AppError> {
     use crate::{auth::Viewer, ssr::respond};
     respond(async move {
@@ -194,7 +195,7 @@ pub async fn confirm_letters(batch: i64) -> Result<LettersPrinted, AppError> {
 
 /// "Reissue code": a new access code for one link, shown once; the old code
 /// stops working.
-#[server(endpoint = "parents/reissue_code")]
+#[server(endpoint = "parents/reissue_code", output = Postcard)]
 pub async fn reissue_code(id: UserId, pupil: PupilId) -> Result<ReissuedCode, AppError> {
     use crate::{auth::Viewer, ssr::respond};
     respond(async move {
@@ -255,7 +256,7 @@ mod tests {
 
 /// A parent signs up with the access code from their letter and their
 /// child's date of birth, then signs in with the email and password chosen.
-#[server(endpoint = "auth/sign_up")]
+#[server(endpoint = "auth/sign_up", output = Postcard)]
 pub async fn sign_up(
     code: String,
     date_of_birth: String,

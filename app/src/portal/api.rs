@@ -1,10 +1,11 @@
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::{Child, ChildRecord};
 use crate::{error::AppError, ids::PupilId};
 
 /// The children the signed-in parent is linked to.
-#[server(endpoint = "portal/my_children")]
+#[server(endpoint = "portal/my_children", output = Postcard)]
 pub async fn my_children() -> Result<Vec<Child>, AppError> {
     use crate::{
         auth::Viewer,
@@ -21,7 +22,7 @@ pub async fn my_children() -> Result<Vec<Child>, AppError> {
 
 /// One child with their classroom records and published reports, for a parent linked to them or
 /// staff who may read them: one check of who may see the child for both.
-#[server(endpoint = "portal/child_details")]
+#[server(endpoint = "portal/child_details", output = Postcard)]
 pub async fn child_details(pupil: PupilId) -> Result<ChildRecord, AppError> {
     use crate::{
         auth::Viewer,
@@ -88,7 +89,7 @@ pub async fn child_details(pupil: PupilId) -> Result<ChildRecord, AppError> {
 /// "Add pupil": links another child to the signed-in parent with the access
 /// code and date of birth from that child's letter, then opens the child's
 /// page.
-#[server(endpoint = "portal/add_pupil")]
+#[server(endpoint = "portal/add_pupil", output = Postcard)]
 pub async fn add_pupil(code: String, date_of_birth: String) -> Result<(), AppError> {
     use super::model::PortalDone;
     use crate::{auth::Viewer, parents::own_account, ssr::respond};

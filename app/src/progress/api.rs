@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::{
     characteristics::PupilFilter,
@@ -14,7 +15,7 @@ use crate::{
 /// chosen subject (the viewer's first group and the first subject when
 /// none is chosen, or the subject asked for is gone). A group out of reach
 /// is not found; a year group is forbidden to other teachers.
-#[server(endpoint = "progress/open")]
+#[server(endpoint = "progress/open", output = Postcard)]
 pub async fn open_progress(
     group: Option<GroupId>,
     year: Option<i64>,
@@ -224,7 +225,7 @@ impl Asked {
 /// "Save targets": a target (or none) for each pupil listed, in one change.
 /// The group's teachers and admins set them; a pupil not on the group's
 /// roll is out of reach, and nothing is written.
-#[server(endpoint = "progress/save_targets")]
+#[server(endpoint = "progress/save_targets", output = Postcard)]
 pub async fn save_targets(
     group: GroupId,
     subject: SubjectId,
@@ -256,7 +257,7 @@ pub async fn save_targets(
 /// A pupil's page: every subject, for staff who reach the pupil (a
 /// teacher the pupils of their groups; SLT and admins everyone). Out of
 /// reach is not found, and audited.
-#[server(endpoint = "progress/pupil")]
+#[server(endpoint = "progress/pupil", output = Postcard)]
 pub async fn open_pupil(pupil: PupilId) -> Result<PupilProgress, AppError> {
     use crate::{
         auth::Viewer,

@@ -1,6 +1,7 @@
 #[cfg(feature = "ssr")]
 use super::model::ReportsDone;
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::{
     CommentSaved, Published, ReportView, Review, SessionForm, SessionSummary, Writer,
@@ -12,7 +13,7 @@ use crate::{
 
 /// One report: for a linked parent once it is published, for staff who may
 /// read the pupil at any time.
-#[server(endpoint = "reports/read_report")]
+#[server(endpoint = "reports/read_report", output = Postcard)]
 pub async fn read_report(pupil: PupilId, report: ReportId) -> Result<ReportView, AppError> {
     use crate::{
         auth::Viewer,
@@ -34,7 +35,7 @@ pub async fn read_report(pupil: PupilId, report: ReportId) -> Result<ReportView,
 }
 
 /// The reporting sessions, with progress, for staff.
-#[server(endpoint = "reports/list_sessions")]
+#[server(endpoint = "reports/list_sessions", output = Postcard)]
 pub async fn list_sessions() -> Result<Vec<SessionSummary>, AppError> {
     use crate::{
         auth::Viewer,
@@ -50,7 +51,7 @@ pub async fn list_sessions() -> Result<Vec<SessionSummary>, AppError> {
 
 /// A group's reports in a session, for the comment writer: teachers of the
 /// group and admins write, SLT read.
-#[server(endpoint = "reports/open_writer")]
+#[server(endpoint = "reports/open_writer", output = Postcard)]
 pub async fn open_writer(session: ReportSessionId, group: GroupId) -> Result<Writer, AppError> {
     use crate::{
         auth::Viewer,
@@ -68,7 +69,7 @@ pub async fn open_writer(session: ReportSessionId, group: GroupId) -> Result<Wri
 /// Autosave of a comment. `version` is the one the teacher's text started
 /// from: if someone saved since, nothing is overwritten and the teacher is
 /// told, with their text kept in the box.
-#[server(endpoint = "reports/save_comment")]
+#[server(endpoint = "reports/save_comment", output = Postcard)]
 pub async fn save_comment(
     report: ReportId,
     comment: String,
@@ -112,7 +113,7 @@ pub async fn save_comment(
 }
 
 /// "Ready for review".
-#[server(endpoint = "reports/mark_ready")]
+#[server(endpoint = "reports/mark_ready", output = Postcard)]
 pub async fn mark_ready(report: ReportId) -> Result<(), AppError> {
     use crate::{
         auth::Viewer,
@@ -131,7 +132,7 @@ pub async fn mark_ready(report: ReportId) -> Result<(), AppError> {
 }
 
 /// A session's written comments for SLT and admins to review.
-#[server(endpoint = "reports/open_review")]
+#[server(endpoint = "reports/open_review", output = Postcard)]
 pub async fn open_review(session: ReportSessionId) -> Result<Review, AppError> {
     use crate::{
         auth::Viewer,
@@ -147,7 +148,7 @@ pub async fn open_review(session: ReportSessionId) -> Result<Review, AppError> {
 }
 
 /// "Approve" (SLT and admins).
-#[server(endpoint = "reports/approve_report")]
+#[server(endpoint = "reports/approve_report", output = Postcard)]
 pub async fn approve_report(report: ReportId, version: i64) -> Result<(), AppError> {
     use crate::{
         auth::Viewer,
@@ -166,7 +167,7 @@ pub async fn approve_report(report: ReportId, version: i64) -> Result<(), AppErr
 }
 
 /// "Send back" with a note for the teacher (SLT and admins).
-#[server(endpoint = "reports/send_back")]
+#[server(endpoint = "reports/send_back", output = Postcard)]
 pub async fn send_back(report: ReportId, note: String) -> Result<(), AppError> {
     use super::model::NOTE_LENGTH;
     use crate::{
@@ -198,7 +199,7 @@ pub async fn send_back(report: ReportId, note: String) -> Result<(), AppError> {
 
 /// "Publish" (SLT and admins): the session's approved reports go to their
 /// parents, each of whom gets one email per report.
-#[server(endpoint = "reports/publish_reports")]
+#[server(endpoint = "reports/publish_reports", output = Postcard)]
 pub async fn publish_reports(
     session: ReportSessionId,
     /// How many approved reports the reviewer was asked to publish.
@@ -239,7 +240,7 @@ pub async fn publish_reports(
 
 /// The session form: the session to change (none for a new one) and the
 /// school's groups (admins).
-#[server(endpoint = "reports/open_session_form")]
+#[server(endpoint = "reports/open_session_form", output = Postcard)]
 pub async fn open_session_form(session: Option<ReportSessionId>) -> Result<SessionForm, AppError> {
     use crate::{
         auth::Viewer,
@@ -261,7 +262,7 @@ pub async fn open_session_form(session: Option<ReportSessionId>) -> Result<Sessi
 
 /// "Save" on the session form (admins): the session, with a report for
 /// each pupil it covers, in one transaction. Dates are typed DD/MM/YYYY.
-#[server(endpoint = "reports/save_session")]
+#[server(endpoint = "reports/save_session", output = Postcard)]
 pub async fn save_session(
     id: Option<ReportSessionId>,
     name: String,

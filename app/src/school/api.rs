@@ -1,10 +1,11 @@
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::{PupilSearch, SchoolOverview};
 use crate::error::AppError;
 
 /// Counts of pupils, groups, staff and parents, for admins.
-#[server(endpoint = "school/overview")]
+#[server(endpoint = "school/overview", output = Postcard)]
 pub async fn school_at_a_glance() -> Result<SchoolOverview, AppError> {
     use crate::{
         auth::Viewer,
@@ -21,7 +22,7 @@ pub async fn school_at_a_glance() -> Result<SchoolOverview, AppError> {
 
 /// Pupils on the roll whose forename or surname contains what was typed, for
 /// any member of staff: admins linking parents, teachers making a group.
-#[server(endpoint = "school/find_pupils")]
+#[server(endpoint = "school/find_pupils", output = Postcard)]
 pub async fn find_pupils(search: String) -> Result<PupilSearch, AppError> {
     use crate::{
         auth::Viewer,
@@ -42,7 +43,7 @@ pub async fn find_pupils(search: String) -> Result<PupilSearch, AppError> {
 }
 
 /// School settings, for admins.
-#[server(endpoint = "school/load_school_settings")]
+#[server(endpoint = "school/load_school_settings", output = Postcard)]
 pub async fn load_school_settings() -> Result<super::model::SchoolSettings, AppError> {
     use crate::{
         auth::Viewer,
@@ -57,7 +58,7 @@ pub async fn load_school_settings() -> Result<super::model::SchoolSettings, AppE
 }
 
 /// "Save" on School settings.
-#[server(endpoint = "school/save_school_settings")]
+#[server(endpoint = "school/save_school_settings", output = Postcard)]
 pub async fn save_school_settings(teachers_add_to_sets: String) -> Result<(), AppError> {
     use super::model::{SchoolSettingsDone, SET_RULES};
     use crate::{
@@ -89,7 +90,7 @@ pub async fn save_school_settings(teachers_add_to_sets: String) -> Result<(), Ap
 
 /// "Save" under What parents see: the areas ticked are shown to parents;
 /// the others vanish from their pages and make no notifications.
-#[server(endpoint = "school/save_parent_areas")]
+#[server(endpoint = "school/save_parent_areas", output = Postcard)]
 pub async fn save_parent_areas(#[server(default)] areas: Vec<String>) -> Result<(), AppError> {
     use super::model::{ParentAreas, SchoolSettingsDone};
     use crate::{
@@ -112,7 +113,7 @@ pub async fn save_parent_areas(#[server(default)] areas: Vec<String>) -> Result<
 
 /// "Save terms": the school's terms, each by the day it ends, which
 /// Progress's "since last term" is taken from. Rows left blank are dropped.
-#[server(endpoint = "school/save_terms")]
+#[server(endpoint = "school/save_terms", output = Postcard)]
 pub async fn save_terms(
     #[server(default)] names: Vec<String>,
     #[server(default)] ends: Vec<String>,

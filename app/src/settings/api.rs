@@ -6,11 +6,12 @@ use super::model::SettingsDone;
 #[cfg(feature = "ssr")]
 use crate::auth::model::SignInDone;
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::{MySettings, SignedInDevice};
 use crate::{auth::model::LinkStatus, error::AppError, notifications::model::EmailSettings};
 
-#[server(endpoint = "settings/load_settings")]
+#[server(endpoint = "settings/load_settings", output = Postcard)]
 pub async fn load_settings() -> Result<MySettings, AppError> {
     use crate::{
         auth::Viewer,
@@ -25,7 +26,7 @@ pub async fn load_settings() -> Result<MySettings, AppError> {
 }
 
 /// "Save name".
-#[server(endpoint = "settings/save_my_name")]
+#[server(endpoint = "settings/save_my_name", output = Postcard)]
 pub async fn save_my_name(first_name: String, surname: String) -> Result<(), AppError> {
     use crate::{
         auth::{details, Viewer},
@@ -49,7 +50,7 @@ pub async fn save_my_name(first_name: String, surname: String) -> Result<(), App
 /// password comes first, requests are limited, and the answer is the same
 /// whoever holds the address: Settings can't be used to learn who has an
 /// account. An address another account uses is sent nothing.
-#[server(endpoint = "settings/request_email_change")]
+#[server(endpoint = "settings/request_email_change", output = Postcard)]
 pub async fn request_email_change(
     new_email: String,
     current_password: String,
@@ -107,7 +108,7 @@ pub async fn request_email_change(
 const EMAIL_CHANGES_PER_HOUR: i64 = 5;
 
 /// Whether a confirmation link for a new email address can still be used.
-#[server(endpoint = "settings/check_email_link")]
+#[server(endpoint = "settings/check_email_link", output = Postcard)]
 pub async fn check_email_link(token: String) -> Result<LinkStatus, AppError> {
     use crate::{
         auth::{recovery, tokens::Purpose},
@@ -123,7 +124,7 @@ pub async fn check_email_link(token: String) -> Result<LinkStatus, AppError> {
 
 /// "Confirm new email address": the link proves the new address is theirs.
 /// The old address is told of the change, in case it wasn't them.
-#[server(endpoint = "settings/confirm_email_change")]
+#[server(endpoint = "settings/confirm_email_change", output = Postcard)]
 pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     use crate::{
         auth::{
@@ -179,7 +180,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
 
 /// "Change password": the current password is required, and every other
 /// session of the account ends.
-#[server(endpoint = "settings/change_my_password")]
+#[server(endpoint = "settings/change_my_password", output = Postcard)]
 pub async fn change_my_password(
     current_password: String,
     password: String,
@@ -200,7 +201,7 @@ pub async fn change_my_password(
 }
 
 /// "Where you're signed in": the person's open sessions, this one marked.
-#[server(endpoint = "settings/where_signed_in")]
+#[server(endpoint = "settings/where_signed_in", output = Postcard)]
 pub async fn where_signed_in() -> Result<Vec<SignedInDevice>, AppError> {
     use crate::{
         auth::{sessions, Viewer},
@@ -231,7 +232,7 @@ pub async fn where_signed_in() -> Result<Vec<SignedInDevice>, AppError> {
 
 /// "Sign out" beside one of the person's other sessions: it is signed out at
 /// its next request. Another person's session is not found.
-#[server(endpoint = "settings/sign_out_device")]
+#[server(endpoint = "settings/sign_out_device", output = Postcard)]
 pub async fn sign_out_device(id: i64) -> Result<(), AppError> {
     use crate::{
         auth::{sessions, Viewer},
@@ -261,7 +262,7 @@ pub async fn sign_out_device(id: i64) -> Result<(), AppError> {
 }
 
 /// "Sign out everywhere else": every session of the person but this one.
-#[server(endpoint = "settings/sign_out_everywhere_else")]
+#[server(endpoint = "settings/sign_out_everywhere_else", output = Postcard)]
 pub async fn sign_out_everywhere_else() -> Result<(), AppError> {
     use crate::{
         auth::{sessions, Viewer},
@@ -285,7 +286,7 @@ pub async fn sign_out_everywhere_else() -> Result<(), AppError> {
 /// "Delete account", for parents: their account, sign-in and links go for
 /// good; the school's records about their children stay. The password is
 /// asked for, under sign-in's limits.
-#[server(endpoint = "settings/delete_my_account")]
+#[server(endpoint = "settings/delete_my_account", output = Postcard)]
 pub async fn delete_my_account(current_password: String) -> Result<(), AppError> {
     use crate::{
         auth::{accounts, store, Viewer},
@@ -315,7 +316,7 @@ pub async fn delete_my_account(current_password: String) -> Result<(), AppError>
 
 /// "What we email you", for parents: their choices, offered only for the
 /// areas the school shows parents.
-#[server(endpoint = "settings/load_email_choices")]
+#[server(endpoint = "settings/load_email_choices", output = Postcard)]
 pub async fn load_email_choices() -> Result<EmailSettings, AppError> {
     use crate::{
         auth::Viewer,
@@ -337,7 +338,7 @@ pub async fn load_email_choices() -> Result<EmailSettings, AppError> {
 /// "Save email choices": the boxes ticked are what the parent wants by
 /// email. A box for an area the school doesn't show keeps its old answer,
 /// ready for when the school shows it again.
-#[server(endpoint = "settings/save_email_choices")]
+#[server(endpoint = "settings/save_email_choices", output = Postcard)]
 pub async fn save_email_choices(#[server(default)] emails: Vec<String>) -> Result<(), AppError> {
     use crate::{
         auth::Viewer,

@@ -1,13 +1,14 @@
 //! The server functions behind School Usage: SLT and admins only.
 
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::{UsageChoices, UsageReport};
 use crate::error::AppError;
 
 /// A month of usage (this month unless `year` and `month` say otherwise) for
 /// `show`: "staff" (the default), "parents" or "everyone".
-#[server(endpoint = "usage/school_usage")]
+#[server(endpoint = "usage/school_usage", output = Postcard)]
 pub async fn school_usage(
     year: Option<String>,
     month: Option<String>,
@@ -33,7 +34,7 @@ pub async fn school_usage(
 }
 
 /// This month and the years the Year drop-down offers.
-#[server(endpoint = "usage/month_choices")]
+#[server(endpoint = "usage/month_choices", output = Postcard)]
 pub async fn month_choices() -> Result<UsageChoices, AppError> {
     use super::store;
     use crate::{

@@ -3,6 +3,7 @@
 #[cfg(feature = "ssr")]
 use super::model::StaffDone;
 use leptos::prelude::*;
+use server_fn::codec::Postcard;
 
 use super::model::{StaffDetail, StaffMember};
 use crate::{
@@ -11,7 +12,7 @@ use crate::{
 };
 
 /// Staff whose name or email contains `search`.
-#[server(endpoint = "users/list_staff")]
+#[server(endpoint = "users/list_staff", output = Postcard)]
 pub async fn list_staff(search: String) -> Result<Vec<StaffMember>, AppError> {
     use crate::{
         auth::Viewer,
@@ -26,7 +27,7 @@ pub async fn list_staff(search: String) -> Result<Vec<StaffMember>, AppError> {
 }
 
 /// One staff member with their groups.
-#[server(endpoint = "users/open_staff_member")]
+#[server(endpoint = "users/open_staff_member", output = Postcard)]
 pub async fn open_staff_member(id: UserId) -> Result<StaffDetail, AppError> {
     use crate::{
         auth::Viewer,
@@ -54,7 +55,7 @@ pub async fn open_staff_member(id: UserId) -> Result<StaffDetail, AppError> {
 
 /// "Send invitation": creates the staff account, with no password until the
 /// person sets one from the emailed link, and opens their page.
-#[server(endpoint = "users/invite_staff")]
+#[server(endpoint = "users/invite_staff", output = Postcard)]
 pub async fn invite_staff(
     first_name: String,
     surname: String,
@@ -120,7 +121,7 @@ fn checked_details(
 
 /// Saves a staff member's name, role and SLT flag (and their email while
 /// they are still invited). An admin can't take away their own admin role.
-#[server(endpoint = "users/save_staff")]
+#[server(endpoint = "users/save_staff", output = Postcard)]
 pub async fn save_staff(
     id: UserId,
     first_name: String,
@@ -209,7 +210,7 @@ pub async fn save_staff(
 /// "Make inactive" ends every session of the account at once; "Make active"
 /// lets the person sign in again (with a new session). Admins can't make
 /// themselves inactive.
-#[server(endpoint = "users/set_staff_active")]
+#[server(endpoint = "users/set_staff_active", output = Postcard)]
 pub async fn set_staff_active(id: UserId, active: bool) -> Result<(), AppError> {
     use crate::{
         auth::{store::end_all_sessions, Viewer},
@@ -255,7 +256,7 @@ pub async fn set_staff_active(id: UserId, active: bool) -> Result<(), AppError> 
 
 /// "Resend invitation": a new link (the old one stops working), for someone
 /// who hasn't set their password yet.
-#[server(endpoint = "users/resend_invitation")]
+#[server(endpoint = "users/resend_invitation", output = Postcard)]
 pub async fn resend_invitation(id: UserId) -> Result<(), AppError> {
     use super::model::StaffStatus;
     use crate::{
@@ -295,7 +296,7 @@ pub async fn resend_invitation(id: UserId) -> Result<(), AppError> {
 }
 
 /// Assigns a group to a staff member, or takes it away.
-#[server(endpoint = "users/assign_group")]
+#[server(endpoint = "users/assign_group", output = Postcard)]
 pub async fn assign_group(id: UserId, group: GroupId, assigned: bool) -> Result<(), AppError> {
     use crate::{
         auth::Viewer,

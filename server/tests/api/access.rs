@@ -546,7 +546,7 @@ async fn fixture(app: &TestApp, admin: &Client) -> Fixture {
         crate::parents::for_parents::<app::parents::api::MakeLetters>(app, admin, &[target_parent])
             .await;
     let batch = res
-        .json::<app::parents::model::LetterSheet>()
+        .answer::<app::parents::model::LetterSheet>()
         .await
         .unwrap()
         .batch;
@@ -1082,6 +1082,16 @@ async fn every_server_function_and_route_answers_only_whom_the_table_lets_in() {
                     call_function(&app, client, path, &fixture.ids(*ids, caller, whose)).await;
                 let status = res.status();
                 calls += 1;
+                // Answers and refusals alike travel as postcard, the one
+                // encoding the browser carries a reader for.
+                let kind = res.headers().get("content-type").cloned();
+                if (status.is_success() || status.is_client_error())
+                    && kind
+                        .as_ref()
+                        .is_none_or(|kind| kind != "application/x-postcard")
+                {
+                    wrong.push(format!("{path} {caller:?}: {status} answered as {kind:?}"));
+                }
                 if whose == Whose::Other {
                     others += 1;
                 }

@@ -9,8 +9,12 @@ use app::{
         AssignGroup, InviteStaff, ListStaff, ResendInvitation, SaveStaff, SetStaffActive,
     },
 };
+use app::{
+    audit::model::AuditPage,
+    auth::model::{LinkStatus, Person, Role},
+    users::model::{StaffMember, StaffStatus},
+};
 use reqwest::{Response, StatusCode};
-use serde_json::Value;
 use server::MailWorker;
 
 use crate::helpers::*;
@@ -30,17 +34,12 @@ fn token_of(link: &str) -> String {
     link.rsplit('/').next().unwrap().to_owned()
 }
 
-async fn link_status(app: &TestApp, token: &str, link: &str) -> String {
+async fn link_status(app: &TestApp, token: &str, link: &str) -> LinkStatus {
     let res = app
         .call::<CheckPasswordLink>(&client(), &[("token", token), ("link", link)])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json::<Value>()
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_owned()
+    res.answer().await.unwrap()
 }
 
 async fn set_password(app: &TestApp, token: &str, link: &str, password: &str) -> Response {
@@ -108,12 +107,12 @@ async fn a_reset_link_arrives_by_email_and_works_once() {
             .unwrap();
     assert_eq!(stored, 0, "the raw token must not be in the database");
 
-    assert_eq!(link_status(&app, &token, "reset").await, "Ready");
+    assert_eq!(link_status(&app, &token, "reset").await, LinkStatus::Ready);
     assert_done(
         &set_password(&app, &token, "reset", NEW_PASSWORD).await,
         "setting the password",
     );
-    assert_eq!(link_status(&app, &token, "reset").await, "Used");
+    assert_eq!(link_status(&app, &token, "reset").await, LinkStatus::Used);
 
     let again = set_password(&app, &token, "reset", "another-garden-43").await;
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -134,9 +133,12 @@ async fn a_reset_link_expires_after_24_hours() {
     let token = reset_token(&app, TEACHER).await;
     app.clock
         .advance(time::Duration::hours(24) - time::Duration::minutes(1));
-    assert_eq!(link_status(&app, &token, "reset").await, "Ready");
+    assert_eq!(link_status(&app, &token, "reset").await, LinkStatus::Ready);
     app.clock.advance(time::Duration::minutes(2));
-    assert_eq!(link_status(&app, &token, "reset").await, "Expired");
+    assert_eq!(
+        link_status(&app, &token, "reset").await,
+        LinkStatus::Expired
+    );
     let res = set_password(&app, &token, "reset", NEW_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error_of(res).await.to_string().contains("expired"));
@@ -151,15 +153,24 @@ async fn a_reset_link_expires_after_24_hours() {
 async fn a_forged_or_misused_link_is_refused() {
     let app = spawn_app().await;
     let forged = "ab".repeat(32);
-    assert_eq!(link_status(&app, &forged, "reset").await, "Unknown");
+    assert_eq!(
+        link_status(&app, &forged, "reset").await,
+        LinkStatus::Unknown
+    );
     let res = set_password(&app, &forged, "reset", NEW_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error_of(res).await.to_string().contains("doesn't work"));
     // A real reset token can't be used as an invitation.
     let token = reset_token(&app, TEACHER).await;
-    assert_eq!(link_status(&app, &token, "invitation").await, "Unknown");
+    assert_eq!(
+        link_status(&app, &token, "invitation").await,
+        LinkStatus::Unknown
+    );
     // Nor a cut-short copy of it.
-    assert_eq!(link_status(&app, &token[..40], "reset").await, "Unknown");
+    assert_eq!(
+        link_status(&app, &token[..40], "reset").await,
+        LinkStatus::Unknown
+    );
 }
 
 #[tokio::test]
@@ -242,7 +253,7 @@ async fn each_password_rule_gets_its_own_message() {
         .await;
     assert!(error_of(mismatch).await.for_field("confirm").is_some());
     // None of those used the link up.
-    assert_eq!(link_status(&app, &token, "reset").await, "Ready");
+    assert_eq!(link_status(&app, &token, "reset").await, LinkStatus::Ready);
 }
 
 #[tokio::test]
@@ -398,12 +409,18 @@ async fn an_invitation_sets_the_password_once() {
     let early = app.sign_in(&client(), new, "anything-1", false).await;
     assert_eq!(early.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    assert_eq!(link_status(&app, &token, "invitation").await, "Ready");
+    assert_eq!(
+        link_status(&app, &token, "invitation").await,
+        LinkStatus::Ready
+    );
     assert_done(
         &set_password(&app, &token, "invitation", NEW_PASSWORD).await,
         "accepting",
     );
-    assert_eq!(link_status(&app, &token, "invitation").await, "Used");
+    assert_eq!(
+        link_status(&app, &token, "invitation").await,
+        LinkStatus::Used
+    );
     let twice = set_password(&app, &token, "invitation", "another-garden-43").await;
     assert_eq!(twice.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -412,9 +429,14 @@ async fn an_invitation_sets_the_password_once() {
         &app.sign_in(&priya, new, NEW_PASSWORD, false).await,
         "first sign-in",
     );
-    let me: Value = app.call::<WhoAmI>(&priya, &[]).await.json().await.unwrap();
-    assert_eq!(me["role"], "Teacher");
-    assert_eq!(me["slt"], true);
+    let me: Person = app
+        .call::<WhoAmI>(&priya, &[])
+        .await
+        .answer()
+        .await
+        .unwrap();
+    assert_eq!(me.role, Role::Teacher);
+    assert!(me.slt);
 
     let audited: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE subject = 'user:' || (SELECT id FROM users WHERE email = ?) ORDER BY id",
@@ -479,7 +501,10 @@ async fn resending_an_invitation_replaces_the_old_link() {
     );
     let second = token_of(&app.last_email_to(new).await.link("/invitation/"));
     assert_ne!(first, second);
-    assert_eq!(link_status(&app, &first, "invitation").await, "Expired");
+    assert_eq!(
+        link_status(&app, &first, "invitation").await,
+        LinkStatus::Expired
+    );
     assert_done(
         &set_password(&app, &second, "invitation", NEW_PASSWORD).await,
         "accepting",
@@ -505,7 +530,10 @@ async fn correcting_an_invited_address_moves_the_invitation_there() {
         ("role", "teacher"),
     ];
     assert_done(&app.call::<SaveStaff>(&admin, &form).await, "correcting");
-    assert_eq!(link_status(&app, &old, "invitation").await, "Expired");
+    assert_eq!(
+        link_status(&app, &old, "invitation").await,
+        LinkStatus::Expired
+    );
     let new = token_of(&app.last_email_to(corrected).await.link("/invitation/"));
     assert_done(
         &set_password(&app, &new, "invitation", NEW_PASSWORD).await,
@@ -526,9 +554,15 @@ async fn an_invitation_expires_after_7_days() {
     let token = token_of(&app.last_email_to(new).await.link("/invitation/"));
     app.clock
         .advance(time::Duration::days(7) - time::Duration::minutes(1));
-    assert_eq!(link_status(&app, &token, "invitation").await, "Ready");
+    assert_eq!(
+        link_status(&app, &token, "invitation").await,
+        LinkStatus::Ready
+    );
     app.clock.advance(time::Duration::minutes(2));
-    assert_eq!(link_status(&app, &token, "invitation").await, "Expired");
+    assert_eq!(
+        link_status(&app, &token, "invitation").await,
+        LinkStatus::Expired
+    );
 }
 
 #[tokio::test]
@@ -678,14 +712,14 @@ async fn settings_change_only_your_own_name() {
         .await,
         "saving the name",
     );
-    let me: Value = app
+    let me: Person = app
         .call::<WhoAmI>(&teacher, &[])
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
-    assert_eq!(me["first_name"], "Becky");
-    assert_eq!(me["surname"], "Jones-Hall");
+    assert_eq!(me.first_name, "Becky");
+    assert_eq!(me.surname, "Jones-Hall");
 }
 
 /// The audit log as `client` reads it, filtered by person, action and start date.
@@ -717,26 +751,25 @@ async fn only_admins_manage_users_and_read_the_audit_log() {
         assert_eq!(log.status(), StatusCode::FORBIDDEN, "{who}");
     }
     let admin = app.signed_in(ADMIN).await;
-    let staff: Value = app
+    let staff: Vec<StaffMember> = app
         .call::<ListStaff>(&admin, &[("search", "")])
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
-    let staff = staff.as_array().unwrap();
     assert!(staff.len() >= 4);
     assert!(
-        staff.iter().all(|s| s["role"] != "Parent"),
+        staff.iter().all(|s| s.role != Role::Parent),
         "parents aren't staff"
     );
-    let found: Value = app
+    let found: Vec<StaffMember> = app
         .call::<ListStaff>(&admin, &[("search", "teacher@oak")])
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
-    assert_eq!(found.as_array().unwrap().len(), 1);
-    assert_eq!(found[0]["status"], "Active");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].status, StaffStatus::Active);
 }
 
 #[tokio::test]
@@ -758,14 +791,14 @@ async fn role_slt_and_groups_change_and_each_change_is_audited() {
         )
         .await;
     assert_done(&res, "turning SLT on");
-    let me: Value = app
+    let me: Person = app
         .call::<WhoAmI>(&teacher, &[])
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
-    assert_eq!(
-        me["slt"], true,
+    assert!(
+        me.slt,
         "the open session sees the change at its next request"
     );
 
@@ -811,12 +844,12 @@ async fn role_slt_and_groups_change_and_each_change_is_audited() {
     assert!(error_of(own).await.for_field("role").is_some());
 
     // The log says who did what to whom, when and from where.
-    let log: Value = audit_log(&app, &admin, "", "SLT turned on", "")
+    let log: AuditPage = audit_log(&app, &admin, "", "SLT turned on", "")
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
-    let entries = log["entries"].as_array().unwrap();
+    let entries = log.entries;
     assert_eq!(entries.len(), 1);
     let admin_name: (String, String) =
         sqlx::query_as("SELECT first_name, surname FROM users WHERE email = ?")
@@ -825,17 +858,17 @@ async fn role_slt_and_groups_change_and_each_change_is_audited() {
             .await
             .unwrap();
     assert_eq!(
-        entries[0]["who"],
-        format!("{} {}", admin_name.0, admin_name.1)
+        entries[0].who.as_deref(),
+        Some(format!("{} {}", admin_name.0, admin_name.1).as_str())
     );
-    assert_eq!(entries[0]["about"], "Rebecca Jones");
-    assert_eq!(entries[0]["address"], "127.0.0.1");
-    let by_person: Value = audit_log(&app, &admin, "Rebecca", "group assigned", "")
+    assert_eq!(entries[0].about.as_deref(), Some("Rebecca Jones"));
+    assert_eq!(entries[0].address.as_deref(), Some("127.0.0.1"));
+    let by_person: AuditPage = audit_log(&app, &admin, "Rebecca", "group assigned", "")
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
-    assert_eq!(by_person["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(by_person.entries.len(), 1);
     let bad_date = audit_log(&app, &admin, "", "", "yesterday").await;
     assert!(error_of(bad_date).await.for_field("from").is_some());
 }

@@ -79,7 +79,7 @@ async fn child_record(app: &TestApp, pupil: PupilId) -> ChildRecord {
         .call::<ChildDetails>(&parent, &[("pupil", &pupil.to_string())])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }
 
 #[tokio::test]
@@ -166,7 +166,7 @@ async fn percentages_follow_the_dfe_rule_for_every_group_of_codes() {
     let res = app
         .call::<ChildDetails>(&admin, &[("pupil", &classmate.to_string())])
         .await;
-    let theirs: ChildRecord = res.json().await.unwrap();
+    let theirs: ChildRecord = res.answer().await.unwrap();
     assert_eq!(theirs.attendance.percentage.as_deref(), Some("43.8%"));
     assert_eq!(
         (theirs.attendance.attended, theirs.attendance.possible),

@@ -5,7 +5,6 @@ use app::{
     school::api::SchoolAtAGlance,
 };
 use reqwest::StatusCode;
-use serde_json::Value;
 
 use crate::helpers::*;
 
@@ -36,9 +35,14 @@ async fn sign_in_succeeds_with_the_right_password_and_fails_otherwise() {
 
     let right = app.sign_in(&client, TEACHER, PASSWORD, false).await;
     assert!(right.status().is_success());
-    let me: Value = app.call::<WhoAmI>(&client, &[]).await.json().await.unwrap();
-    assert_eq!(me["role"], "Teacher");
-    assert_eq!(me["school_name"], "Oakfield Primary School");
+    let me: app::auth::model::Person = app
+        .call::<WhoAmI>(&client, &[])
+        .await
+        .answer()
+        .await
+        .unwrap();
+    assert_eq!(me.role, app::auth::model::Role::Teacher);
+    assert_eq!(me.school_name, "Oakfield Primary School");
 
     let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action IN ('signed in', 'sign-in failed')",
@@ -200,8 +204,8 @@ async fn a_teacher_cannot_call_an_admin_only_function() {
     let admin = app.signed_in(ADMIN).await;
     let res = app.call::<SchoolAtAGlance>(&admin, &[]).await;
     assert!(res.status().is_success());
-    let overview: Value = res.json().await.unwrap();
-    assert_eq!(overview["pupils"], 300);
+    let overview: app::school::model::SchoolOverview = res.answer().await.unwrap();
+    assert_eq!(overview.pupils, 300);
 }
 
 #[tokio::test]

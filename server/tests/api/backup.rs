@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use app::{auth::api::WhoAmI, settings::api::SaveMyName};
-use serde_json::Value;
 use server::backup::{back_up_if_due, backups_in, database_file, lock_for_serving, restore};
 use sqlx::Connection;
 use time::Duration;
@@ -14,8 +13,13 @@ use crate::helpers::*;
 
 async fn admin_first_name(app: &TestApp) -> String {
     let admin = app.signed_in(ADMIN).await;
-    let me: Value = app.call::<WhoAmI>(&admin, &[]).await.json().await.unwrap();
-    me["first_name"].as_str().unwrap().to_owned()
+    let me: app::auth::model::Person = app
+        .call::<WhoAmI>(&admin, &[])
+        .await
+        .answer()
+        .await
+        .unwrap();
+    me.first_name
 }
 
 async fn rename_admin(app: &TestApp, first_name: &str) {

@@ -112,7 +112,7 @@ async fn records(app: &TestApp, who: &Client, group: GroupId) -> GroupRecords {
         .call::<OpenRecords>(who, &[("group", &group.to_string())])
         .await;
     assert_eq!(res.status(), StatusCode::OK, "opening the group's records");
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }
 
 #[tokio::test]
@@ -134,7 +134,7 @@ async fn a_teacher_awards_a_behaviour_to_several_pupils_at_once() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.json::<usize>().await.unwrap(), 2);
+    assert_eq!(res.answer::<usize>().await.unwrap(), 2);
 
     let stored: Vec<(i64, String, i64, Option<String>, String)> = sqlx::query_as(
         "SELECT pupil_id, title, points, note, kind FROM classroom_entries ORDER BY pupil_id",
@@ -387,7 +387,7 @@ async fn a_parent_sees_their_childs_behaviour_and_achievements_and_no_one_elses(
         .call::<ChildDetails>(&parent, &[("pupil", &child.to_string())])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let record: ChildRecord = res.json().await.unwrap();
+    let record: ChildRecord = res.answer().await.unwrap();
     let classroom = record.classroom;
     let expected = Points {
         positive: good_points,
@@ -427,7 +427,7 @@ async fn a_parent_sees_their_childs_behaviour_and_achievements_and_no_one_elses(
     let res = app
         .call::<ChildDetails>(&parent, &[("pupil", &child.to_string())])
         .await;
-    let later: ChildRecord = res.json().await.unwrap();
+    let later: ChildRecord = res.answer().await.unwrap();
     assert_eq!(later.classroom.this_week, Points::default());
     if later.classroom.this_term == Points::default() {
         // The week crossed into a new term (the test ran in a term's last week).
@@ -473,7 +473,7 @@ async fn notifications_of(app: &TestApp, parent: i64) -> i64 {
 async fn unread(app: &TestApp, who: &Client) -> i64 {
     let res = app.call::<UnreadCount>(who, &[]).await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }
 
 /// The next event on a live stream, or None if none comes in five seconds.
@@ -540,7 +540,7 @@ async fn a_notification_reaches_every_linked_parent_live_and_no_one_else() {
     // The list says what happened, in words, and opening it reads it.
     assert_eq!(unread(&app, &parent).await, 1);
     let res = app.call::<MyNotifications>(&parent, &[]).await;
-    let list: Vec<Notification> = res.json().await.unwrap();
+    let list: Vec<Notification> = res.answer().await.unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].pupil, child);
     assert_eq!(list[0].kind, NotificationKind::Behaviour);
@@ -609,7 +609,7 @@ async fn admins_change_the_behaviour_list_and_entries_keep_what_was_recorded() {
         .call::<AddBehaviour>(&admin, &[("name", " Good listening "), ("points", "+2")])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let added: i64 = res.json().await.unwrap();
+    let added: i64 = res.answer().await.unwrap();
     let offered = records(&app, &teacher, class).await.behaviours;
     let listening = offered
         .iter()
@@ -663,7 +663,7 @@ async fn admins_change_the_behaviour_list_and_entries_keep_what_was_recorded() {
     let left: Vec<i64> = app
         .call::<BehaviourList>(&admin, &[])
         .await
-        .json::<Vec<app::classroom::model::BehaviourChoice>>()
+        .answer::<Vec<app::classroom::model::BehaviourChoice>>()
         .await
         .unwrap()
         .iter()

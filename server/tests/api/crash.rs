@@ -142,7 +142,7 @@ async fn a_crash_mid_paste_and_mid_publish_loses_nothing_committed_and_applies_n
     let teacher = signed_in(&base, TEACHER).await;
     let grid: Option<Grid> = post::<OpenGrid>(&teacher, &base, &[("group", &group.to_string())])
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     let grid = grid.expect("the teacher's grid");

@@ -28,7 +28,7 @@ async fn choose(app: &TestApp, parent: &Client, ticked: &[&str]) -> reqwest::Res
 async fn settings(app: &TestApp, parent: &Client) -> EmailSettings {
     let res = app.call::<LoadEmailChoices>(parent, &[]).await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }
 
 /// `days` after the test's start, at `hour` UTC (an hour later in UK summer time).

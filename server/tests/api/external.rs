@@ -86,7 +86,7 @@ async fn page(app: &TestApp, who: &Client, file: Option<i64>) -> ExtDataView {
     let form: Vec<(&str, &str)> = file.iter().map(|f| ("file", f.as_str())).collect();
     let res = app.call::<ExtDataPage>(who, &form).await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }
 
 /// The import form as the page sends it: a new Phonics Screening Check
@@ -116,7 +116,7 @@ async fn preview(app: &TestApp, who: &Client, form: &[(&str, &str)]) -> Preview 
         "{}",
         res.text().await.unwrap()
     );
-    let preview: Option<Preview> = res.json().await.unwrap();
+    let preview: Option<Preview> = res.answer().await.unwrap();
     preview.expect("a preview")
 }
 
@@ -251,7 +251,7 @@ async fn a_preview_gives_every_bad_row_its_reason_and_undo_puts_everything_back(
     let res = app
         .call::<OpenPupil>(&admin, &[("pupil", &amy.to_string())])
         .await;
-    let amy_page: PupilProgress = res.json().await.unwrap();
+    let amy_page: PupilProgress = res.answer().await.unwrap();
     assert_eq!(amy_page.external.len(), 1);
     assert_eq!(
         amy_page.external[0].result,
@@ -381,7 +381,7 @@ async fn a_preview_gives_every_bad_row_its_reason_and_undo_puts_everything_back(
 async fn progress_table(app: &TestApp, who: &Client, asked: &[(&str, &str)]) -> ProgressTable {
     let res = app.call::<OpenProgress>(who, asked).await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }
 
 #[tokio::test]
@@ -630,7 +630,7 @@ async fn progress_shows_an_assessments_results_beside_the_judgements() {
                 )
                 .await;
             assert_eq!(res.status(), StatusCode::OK);
-            res.json::<ProgressTable>().await.unwrap()
+            res.answer::<ProgressTable>().await.unwrap()
         }
     };
     let table = open(assessment).await;
@@ -850,7 +850,7 @@ async fn targets_imported_for_a_subject_show_in_progress_and_undo_puts_back_what
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let table: ProgressTable = res.json().await.unwrap();
+    let table: ProgressTable = res.answer().await.unwrap();
     let target = |pupil: i64| {
         table
             .rows

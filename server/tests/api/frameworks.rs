@@ -20,7 +20,7 @@ async fn framework(app: &TestApp, admin: &Client, subject: &str, year: &str) -> 
         .call::<OpenFramework>(admin, &[("subject", subject), ("year", year)])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }
 
 fn ok(status: StatusCode) -> bool {
@@ -32,7 +32,7 @@ async fn maths_grid(app: &TestApp, who: &Client) -> Grid {
         .call::<OpenGrid>(who, &[("subject", "3"), ("year", "3")])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let grid: Option<Grid> = res.json().await.unwrap();
+    let grid: Option<Grid> = res.answer().await.unwrap();
     grid.unwrap()
 }
 

@@ -69,7 +69,7 @@ async fn pupils_of_year(app: &TestApp, year: i64, n: i64) -> Vec<i64> {
 async fn groups(app: &TestApp, who: &Client) -> Vec<GroupSummary> {
     let res = app.call::<MyGroups>(who, &[]).await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }
 
 #[tokio::test]
@@ -126,7 +126,7 @@ async fn a_teacher_makes_a_set_of_their_own_from_the_schools_pupils() {
         "an admin's class is not the teacher's to change"
     );
     let res = app.call::<MarkbookMenu>(&teacher, &[]).await;
-    let menu: app::markbook::model::Menu = res.json().await.unwrap();
+    let menu: app::markbook::model::Menu = res.answer().await.unwrap();
     assert!(menu.groups.iter().any(|g| g.id.0 == id), "in Markbook too");
 
     // The form opens with the pupils; removing one and saving keeps two.
@@ -134,7 +134,7 @@ async fn a_teacher_makes_a_set_of_their_own_from_the_schools_pupils() {
         .call::<OpenGroup>(&teacher, &[("id", &id.to_string())])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let detail: GroupDetail = res.json().await.unwrap();
+    let detail: GroupDetail = res.answer().await.unwrap();
     assert_eq!(detail.pupils.len(), 3);
     let res = save(
         &app,

@@ -19,7 +19,7 @@ async fn a_parent_loses_a_child_who_leaves_and_staff_keep_them() {
     let mine: Vec<app::portal::model::Child> = app
         .call::<MyChildren>(&parent, &[])
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     let leaver = mine[0].id.0.to_string();
@@ -70,7 +70,7 @@ async fn percent_and_underscore_are_what_they_say_in_a_search() {
         async move {
             let res = app.call::<FindPupils>(admin, &[("search", search)]).await;
             assert_eq!(res.status(), StatusCode::OK);
-            res.json::<PupilSearch>().await.unwrap()
+            res.answer::<PupilSearch>().await.unwrap()
         }
     };
     // No pupil's name holds these, so nothing matches: they are not wildcards.
@@ -187,7 +187,7 @@ async fn a_new_password_ends_a_pending_email_change_and_is_told() {
     let status: app::auth::model::LinkStatus = app
         .call::<CheckEmailLink>(&client(), &[("token", &token)])
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     assert_ne!(status, app::auth::model::LinkStatus::Ready);
@@ -415,7 +415,7 @@ async fn a_teacher_cannot_widen_their_reach_with_a_set_of_their_own() {
 /// Whether a pupil search for `surname` offers the pupil `id`.
 async fn offered(app: &TestApp, who: &reqwest::Client, surname: &str, id: i64) -> bool {
     let res = app.call::<FindPupils>(who, &[("search", surname)]).await;
-    let found: PupilSearch = res.json().await.unwrap();
+    let found: PupilSearch = res.answer().await.unwrap();
     found.pupils.iter().any(|p| p.id.0 == id)
 }
 
@@ -489,7 +489,7 @@ async fn an_address_that_can_never_be_sent_to_is_given_up_on_and_shown_to_admins
     let detail: app::parents::model::ParentDetail = app
         .call::<app::parents::api::OpenParent>(&admin, &[("id", &parent.to_string())])
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     assert_eq!(detail.undelivered.len(), 1);
@@ -531,7 +531,7 @@ async fn a_lost_letters_reply_leaves_the_letters_parents_hold_working() {
         let res = app
             .call::<ListParents>(&admin, &[("search", ""), ("status", ""), ("page", "0")])
             .await;
-        res.json::<ParentList>().await.unwrap().waiting_letters
+        res.answer::<ParentList>().await.unwrap().waiting_letters
     };
     // The letter the parent holds, made and confirmed printed.
     let held = codes_for(&app, &admin, parent).await;

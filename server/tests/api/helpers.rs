@@ -338,6 +338,32 @@ impl TestApp {
     }
 }
 
+/// A server function's answer, read as the browser reads it: postcard.
+pub trait Answer {
+    /// The answer, or a panic with the body when the call was refused (read
+    /// a refusal with [`error_of`]).
+    fn answer<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> impl std::future::Future<Output = Result<T, postcard::Error>>;
+}
+
+impl Answer for Response {
+    async fn answer<T: serde::de::DeserializeOwned>(self) -> Result<T, postcard::Error> {
+        let status = self.status();
+        let postcard = self
+            .headers()
+            .get("content-type")
+            .is_some_and(|kind| kind == "application/x-postcard");
+        let body = self.bytes().await.expect("an answer's body");
+        assert!(
+            status.is_success() && postcard,
+            "not an answer: {status} {}",
+            String::from_utf8_lossy(&body)
+        );
+        postcard::from_bytes(&body)
+    }
+}
+
 /// Whether a form was taken: answered, or sent on to the next page.
 pub fn done(res: &Response) -> bool {
     res.status().is_success() || res.status().is_redirection()
@@ -345,8 +371,9 @@ pub fn done(res: &Response) -> bool {
 
 /// The `AppError` a refused call answered with.
 pub async fn error_of(res: Response) -> app::error::AppError {
-    let text = res.text().await.unwrap();
-    serde_json::from_str(&text).unwrap_or_else(|_| panic!("an AppError body, not {text}"))
+    let body = res.bytes().await.unwrap();
+    postcard::from_bytes(&body)
+        .unwrap_or_else(|_| panic!("an AppError body, not {}", String::from_utf8_lossy(&body)))
 }
 
 /// A sign-in answered over https: HSTS, and a session cookie that is

@@ -97,7 +97,7 @@ async fn homework_set_for_a_group_reaches_its_parents_and_hand_ins_show_on_the_c
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let homework: HomeworkId = res.json().await.unwrap();
+    let homework: HomeworkId = res.answer().await.unwrap();
     // Every parent of a pupil on the class's roll is told, once.
     assert_eq!(count(&app, &homework_notices(parent)).await, 1);
     assert_eq!(count(&app, &homework_notices(classmates_parent)).await, 1);
@@ -125,7 +125,7 @@ async fn homework_set_for_a_group_reaches_its_parents_and_hand_ins_show_on_the_c
     let res = app
         .call::<OpenHomework>(&teacher, &[("group", &class.to_string())])
         .await;
-    let listing: GroupHomework = res.json().await.unwrap();
+    let listing: GroupHomework = res.answer().await.unwrap();
     assert_eq!(listing.homework[0].title, "Spellings: -tion words");
     assert_eq!(listing.homework[0].handed_in, 0);
     assert_eq!(listing.homework[0].pupils, pupils.len() as i64);
@@ -142,11 +142,11 @@ async fn homework_set_for_a_group_reaches_its_parents_and_hand_ins_show_on_the_c
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.json::<u64>().await.unwrap(), 2);
+    assert_eq!(res.answer::<u64>().await.unwrap(), 2);
     let res = app
         .call::<OpenHandIns>(&teacher, &[("homework", &homework.to_string())])
         .await;
-    let list: HandInList = res.json().await.unwrap();
+    let list: HandInList = res.answer().await.unwrap();
     let status_of = |pupil: PupilId| {
         list.pupils
             .iter()
@@ -160,7 +160,7 @@ async fn homework_set_for_a_group_reaches_its_parents_and_hand_ins_show_on_the_c
     assert_eq!(list.homework.handed_in, 2);
     // The same again changes nothing.
     let res = hand_ins(&app, &teacher, homework, &[(child, HandIn::HandedIn)]).await;
-    assert_eq!(res.json::<u64>().await.unwrap(), 0);
+    assert_eq!(res.answer::<u64>().await.unwrap(), 0);
 
     // A second piece the child hasn't handed in: due, then overdue.
     let res = set(&app, &teacher, class, "Times tables: 7s", &in_days(&app, 2)).await;
@@ -173,7 +173,7 @@ async fn homework_set_for_a_group_reaches_its_parents_and_hand_ins_show_on_the_c
                 .call::<ChildDetails>(&client, &[("pupil", &child.to_string())])
                 .await;
             assert_eq!(res.status(), StatusCode::OK);
-            res.json::<ChildRecord>().await.unwrap().homework
+            res.answer::<ChildRecord>().await.unwrap().homework
         }
     };
     let homework_now = page(parent_client.clone()).await;
@@ -229,7 +229,7 @@ async fn homework_out_of_reach_is_not_found_and_every_mistake_is_named() {
     // Hand-ins: homework of another group is out of reach; a pupil not on
     // the group's roll refuses the whole list.
     let res = set(&app, &teacher, class, "Spellings", &in_days(&app, 7)).await;
-    let homework: HomeworkId = res.json().await.unwrap();
+    let homework: HomeworkId = res.answer().await.unwrap();
     let other_homework: i64 = sqlx::query_scalar(
         "INSERT INTO homework (group_id, title, due_on, set_at) VALUES (?, 'Theirs', '2099-01-01', '2026-01-01T00:00:00Z') RETURNING id",
     )

@@ -20,7 +20,7 @@ use crate::helpers::*;
 async fn menu(app: &TestApp, who: &Client) -> Menu {
     let res = app.call::<MarkbookMenu>(who, &[]).await;
     assert_eq!(res.status(), StatusCode::OK, "reading the menu");
-    res.json().await.expect("a menu")
+    res.answer().await.expect("a menu")
 }
 
 async fn group_named(app: &TestApp, name: &str) -> GroupId {
@@ -35,7 +35,7 @@ async fn group_named(app: &TestApp, name: &str) -> GroupId {
 async fn grid(app: &TestApp, who: &Client, form: &[(&str, &str)]) -> Grid {
     let res = app.call::<OpenGrid>(who, form).await;
     assert_eq!(res.status(), StatusCode::OK, "opening the grid");
-    let grid: Option<Grid> = res.json().await.expect("a grid");
+    let grid: Option<Grid> = res.answer().await.expect("a grid");
     grid.expect("a group to open")
 }
 
@@ -302,7 +302,7 @@ async fn every_change_is_kept_with_who_and_when_newest_first() {
 
     let saved = |res: Response| async move {
         assert_eq!(res.status(), StatusCode::OK);
-        res.json::<usize>().await.unwrap()
+        res.answer::<usize>().await.unwrap()
     };
     assert_eq!(
         saved(save(&app, &teacher, class, &[(pupil, criterion, Some(working))]).await).await,
@@ -336,7 +336,7 @@ async fn every_change_is_kept_with_who_and_when_newest_first() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let history: Vec<HistoryEntry> = res.json().await.unwrap();
+    let history: Vec<HistoryEntry> = res.answer().await.unwrap();
     let said: Vec<(&str, &str)> = history
         .iter()
         .map(|h| (h.judgement.as_str(), h.by.as_str()))
@@ -496,7 +496,7 @@ async fn a_change_reaches_other_open_grids_of_the_same_pupils_at_once() {
     .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(
-        res.json::<usize>().await.unwrap(),
+        res.answer::<usize>().await.unwrap(),
         1,
         "the other class changed"
     );

@@ -926,7 +926,7 @@ async fn possible_duplicates_are_merged_or_kept_apart_and_a_sync_respects_both()
         async move {
             app.call::<app::mis::api::MisSyncPage>(&client, &[])
                 .await
-                .json::<app::mis::model::MisSyncView>()
+                .answer::<app::mis::model::MisSyncView>()
                 .await
                 .unwrap()
         }
@@ -973,7 +973,7 @@ async fn possible_duplicates_are_merged_or_kept_apart_and_a_sync_respects_both()
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let done = res.json::<app::mis::model::Merged>().await.unwrap();
+    let done = res.answer::<app::mis::model::Merged>().await.unwrap();
     assert_eq!(
         done.summary(),
         "Hana Kato (hana.kato@work.example) merged into Hana Kato (hana@home.example): 1 child's link moved, with their codes and history."

@@ -23,7 +23,7 @@ use crate::{
 async fn children(app: &TestApp, parent: &Client) -> Vec<Child> {
     let res = app.call::<MyChildren>(parent, &[]).await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }
 
 pub(crate) async fn uk_birthday(app: &TestApp, pupil: i64) -> String {
@@ -211,7 +211,7 @@ async fn add_pupil_is_rate_limited_like_sign_up() {
 async fn devices(app: &TestApp, who: &Client) -> Vec<SignedInDevice> {
     let res = app.call::<WhereSignedIn>(who, &[]).await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }
 
 /// A client that says it is Chrome on Android, signed in as `email`.
@@ -369,5 +369,5 @@ async fn parents(app: &TestApp, admin: &Client, search: &str) -> ParentList {
         .call::<ListParents>(admin, &[("search", search), ("status", ""), ("page", "0")])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }

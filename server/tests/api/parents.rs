@@ -104,7 +104,7 @@ fn links_as_saved(detail: &ParentDetail) -> Vec<(i64, &str, bool)> {
 async fn find(app: &TestApp, admin: &Client, search: &str) -> PupilSearch {
     let res = app.call::<FindPupils>(admin, &[("search", search)]).await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }
 
 pub(crate) async fn open(app: &TestApp, admin: &Client, id: i64) -> ParentDetail {
@@ -112,7 +112,7 @@ pub(crate) async fn open(app: &TestApp, admin: &Client, id: i64) -> ParentDetail
         .call::<OpenParent>(admin, &[("id", &id.to_string())])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }
 
 pub(crate) async fn audit_count(app: &TestApp, action: &str) -> i64 {
@@ -137,7 +137,7 @@ pub(crate) async fn confirm_letters(app: &TestApp, admin: &Client, batch: i64) -
         .call::<ConfirmLetters>(admin, &[("batch", &batch.to_string())])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }
 
 /// "Letters printed" for the letters made last.
@@ -273,7 +273,7 @@ async fn an_admin_adds_a_parent_with_two_children() {
                 &[("search", search), ("status", "active"), ("page", "0")],
             )
             .await;
-        let list: ParentList = res.json().await.unwrap();
+        let list: ParentList = res.answer().await.unwrap();
         let row = list
             .rows
             .iter()
@@ -453,7 +453,7 @@ async fn inactive_parents_lose_their_session_and_their_email() {
     // An inactive parent gets no email, even one queued before.
     let (waiting, email) = parent_not_signed_up(&app).await;
     let res = for_parents::<SendInvitations>(&app, &admin, &[waiting]).await;
-    let sent: InvitationsSent = res.json().await.unwrap();
+    let sent: InvitationsSent = res.answer().await.unwrap();
     assert_eq!(sent.sent, 1);
     let detail = open(&app, &admin, waiting).await;
     let res = save(
@@ -481,7 +481,7 @@ async fn inactive_parents_lose_their_session_and_their_email() {
     );
     // Nor does "Send invitation" queue one now.
     let res = for_parents::<SendInvitations>(&app, &admin, &[waiting]).await;
-    let sent: InvitationsSent = res.json().await.unwrap();
+    let sent: InvitationsSent = res.answer().await.unwrap();
     assert_eq!((sent.sent, sent.inactive), (0, 1));
 }
 
@@ -520,7 +520,7 @@ async fn a_removed_link_leaves_the_parents_phone_at_once() {
     let children: Vec<Child> = app
         .call::<MyChildren>(&parent, &[])
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     assert_eq!(children.len(), 2);
@@ -547,7 +547,7 @@ async fn a_removed_link_leaves_the_parents_phone_at_once() {
     let children: Vec<Child> = app
         .call::<MyChildren>(&parent, &[])
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     assert_eq!(children.len(), 1);
@@ -566,7 +566,7 @@ async fn access_codes_are_unique_hashed_and_reissue_revokes() {
     let letters = || async {
         let res = for_parents::<MakeLetters>(&app, &admin, &[id]).await;
         assert_eq!(res.status(), StatusCode::OK);
-        res.json::<LetterSheet>().await.unwrap()
+        res.answer::<LetterSheet>().await.unwrap()
     };
     let sheet = letters().await;
     assert_eq!(sheet.letters.len(), 1);
@@ -626,7 +626,7 @@ async fn access_codes_are_unique_hashed_and_reissue_revokes() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let reissued: ReissuedCode = res.json().await.unwrap();
+    let reissued: ReissuedCode = res.answer().await.unwrap();
     assert!(codes::link_for(&mut conn, &second[0])
         .await
         .unwrap()
@@ -655,7 +655,7 @@ async fn access_codes_are_unique_hashed_and_reissue_revokes() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let sheet: LetterSheet = res.json().await.unwrap();
+    let sheet: LetterSheet = res.answer().await.unwrap();
     assert!(sheet.letters.len() > 100, "{} letters", sheet.letters.len());
     let mut all: Vec<String> = sheet
         .letters
@@ -676,7 +676,7 @@ async fn invitations_go_to_parents_who_have_not_signed_up() {
     let signed_up = app.user_id(PARENT).await;
     let res = for_parents::<SendInvitations>(&app, &admin, &[waiting, signed_up]).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let sent: InvitationsSent = res.json().await.unwrap();
+    let sent: InvitationsSent = res.answer().await.unwrap();
     assert_eq!((sent.sent, sent.already_signed_up), (1, 1));
     let received = app.last_email_to(&email).await;
     assert!(received.text.contains("reports"), "{}", received.text);
@@ -730,7 +730,7 @@ async fn the_list_pages_and_filters() {
                 )
                 .await;
             assert_eq!(res.status(), StatusCode::OK);
-            res.json::<ParentList>().await.unwrap()
+            res.answer::<ParentList>().await.unwrap()
         }
     };
     let everyone = list("", "", 0).await;
@@ -761,7 +761,7 @@ async fn the_list_pages_and_filters() {
 /// Makes a letter for `parent` and answers (pupil id, access code) per child.
 pub(crate) async fn codes_for(app: &TestApp, admin: &Client, parent: i64) -> Vec<(i64, String)> {
     let res = for_parents::<MakeLetters>(app, admin, &[parent]).await;
-    let sheet: LetterSheet = res.json().await.unwrap();
+    let sheet: LetterSheet = res.answer().await.unwrap();
     let detail = open(app, admin, parent).await;
     sheet.letters[0]
         .children
@@ -926,7 +926,7 @@ async fn listed(app: &TestApp, admin: &Client, status: &str) -> app::parents::mo
         &[("search", ""), ("status", status), ("page", "0")],
     )
     .await
-    .json()
+    .answer()
     .await
     .unwrap()
 }

@@ -133,11 +133,11 @@ async fn the_share_secured_and_the_judgement_follow_the_rule_for_each_pupil_in_r
     let targets = [(a, expected), (b, expected), (c, depth)];
     let res = save_targets(&app, &teacher, class, subject, &targets).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.json::<u64>().await.unwrap(), 3, "three targets set");
+    assert_eq!(res.answer::<u64>().await.unwrap(), 3, "three targets set");
 
     let res = progress(&app, &teacher, class, SubjectId(subject)).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let table: ProgressTable = res.json().await.unwrap();
+    let table: ProgressTable = res.answer().await.unwrap();
     let chosen = table.chosen.expect("the group and subject asked for");
     assert_eq!(chosen.subject_name, "Progress science");
     assert_eq!(table.rows.len(), roll.len(), "everyone on the roll");
@@ -187,7 +187,7 @@ async fn the_share_secured_and_the_judgement_follow_the_rule_for_each_pupil_in_r
         .call::<OpenPupil>(&teacher, &[("pupil", &a.to_string())])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let page: PupilProgress = res.json().await.unwrap();
+    let page: PupilProgress = res.answer().await.unwrap();
     assert_eq!(page.markbook_group, Some(class));
     let science = page
         .subjects
@@ -234,7 +234,7 @@ async fn the_share_secured_and_the_judgement_follow_the_rule_for_each_pupil_in_r
     // Nothing chosen: the first group and subject.
     let res = app.call::<OpenProgress>(&teacher, &[]).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let first: ProgressTable = res.json().await.unwrap();
+    let first: ProgressTable = res.answer().await.unwrap();
     assert!(first.chosen.is_some());
 }
 
@@ -291,12 +291,12 @@ async fn teachers_set_their_groups_targets_all_or_nothing_and_no_one_else_does()
     let (expected, depth) = (level(&app, 2).await, level(&app, 3).await);
 
     let res = save_targets(&app, &teacher, class, subject, &[(a, expected), (b, depth)]).await;
-    assert_eq!(res.json::<u64>().await.unwrap(), 2);
+    assert_eq!(res.answer::<u64>().await.unwrap(), 2);
     // The same again changes nothing; clearing b's changes one.
     let res = save_targets(&app, &teacher, class, subject, &[(a, expected), (b, depth)]).await;
-    assert_eq!(res.json::<u64>().await.unwrap(), 0);
+    assert_eq!(res.answer::<u64>().await.unwrap(), 0);
     let res = save_targets(&app, &teacher, class, subject, &[(a, expected), (b, 0)]).await;
-    assert_eq!(res.json::<u64>().await.unwrap(), 1);
+    assert_eq!(res.answer::<u64>().await.unwrap(), 1);
     let saved = vec![(a.0, expected)];
     assert_eq!(targets_of(&app, subject).await, saved);
 
@@ -354,7 +354,7 @@ async fn teachers_set_their_groups_targets_all_or_nothing_and_no_one_else_does()
     let res = save_targets(&app, &slt, class, subject, &[(a, depth)]).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = progress(&app, &slt, class, SubjectId(subject)).await;
-    let table: ProgressTable = res.json().await.unwrap();
+    let table: ProgressTable = res.answer().await.unwrap();
     assert!(!table.chosen.unwrap().can_set_targets);
     // Parents: forbidden. Admins set any group's.
     let parent = app.signed_in(PARENT).await;
@@ -362,7 +362,7 @@ async fn teachers_set_their_groups_targets_all_or_nothing_and_no_one_else_does()
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let admin = app.signed_in(ADMIN).await;
     let res = save_targets(&app, &admin, other, subject, &[(stranger, depth)]).await;
-    assert_eq!(res.json::<u64>().await.unwrap(), 1);
+    assert_eq!(res.answer::<u64>().await.unwrap(), 1);
     assert_eq!(targets_of(&app, subject).await.len(), 2);
 }
 
@@ -393,7 +393,7 @@ async fn slt_and_admins_see_a_whole_year_group_and_other_teachers_do_not() {
     for leader in [SLT, ADMIN] {
         let res = open_year(app.signed_in(leader).await, year).await;
         assert_eq!(res.status(), StatusCode::OK, "{leader}");
-        let table: ProgressTable = res.json().await.unwrap();
+        let table: ProgressTable = res.answer().await.unwrap();
         assert!(table.years.contains(&year));
         let chosen = table.chosen.unwrap();
         assert_eq!(chosen.cohort, Cohort::Year(year));
@@ -410,7 +410,7 @@ async fn slt_and_admins_see_a_whole_year_group_and_other_teachers_do_not() {
     // A teacher who isn't SLT has their groups, not whole years.
     let teacher = app.signed_in(TEACHER).await;
     let res = app.call::<OpenProgress>(&teacher, &[]).await;
-    let table: ProgressTable = res.json().await.unwrap();
+    let table: ProgressTable = res.answer().await.unwrap();
     assert!(table.years.is_empty());
     let res = open_year(teacher, year).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -571,7 +571,7 @@ async fn the_change_since_last_term_replays_the_history_in_the_year_each_pupil_w
             clock_to(app, at);
             let teacher = app.signed_in(TEACHER).await;
             let res = progress(app, &teacher, class, SubjectId(subject)).await;
-            (teacher, res.json::<ProgressTable>().await.unwrap())
+            (teacher, res.answer::<ProgressTable>().await.unwrap())
         }
     };
     // In the spring term, last term is the autumn, which ended on 18/12.
@@ -619,7 +619,7 @@ async fn the_change_since_last_term_replays_the_history_in_the_year_each_pupil_w
     let page: PupilProgress = app
         .call::<OpenPupil>(&teacher, &[("pupil", &a.to_string())])
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     let mine = page
@@ -686,7 +686,7 @@ async fn the_mis_says_who_has_sen_pupil_premium_or_eal_and_progress_shows_only_t
             form.extend(pupils.map(|p| ("pupils", p)));
             let res = app.call::<OpenProgress>(teacher, &form).await;
             assert_eq!(res.status(), StatusCode::OK);
-            res.json::<ProgressTable>().await.unwrap()
+            res.answer::<ProgressTable>().await.unwrap()
         }
     };
     // The rows' pupils, in the order of their ids (the table is by name).
@@ -764,7 +764,7 @@ async fn the_mis_says_who_has_sen_pupil_premium_or_eal_and_progress_shows_only_t
     let res = app
         .call::<OpenPupil>(&teacher, &[("pupil", &a.to_string())])
         .await;
-    let page: PupilProgress = res.json().await.unwrap();
+    let page: PupilProgress = res.answer().await.unwrap();
     assert_eq!(
         page.characteristics.words().as_deref(),
         Some("Girl · SEN support · Pupil premium · Not EAL")

@@ -40,7 +40,7 @@ async fn listed(app: &TestApp, who: &Client, pupil: PupilId) -> Vec<ReportSummar
         .call::<ChildDetails>(who, &[("pupil", &pupil.to_string())])
         .await;
     assert_eq!(res.status(), StatusCode::OK, "listing reports");
-    res.json::<ChildRecord>().await.unwrap().reports
+    res.answer::<ChildRecord>().await.unwrap().reports
 }
 
 async fn children_of(app: &TestApp, parent: &str) -> Vec<PupilId> {
@@ -90,7 +90,7 @@ async fn a_parent_reads_each_childs_published_report_in_words() {
             res.headers()["cache-control"].to_str().unwrap(),
             "private, no-store"
         );
-        let report: ReportView = res.json().await.unwrap();
+        let report: ReportView = res.answer().await.unwrap();
         assert_eq!(report.pupil, pupil);
         assert!(report.published_on.is_some());
         let attainment = report.attainment.expect("an attainment section");
@@ -159,7 +159,7 @@ async fn reports_are_hidden_from_parents_until_published() {
     let head = app.signed_in(SLT).await;
     let res = read(&app, &head, child, draft).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let report: ReportView = res.json().await.unwrap();
+    let report: ReportView = res.answer().await.unwrap();
     assert_eq!(report.published_on, None);
     assert!(report.children.is_empty(), "no switcher for staff");
 }
@@ -211,7 +211,7 @@ async fn a_removed_link_loses_the_report_at_the_next_request() {
     let other = report_of(&app, kept, true).await;
     let res = read(&app, &parent, kept, other).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.json::<ReportView>().await.unwrap().children.len(), 1);
+    assert_eq!(res.answer::<ReportView>().await.unwrap().children.len(), 1);
 }
 
 #[tokio::test]
@@ -305,7 +305,7 @@ async fn teachers_write_comments_only_for_their_own_groups() {
     let teacher = app.signed_in(TEACHER).await;
     let res = writer(&app, &teacher, session, group).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let page: Writer = res.json().await.unwrap();
+    let page: Writer = res.answer().await.unwrap();
     assert!(page.can_write);
     assert!(!page.pupils.is_empty());
     // Another class's report: neither opened nor written.
@@ -342,7 +342,7 @@ async fn teachers_write_comments_only_for_their_own_groups() {
     let head = app.signed_in(SLT).await;
     let page: Writer = writer(&app, &head, session, group)
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     assert!(!page.can_write);
@@ -371,7 +371,7 @@ async fn an_autosave_never_overwrites_a_newer_comment() {
     let teacher = app.signed_in(TEACHER).await;
     let page: Writer = writer(&app, &teacher, session, group)
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     let pupil = page
@@ -381,13 +381,13 @@ async fn an_autosave_never_overwrites_a_newer_comment() {
         .expect("a comment still to write");
     let first: CommentSaved = save(&app, &teacher, pupil.report, "First draft.", pupil.version)
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     assert_eq!(first.version, pupil.version + 1);
     let second: CommentSaved = save(&app, &teacher, pupil.report, "Second draft.", first.version)
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     // A late save from the first version (another tab) is refused and says so.
@@ -408,7 +408,7 @@ async fn an_autosave_never_overwrites_a_newer_comment() {
     // went through was lost on the way): no harm done, and the version now.
     let again: CommentSaved = save(&app, &teacher, pupil.report, "Second draft.", first.version)
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     assert_eq!(again.version, second.version);
@@ -434,13 +434,13 @@ async fn an_approved_comment_is_locked_until_sent_back() {
     let head = app.signed_in(SLT).await;
     let page: Writer = writer(&app, &teacher, session, group)
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     let pupil = page.pupils.iter().find(|p| p.status.writable()).unwrap();
     let saved: CommentSaved = save(&app, &teacher, pupil.report, "A fine term.", pupil.version)
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     let ready = app
@@ -503,7 +503,7 @@ async fn an_approved_comment_is_locked_until_sent_back() {
     );
     let page: Writer = writer(&app, &teacher, session, group)
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     let back = page
@@ -524,7 +524,7 @@ async fn an_approved_comment_is_locked_until_sent_back() {
     let form = [("session", session_id.as_str())];
     let review = |who| app.call::<OpenReview>(who, &form);
     assert_eq!(review(&teacher).await.status(), StatusCode::FORBIDDEN);
-    let list: Review = review(&head).await.json().await.unwrap();
+    let list: Review = review(&head).await.answer().await.unwrap();
     assert!(list.items.iter().any(|i| i.report == pupil.report));
     let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE subject = ? AND action IN
@@ -616,7 +616,7 @@ async fn publishing_emails_each_linked_active_parent_once_per_report() {
     assert_eq!(count(&app, published_now, session.0).await, 0);
     let res = publish(&head, approved).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let published: Published = res.json().await.unwrap();
+    let published: Published = res.answer().await.unwrap();
     assert_eq!(published.reports, approved);
     assert_eq!(published.emails as usize, expected.len());
     while app.deliver_mail().await > 0 {}
@@ -703,7 +703,7 @@ async fn publishing_emails_each_linked_active_parent_once_per_report() {
     let before = app.mailbox.messages().len();
     let res = publish(&head, 1).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let published: Published = res.json().await.unwrap();
+    let published: Published = res.answer().await.unwrap();
     let parents = count(
         &app,
         "SELECT COUNT(*) FROM parent_links l JOIN users u ON u.id = l.parent_id
@@ -767,7 +767,7 @@ async fn a_published_report_keeps_its_attainment_when_the_markbook_changes() {
     .unwrap();
     let before: ReportView = read(&app, &head, PupilId(pupil), ReportId(report))
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     sqlx::query("DELETE FROM judgements WHERE pupil_id = ?")
@@ -777,7 +777,7 @@ async fn a_published_report_keeps_its_attainment_when_the_markbook_changes() {
         .unwrap();
     let after: ReportView = read(&app, &head, PupilId(pupil), ReportId(report))
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     assert!(!before.attainment.as_ref().unwrap().is_empty());
@@ -877,7 +877,7 @@ async fn an_admin_makes_a_session_and_each_pupil_it_covers_gets_one_report() {
         .call::<OpenSessionForm>(&admin, &[("session", session_id.as_str())])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let form: SessionForm = res.json().await.unwrap();
+    let form: SessionForm = res.answer().await.unwrap();
     let detail = form.detail.expect("the session");
     assert_eq!(detail.years, vec![4]);
     assert_eq!(detail.groups, vec![GroupId(extra)]);
@@ -943,7 +943,11 @@ async fn a_reports_attendance_behaviour_and_external_results_come_from_the_recor
     .unwrap();
     let (pupil, report) = (PupilId(pupil), ReportId(report));
     let view = async |app: &TestApp| -> ReportView {
-        read(app, &head, pupil, report).await.json().await.unwrap()
+        read(app, &head, pupil, report)
+            .await
+            .answer()
+            .await
+            .unwrap()
     };
     // Built for the test: today's two sessions (present, then ill) and
     // this term's points and an achievement.

@@ -33,7 +33,7 @@ async fn usage(app: &TestApp, who: &Client, year: &str, month: &str, show: &str)
         .call::<SchoolUsage>(who, &[("year", year), ("month", month), ("show", show)])
         .await;
     assert_eq!(res.status(), StatusCode::OK, "reading usage");
-    res.json().await.expect("a usage report")
+    res.answer().await.expect("a usage report")
 }
 
 fn row(report: &UsageReport, id: i64) -> &UsageRow {
@@ -228,14 +228,14 @@ async fn a_month_is_the_schools_calendar_month_across_month_and_year_ends() {
     let now: UsageReport = app
         .call::<SchoolUsage>(&admin, &[])
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     assert_eq!((now.month.year, now.month.month), (y + 1, 1));
     let choices: UsageChoices = app
         .call::<MonthChoices>(&admin, &[])
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     assert_eq!(choices.years.last(), Some(&(y + 1)));
@@ -593,7 +593,7 @@ async fn a_comment_written_in_the_writer_counts_once() {
             &[("session", &session), ("group", &group.to_string())],
         )
         .await
-        .json()
+        .answer()
         .await
         .unwrap();
     let fresh = writer
@@ -618,7 +618,7 @@ async fn a_comment_written_in_the_writer_counts_once() {
                 )
                 .await;
             assert_eq!(res.status(), StatusCode::OK);
-            res.json::<CommentSaved>().await.unwrap()
+            res.answer::<CommentSaved>().await.unwrap()
         }
     };
     let saved = save("Reads with growing confidence.", 0).await;

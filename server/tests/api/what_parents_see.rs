@@ -29,13 +29,13 @@ async fn child_page(app: &TestApp, who: &Client, pupil: PupilId) -> ChildRecord 
         .call::<ChildDetails>(who, &[("pupil", &pupil.to_string())])
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
+    res.answer().await.unwrap()
 }
 
 async fn unread(app: &TestApp, who: &Client) -> i64 {
     app.call::<UnreadCount>(who, &[])
         .await
-        .json()
+        .answer()
         .await
         .unwrap()
 }
