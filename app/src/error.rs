@@ -2,9 +2,11 @@
 //! function returns it; its messages are written for the teacher or parent
 //! reading them and never carry personal data or internals.
 
-use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
-use server_fn::codec::PostcardEncoding;
+use server_fn::{
+    codec::PostcardEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
