@@ -242,12 +242,36 @@ impl axum::response::IntoResponse for AppError {
 }
 
 /// Sets the HTTP status of the response being built, when there is one.
+///
+/// Not for a form the browser posted itself, before the WebAssembly came (or
+/// without it): Leptos answers that with a redirect back to the form's page,
+/// the refusal in its address for the form to show, and a status set here
+/// would replace the redirect with a page of bytes.
 #[cfg(feature = "ssr")]
 pub fn set_status(code: u16) {
+    if posted_by_the_browser() {
+        return;
+    }
     if let (Some(options), Ok(status)) = (
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
         http::StatusCode::from_u16(code),
     ) {
         options.set_status(status);
     }
+}
+
+/// Whether this is a server function called by a plain form post: the
+/// browser asks for a page back, where the WebAssembly asks for an answer.
+#[cfg(feature = "ssr")]
+fn posted_by_the_browser() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|request| {
+        let wants_page = request
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+        wants_page
+            && leptos::server_fn::axum::server_fn_paths()
+                .any(|(path, _)| path == request.uri.path())
+    })
 }

@@ -1,9 +1,10 @@
 use app::{
-    auth::api::{SignOut, WhoAmI},
+    auth::api::{SignIn, SignOut, WhoAmI},
     error::AppError,
     portal::api::ChildDetails,
     school::api::SchoolAtAGlance,
 };
+use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
@@ -53,6 +54,39 @@ async fn sign_in_succeeds_with_the_right_password_and_fails_otherwise() {
     assert_eq!(audited, 2);
     // Only the successful sign-in counts towards School Usage.
     assert_eq!(browser_sign_ins().await, before + 1);
+}
+
+/// A form the browser posts itself (its WebAssembly not there yet, or not at
+/// all) that is refused comes back to its own page, the message beside the
+/// field, not as a page of the refusal's bytes.
+#[tokio::test]
+async fn a_form_refused_before_the_webassembly_comes_back_to_its_page() {
+    let app = spawn_app().await;
+    let client = client();
+    let page = format!("{}/sign-in", app.address);
+    let res = client
+        .post(format!("{}{}", app.address, SignIn::PATH))
+        .header("Accept", "text/html")
+        .header("Referer", &page)
+        .form(&[("email", PARENT), ("password", "not-the-password-1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.starts_with(&format!("{page}?__path=")), "{back}");
+    let html = client
+        .get(&back)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("match an account. Check them and try again."),
+        "the sign-in page shows why: {html}"
+    );
 }
 
 #[tokio::test]
