@@ -96,14 +96,11 @@ fn Chooser(
     // What the grid on screen shows; before it arrives, what the address asks.
     // (The menu's "last opened" is from when the page loaded, so it can't say.)
     let shown = Memo::new(move |_| {
-        grid.with(|answer| {
-            answer
-                .as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .and_then(|g| g.as_ref())
-                .map(|g| g.shown.clone())
-        })
-        .or_else(|| menu.with_value(|m| m.resolve(&asked.get()).ok().flatten()))
+        grid.get()
+            .and_then(Result::ok)
+            .flatten()
+            .map(|g| g.shown)
+            .or_else(|| menu.with_value(|m| m.resolve(&asked.get()).ok().flatten()))
     });
     let navigate = use_navigate();
     let go = move |next: Option<Shown>| {

@@ -6,39 +6,172 @@
 //! `postcard::from_bytes`, so each type a page loads has one decoder in the
 //! WebAssembly, a sixth the size of a JSON one. In the HTML the bytes are
 //! written as base64.
+//!
+//! Every page's resource is the same Leptos type, [`Held`], whatever it
+//! holds: Leptos's reactive code for a resource (a few KB of WebAssembly)
+//! is then in the browser once, not once per page's data. [`Loaded<T>`]
+//! puts the type back where a page reads it.
+
+use std::{
+    any::Any,
+    future::{Future, IntoFuture},
+    marker::PhantomData,
+    pin::Pin,
+    sync::Arc,
+};
 
 use leptos::prelude::*;
 use leptos::server::codee::{Decoder, Encoder};
 use serde::{de::DeserializeOwned, Serialize};
 
-/// Postcard, written and read as server functions write and read their
-/// answers (`output = Postcard`).
-pub struct Answer;
+/// Data a page loads, fetched again whenever its source changes. Await it
+/// (in a `Suspend`) to read it.
+pub struct Loaded<T> {
+    held: Resource<Held, Kept>,
+    data: PhantomData<fn() -> T>,
+}
 
-impl<T: Serialize> Encoder<T> for Answer {
+impl<T> Clone for Loaded<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Loaded<T> {}
+
+impl<T: DeserializeOwned + Clone + 'static> Loaded<T> {
+    /// The data, once loaded, read where the caller tracks it.
+    pub fn get(&self) -> Option<T> {
+        self.held.get().and_then(|held| held.read())
+    }
+}
+
+impl<T> IntoFuture for Loaded<T>
+where
+    T: DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    type Output = T;
+    type IntoFuture = Pin<Box<dyn Future<Output = T> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let held = self.held;
+        Box::pin(async move {
+            match held.await.read::<T>() {
+                Some(data) => data,
+                // Written by another build of Markwell than this page's
+                // (which can't happen: the page and its WebAssembly come
+                // together). Asked for again, the page shows the answer.
+                None => {
+                    held.refetch();
+                    std::future::pending().await
+                }
+            }
+        })
+    }
+}
+
+/// A page's data as its resource holds it: what this browser fetched (or
+/// the server loaded as it rendered), or the bytes the server wrote into
+/// the first HTML, read when the page first asks for them.
+#[derive(Clone)]
+pub struct Held(Arc<Holding>);
+
+enum Holding {
+    Fetched(Box<dyn Data>),
+    Written(Vec<u8>),
+}
+
+/// A value of any of the types pages load.
+trait Data: Any + Send + Sync {
+    fn as_any(&self) -> &dyn Any;
+    /// Only the server writes data into a page: in the browser, each type
+    /// has no writer to carry.
+    #[cfg(feature = "ssr")]
+    fn write(&self) -> Result<Vec<u8>, postcard::Error>;
+}
+
+impl<T: Serialize + Send + Sync + 'static> Data for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    #[cfg(feature = "ssr")]
+    fn write(&self) -> Result<Vec<u8>, postcard::Error> {
+        postcard::to_allocvec(self)
+    }
+}
+
+impl Held {
+    fn fetched<T: Serialize + Send + Sync + 'static>(data: T) -> Self {
+        Held(Arc::new(Holding::Fetched(Box::new(data))))
+    }
+
+    fn read<T: DeserializeOwned + Clone + 'static>(&self) -> Option<T> {
+        match &*self.0 {
+            Holding::Fetched(data) => data.as_any().downcast_ref::<T>().cloned(),
+            Holding::Written(bytes) => postcard::from_bytes(bytes).ok(),
+        }
+    }
+}
+
+/// How [`Held`] is written into a page and read back: the data's own
+/// postcard bytes, as a server function would answer with them.
+pub struct Kept;
+
+impl Encoder<Held> for Kept {
     type Error = postcard::Error;
     type Encoded = Vec<u8>;
 
-    fn encode(value: &T) -> Result<Vec<u8>, postcard::Error> {
-        postcard::to_allocvec(value)
+    fn encode(held: &Held) -> Result<Vec<u8>, postcard::Error> {
+        match &*held.0 {
+            #[cfg(feature = "ssr")]
+            Holding::Fetched(data) => data.write(),
+            #[cfg(not(feature = "ssr"))]
+            Holding::Fetched(_) => Err(postcard::Error::SerializeBufferFull),
+            Holding::Written(bytes) => Ok(bytes.clone()),
+        }
     }
 }
 
-impl<T: DeserializeOwned> Decoder<T> for Answer {
+impl Decoder<Held> for Kept {
     type Error = postcard::Error;
     type Encoded = [u8];
 
-    fn decode(written: &[u8]) -> Result<T, postcard::Error> {
-        postcard::from_bytes(written)
+    fn decode(written: &[u8]) -> Result<Held, postcard::Error> {
+        Ok(Held(Arc::new(Holding::Written(written.to_vec()))))
     }
 }
 
-/// Data a page loads, fetched again whenever its source changes.
-pub type Loaded<T> = Resource<T, Answer>;
+/// What a resource's source gave, of whatever type: compared with the last
+/// to know whether to fetch again.
+#[derive(Clone)]
+struct Source(Arc<dyn SourceValue>);
+
+trait SourceValue: Any + Send + Sync {
+    fn as_any(&self) -> &dyn Any;
+    fn same(&self, other: &dyn SourceValue) -> bool;
+}
+
+impl<S: PartialEq + Send + Sync + 'static> SourceValue for S {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn same(&self, other: &dyn SourceValue) -> bool {
+        other.as_any().downcast_ref::<S>() == Some(self)
+    }
+}
+
+impl PartialEq for Source {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.same(&*other.0)
+    }
+}
+
+type Fetching = Pin<Box<dyn Future<Output = Held> + Send>>;
 
 /// Loads `fetcher(source())` for a page: on the server as it renders, in the
 /// browser whenever the source changes. Used in place of `Resource::new`.
-#[track_caller]
 pub fn load<T, S, Fut>(
     source: impl Fn() -> S + Send + Sync + 'static,
     fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
@@ -46,14 +179,13 @@ pub fn load<T, S, Fut>(
 where
     T: Serialize + DeserializeOwned + Send + Sync + 'static,
     S: Send + Sync + Clone + PartialEq + 'static,
-    Fut: std::future::Future<Output = T> + Send + 'static,
+    Fut: Future<Output = T> + Send + 'static,
 {
-    Resource::new_with_options(source, fetcher, false)
+    loaded(source, fetcher, false)
 }
 
 /// As [`load`], for data the page can't start without (its title, or a
 /// link's check): the server waits for it before sending any of the page.
-#[track_caller]
 pub fn load_blocking<T, S, Fut>(
     source: impl Fn() -> S + Send + Sync + 'static,
     fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
@@ -61,9 +193,50 @@ pub fn load_blocking<T, S, Fut>(
 where
     T: Serialize + DeserializeOwned + Send + Sync + 'static,
     S: Send + Sync + Clone + PartialEq + 'static,
-    Fut: std::future::Future<Output = T> + Send + 'static,
+    Fut: Future<Output = T> + Send + 'static,
 {
-    Resource::new_with_options(source, fetcher, true)
+    loaded(source, fetcher, true)
+}
+
+fn loaded<T, S, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+    blocking: bool,
+) -> Loaded<T>
+where
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    S: Send + Sync + Clone + PartialEq + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    let fetch = move |source: Source| -> Fetching {
+        let source = source.0.as_any().downcast_ref::<S>().cloned();
+        let fetching = source.map(&fetcher);
+        Box::pin(async move {
+            match fetching {
+                Some(fetching) => Held::fetched(fetching.await),
+                // Only `loaded` makes a Source, always from `S`.
+                None => std::future::pending().await,
+            }
+        })
+    };
+    Loaded {
+        held: held(
+            Arc::new(move || Source(Arc::new(source()))),
+            Arc::new(fetch),
+            blocking,
+        ),
+        data: PhantomData,
+    }
+}
+
+/// The one resource every page's data is loaded through.
+#[inline(never)]
+fn held(
+    source: Arc<dyn Fn() -> Source + Send + Sync>,
+    fetch: Arc<dyn Fn(Source) -> Fetching + Send + Sync>,
+    blocking: bool,
+) -> Resource<Held, Kept> {
+    Resource::new_with_options(move || source(), move |source| fetch(source), blocking)
 }
 
 #[cfg(test)]
@@ -71,6 +244,14 @@ mod tests {
     use super::*;
     use crate::error::{AppError, FieldProblem};
     use server_fn::{codec::PostcardEncoding, Decodes, Encodes};
+
+    fn written<T: Serialize + Send + Sync + 'static>(data: T) -> Vec<u8> {
+        <Kept as Encoder<Held>>::encode(&Held::fetched(data)).unwrap()
+    }
+
+    fn read<T: DeserializeOwned + Clone + 'static>(written: &[u8]) -> Option<T> {
+        <Kept as Decoder<Held>>::decode(written).unwrap().read()
+    }
 
     /// What the server writes into the page is read back as it was, and
     /// it is the very bytes a server function answers with.
@@ -80,15 +261,22 @@ mod tests {
             ("Ava \"A\" Brook".into(), Some(3)),
             ("Ümit".into(), None),
         ]);
-        let written = <Answer as Encoder<_>>::encode(&loaded).unwrap();
+        let written = written(loaded.clone());
         let answered = <PostcardEncoding as Encodes<_>>::encode(&loaded).unwrap();
         assert_eq!(written, answered.to_vec());
-        let read: Result<Vec<(String, Option<i64>)>, AppError> =
-            <Answer as Decoder<_>>::decode(&written).unwrap();
-        assert_eq!(read, loaded);
+        assert_eq!(read(&written), Some(loaded.clone()));
         let read: Result<Vec<(String, Option<i64>)>, AppError> =
             <PostcardEncoding as Decodes<_>>::decode(answered).unwrap();
         assert_eq!(read, loaded);
+    }
+
+    /// Data fetched in the browser is read as the type it was fetched as,
+    /// and as no other.
+    #[test]
+    fn fetched_data_is_read_as_its_own_type() {
+        let held = Held::fetched(Ok::<_, AppError>(vec![7_i64]));
+        assert_eq!(held.read(), Some(Ok::<_, AppError>(vec![7_i64])));
+        assert_eq!(held.read::<Result<Vec<String>, AppError>>(), None);
     }
 
     /// A refusal a page was rendered with survives the trip, a form's
@@ -112,10 +300,18 @@ mod tests {
             },
         ] {
             let refused: Result<Vec<String>, AppError> = Err(refused);
-            let written = <Answer as Encoder<_>>::encode(&refused).unwrap();
-            let read: Result<Vec<String>, AppError> =
-                <Answer as Decoder<_>>::decode(&written).unwrap();
-            assert_eq!(read, refused);
+            assert_eq!(read(&written(refused.clone())), Some(refused));
         }
+    }
+
+    /// A resource fetches again only when its source gives something else.
+    #[test]
+    fn sources_compare_by_value_and_type() {
+        let source = |value: Arc<dyn SourceValue>| Source(value);
+        assert!(
+            source(Arc::new((3_i64, "a".to_owned()))) == source(Arc::new((3_i64, "a".to_owned())))
+        );
+        assert!(source(Arc::new(3_i64)) != source(Arc::new(4_i64)));
+        assert!(source(Arc::new(3_i64)) != source(Arc::new(3_i32)));
     }
 }
