@@ -9,13 +9,17 @@ use super::{
     api::{check_password_link, RequestPasswordReset, SetPassword, SignIn},
     model::{LinkStatus, PasswordLink, SignInDone, PASSWORD_HINT},
 };
-use crate::ui::{loading::load_blocking, use_done, ErrorNote, ErrorPanel, TextField};
+use crate::ui::{
+    form::{FormAction, SendForm},
+    loading::load_blocking,
+    use_done, ErrorNote, ErrorPanel, TextField,
+};
 
 /// The confirmation sign-in shows after a journey that ends there.
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let action = ServerAction::<SignIn>::new();
+    let action = FormAction::<SignIn>::new();
     let error = Signal::derive(move || action.value().get().and_then(|result| result.err()));
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
@@ -39,7 +43,7 @@ pub fn SignInPage() -> impl IntoView {
                 <p class="brand">"Markwell"</p>
                 <h1>"Sign in"</h1>
                 {move || done.get().map(|message| view! { <p class="notice" role="status">{message}</p> })}
-                <ActionForm action=action attr:novalidate=true>
+                <SendForm action=action attr:novalidate=true>
                     <ErrorNote error id="sign-in-error" />
                     <TextField
                         name="email"
@@ -64,7 +68,7 @@ pub fn SignInPage() -> impl IntoView {
                     <button type="submit" class="primary" disabled=move || action.pending().get()>
                         "Sign in"
                     </button>
-                </ActionForm>
+                </SendForm>
                 <p class="links">
                     <a href="/forgot-password">"Having trouble logging in?"</a>
                 </p>
@@ -81,7 +85,7 @@ pub fn SignInPage() -> impl IntoView {
 /// then the same confirmation whatever the address.
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
-    let action = ServerAction::<RequestPasswordReset>::new();
+    let action = FormAction::<RequestPasswordReset>::new();
     let error = Signal::derive(move || action.value().get().and_then(|result| result.err()));
     let query = use_query_map();
     let sent = move || query.read().get("sent").is_some();
@@ -97,7 +101,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                         <p>
                             "Enter the email address you use for Markwell. We'll email you a link to create a new password."
                         </p>
-                        <ActionForm action=action attr:novalidate=true>
+                        <SendForm action=action attr:novalidate=true>
                             <ErrorNote error id="reset-error" />
                             <TextField
                                 name="email"
@@ -109,7 +113,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                             <button type="submit" class="primary" disabled=move || action.pending().get()>
                                 "Send reset password link"
                             </button>
-                        </ActionForm>
+                        </SendForm>
                         <p class="links"><a href="/sign-in">"Back to sign in"</a></p>
                     }
                 >
@@ -161,7 +165,7 @@ pub fn SetPasswordPage(link: PasswordLink) -> impl IntoView {
 
 #[component]
 fn NewPasswordForm(token: String, link: PasswordLink) -> impl IntoView {
-    let action = ServerAction::<SetPassword>::new();
+    let action = FormAction::<SetPassword>::new();
     let error = Signal::derive(move || action.value().get().and_then(|result| result.err()));
     let (heading, button) = match link {
         PasswordLink::Reset => ("Create a new password", "Save new password"),
@@ -173,7 +177,7 @@ fn NewPasswordForm(token: String, link: PasswordLink) -> impl IntoView {
     };
     view! {
         <h1>{heading}</h1>
-        <ActionForm action=action attr:novalidate=true>
+        <SendForm action=action attr:novalidate=true>
             <ErrorNote error id="password-form-error" />
             <input type="hidden" name="token" value=token />
             <input type="hidden" name="link" value=link_value />
@@ -181,7 +185,7 @@ fn NewPasswordForm(token: String, link: PasswordLink) -> impl IntoView {
             <button type="submit" class="primary" disabled=move || action.pending().get()>
                 {button}
             </button>
-        </ActionForm>
+        </SendForm>
     }
 }
 

@@ -26,7 +26,11 @@ use crate::{
     error::AppError,
     ids::{GroupId, PupilId},
     school::model::ParentAreas,
-    ui::{loading::load, ErrorNote, ErrorPanel, TextField},
+    ui::{
+        form::{FormAction, SendForm},
+        loading::load,
+        ErrorNote, ErrorPanel, TextField,
+    },
 };
 
 pub const PATH: &str = "/behaviour";
@@ -48,9 +52,9 @@ pub fn BehaviourPage() -> impl IntoView {
             .and_then(|g| g.parse().ok())
             .map(GroupId)
     };
-    let award = ServerAction::<Award>::new();
-    let achievement = ServerAction::<RecordAchievement>::new();
-    let take_back = ServerAction::<TakeBack>::new();
+    let award = FormAction::<Award>::new();
+    let achievement = FormAction::<RecordAchievement>::new();
+    let take_back = FormAction::<TakeBack>::new();
     // Reloaded after a change that went through, never after a refusal:
     // what was ticked and typed stays for the teacher to put right.
     let saved = RwSignal::new(0u32);
@@ -103,9 +107,9 @@ pub fn BehaviourPage() -> impl IntoView {
 fn Recorder(
     records: GroupRecords,
     mode: RwSignal<Mode>,
-    award: ServerAction<Award>,
-    achievement: ServerAction<RecordAchievement>,
-    take_back: ServerAction<TakeBack>,
+    award: FormAction<Award>,
+    achievement: FormAction<RecordAchievement>,
+    take_back: FormAction<TakeBack>,
 ) -> impl IntoView {
     let GroupRecords {
         groups,
@@ -158,7 +162,7 @@ fn Recorder(
         <Show
             when=move || mode.get() == Mode::Behaviour
             fallback=move || view! {
-                <ActionForm action=achievement attr:novalidate=true attr:class="form record-form">
+                <SendForm action=achievement attr:novalidate=true attr:class="form record-form">
                     <ErrorNote error=achievement_error id="achievement-form-error" />
                     <input type="hidden" name="group" value=group.0 />
                     <PupilPicker pupils=pupils.get_value() ticked error=achievement_error />
@@ -176,10 +180,10 @@ fn Recorder(
                     <button type="submit" class="primary" disabled=move || achievement.pending().get()>
                         "Record achievement"
                     </button>
-                </ActionForm>
+                </SendForm>
             }
         >
-            <ActionForm action=award attr:novalidate=true attr:class="form record-form">
+            <SendForm action=award attr:novalidate=true attr:class="form record-form">
                 <ErrorNote error=award_error id="award-form-error" />
                 <input type="hidden" name="group" value=group.0 />
                 <PupilPicker pupils=pupils.get_value() ticked error=award_error />
@@ -205,7 +209,7 @@ fn Recorder(
                 <button type="submit" class="primary" disabled=move || award.pending().get()>
                     "Award"
                 </button>
-            </ActionForm>
+            </SendForm>
         </Show>
         <RecentList recent take_back error=undo_error />
     }
@@ -285,7 +289,7 @@ fn PupilPicker(
 #[component]
 fn RecentList(
     recent: Vec<RecentEntry>,
-    take_back: ServerAction<TakeBack>,
+    take_back: FormAction<TakeBack>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     view! {
@@ -306,10 +310,10 @@ fn RecentList(
                                 };
                                 let label = format!("{word} {what} for {}", entry.pupil);
                                 view! {
-                                    <ActionForm action=take_back attr:class="inline">
+                                    <SendForm action=take_back attr:class="inline">
                                         <input type="hidden" name="entry" value=entry.id.0 />
                                         <button type="submit" class="secondary small" aria-label=label>{word}</button>
-                                    </ActionForm>
+                                    </SendForm>
                                 }
                             });
                             view! {
@@ -405,8 +409,8 @@ fn TimelineEntry(entry: ChildEntry) -> impl IntoView {
 /// with Remove, and a form to add one.
 #[component]
 pub fn BehaviourListSettings() -> impl IntoView {
-    let add = ServerAction::<AddBehaviour>::new();
-    let retire = ServerAction::<RetireBehaviour>::new();
+    let add = FormAction::<AddBehaviour>::new();
+    let retire = FormAction::<RetireBehaviour>::new();
     // Read again after a change that went through, never after a refusal,
     // so a name typed wrong stays to be put right.
     let saved = RwSignal::new(0u32);
@@ -445,17 +449,17 @@ pub fn BehaviourListSettings() -> impl IntoView {
                                     view! {
                                         <li class="entry">
                                             <p><strong>{label.clone()}</strong></p>
-                                            <ActionForm action=retire attr:class="inline">
+                                            <SendForm action=retire attr:class="inline">
                                                 <input type="hidden" name="behaviour" value=b.id.0 />
                                                 <button type="submit" class="secondary small" aria-label=format!("Remove {label}")>
                                                     "Remove"
                                                 </button>
-                                            </ActionForm>
+                                            </SendForm>
                                         </li>
                                     }
                                 }).collect_view()}
                             </ul>
-                            <ActionForm action=add attr:novalidate=true attr:class="form">
+                            <SendForm action=add attr:novalidate=true attr:class="form">
                                 <ErrorNote error=add_error id="add-behaviour-error" />
                                 <TextField name="name" id="behaviour-name" label="New behaviour" autocomplete="off" error=add_error />
                                 <TextField
@@ -469,7 +473,7 @@ pub fn BehaviourListSettings() -> impl IntoView {
                                 <button type="submit" class="primary" disabled=move || add.pending().get()>
                                     "Add behaviour"
                                 </button>
-                            </ActionForm>
+                            </SendForm>
                         }.into_any(),
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     }

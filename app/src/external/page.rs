@@ -17,7 +17,11 @@ use super::{
 use crate::{
     error::AppError,
     ids::SubjectId,
-    ui::{loading::load, use_done, ErrorNote, ErrorPanel, FieldError, Notice, TextField},
+    ui::{
+        form::{FormAction, SendForm},
+        loading::load,
+        use_done, ErrorNote, ErrorPanel, FieldError, Notice, TextField,
+    },
 };
 
 #[component]
@@ -32,8 +36,8 @@ pub fn ExtDataPage() -> impl IntoView {
             .map(|key| Refusal::from_key(&key))
     });
     let undo = Undo {
-        results: ServerAction::<UndoImport>::new(),
-        targets: ServerAction::<UndoTargetsImport>::new(),
+        results: FormAction::<UndoImport>::new(),
+        targets: FormAction::<UndoTargetsImport>::new(),
     };
     // Previewing doesn't reload the page: the choices stay as they were.
     let view_of = load(
@@ -159,7 +163,7 @@ fn ImportResultsForm(
     assessments: Vec<AssessmentRow>,
     subjects: Vec<(SubjectId, String)>,
 ) -> impl IntoView {
-    let action = ServerAction::<ImportResults>::new();
+    let action = FormAction::<ImportResults>::new();
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     // The last preview stays in view beside a later mistake.
     let preview = RwSignal::new(None::<Preview>);
@@ -195,7 +199,7 @@ fn ImportResultsForm(
             {format!(": {rows} rows below the headings on row {heading_row}. ")}
             <a href=PATH>"Choose another file"</a>
         </p>
-        <ActionForm action attr:novalidate=true attr:class="form import-form">
+        <SendForm action attr:novalidate=true attr:class="form import-form">
             <input type="hidden" name="file" value=id />
             <ErrorNote error id="import-error" />
             <FieldError error name="file" id="file-error".to_owned() />
@@ -299,7 +303,7 @@ fn ImportResultsForm(
             </p>
             {move || preview.get().map(|shown| view! { <PreviewShown preview=shown pending=action.pending() /> })}
             <FieldError error name="preview" id="preview-error".to_owned() />
-        </ActionForm>
+        </SendForm>
     }
 }
 
@@ -428,8 +432,8 @@ fn Assessments(assessments: Vec<AssessmentRow>) -> impl IntoView {
 /// The two ways to undo an import: of results, of targets.
 #[derive(Clone, Copy)]
 struct Undo {
-    results: ServerAction<UndoImport>,
-    targets: ServerAction<UndoTargetsImport>,
+    results: FormAction<UndoImport>,
+    targets: FormAction<UndoTargetsImport>,
 }
 
 #[component]
@@ -442,10 +446,10 @@ fn Imports(imports: Vec<ImportRow>, undo: Undo) -> impl IntoView {
     // Each undo's answer stays with its action: the one sent last speaks.
     Effect::new(move |_| {
         if undo.results.pending().get() {
-            undo.targets.value().set(None);
+            undo.targets.value().clear();
         }
         if undo.targets.pending().get() {
-            undo.results.value().set(None);
+            undo.results.value().clear();
         }
     });
     view! {
@@ -476,8 +480,8 @@ fn Imports(imports: Vec<ImportRow>, undo: Undo) -> impl IntoView {
                                                 <button type="submit" aria-label=label aria-describedby="undo-error" disabled=pending>"Undo import"</button>
                                             };
                                             match i.targets {
-                                                true => view! { <td><ActionForm action=undo.targets>{button}</ActionForm></td> }.into_any(),
-                                                false => view! { <td><ActionForm action=undo.results>{button}</ActionForm></td> }.into_any(),
+                                                true => view! { <td><SendForm action=undo.targets>{button}</SendForm></td> }.into_any(),
+                                                false => view! { <td><SendForm action=undo.results>{button}</SendForm></td> }.into_any(),
                                             }
                                         }
                                         (None, false) => view! { <td>"In place"</td> }.into_any(),

@@ -18,7 +18,11 @@ use crate::{
     ids::SubjectId,
     markbook::model::{Level, COLOURS},
     school::model::year_label,
-    ui::{loading::load, ErrorNote, ErrorPanel, TextField},
+    ui::{
+        form::{FormAction, SendForm},
+        loading::load,
+        ErrorNote, ErrorPanel, TextField,
+    },
 };
 
 pub const PATH: &str = "/frameworks";
@@ -33,11 +37,11 @@ pub fn FrameworksPage() -> impl IntoView {
             q.get("year").and_then(|y| y.parse::<i64>().ok()),
         )
     });
-    let save = ServerAction::<SaveCriterion>::new();
-    let moved = ServerAction::<MoveCriterion>::new();
-    let retired = ServerAction::<RetireCriterion>::new();
-    let scale = ServerAction::<SaveScale>::new();
-    let subject = ServerAction::<AddSubject>::new();
+    let save = FormAction::<SaveCriterion>::new();
+    let moved = FormAction::<MoveCriterion>::new();
+    let retired = FormAction::<RetireCriterion>::new();
+    let scale = FormAction::<SaveScale>::new();
+    let subject = FormAction::<AddSubject>::new();
     // Every change reloads what is shown.
     let version = move || {
         save.version().get()
@@ -148,8 +152,8 @@ fn Chooser(framework: Framework) -> impl IntoView {
 #[component]
 fn Criteria(
     framework: Framework,
-    moved: ServerAction<MoveCriterion>,
-    retired: ServerAction<RetireCriterion>,
+    moved: FormAction<MoveCriterion>,
+    retired: FormAction<RetireCriterion>,
     editing: RwSignal<Option<CriterionRow>>,
 ) -> impl IntoView {
     let subject_name = framework
@@ -195,29 +199,29 @@ fn Criteria(
                                             </th>
                                             <td>{c.judgements}</td>
                                             <td class="actions">
-                                                <ActionForm action=moved>
+                                                <SendForm action=moved>
                                                     <input type="hidden" name="id" value=id />
                                                     <input type="hidden" name="up" value="true" />
                                                     <button type="submit" class="secondary" disabled=i == 0
                                                         aria-label=up>"Up"</button>
-                                                </ActionForm>
-                                                <ActionForm action=moved>
+                                                </SendForm>
+                                                <SendForm action=moved>
                                                     <input type="hidden" name="id" value=id />
                                                     <input type="hidden" name="up" value="false" />
                                                     <button type="submit" class="secondary" disabled=i == last
                                                         aria-label=down>"Down"</button>
-                                                </ActionForm>
+                                                </SendForm>
                                                 <button type="button" class="secondary"
                                                     aria-label=edit
                                                     on:click=move |_| editing.set(Some(row.clone()))>"Edit"</button>
-                                                <ActionForm action=retired>
+                                                <SendForm action=retired>
                                                     <input type="hidden" name="id" value=id />
                                                     <input type="hidden" name="retired" value=(!c.retired).to_string() />
                                                     <button type="submit" class="secondary"
                                                         aria-label=retire>
                                                         {if c.retired { "Restore" } else { "Retire" }}
                                                     </button>
-                                                </ActionForm>
+                                                </SendForm>
                                             </td>
                                         </tr>
                                     }
@@ -235,7 +239,7 @@ fn Criteria(
 #[component]
 fn CriterionForm(
     framework: Framework,
-    save: ServerAction<SaveCriterion>,
+    save: FormAction<SaveCriterion>,
     editing: RwSignal<Option<CriterionRow>>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
@@ -257,7 +261,7 @@ fn CriterionForm(
                 let id = row.as_ref().map(|r| r.id.0);
                 view! {
                     <h2 id="criterion-form-heading">{heading}</h2>
-                    <ActionForm action=save attr:novalidate=true attr:class="form">
+                    <SendForm action=save attr:novalidate=true attr:class="form">
                         <ErrorNote error id="criterion-error" />
                         {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
                         <input type="hidden" name="subject" value=subject.0 />
@@ -268,7 +272,7 @@ fn CriterionForm(
                         {id.is_some().then(|| view! {
                             <button type="button" class="secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
                         })}
-                    </ActionForm>
+                    </SendForm>
                 }
             }}
             <p class="hint">"Strands in use: "{strands.join(", ")}</p>
@@ -279,7 +283,7 @@ fn CriterionForm(
 #[component]
 fn ScaleForm(
     scale: Vec<Level>,
-    action: ServerAction<SaveScale>,
+    action: FormAction<SaveScale>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     // The scale's rows, and an empty one for a new level.
@@ -291,7 +295,7 @@ fn ScaleForm(
                 "Teachers type the key in the grid. Levels that count as secured make up the shares in the markbook. "
                 "Fill in the last row to add a level."
             </p>
-            <ActionForm action attr:novalidate=true attr:class="form scale-form">
+            <SendForm action attr:novalidate=true attr:class="form scale-form">
                 <ErrorNote error id="scale-error" />
                 <div class="table-wrap" tabindex="0" role="region" aria-label="Scale table">
                     <table class="table">
@@ -351,7 +355,7 @@ fn ScaleForm(
                     </table>
                 </div>
                 <button type="submit" class="primary">"Save scale"</button>
-            </ActionForm>
+            </SendForm>
         </section>
     }
 }
@@ -368,14 +372,14 @@ fn colour_name(colour: &str) -> &'static str {
 }
 
 #[component]
-fn SubjectForm(action: ServerAction<AddSubject>, error: Signal<Option<AppError>>) -> impl IntoView {
+fn SubjectForm(action: FormAction<AddSubject>, error: Signal<Option<AppError>>) -> impl IntoView {
     view! {
         <section aria-labelledby="subject-heading">
             <h2 id="subject-heading">"Add a subject"</h2>
-            <ActionForm action attr:novalidate=true attr:class="form">
+            <SendForm action attr:novalidate=true attr:class="form">
                 <TextField name="subject_name" label="Subject name" autocomplete="off" error />
                 <button type="submit" class="primary">"Add subject"</button>
-            </ActionForm>
+            </SendForm>
         </section>
     }
 }

@@ -20,6 +20,7 @@ use crate::{
     },
     shell::layout::use_person,
     ui::{
+        form::{FormAction, SendForm},
         loading::{load, Loaded},
         route_id, use_done, ErrorNote, ErrorPanel, Notice, SelectField, TextField,
     },
@@ -162,7 +163,7 @@ fn year_options() -> Vec<(&'static str, &'static str)> {
 
 #[component]
 fn GroupForm(detail: Option<GroupDetail>, staff: Vec<StaffChoice>) -> impl IntoView {
-    let save = ServerAction::<SaveGroup>::new();
+    let save = FormAction::<SaveGroup>::new();
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let admin = use_person().role == Role::Admin;
     let pupils_error = Signal::derive(move || error.get().and_then(|e| e.for_field("pupils")));
@@ -193,7 +194,7 @@ fn GroupForm(detail: Option<GroupDetail>, staff: Vec<StaffChoice>) -> impl IntoV
         added_note.set(format!("{name} removed from the list."));
     };
     view! {
-        <ActionForm action=save attr:novalidate=true attr:class="form group-form">
+        <SendForm action=save attr:novalidate=true attr:class="form group-form">
             <ErrorNote error id="save-error" />
             {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
             <TextField name="name" label="Group name" autocomplete="off" error value=name />
@@ -260,7 +261,7 @@ fn GroupForm(detail: Option<GroupDetail>, staff: Vec<StaffChoice>) -> impl IntoV
                 </ul>
             </section>
             <button type="submit" class="primary" disabled=move || save.pending().get()>"Save"</button>
-        </ActionForm>
+        </SendForm>
     }
 }
 

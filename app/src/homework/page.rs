@@ -15,7 +15,11 @@ use super::{
 };
 use crate::{
     ids::{GroupId, HomeworkId},
-    ui::{loading::load, ErrorNote, ErrorPanel, TextField},
+    ui::{
+        form::{FormAction, SendForm},
+        loading::load,
+        ErrorNote, ErrorPanel, TextField,
+    },
 };
 
 pub const PATH: &str = "/homework";
@@ -30,7 +34,7 @@ pub fn HomeworkPage() -> impl IntoView {
             .and_then(|g| g.parse().ok())
             .map(GroupId)
     };
-    let set = ServerAction::<SetHomework>::new();
+    let set = FormAction::<SetHomework>::new();
     // Read again after homework is set (a fresh, empty form); never after a
     // refusal, so what was typed stays to be put right.
     let saved = RwSignal::new(0u32);
@@ -63,7 +67,7 @@ pub fn HomeworkPage() -> impl IntoView {
 }
 
 #[component]
-fn GroupHomeworkView(listing: GroupHomework, set: ServerAction<SetHomework>) -> impl IntoView {
+fn GroupHomeworkView(listing: GroupHomework, set: FormAction<SetHomework>) -> impl IntoView {
     let GroupHomework {
         groups,
         group,
@@ -91,7 +95,7 @@ fn GroupHomeworkView(listing: GroupHomework, set: ServerAction<SetHomework>) -> 
         </div>
         <section aria-labelledby="set-heading">
             <h2 id="set-heading">"Set homework"</h2>
-            <ActionForm action=set attr:novalidate=true attr:class="form">
+            <SendForm action=set attr:novalidate=true attr:class="form">
                 <ErrorNote error id="set-homework-error" />
                 <input type="hidden" name="group" value=group.0 />
                 <TextField name="title" label="Title" autocomplete="off" error />
@@ -100,7 +104,7 @@ fn GroupHomeworkView(listing: GroupHomework, set: ServerAction<SetHomework>) -> 
                 <button type="submit" class="primary" disabled=move || set.pending().get()>
                     "Set homework"
                 </button>
-            </ActionForm>
+            </SendForm>
         </section>
         <section aria-labelledby="set-list-heading">
             <h2 id="set-list-heading">"Set for this group"</h2>
@@ -138,7 +142,7 @@ pub fn HandInsPage() -> impl IntoView {
             .and_then(|h| h.parse().ok())
             .map(HomeworkId)
     };
-    let save = ServerAction::<SaveHandIns>::new();
+    let save = FormAction::<SaveHandIns>::new();
     let saved = RwSignal::new(0u32);
     let status = RwSignal::new(None::<String>);
     Effect::new(move || {
@@ -172,7 +176,7 @@ pub fn HandInsPage() -> impl IntoView {
 }
 
 #[component]
-fn HandInsForm(list: HandInList, save: ServerAction<SaveHandIns>) -> impl IntoView {
+fn HandInsForm(list: HandInList, save: FormAction<SaveHandIns>) -> impl IntoView {
     let HandInList {
         homework,
         group,
@@ -185,7 +189,7 @@ fn HandInsForm(list: HandInList, save: ServerAction<SaveHandIns>) -> impl IntoVi
         <h1>{homework.title}</h1>
         <p class="hint">{format!("{group_name} · due {} · set by {}", homework.due, homework.set_by)}</p>
         {homework.description.map(|d| view! { <p class="homework-description">{d}</p> })}
-        <ActionForm action=save attr:novalidate=true attr:class="form hand-ins">
+        <SendForm action=save attr:novalidate=true attr:class="form hand-ins">
             <ErrorNote error id="hand-ins-error" />
             <input type="hidden" name="homework" value=homework.id.0 />
             {if pupils.is_empty() {
@@ -226,7 +230,7 @@ fn HandInsForm(list: HandInList, save: ServerAction<SaveHandIns>) -> impl IntoVi
                     </button>
                 }.into_any()
             }}
-        </ActionForm>
+        </SendForm>
     }
 }
 

@@ -12,13 +12,17 @@ use super::{
         APPLY_PATH, CHECK_PATH,
     },
 };
-use crate::ui::{loading::load, ErrorNote, ErrorPanel};
+use crate::ui::{
+    form::{FormAction, SendForm},
+    loading::load,
+    ErrorNote, ErrorPanel,
+};
 
 /// What the possible duplicates' buttons do, shared by every pair.
 #[derive(Clone, Copy)]
 struct Decisions {
-    merge: ServerAction<MergeParents>,
-    not_same: ServerAction<NotTheSamePerson>,
+    merge: FormAction<MergeParents>,
+    not_same: FormAction<NotTheSamePerson>,
 }
 
 pub const PATH: &str = "/mis-sync";
@@ -34,8 +38,8 @@ pub fn MisSyncPage() -> impl IntoView {
         )
     });
     let decisions = Decisions {
-        merge: ServerAction::new(),
-        not_same: ServerAction::new(),
+        merge: FormAction::new(),
+        not_same: FormAction::new(),
     };
     let view_of = load(
         move || {
@@ -251,7 +255,7 @@ fn DuplicatePair(pair: Duplicate, decisions: Decisions) -> impl IntoView {
         <article class="pair" aria-labelledby=labelled_by>
             <h3 id=heading_id>{heading}</h3>
             <p>{pair.reason.clone()}</p>
-            <ActionForm action=merge>
+            <SendForm action=merge>
                 <input type="hidden" name="pair" value=pair.id />
                 <fieldset>
                     <legend>"Keep"</legend>
@@ -261,11 +265,11 @@ fn DuplicatePair(pair: Duplicate, decisions: Decisions) -> impl IntoView {
                 <div class="actions">
                     <button type="submit" class="primary" disabled=pending aria-label=merge_label>"Merge"</button>
                 </div>
-            </ActionForm>
-            <ActionForm action=not_same>
+            </SendForm>
+            <SendForm action=not_same>
                 <input type="hidden" name="pair" value=pair.id />
                 <button type="submit" disabled=pending aria-label=not_same_label>"Not the same person"</button>
-            </ActionForm>
+            </SendForm>
         </article>
     }
 }

@@ -27,8 +27,9 @@ use crate::{
     ids::{PupilId, UserId},
     school::{finder::PupilFinder, model::PupilMatch},
     ui::{
-        loading::load, route_id, use_done, ErrorNote, ErrorPanel, InstantChecks, Notice,
-        SelectField, TextField,
+        form::{FormAction, SendForm},
+        loading::load,
+        route_id, use_done, ErrorNote, ErrorPanel, InstantChecks, Notice, SelectField, TextField,
     },
 };
 
@@ -68,7 +69,7 @@ pub fn ParentsPage() -> impl IntoView {
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
         }
     });
-    let remove = ServerAction::<RemoveDeletedParent>::new();
+    let remove = FormAction::<RemoveDeletedParent>::new();
     let parents = load(
         move || (list_query.get(), remove.version().get()),
         |(q, _)| list_parents(q.search, q.status, q.page),
@@ -143,7 +144,7 @@ fn LettersWaiting(waiting: Vec<WaitingLetters>) -> impl IntoView {
 /// "Letters printed" for one batch, with what it did.
 #[component]
 fn LettersPrintedButton(batch: i64, what: String) -> impl IntoView {
-    let confirm = ServerAction::<ConfirmLetters>::new();
+    let confirm = FormAction::<ConfirmLetters>::new();
     let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
     let error_id = format!("letters-printed-error-{batch}");
     view! {
@@ -168,7 +169,7 @@ fn LettersPrintedButton(batch: i64, what: String) -> impl IntoView {
 fn ParentTable(
     list: ParentList,
     query: ListQuery,
-    remove: ServerAction<RemoveDeletedParent>,
+    remove: FormAction<RemoveDeletedParent>,
 ) -> impl IntoView {
     if list.rows.is_empty() && list.page > 0 {
         let first = query.link("/parents", Some(0));
@@ -283,10 +284,10 @@ fn ParentTable(
                                     {if row.deleted {
                                         // Nothing is left to edit: the row only says what happened.
                                         view! {
-                                            <ActionForm action=remove>
+                                            <SendForm action=remove>
                                                 <input type="hidden" name="id" value=id.0 />
                                                 <button type="submit" class="link-button" aria-label=format!("Remove {name}")>"Remove"</button>
-                                            </ActionForm>
+                                            </SendForm>
                                         }.into_any()
                                     } else {
                                         view! {
@@ -322,7 +323,7 @@ fn ActiveBadge(active: bool) -> impl IntoView {
 #[component]
 fn BulkActions(ticked: RwSignal<BTreeSet<UserId>>, total: i64, query: ListQuery) -> impl IntoView {
     let everyone = RwSignal::new(false);
-    let send = ServerAction::<SendInvitations>::new();
+    let send = FormAction::<SendInvitations>::new();
     let error = Signal::derive(move || send.value().get().and_then(|r| r.err()));
     let summary = move || {
         send.value()
@@ -386,7 +387,7 @@ pub fn NewParentPage() -> impl IntoView {
         <Title text="Add parent · Parents · Markwell" />
         <p class="back"><A href="/parents">"Parents"</A></p>
         <h1>"Add parent"</h1>
-        <ParentForm detail=None save=ServerAction::new() />
+        <ParentForm detail=None save=FormAction::new() />
     }
 }
 
@@ -397,7 +398,7 @@ pub fn EditParentPage() -> impl IntoView {
     let route_id = route_id();
     let id = move || UserId(route_id());
     // Saving reloads the parent, so every section shows what was saved.
-    let save = ServerAction::<SaveParent>::new();
+    let save = FormAction::<SaveParent>::new();
     let detail = load(
         move || (id(), save.version().get()),
         |(id, _)| open_parent(id),
@@ -432,7 +433,7 @@ struct Selected {
 }
 
 #[component]
-fn ParentForm(detail: Option<ParentDetail>, save: ServerAction<SaveParent>) -> impl IntoView {
+fn ParentForm(detail: Option<ParentDetail>, save: FormAction<SaveParent>) -> impl IntoView {
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let links_error = Signal::derive(move || error.get().and_then(|e| e.for_field("pupils")));
     let selected = RwSignal::new(
@@ -467,7 +468,7 @@ fn ParentForm(detail: Option<ParentDetail>, save: ServerAction<SaveParent>) -> i
         added_note.set(format!("{name} removed from the list."));
     };
     view! {
-        <ActionForm action=save attr:novalidate=true attr:class="form parent-form">
+        <SendForm action=save attr:novalidate=true attr:class="form parent-form">
             <ErrorNote error id="save-error" />
             {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
             <TextField name="first_name" label="First name" autocomplete="off" error value=first_name />
@@ -600,15 +601,15 @@ fn ParentForm(detail: Option<ParentDetail>, save: ServerAction<SaveParent>) -> i
                 </ul>
             </section>
             <button type="submit" class="primary" disabled=move || save.pending().get()>"Save"</button>
-        </ActionForm>
+        </SendForm>
     }
 }
 
 /// Signing in: the invitation and each child's access code.
 #[component]
 fn Credentials(detail: ParentDetail) -> impl IntoView {
-    let send = ServerAction::<SendInvitations>::new();
-    let reissue = ServerAction::<ReissueCode>::new();
+    let send = FormAction::<SendInvitations>::new();
+    let reissue = FormAction::<ReissueCode>::new();
     let send_error = Signal::derive(move || send.value().get().and_then(|r| r.err()));
     let reissue_error = Signal::derive(move || reissue.value().get().and_then(|r| r.err()));
     let id = detail.id;
@@ -700,7 +701,7 @@ fn Credentials(detail: ParentDetail) -> impl IntoView {
 #[component]
 pub fn LettersPage() -> impl IntoView {
     let query = use_query_map();
-    let make = ServerAction::<MakeLetters>::new();
+    let make = FormAction::<MakeLetters>::new();
     let error = Signal::derive(move || make.value().get().and_then(|r| r.err()));
     let request = move || {
         let q = query.read();
@@ -862,7 +863,7 @@ pub fn AccessCodeFields(
 /// the letter opens this page with the code filled in.
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let action = ServerAction::<SignUp>::new();
+    let action = FormAction::<SignUp>::new();
     let (checks, answer, error) = InstantChecks::for_form(action);
     let query = use_query_map();
     let code = query.read_untracked().get("code").unwrap_or_default();
@@ -873,7 +874,7 @@ pub fn SignUpPage() -> impl IntoView {
                 <p class="brand">"Markwell"</p>
                 <h1>"Sign up as a parent"</h1>
                 <p>"You need the letter from your child's school, with an access code for each child."</p>
-                <ActionForm action=action attr:novalidate=true>
+                <SendForm action=action attr:novalidate=true>
                     // The server's answer alone: a check as a field is left must not
                     // move focus away from where the parent is typing.
                     <ErrorNote error=answer id="sign-up-error" />
@@ -885,7 +886,7 @@ pub fn SignUpPage() -> impl IntoView {
                     <button type="submit" class="primary" disabled=move || action.pending().get()>
                         "Sign up"
                     </button>
-                </ActionForm>
+                </SendForm>
                 <p class="links"><a href="/sign-in">"Already signed up? Sign in"</a></p>
             </div>
         </main>

@@ -16,6 +16,7 @@ use crate::{
     parents::page::AccessCodeFields,
     reports::page::{ChildSwitcher, ReportList},
     ui::{
+        form::{FormAction, SendForm},
         loading::{load, load_blocking},
         use_done, ErrorNote, ErrorPanel, InstantChecks, Notice,
     },
@@ -116,19 +117,19 @@ pub fn ChildPage() -> impl IntoView {
 /// letter the school sent about that child.
 #[component]
 pub fn AddPupilPage() -> impl IntoView {
-    let action = ServerAction::<AddPupil>::new();
+    let action = FormAction::<AddPupil>::new();
     let (checks, answer, error) = InstantChecks::for_form(action);
     view! {
         <Title text="Add pupil · Markwell" />
         <p><A href="/">"← Your children"</A></p>
         <h1>"Add pupil"</h1>
         <p>"To see another child, enter the access code from the school's letter about them."</p>
-        <ActionForm action attr:novalidate=true attr:class="form">
+        <SendForm action attr:novalidate=true attr:class="form">
             <ErrorNote error=answer id="add-pupil-error" />
             <AccessCodeFields checks error />
             <button type="submit" class="primary" disabled=move || action.pending().get()>
                 "Add pupil"
             </button>
-        </ActionForm>
+        </SendForm>
     }
 }

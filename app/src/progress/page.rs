@@ -26,6 +26,7 @@ use crate::{
     school::model::TermEnded,
     ui::{
         chart::{Bar, BarChart},
+        form::{FormAction, SendForm},
         loading::load,
         ErrorNote, ErrorPanel, FieldError, SortHeading,
     },
@@ -39,7 +40,7 @@ pub const EXPORT_PATH: &str = "/progress/export";
 pub fn ProgressPage() -> impl IntoView {
     let query = use_query_map();
     let asked = move || asked_in(&query.read());
-    let save = ServerAction::<SaveTargets>::new();
+    let save = FormAction::<SaveTargets>::new();
     let saved = RwSignal::new(0u32);
     let status = RwSignal::new(None::<String>);
     Effect::new(move || {
@@ -81,7 +82,7 @@ pub fn ProgressPage() -> impl IntoView {
 }
 
 #[component]
-fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl IntoView {
+fn ProgressView(table: ProgressTable, save: FormAction<SaveTargets>) -> impl IntoView {
     let whose = table.whose();
     let ProgressTable {
         groups,
@@ -298,7 +299,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
             Cohort::Group(group) if chosen.can_set_targets && !rows_empty => {
                 let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
                 view! {
-                    <ActionForm action=save attr:novalidate=true attr:class="targets">
+                    <SendForm action=save attr:novalidate=true attr:class="targets">
                         <ErrorNote error id="targets-note" />
                         <input type="hidden" name="group" value=group.0 />
                         <input type="hidden" name="subject" value=subject.0 />
@@ -307,7 +308,7 @@ fn ProgressView(table: ProgressTable, save: ServerAction<SaveTargets>) -> impl I
                         <button type="submit" class="primary" disabled=move || save.pending().get()>
                             "Save targets"
                         </button>
-                    </ActionForm>
+                    </SendForm>
                     <p class="hint">
                         "Targets for many pupils at once, from a spreadsheet: "
                         <a href=crate::external::model::PATH>"Ext. data"</a>

@@ -12,7 +12,11 @@ use super::{
 use crate::{
     error::AppError,
     ids::ReportSessionId,
-    ui::{loading::load, ErrorPanel},
+    ui::{
+        form::{FormAction, SendForm},
+        loading::load,
+        ErrorPanel,
+    },
 };
 
 /// `/reports/:session/review`.
@@ -127,7 +131,7 @@ fn PublishPanel(
     approved: Signal<usize>,
     statuses: Vec<RwSignal<ReportStatus>>,
 ) -> impl IntoView {
-    let publish = ServerAction::<PublishReports>::new();
+    let publish = FormAction::<PublishReports>::new();
     let asking = RwSignal::new(false);
     // Focus follows the question: to "Publish now" when asked, back to
     // "Publish" when cancelled.
@@ -176,7 +180,7 @@ fn PublishPanel(
                             "Publish {} reports? Each parent linked to these pupils gets an email with a link. Published reports can't be taken back.",
                             approved.get()
                         )}</strong></p>
-                        <ActionForm action=publish>
+                        <SendForm action=publish>
                             <input type="hidden" name="session" value=session.0 />
                             <input type="hidden" name="expected" value=approved.get_untracked() />
                             <button type="submit" class="primary" node_ref=publish_now disabled=move || publish.pending().get()>"Publish now"</button>
@@ -185,7 +189,7 @@ fn PublishPanel(
                                 cancelled.set_value(true);
                                 asking.set(false);
                             }>"Cancel"</button>
-                        </ActionForm>
+                        </SendForm>
                     </div>
                 }.into_any()
             } else {

@@ -13,7 +13,11 @@ use crate::{
     auth::model::Role,
     ids::ReportSessionId,
     shell::layout::use_person,
-    ui::{loading::load, route_id, use_done, ErrorNote, ErrorPanel, Notice, TextField},
+    ui::{
+        form::{FormAction, SendForm},
+        loading::load,
+        route_id, use_done, ErrorNote, ErrorPanel, Notice, TextField,
+    },
 };
 
 /// `/reports`.
@@ -169,7 +173,7 @@ const YEARS: [(i64, &str); 7] = [
 
 #[component]
 fn SessionFormView(detail: Option<SessionDetail>, groups: Vec<GroupChoice>) -> impl IntoView {
-    let save = ServerAction::<SaveSession>::new();
+    let save = FormAction::<SaveSession>::new();
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let field_error = move |field: &'static str| {
         Signal::derive(move || error.get().and_then(|e| e.for_field(field)))
@@ -190,7 +194,7 @@ fn SessionFormView(detail: Option<SessionDetail>, groups: Vec<GroupChoice>) -> i
     let groups_error = field_error("groups");
     let sections_error = field_error("sections");
     view! {
-        <ActionForm action=save attr:novalidate=true attr:class="form session-form">
+        <SendForm action=save attr:novalidate=true attr:class="form session-form">
             <ErrorNote error id="save-error" />
             {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
             <TextField name="name" label="Session name" hint="Such as Summer 2027." autocomplete="off" error value=detail.name.clone() />
@@ -250,6 +254,6 @@ fn SessionFormView(detail: Option<SessionDetail>, groups: Vec<GroupChoice>) -> i
             <TextField name="publish_on" label="Publish date" hint="DD/MM/YYYY. Reports reach parents when SLT publish them." autocomplete="off" error value=detail.publish_on.clone() />
             <TextField name="guide" label="Comment length guide (characters)" hint="Shown to teachers as they write, from 200 to 4000." kind="number" error value=detail.guide.to_string() />
             <button type="submit" class="primary" disabled=move || save.pending().get()>"Save"</button>
-        </ActionForm>
+        </SendForm>
     }
 }

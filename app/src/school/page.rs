@@ -9,14 +9,18 @@ use super::{
 };
 use crate::{
     error::AppError,
-    ui::{loading::load, use_done, ErrorNote, ErrorPanel, FieldError, Notice, SelectField},
+    ui::{
+        form::{FormAction, SendForm},
+        loading::load,
+        use_done, ErrorNote, ErrorPanel, FieldError, Notice, SelectField,
+    },
 };
 
 #[component]
 pub fn SchoolSettingsPage() -> impl IntoView {
-    let save = ServerAction::<SaveSchoolSettings>::new();
-    let save_areas = ServerAction::<SaveParentAreas>::new();
-    let save_terms = ServerAction::<SaveTerms>::new();
+    let save = FormAction::<SaveSchoolSettings>::new();
+    let save_areas = FormAction::<SaveParentAreas>::new();
+    let save_terms = FormAction::<SaveTerms>::new();
     // Saving terms doesn't reload the page: what was typed stays, right
     // or wrong, beside any mistake.
     let settings = load(
@@ -41,7 +45,7 @@ pub fn SchoolSettingsPage() -> impl IntoView {
                                 "Teachers can make sets of their own, for interventions and reports. "
                                 "A teacher sees and marks every pupil in a set they make, so this says who they may add."
                             </p>
-                            <ActionForm action=save attr:novalidate=true attr:class="form">
+                            <SendForm action=save attr:novalidate=true attr:class="form">
                                 <ErrorNote error id="school-settings-error" />
                                 <SelectField
                                     name="teachers_add_to_sets"
@@ -53,7 +57,7 @@ pub fn SchoolSettingsPage() -> impl IntoView {
                                 <button type="submit" class="primary" disabled=move || save.pending().get()>
                                     "Save"
                                 </button>
-                            </ActionForm>
+                            </SendForm>
                         </section>
                         <crate::classroom::page::BehaviourListSettings />
                         <section aria-labelledby="parents-see-heading" class="settings-section">
@@ -62,7 +66,7 @@ pub fn SchoolSettingsPage() -> impl IntoView {
                                 "Each area of a child's records parents see on their child's page. "
                                 "An area switched off disappears from parents' pages, and parents are no longer told about it. Staff always see every area."
                             </p>
-                            <ActionForm action=save_areas attr:novalidate=true attr:class="form">
+                            <SendForm action=save_areas attr:novalidate=true attr:class="form">
                                 <ErrorNote error=areas_error id="parents-see-error" />
                                 <fieldset class="field">
                                     <legend>"Parents see"</legend>
@@ -87,7 +91,7 @@ pub fn SchoolSettingsPage() -> impl IntoView {
                                 <button type="submit" class="primary" disabled=move || save_areas.pending().get()>
                                     "Save what parents see"
                                 </button>
-                            </ActionForm>
+                            </SendForm>
                         </section>
                         <TermsSettings terms=settings.terms save=save_terms error=terms_error />
                     }.into_any(),
@@ -103,7 +107,7 @@ pub fn SchoolSettingsPage() -> impl IntoView {
 #[component]
 fn TermsSettings(
     terms: Vec<Term>,
-    save: ServerAction<SaveTerms>,
+    save: FormAction<SaveTerms>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let rows = (0..MOST_TERMS)
@@ -157,7 +161,7 @@ fn TermsSettings(
                 "Progress shows each pupil's change since the end of the last term. "
                 "Any day of the holiday after a term will do; leave rows you don't need empty."
             </p>
-            <ActionForm action=save attr:novalidate=true attr:class="terms-form">
+            <SendForm action=save attr:novalidate=true attr:class="terms-form">
                 <table class="table">
                     <caption class="visually-hidden">"Terms"</caption>
                     <thead>
@@ -173,7 +177,7 @@ fn TermsSettings(
                 <button type="submit" class="primary" disabled=move || save.pending().get()>
                     "Save terms"
                 </button>
-            </ActionForm>
+            </SendForm>
         </section>
     }
 }

@@ -20,6 +20,7 @@ use crate::{
     notifications::model::{EmailSettings, SUMMARY_KINDS},
     shell::layout::use_person,
     ui::{
+        form::{FormAction, SendForm},
         loading::{load, load_blocking},
         use_done, ErrorNote, ErrorPanel, Notice, TextField,
     },
@@ -27,9 +28,9 @@ use crate::{
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let save_name = ServerAction::<SaveMyName>::new();
-    let change_email = ServerAction::<RequestEmailChange>::new();
-    let change_password = ServerAction::<ChangeMyPassword>::new();
+    let save_name = FormAction::<SaveMyName>::new();
+    let change_email = FormAction::<RequestEmailChange>::new();
+    let change_password = FormAction::<ChangeMyPassword>::new();
     let settings = load(
         move || (save_name.version().get(), change_email.version().get()),
         |_| load_settings(),
@@ -66,8 +67,8 @@ pub fn SettingsPage() -> impl IntoView {
 /// and Sign out everywhere else.
 #[component]
 fn SignedInSection() -> impl IntoView {
-    let sign_out = ServerAction::<SignOutDevice>::new();
-    let everywhere_else = ServerAction::<SignOutEverywhereElse>::new();
+    let sign_out = FormAction::<SignOutDevice>::new();
+    let everywhere_else = FormAction::<SignOutEverywhereElse>::new();
     let devices = load(
         move || (sign_out.version().get(), everywhere_else.version().get()),
         |_| where_signed_in(),
@@ -94,11 +95,11 @@ fn SignedInSection() -> impl IntoView {
                                     {list.into_iter().map(|d| view! { <DeviceRow device=d action=sign_out /> }).collect_view()}
                                 </ul>
                                 {(others > 0).then(|| view! {
-                                    <ActionForm action=everywhere_else>
+                                    <SendForm action=everywhere_else>
                                         <button type="submit" class="secondary" disabled=move || everywhere_else.pending().get()>
                                             "Sign out everywhere else"
                                         </button>
-                                    </ActionForm>
+                                    </SendForm>
                                 })}
                             }.into_any()
                         }
@@ -111,7 +112,7 @@ fn SignedInSection() -> impl IntoView {
 }
 
 #[component]
-fn DeviceRow(device: SignedInDevice, action: ServerAction<SignOutDevice>) -> impl IntoView {
+fn DeviceRow(device: SignedInDevice, action: FormAction<SignOutDevice>) -> impl IntoView {
     let SignedInDevice {
         id,
         device,
@@ -136,12 +137,12 @@ fn DeviceRow(device: SignedInDevice, action: ServerAction<SignOutDevice>) -> imp
                 <p class="hint">{how} " · Signed in " {signed_in} " · Last used " {last_used}</p>
             </div>
             {(!this_device).then(|| view! {
-                <ActionForm action>
+                <SendForm action>
                     <input type="hidden" name="id" value=id />
                     <button type="submit" class="secondary" aria-label=label disabled=move || action.pending().get()>
                         "Sign out"
                     </button>
-                </ActionForm>
+                </SendForm>
             })}
         </li>
     }
@@ -151,7 +152,7 @@ fn DeviceRow(device: SignedInDevice, action: ServerAction<SignOutDevice>) -> imp
 /// report email, offered only for areas the school shows parents.
 #[component]
 fn EmailChoicesSection() -> impl IntoView {
-    let action = ServerAction::<SaveEmailChoices>::new();
+    let action = FormAction::<SaveEmailChoices>::new();
     let settings = load(move || action.version().get(), |_| load_email_choices());
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
@@ -170,7 +171,7 @@ fn EmailChoicesSection() -> impl IntoView {
                                 return view! { <p>"The school doesn't share anything with parents by email at the moment."</p> }.into_any();
                             }
                             view! {
-                                <ActionForm action attr:novalidate=true attr:class="form">
+                                <SendForm action attr:novalidate=true attr:class="form">
                                     <ErrorNote error id="emails-error" />
                                     <p id="emails-field-error" class="error-note" role="alert">
                                         {move || error.get().and_then(|e| e.for_field("emails"))}
@@ -203,7 +204,7 @@ fn EmailChoicesSection() -> impl IntoView {
                                     <button type="submit" class="primary" disabled=move || action.pending().get()>
                                         "Save email choices"
                                     </button>
-                                </ActionForm>
+                                </SendForm>
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
@@ -228,7 +229,7 @@ fn EmailBox(name: &'static str, label: &'static str, checked: bool) -> impl Into
 /// "Delete account", for parents: what goes, what stays, and the password.
 #[component]
 fn DeleteAccountSection() -> impl IntoView {
-    let action = ServerAction::<DeleteMyAccount>::new();
+    let action = FormAction::<DeleteMyAccount>::new();
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
         <section aria-labelledby="delete-heading" class="settings-section">
@@ -239,7 +240,7 @@ fn DeleteAccountSection() -> impl IntoView {
                 "with an access code from the school."
             </p>
             <p>"The school's own records about your children (their marks and reports) stay with the school."</p>
-            <ActionForm action attr:novalidate=true attr:class="form">
+            <SendForm action attr:novalidate=true attr:class="form">
                 <ErrorNote error id="delete-form-error" />
                 <TextField
                     name="current_password"
@@ -252,29 +253,29 @@ fn DeleteAccountSection() -> impl IntoView {
                 <button type="submit" class="danger" disabled=move || action.pending().get()>
                     "Delete my account"
                 </button>
-            </ActionForm>
+            </SendForm>
         </section>
     }
 }
 
 #[component]
-fn NameSection(mine: MySettings, action: ServerAction<SaveMyName>) -> impl IntoView {
+fn NameSection(mine: MySettings, action: FormAction<SaveMyName>) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
         <section aria-labelledby="name-heading" class="settings-section">
             <h2 id="name-heading">"Your name"</h2>
-            <ActionForm action attr:novalidate=true attr:class="form">
+            <SendForm action attr:novalidate=true attr:class="form">
                 <ErrorNote error id="name-form-error" />
                 <TextField name="first_name" label="First name" autocomplete="given-name" error value=mine.first_name />
                 <TextField name="surname" label="Surname" autocomplete="family-name" error value=mine.surname />
                 <button type="submit" class="primary" disabled=move || action.pending().get()>"Save name"</button>
-            </ActionForm>
+            </SendForm>
         </section>
     }
 }
 
 #[component]
-fn EmailSection(mine: MySettings, action: ServerAction<RequestEmailChange>) -> impl IntoView {
+fn EmailSection(mine: MySettings, action: FormAction<RequestEmailChange>) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
         <section aria-labelledby="email-heading" class="settings-section">
@@ -286,7 +287,7 @@ fn EmailSection(mine: MySettings, action: ServerAction<RequestEmailChange>) -> i
                     " from the link we emailed there."
                 </p>
             })}
-            <ActionForm action attr:novalidate=true attr:class="form">
+            <SendForm action attr:novalidate=true attr:class="form">
                 <ErrorNote error id="email-form-error" />
                 <TextField name="new_email" label="New email address" kind="email" autocomplete="email" error />
                 <TextField
@@ -300,19 +301,19 @@ fn EmailSection(mine: MySettings, action: ServerAction<RequestEmailChange>) -> i
                 <button type="submit" class="primary" disabled=move || action.pending().get()>
                     "Send confirmation link"
                 </button>
-            </ActionForm>
+            </SendForm>
         </section>
     }
 }
 
 #[component]
-fn PasswordSection(action: ServerAction<ChangeMyPassword>) -> impl IntoView {
+fn PasswordSection(action: FormAction<ChangeMyPassword>) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
         <section aria-labelledby="password-heading" class="settings-section">
             <h2 id="password-heading">"Change password"</h2>
             <p>"Changing your password signs you out on every other device."</p>
-            <ActionForm action attr:novalidate=true attr:class="form">
+            <SendForm action attr:novalidate=true attr:class="form">
                 <ErrorNote error id="password-form-error" />
                 <TextField
                     name="current_password"
@@ -325,7 +326,7 @@ fn PasswordSection(action: ServerAction<ChangeMyPassword>) -> impl IntoView {
                 <button type="submit" class="primary" disabled=move || action.pending().get()>
                     "Change password"
                 </button>
-            </ActionForm>
+            </SendForm>
         </section>
     }
 }
@@ -337,7 +338,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let status = load_blocking(token, check_email_link);
-    let action = ServerAction::<ConfirmEmailChange>::new();
+    let action = FormAction::<ConfirmEmailChange>::new();
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
         <Title text="Confirm your new email address · Markwell" />
@@ -350,13 +351,13 @@ pub fn ConfirmEmailPage() -> impl IntoView {
                             Ok(LinkStatus::Ready) => view! {
                                 <h1>"Confirm your new email address"</h1>
                                 <p>"Once confirmed, you'll sign in with this address."</p>
-                                <ActionForm action>
+                                <SendForm action>
                                     <ErrorNote error id="confirm-error" />
                                     <input type="hidden" name="token" value=token() />
                                     <button type="submit" class="primary" disabled=move || action.pending().get()>
                                         "Confirm new email address"
                                     </button>
-                                </ActionForm>
+                                </SendForm>
                             }.into_any(),
                             Ok(spent) => {
                                 let heading = match spent {

@@ -10,7 +10,11 @@ use crate::{
         model::{Person, Role},
     },
     error::AppError,
-    ui::{loading::load, ErrorPanel},
+    ui::{
+        form::{FormAction, SendForm},
+        loading::load,
+        ErrorPanel,
+    },
 };
 
 /// The signed-in person, for pages inside the shell.
@@ -182,7 +186,7 @@ fn areas_for(person: &Person) -> Vec<Area> {
 #[component]
 fn StaffFrame(person: Person) -> impl IntoView {
     let open = RwSignal::new(false);
-    let sign_out = ServerAction::<SignOut>::new();
+    let sign_out = FormAction::<SignOut>::new();
     let areas = areas_for(&person);
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -212,12 +216,12 @@ fn StaffFrame(person: Person) -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ul>
-                <ActionForm action=sign_out attr:class="logout">
+                <SendForm action=sign_out attr:class="logout">
                     <button type="submit">
                         <span class="icon" inner_html=ICON_LOGOUT aria-hidden="true"></span>
                         <span class="label">"Logout"</span>
                     </button>
-                </ActionForm>
+                </SendForm>
             </nav>
             <main id="main" class="content" tabindex="-1">
                 <Outlet />
@@ -228,7 +232,7 @@ fn StaffFrame(person: Person) -> impl IntoView {
 
 #[component]
 fn ParentFrame(person: Person) -> impl IntoView {
-    let sign_out = ServerAction::<SignOut>::new();
+    let sign_out = FormAction::<SignOut>::new();
     crate::notifications::page::provide_live();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -237,9 +241,9 @@ fn ParentFrame(person: Person) -> impl IntoView {
             <nav aria-label="Account" class="parent-nav">
                 <crate::notifications::page::NotificationsLink />
                 <A href="/settings">"Settings"</A>
-                <ActionForm action=sign_out attr:class="logout">
+                <SendForm action=sign_out attr:class="logout">
                     <button type="submit">"Logout"</button>
-                </ActionForm>
+                </SendForm>
             </nav>
         </header>
         <main id="main" class="parent-content" tabindex="-1">

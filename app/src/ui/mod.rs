@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::error::{AppError, Problems};
 
 pub mod chart;
+pub mod form;
 pub mod loading;
 pub mod save_queue;
 
@@ -38,17 +39,13 @@ impl InstantChecks {
     /// Answers them, the server's answer alone (for the note at the top of
     /// the form, which must not take focus from where someone is typing) and
     /// both together (beside each field).
-    pub fn for_form<S>(
-        action: ServerAction<S>,
+    pub fn for_form<S: form::Sendable>(
+        action: form::FormAction<S>,
     ) -> (
         InstantChecks,
         Signal<Option<AppError>>,
         Signal<Option<AppError>>,
-    )
-    where
-        S: leptos::server_fn::ServerFn<Error = AppError> + Send + Sync + Clone + 'static,
-        S::Output: Clone + Send + Sync + 'static,
-    {
+    ) {
         let checks = InstantChecks::new();
         let answer = Signal::derive(move || action.value().get().and_then(|result| result.err()));
         let error = checks.over(answer);

@@ -19,7 +19,9 @@ use crate::{
     email::UndeliveredEmails,
     ids::UserId,
     ui::{
-        loading::load, route_id, use_done, ErrorNote, ErrorPanel, Notice, SelectField, TextField,
+        form::{FormAction, SendForm},
+        loading::load,
+        route_id, use_done, ErrorNote, ErrorPanel, Notice, SelectField, TextField,
     },
 };
 
@@ -104,14 +106,14 @@ fn StatusBadge(status: StaffStatus) -> impl IntoView {
 /// person sets their own password from the emailed link.
 #[component]
 pub fn NewStaffPage() -> impl IntoView {
-    let action = ServerAction::<InviteStaff>::new();
+    let action = FormAction::<InviteStaff>::new();
     let error = Signal::derive(move || action.value().get().and_then(|result| result.err()));
     view! {
         <Title text="Invite staff · Markwell" />
         <p class="back"><A href="/users">"Users"</A></p>
         <h1>"Invite staff"</h1>
         <p>"They'll get an email with a link to set their password. The link works once, for 7 days."</p>
-        <ActionForm action=action attr:novalidate=true attr:class="form">
+        <SendForm action=action attr:novalidate=true attr:class="form">
             <ErrorNote error id="invite-error" />
             <TextField name="first_name" label="First name" autocomplete="off" error />
             <TextField name="surname" label="Surname" autocomplete="off" error />
@@ -121,7 +123,7 @@ pub fn NewStaffPage() -> impl IntoView {
             <button type="submit" class="primary" disabled=move || action.pending().get()>
                 "Send invitation"
             </button>
-        </ActionForm>
+        </SendForm>
     }
 }
 
@@ -140,10 +142,10 @@ fn SltBox(checked: bool) -> impl IntoView {
 pub fn StaffPage() -> impl IntoView {
     let route_id = route_id();
     let id = move || UserId(route_id());
-    let save = ServerAction::<SaveStaff>::new();
-    let set_active = ServerAction::<SetStaffActive>::new();
-    let resend = ServerAction::<ResendInvitation>::new();
-    let assign = ServerAction::<AssignGroup>::new();
+    let save = FormAction::<SaveStaff>::new();
+    let set_active = FormAction::<SetStaffActive>::new();
+    let resend = FormAction::<ResendInvitation>::new();
+    let assign = FormAction::<AssignGroup>::new();
     let versions = move || {
         (
             save.version().get(),
@@ -174,10 +176,10 @@ pub fn StaffPage() -> impl IntoView {
 fn StaffSections(
     detail: StaffDetail,
     done: Signal<Option<&'static str>>,
-    save: ServerAction<SaveStaff>,
-    set_active: ServerAction<SetStaffActive>,
-    resend: ServerAction<ResendInvitation>,
-    assign: ServerAction<AssignGroup>,
+    save: FormAction<SaveStaff>,
+    set_active: FormAction<SetStaffActive>,
+    resend: FormAction<ResendInvitation>,
+    assign: FormAction<AssignGroup>,
 ) -> impl IntoView {
     let StaffDetail {
         member,
@@ -214,7 +216,7 @@ fn StaffSections(
 
         <section aria-labelledby="details-heading">
             <h2 id="details-heading">"Details"</h2>
-            <ActionForm action=save attr:novalidate=true attr:class="form">
+            <SendForm action=save attr:novalidate=true attr:class="form">
                 <ErrorNote error=save_error id="save-error" />
                 <input type="hidden" name="id" value=id />
                 <TextField name="first_name" label="First name" autocomplete="off" error=save_error value=member.first_name.clone() />
@@ -243,7 +245,7 @@ fn StaffSections(
                 <SelectField name="role" label="Role" error=save_error options=ROLES.to_vec() selected=role />
                 <SltBox checked=member.slt />
                 <button type="submit" class="primary" disabled=move || save.pending().get()>"Save changes"</button>
-            </ActionForm>
+            </SendForm>
         </section>
 
         <section aria-labelledby="status-heading">
@@ -254,31 +256,31 @@ fn StaffSections(
                 {member.last_sign_in.clone().unwrap_or_else(|| "Never".to_owned())}
             </p>
             {invited.then(|| view! {
-                <ActionForm action=resend attr:class="inline-form">
+                <SendForm action=resend attr:class="inline-form">
                     <input type="hidden" name="id" value=id />
                     <p>"They haven't set their password yet."</p>
                     <button type="submit" disabled=move || resend.pending().get()>"Resend invitation"</button>
-                </ActionForm>
+                </SendForm>
             })}
             {match (member.status, is_you) {
                 (StaffStatus::Inactive, _) => view! {
-                    <ActionForm action=set_active attr:class="inline-form">
+                    <SendForm action=set_active attr:class="inline-form">
                         <input type="hidden" name="id" value=id />
                         <input type="hidden" name="active" value="true" />
                         <p>"This account can't sign in and doesn't count in School Usage."</p>
                         <button type="submit">"Make active"</button>
-                    </ActionForm>
+                    </SendForm>
                 }.into_any(),
                 (_, true) => view! {
                     <p class="hint">"This is your account, so you can't make it inactive here."</p>
                 }.into_any(),
                 (_, false) => view! {
-                    <ActionForm action=set_active attr:class="inline-form">
+                    <SendForm action=set_active attr:class="inline-form">
                         <input type="hidden" name="id" value=id />
                         <input type="hidden" name="active" value="false" />
                         <p>"Making the account inactive signs them out everywhere at once. Their records stay."</p>
                         <button type="submit" class="danger">"Make inactive"</button>
-                    </ActionForm>
+                    </SendForm>
                 }.into_any(),
             }}
         </section>
@@ -294,14 +296,14 @@ fn StaffSections(
                             view! {
                                 <li>
                                     <span>{group.name.clone()}</span>
-                                    <ActionForm action=assign attr:class="chip-form">
+                                    <SendForm action=assign attr:class="chip-form">
                                         <input type="hidden" name="id" value=id />
                                         <input type="hidden" name="group" value=group.id.0.to_string() />
                                         <input type="hidden" name="assigned" value="false" />
                                         <button type="submit" class="link-button" aria-label=format!("Unassign {}", group.name)>
                                             "Unassign"
                                         </button>
-                                    </ActionForm>
+                                    </SendForm>
                                 </li>
                             }
                         }).collect_view()}
@@ -309,7 +311,7 @@ fn StaffSections(
                 }.into_any()
             }}
             {(!other_groups.is_empty()).then(|| view! {
-                <ActionForm action=assign attr:class="assign-form">
+                <SendForm action=assign attr:class="assign-form">
                     <input type="hidden" name="id" value=id />
                     <input type="hidden" name="assigned" value="true" />
                     <label for="group">"Group to assign"</label>
@@ -321,7 +323,7 @@ fn StaffSections(
                         </select>
                         <button type="submit">"Assign group"</button>
                     </div>
-                </ActionForm>
+                </SendForm>
             })}
         </section>
     }
