@@ -8,7 +8,10 @@ test("the app's files come compressed once, in a hashed folder, and a repeat vis
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
   // Every /pkg/ file the browser fetched, and whether its cache answered.
-  const fetched = new Map<string, { network: boolean; encoding?: string; cacheControl?: string }>();
+  const fetched = new Map<
+    string,
+    { network: boolean; encoding?: string; cacheControl?: string; nosniff?: string; policy?: string }
+  >();
   cdp.on("Network.responseReceived", (event) => {
     const url = new URL(event.response.url);
     if (!url.pathname.startsWith("/pkg/")) return;
@@ -19,6 +22,8 @@ test("the app's files come compressed once, in a hashed folder, and a repeat vis
       network: network || (fetched.get(url.pathname)?.network ?? false),
       encoding: headers["content-encoding"],
       cacheControl: headers["cache-control"],
+      nosniff: headers["x-content-type-options"],
+      policy: headers["content-security-policy"],
     });
   });
 
@@ -36,6 +41,10 @@ test("the app's files come compressed once, in a hashed folder, and a repeat vis
     expect(got.network, path).toBe(true);
     expect(["br", "gzip"], path).toContain(got.encoding);
     expect(got.cacheControl, path).toBe("public, max-age=31536000, immutable");
+    // Read only as what they say they are; the page's policy is the page's
+    // own, not repeated on each of its files.
+    expect(got.nosniff, path).toBe("nosniff");
+    expect(got.policy, path).toBeUndefined();
   }
 
   // Signed in, on the next page: the same files, each from the browser's
