@@ -95,7 +95,7 @@ impl<S: Sendable> FormAction<S> {
             }
             // Arguments that can't be written as a form: a mistake here,
             // not the person's, so they see the general message.
-            Err(_) => self.sent.value().set(Some(Err(AppError::Unexpected))),
+            Err(_) => unsent(self.sent),
         }
     }
 
@@ -122,6 +122,13 @@ impl<S: Sendable> Default for FormAction<S> {
     fn default() -> Self {
         FormAction::new()
     }
+}
+
+/// A form that couldn't be sent answers as a refused one does, so what
+/// watches for each answer sees it.
+fn unsent(sent: Sent) {
+    sent.value().set(Some(Err(AppError::Unexpected)));
+    sent.version().update(|answers| *answers += 1);
 }
 
 fn read<O: DeserializeOwned + Send + Sync + 'static>(answer: &[u8]) -> Option<Reply> {
@@ -253,7 +260,7 @@ pub fn SendForm(#[prop(into)] action: Sender, children: Children) -> impl IntoVi
             Some(body) => {
                 sent.dispatch(Sending { url, body, read });
             }
-            None => sent.value().set(Some(Err(AppError::Unexpected))),
+            None => unsent(sent),
         }
     };
     view! {

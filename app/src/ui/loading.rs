@@ -126,8 +126,9 @@ impl Encoder<Held> for Kept {
         match &*held.0 {
             #[cfg(feature = "ssr")]
             Holding::Fetched(data) => data.write(),
+            // Leptos writes a resource into the page only on the server.
             #[cfg(not(feature = "ssr"))]
-            Holding::Fetched(_) => Err(postcard::Error::SerializeBufferFull),
+            Holding::Fetched(_) => Err(postcard::Error::NotYetImplemented),
             Holding::Written(bytes) => Ok(bytes.clone()),
         }
     }
