@@ -980,7 +980,7 @@ mod live {
 
     use super::Ctx;
     use crate::markbook::model::{LiveChange, LIVE_PATH};
-    use leptos::prelude::*;
+    use leptos::{prelude::*, server::FromEncodedStr};
 
     pub fn open(ctx: Ctx) {
         let Ok(source) = EventSource::new(&format!("{LIVE_PATH}?group={}", ctx.group)) else {
@@ -990,7 +990,10 @@ mod live {
             let Some(data) = ev.data().as_string() else {
                 return;
             };
-            if let Ok(changes) = serde_json::from_str::<Vec<LiveChange>>(&data) {
+            let changes = <[u8] as FromEncodedStr>::from_encoded_str(&data)
+                .ok()
+                .and_then(|bytes| postcard::from_bytes::<Vec<LiveChange>>(&bytes).ok());
+            if let Some(changes) = changes {
                 ctx.apply_remote(&changes);
             }
         });

@@ -12,6 +12,7 @@ use axum::{
     },
 };
 use futures::stream;
+use leptos::server::IntoEncodedString;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -102,8 +103,12 @@ pub async fn events(
                         if theirs.is_empty() {
                             continue;
                         }
-                        match Event::default().event("changes").json_data(theirs) {
-                            Ok(event) => event,
+                        // Postcard as base64, as a page's data is written:
+                        // the grid reads it with the decoders it already has.
+                        match postcard::to_allocvec(&theirs) {
+                            Ok(bytes) => Event::default()
+                                .event("changes")
+                                .data(bytes.into_encoded_string()),
                             Err(_) => continue,
                         }
                     }

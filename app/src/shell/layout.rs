@@ -12,7 +12,7 @@ use crate::{
     error::AppError,
     ui::{
         form::{FormAction, SendForm},
-        loading::load,
+        loading::{load, shared},
         ErrorPanel,
     },
 };
@@ -79,7 +79,7 @@ pub fn Shell() -> impl IntoView {
         }
         Err(error) => view! { <main id="main"><ErrorPanel error /></main> }.into_any(),
     };
-    match SharedValue::new(known_from_request).into_inner() {
+    match shared(known_from_request) {
         Some(answer) => frame(answer),
         None => {
             let person = load(|| (), |_| who_am_i());

@@ -230,6 +230,22 @@ where
     }
 }
 
+/// A value the server works out as it renders (the signed-in person, say),
+/// written into the page as a page's data is and read back as the browser
+/// hydrates, without asking the server again. Where the browser renders
+/// the page itself (moving to it from another), `initial` runs there.
+pub fn shared<T>(initial: impl Fn() -> T) -> T
+where
+    T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    SharedValue::<Held, Kept>::new_with_encoding(|| Held::fetched(initial()))
+        .into_inner()
+        .read()
+        // Written by another build (which the page's own WebAssembly never
+        // meets): worked out afresh.
+        .unwrap_or_else(initial)
+}
+
 /// The one resource every page's data is loaded through.
 #[inline(never)]
 fn held(

@@ -8,10 +8,10 @@ use app::{
     ids::{CriterionId, GroupId, LevelId, PupilId},
     markbook::{
         api::{CellHistory, MarkbookMenu, OpenGrid, SaveJudgements},
-        model::{Grid, HistoryEntry, Menu, LIVE_PATH},
+        model::{Grid, HistoryEntry, LiveChange, Menu, LIVE_PATH},
     },
 };
-use leptos::server_fn::ServerFn;
+use leptos::{server::FromEncodedStr, server_fn::ServerFn};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::json;
 
@@ -520,10 +520,16 @@ async fn a_change_reaches_other_open_grids_of_the_same_pupils_at_once() {
         .lines()
         .find_map(|l| l.strip_prefix("data: "))
         .expect("data");
-    let changes: serde_json::Value = serde_json::from_str(data).unwrap();
+    // Postcard as base64, as a page's data is written into the page.
+    let bytes = <[u8] as FromEncodedStr>::from_encoded_str(data).expect("base64");
+    let changes: Vec<LiveChange> = postcard::from_bytes(&bytes).expect("postcard");
     assert_eq!(
         changes,
-        json!([{"pupil": pupil, "criterion": criterion, "level": level}]),
+        vec![LiveChange {
+            pupil,
+            criterion,
+            level: Some(level)
+        }],
         "only this class's change"
     );
 }

@@ -8,6 +8,8 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
+use app::{auth::model::Person, error::AppError};
+use leptos::server::IntoEncodedString;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
@@ -278,9 +280,16 @@ async fn revocation_in_a_sync_reaches_a_signed_in_parent_at_their_next_request()
         !body.contains(&format!("{} {}", second.2, second.3)),
         "an inactive parent's session reaches nothing"
     );
-    // Signed out: the page's data answers so, and the browser goes to sign in.
+    // Signed out: the shell's signed-in person, written into the page (as
+    // postcard in base64), answers so, and the browser goes to sign in.
+    let signed_out: Option<Result<Person, AppError>> = Some(Err(AppError::SignedOut));
+    let written = postcard::to_allocvec(&signed_out)
+        .unwrap()
+        .into_encoded_string();
     assert!(
-        status.is_client_error() || status.is_redirection() || body.contains("SignedOut"),
+        status.is_client_error()
+            || status.is_redirection()
+            || body.contains(&format!("\"{written}\"")),
         "{status}"
     );
 }
