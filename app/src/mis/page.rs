@@ -82,8 +82,8 @@ fn MisSync(view_of: MisSyncView, changed: bool, decisions: Decisions) -> impl In
         .unwrap_or_default();
     let has_problems = !problems.is_empty();
     let checking = RwSignal::new(false);
-    // Bytes of the file sent so far, and of the whole, while it uploads.
-    let sent = RwSignal::new(None::<(f64, f64)>);
+    // How much of the file has gone, in whole percent, while it uploads.
+    let sent = RwSignal::new(None::<u8>);
     #[cfg(feature = "hydrate")]
     let navigate = leptos_router::hooks::use_navigate();
     view! {
@@ -134,10 +134,10 @@ fn MisSync(view_of: MisSyncView, changed: bool, decisions: Decisions) -> impl In
             <button type="submit" class="primary">"Check file"</button>
             <Show when=move || checking.get()>
                 {move || match sent.get() {
-                    Some((loaded, total)) if loaded < total => view! {
+                    Some(percent) if percent < 100 => view! {
                         <p role="status" class="checking">
-                            <progress aria-label="Sending the file" max=total value=loaded></progress>
-                            {format!(" Sending the file: {}%", (loaded * 100.0 / total).floor())}
+                            <progress aria-label="Sending the file" max="100" value=percent></progress>
+                            {format!(" Sending the file: {percent}%")}
                         </p>
                     }.into_any(),
                     _ => view! {
@@ -422,7 +422,7 @@ mod upload {
     /// it can't start: the form then posts as it would without WebAssembly.
     pub fn send(
         event: &leptos::ev::SubmitEvent,
-        sent: RwSignal<Option<(f64, f64)>>,
+        sent: RwSignal<Option<u8>>,
         navigate: impl Fn(&str, NavigateOptions) + 'static,
     ) -> bool {
         let Some(form) = event
@@ -442,8 +442,9 @@ mod upload {
             return false;
         }
         let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |p: ProgressEvent| {
-            if p.length_computable() {
-                sent.set(Some((p.loaded(), p.total())));
+            if p.length_computable() && p.total() > 0.0 {
+                // Whole percent: the page shows no fractions.
+                sent.set(Some((p.loaded() * 100.0 / p.total()).floor() as u8));
             }
         });
         upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
