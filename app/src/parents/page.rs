@@ -70,9 +70,27 @@ pub fn ParentsPage() -> impl IntoView {
         }
     });
     let remove = FormAction::<RemoveDeletedParent>::new();
+    let send = FormAction::<SendInvitations>::new();
+    // The list reads again after a removal or invitations sent, so each
+    // row's status is what was saved.
     let parents = load(
-        move || (list_query.get(), remove.version().get()),
-        |(q, _)| list_parents(q.search, q.status, q.page),
+        move || {
+            (
+                list_query.get(),
+                remove.version().get(),
+                send.version().get(),
+            )
+        },
+        |(q, _, _)| list_parents(q.search, q.status, q.page),
+    );
+    // Ticks outlive the list reading again after invitations are sent, so
+    // "Print letters" can follow for the same parents; another search or
+    // page, or a removal, starts afresh.
+    let ticked = RwSignal::new(BTreeSet::<UserId>::new());
+    Effect::watch(
+        move || (list_query.track(), remove.version().track()),
+        move |_, _, _| ticked.set(BTreeSet::new()),
+        false,
     );
     let status_options = StatusFilter::CHOICES.map(|(filter, label)| (filter.as_str(), label));
     view! {
@@ -109,7 +127,7 @@ pub fn ParentsPage() -> impl IntoView {
                         let waiting = std::mem::take(&mut list.waiting_letters);
                         view! {
                             <LettersWaiting waiting />
-                            <ParentTable list query=list_query.get_untracked() remove />
+                            <ParentTable list query=list_query.get_untracked() remove send ticked />
                         }.into_any()
                     }
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
@@ -170,6 +188,8 @@ fn ParentTable(
     list: ParentList,
     query: ListQuery,
     remove: FormAction<RemoveDeletedParent>,
+    send: FormAction<SendInvitations>,
+    ticked: RwSignal<BTreeSet<UserId>>,
 ) -> impl IntoView {
     if list.rows.is_empty() && list.page > 0 {
         let first = query.link("/parents", Some(0));
@@ -185,7 +205,6 @@ fn ParentTable(
         return view! { <p class="empty" role="status">"No parents match that search."</p> }
             .into_any();
     }
-    let ticked = RwSignal::new(BTreeSet::<UserId>::new());
     let on_page: Vec<UserId> = list.rows.iter().map(|row| row.id).collect();
     let all_ticked = {
         let on_page = on_page.clone();
@@ -215,7 +234,7 @@ fn ParentTable(
             {count}
             {(pages > 1).then(|| format!(" · page {} of {pages}", list.page + 1))}
         </p>
-        <BulkActions ticked total=list.total query=query.clone() />
+        <BulkActions ticked send total=list.total query=query.clone() />
         <div class="table-wrap" tabindex="0" role="region" aria-label="Parents">
             <table class="table stacked">
                 <thead><tr>
@@ -321,9 +340,13 @@ fn ActiveBadge(active: bool) -> impl IntoView {
 /// "Send invitation" and "Print letters" for the ticked parents, or for
 /// every parent the search matches.
 #[component]
-fn BulkActions(ticked: RwSignal<BTreeSet<UserId>>, total: i64, query: ListQuery) -> impl IntoView {
+fn BulkActions(
+    ticked: RwSignal<BTreeSet<UserId>>,
+    send: FormAction<SendInvitations>,
+    total: i64,
+    query: ListQuery,
+) -> impl IntoView {
     let everyone = RwSignal::new(false);
-    let send = FormAction::<SendInvitations>::new();
     let error = Signal::derive(move || send.value().get().and_then(|r| r.err()));
     let summary = move || {
         send.value()

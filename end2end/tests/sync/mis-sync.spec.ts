@@ -107,6 +107,10 @@ test("an admin checks and applies an MIS file, and a parent who loses access los
   await page.getByLabel(`Tick Rowan ${surname}`).check();
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByRole("status").filter({ hasText: "1 invitation sent." })).toBeVisible();
+  // The list reads again: the row says they were invited, and the tick
+  // stays for printing a letter to the same parent.
+  await expect(row).toContainText("Not yet, invited");
+  await expect(page.getByLabel(`Tick Rowan ${surname}`)).toBeChecked();
   const link = linkIn(await latestEmailTo(address), "/invitation/");
 
   // The parent, on a phone of their own.
