@@ -2,15 +2,12 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{
-    components::{Form, A},
-    hooks::use_query_map,
-};
+use leptos_router::{components::A, hooks::use_query_map};
 
 use super::{api::audit_entries, model::AuditPage};
 use crate::{
     actions::AuditAction,
-    ui::{loading::load, ErrorNote, ErrorPanel},
+    ui::{form::QueryForm, loading::load, ErrorNote, ErrorPanel},
 };
 
 #[derive(Clone, PartialEq)]
@@ -64,7 +61,7 @@ pub fn AuditLogPage() -> impl IntoView {
         // The filters show the entries' error beside its field, so they wait
         // for the entries too (and keep what is shown while the next load).
         <Transition fallback=|| ()>
-            <Form method="GET" action="" attr:class="filters">
+            <QueryForm action="" class="filters">
                 <ErrorNote error id="filters-error" />
                 <div class="field">
                     <label for="person">"Person"</label>
@@ -82,7 +79,7 @@ pub fn AuditLogPage() -> impl IntoView {
                 <crate::ui::TextField name="from" label="From" kind="date" error value=filters.get_untracked().from />
                 <crate::ui::TextField name="to" label="To" kind="date" error value=filters.get_untracked().to />
                 <button type="submit">"Filter"</button>
-            </Form>
+            </QueryForm>
         </Transition>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

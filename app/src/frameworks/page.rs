@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
-    components::Form,
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
 };
@@ -19,7 +18,7 @@ use crate::{
     markbook::model::{Level, COLOURS},
     school::model::year_label,
     ui::{
-        form::{FormAction, SendForm},
+        form::{FormAction, QueryForm, SendForm},
         loading::load,
         ErrorNote, ErrorPanel, TextField,
     },
@@ -111,7 +110,7 @@ fn Chooser(framework: Framework) -> impl IntoView {
     };
     let go_year = go.clone();
     view! {
-        <Form method="GET" action=PATH attr:class="filters framework-filters">
+        <QueryForm action=PATH class="filters framework-filters">
             <div class="field">
                 <label for="framework-subject">"Subject"</label>
                 <select
@@ -145,7 +144,7 @@ fn Chooser(framework: Framework) -> impl IntoView {
                 </select>
             </div>
             <noscript><button type="submit" class="secondary">"Show"</button></noscript>
-        </Form>
+        </QueryForm>
     }
 }
 

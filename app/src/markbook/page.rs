@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
-    components::{Form, A},
+    components::A,
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
 };
@@ -17,6 +17,7 @@ use crate::{
     error::AppError,
     school::model::year_label,
     ui::{
+        form::QueryForm,
         loading::{load, Loaded},
         ErrorPanel,
     },
@@ -173,7 +174,7 @@ fn Chooser(
         menu.with_value(|m| m.subjects.iter().find(|s| Some(s.id) == id).cloned())
     };
     view! {
-        <Form method="GET" action=PATH attr:class="filters markbook-filters">
+        <QueryForm action=PATH class="filters markbook-filters">
             <div class="field">
                 <label for="markbook-group">"Group"</label>
                 <select id="markbook-group" name="group" on:change=on_change("group") prop:value=group>
@@ -218,7 +219,7 @@ fn Chooser(
             <noscript>
                 <button type="submit" class="secondary">"Show grid"</button>
             </noscript>
-        </Form>
+        </QueryForm>
     }
     .into_any()
 }

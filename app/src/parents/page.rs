@@ -5,10 +5,7 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{
-    components::{Form, A},
-    hooks::use_query_map,
-};
+use leptos_router::{components::A, hooks::use_query_map};
 
 use super::{
     api::{
@@ -27,7 +24,7 @@ use crate::{
     ids::{PupilId, UserId},
     school::{finder::PupilFinder, model::PupilMatch},
     ui::{
-        form::{FormAction, SendForm},
+        form::{FormAction, QueryForm, SendForm},
         loading::load,
         route_id, use_done, ErrorNote, ErrorPanel, InstantChecks, Notice, SelectField, TextField,
     },
@@ -105,7 +102,7 @@ pub fn ParentsPage() -> impl IntoView {
                 <A href="/parents/new" attr:class="button primary">"Add New"</A>
             </div>
         </div>
-        <Form method="GET" action="" attr:class="filters" attr:role="search">
+        <QueryForm action="" class="filters" role="search">
             <div class="field">
                 <label for="q">"Search by parent's or child's name, or email"</label>
                 <input id="q" name="q" type="search" prop:value=move || list_query.get().search />
@@ -119,7 +116,7 @@ pub fn ParentsPage() -> impl IntoView {
                 </select>
             </div>
             <button type="submit">"Search"</button>
-        </Form>
+        </QueryForm>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match parents.await {

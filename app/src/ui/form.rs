@@ -270,6 +270,42 @@ pub fn SendForm(#[prop(into)] action: Sender, children: Children) -> impl IntoVi
     }
 }
 
+/// A search or filter form: without WebAssembly the browser opens `action`
+/// (the page itself when empty) with the fields as its query, and once the
+/// WebAssembly has come the router moves there without loading the page.
+/// In place of Leptos's `Form`, which carries code for posting forms too,
+/// none of which a query needs.
+#[component]
+pub fn QueryForm(
+    action: &'static str,
+    class: &'static str,
+    #[prop(optional)] role: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    let here = leptos_router::hooks::use_location().pathname;
+    let on_submit = move |ev: SubmitEvent| {
+        if ev.default_prevented() {
+            return;
+        }
+        let Some(query) = fields(&ev) else {
+            // The browser opens the page as it would without WebAssembly.
+            return;
+        };
+        ev.prevent_default();
+        let page = match action {
+            "" => here.get_untracked(),
+            page => page.to_owned(),
+        };
+        navigate(&format!("{page}?{query}"), Default::default());
+    };
+    view! {
+        <form action=action method="get" class=class role=role on:submit=on_submit>
+            {children()}
+        </form>
+    }
+}
+
 /// The submitted form's fields as the browser would post them, the button
 /// pressed included when it has a name.
 fn fields(ev: &SubmitEvent) -> Option<String> {

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
-    components::Form,
     hooks::{use_navigate, use_query_map},
     NavigateOptions,
 };
@@ -18,7 +17,7 @@ use super::{
 };
 use crate::{
     error::AppError,
-    ui::{loading::load, ErrorPanel, SortHeading},
+    ui::{form::QueryForm, loading::load, ErrorPanel, SortHeading},
 };
 
 pub const PATH: &str = "/school-usage";
@@ -142,7 +141,7 @@ fn MonthChooser(choices: UsageChoices, asked: Memo<Asked>) -> impl IntoView {
         years.sort_unstable();
     }
     view! {
-        <Form method="GET" action=PATH attr:class="filters usage-filters">
+        <QueryForm action=PATH class="filters usage-filters">
             <div class="field">
                 <label for="usage-month">"Month"</label>
                 <select
@@ -186,7 +185,7 @@ fn MonthChooser(choices: UsageChoices, asked: Memo<Asked>) -> impl IntoView {
             </div>
             // Without JavaScript the drop-downs can't act by themselves.
             <noscript><button type="submit">"Show month"</button></noscript>
-        </Form>
+        </QueryForm>
     }
 }
 

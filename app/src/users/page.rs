@@ -2,10 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{
-    components::{Form, A},
-    hooks::use_query_map,
-};
+use leptos_router::{components::A, hooks::use_query_map};
 
 use super::{
     api::{
@@ -19,7 +16,7 @@ use crate::{
     email::UndeliveredEmails,
     ids::UserId,
     ui::{
-        form::{FormAction, SendForm},
+        form::{FormAction, QueryForm, SendForm},
         loading::load,
         route_id, use_done, ErrorNote, ErrorPanel, Notice, SelectField, TextField,
     },
@@ -40,13 +37,13 @@ pub fn UsersPage() -> impl IntoView {
             <h1>"Users"</h1>
             <A href="/users/new" attr:class="button primary">"Invite staff"</A>
         </div>
-        <Form method="GET" action="" attr:class="search" attr:role="search">
+        <QueryForm action="" class="search" role="search">
             <label for="q">"Search staff by name or email"</label>
             <div class="search-row">
                 <input id="q" name="q" type="search" prop:value=search />
                 <button type="submit">"Search"</button>
             </div>
-        </Form>
+        </QueryForm>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match staff.await {
