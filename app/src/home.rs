@@ -8,9 +8,9 @@ use leptos_router::components::A;
 
 use crate::{
     auth::model::Role,
-    groups::api::my_groups,
+    groups::api::MyGroups,
     portal::page::ParentHome,
-    school::api::school_at_a_glance,
+    school::api,
     shell::layout::use_person,
     ui::{loading::load, ErrorPanel},
 };
@@ -57,7 +57,7 @@ fn UsageLink() -> impl IntoView {
 
 #[component]
 fn SchoolAtAGlance() -> impl IntoView {
-    let overview = load(|| (), |_| school_at_a_glance());
+    let overview = load(|| (), |_| api::SchoolAtAGlance {});
     view! {
         <section aria-labelledby="glance">
             <h2 id="glance">"School at a glance"</h2>
@@ -83,7 +83,7 @@ fn SchoolAtAGlance() -> impl IntoView {
 
 #[component]
 fn GroupList(heading: &'static str) -> impl IntoView {
-    let groups = load(|| (), |_| my_groups());
+    let groups = load(|| (), |_| MyGroups {});
     view! {
         <section aria-labelledby="groups-heading">
             <h2 id="groups-heading">{heading}</h2>

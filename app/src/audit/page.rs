@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
-use super::{api::audit_entries, model::AuditPage};
+use super::{api::AuditEntries, model::AuditPage};
 use crate::{
     actions::AuditAction,
     ui::{form::QueryForm, loading::load, ErrorNote, ErrorPanel},
@@ -48,7 +48,13 @@ pub fn AuditLogPage() -> impl IntoView {
     });
     let entries = load(
         move || filters.get(),
-        |f| audit_entries(f.person, f.action, f.from, f.to, f.page),
+        |f| AuditEntries {
+            person: f.person,
+            action: f.action,
+            from: f.from,
+            to: f.to,
+            page: f.page,
+        },
     );
     let error = Signal::derive(move || match entries.get() {
         Some(Err(error)) => Some(error),

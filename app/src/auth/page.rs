@@ -6,12 +6,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
-    api::{check_password_link, RequestPasswordReset, SetPassword, SignIn},
+    api::{CheckPasswordLink, RequestPasswordReset, SetPassword, SignIn},
     model::{LinkStatus, PasswordLink, SignInDone, PASSWORD_HINT},
 };
 use crate::ui::{
     form::{FormAction, SendForm},
-    loading::load_blocking,
+    loading::{load_blocking, Ask},
     use_done, ErrorNote, ErrorPanel, TextField,
 };
 
@@ -138,7 +138,9 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn SetPasswordPage(link: PasswordLink) -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let status = load_blocking(token, move |token| check_password_link(token, link));
+    let status = load_blocking(token, move |token| {
+        Ask::Server(CheckPasswordLink { token, link })
+    });
     view! {
         <Title text=match link {
             PasswordLink::Reset => "Create a new password · Markwell",

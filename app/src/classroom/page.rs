@@ -14,7 +14,7 @@ use leptos_router::{
 
 use super::{
     api::{
-        behaviour_list, open_records, AddBehaviour, Award, RecordAchievement, RetireBehaviour,
+        AddBehaviour, Award, BehaviourList, OpenRecords, RecordAchievement, RetireBehaviour,
         TakeBack,
     },
     model::{
@@ -80,7 +80,10 @@ pub fn BehaviourPage() -> impl IntoView {
             saved.update(|n| *n += 1);
         }
     });
-    let records = load(move || (group(), saved.get()), |(g, _)| open_records(g));
+    let records = load(
+        move || (group(), saved.get()),
+        |(group, _)| OpenRecords { group },
+    );
     // Kept while the page reads again after a change.
     let mode = RwSignal::new(Mode::Behaviour);
     view! {
@@ -427,7 +430,7 @@ pub fn BehaviourListSettings() -> impl IntoView {
             saved.update(|n| *n += 1);
         }
     });
-    let list = load(move || saved.get(), |_| behaviour_list());
+    let list = load(move || saved.get(), |_| BehaviourList {});
     let add_error = Signal::derive(move || add.value().get().and_then(|r| r.err()));
     let retire_error = Signal::derive(move || retire.value().get().and_then(|r| r.err()));
     view! {

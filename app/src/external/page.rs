@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{
-    api::{ext_data_page, ImportResults, UndoImport, UndoTargetsImport},
+    api::{self, ImportResults, UndoImport, UndoTargetsImport},
     model::{
         targets_choice, targets_words, AssessmentRow, Column, ExtDataDone, ExtDataView, ImportRow,
         Preview, Refusal, UploadedFile, KINDS, PATH, TARGETS, UPLOAD_PATH,
@@ -48,7 +48,7 @@ pub fn ExtDataPage() -> impl IntoView {
                 undo.targets.version().get(),
             )
         },
-        |(file, _, _)| ext_data_page(file),
+        |(file, _, _)| api::ExtDataPage { file },
     );
     let done = use_done::<ExtDataDone>();
     view! {

@@ -9,7 +9,7 @@ use leptos_router::{
 };
 
 use super::{
-    api::{open_framework, AddSubject, MoveCriterion, RetireCriterion, SaveCriterion, SaveScale},
+    api::{AddSubject, MoveCriterion, OpenFramework, RetireCriterion, SaveCriterion, SaveScale},
     model::{CriterionRow, Framework},
 };
 use crate::{
@@ -51,7 +51,7 @@ pub fn FrameworksPage() -> impl IntoView {
     };
     let framework = load(
         move || (asked.get(), version()),
-        |((subject, year), _)| open_framework(subject, year),
+        |((subject, year), _)| OpenFramework { subject, year },
     );
     let editing = RwSignal::new(None::<CriterionRow>);
     // Made here, outside the part each change reloads, so they outlive it.

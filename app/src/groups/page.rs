@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::{
-    api::{group_staff, my_groups, open_group, SaveGroup},
+    api::{GroupStaff, MyGroups, OpenGroup, SaveGroup},
     model::{kind_label, GroupDetail, GroupsDone, StaffChoice},
 };
 use crate::{
@@ -21,7 +21,7 @@ use crate::{
     shell::layout::use_person,
     ui::{
         form::{FormAction, SendForm},
-        loading::{load, Loaded},
+        loading::{load, load_or, Ask, Loaded},
         route_id, use_done, ErrorNote, ErrorPanel, Notice, SelectField, TextField,
     },
 };
@@ -29,7 +29,7 @@ use crate::{
 #[component]
 pub fn GroupsPage() -> impl IntoView {
     let done = use_done::<GroupsDone>();
-    let groups = load(|| (), |_| my_groups());
+    let groups = load(|| (), |_| MyGroups {});
     let admin = use_person().role == Role::Admin;
     view! {
         <Title text="Groups · Markwell" />
@@ -93,14 +93,11 @@ pub fn GroupsPage() -> impl IntoView {
 /// The staff an admin may choose as teachers; nobody for a teacher's form.
 fn staff_to_choose() -> Loaded<Result<Vec<StaffChoice>, crate::error::AppError>> {
     let admin = use_person().role == Role::Admin;
-    load(
+    load_or(
         move || admin,
-        |admin| async move {
-            if admin {
-                group_staff().await
-            } else {
-                Ok(Vec::new())
-            }
+        |admin| match admin {
+            true => Ask::Server(GroupStaff {}),
+            false => Ask::Known(Ok(Vec::new())),
         },
     )
 }
@@ -126,7 +123,7 @@ pub fn NewGroupPage() -> impl IntoView {
 #[component]
 pub fn EditGroupPage() -> impl IntoView {
     let route_id = route_id();
-    let detail = load(move || GroupId(route_id()), open_group);
+    let detail = load(move || GroupId(route_id()), |id| OpenGroup { id });
     let staff = staff_to_choose();
     view! {
         <Title text="Edit group · Groups · Markwell" />

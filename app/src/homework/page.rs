@@ -10,14 +10,14 @@ use leptos_router::{
 };
 
 use super::{
-    api::{open_hand_ins, open_homework, SaveHandIns, SetHomework},
+    api::{OpenHandIns, OpenHomework, SaveHandIns, SetHomework},
     model::{ChildHomework, ChildTask, GroupHomework, HandIn, HandInList},
 };
 use crate::{
     ids::{GroupId, HomeworkId},
     ui::{
         form::{FormAction, SendForm},
-        loading::load,
+        loading::{load, load_or, Ask},
         ErrorNote, ErrorPanel, TextField,
     },
 };
@@ -47,7 +47,10 @@ pub fn HomeworkPage() -> impl IntoView {
             saved.update(|n| *n += 1);
         }
     });
-    let listing = load(move || (group(), saved.get()), |(g, _)| open_homework(g));
+    let listing = load(
+        move || (group(), saved.get()),
+        |(group, _)| OpenHomework { group },
+    );
     view! {
         <Title text="Homework · Markwell" />
         <h1>"Homework"</h1>
@@ -152,13 +155,11 @@ pub fn HandInsPage() -> impl IntoView {
             saved.update(|n| *n += 1);
         }
     });
-    let list = load(
+    let list = load_or(
         move || (homework(), saved.get()),
-        |(h, _)| async move {
-            match h {
-                Some(h) => open_hand_ins(h).await,
-                None => Err(crate::error::AppError::NotFound),
-            }
+        |(homework, _)| match homework {
+            Some(homework) => Ask::Server(OpenHandIns { homework }),
+            None => Ask::Known(Err(crate::error::AppError::NotFound)),
         },
     );
     view! {

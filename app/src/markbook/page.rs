@@ -9,7 +9,7 @@ use leptos_router::{
 };
 
 use super::{
-    api::{markbook_menu, open_grid},
+    api::{MarkbookMenu, OpenGrid},
     grid::GridView,
     model::{markbook_link, Asked, Grid, Menu, Shown, ALL, PATH},
 };
@@ -37,10 +37,15 @@ pub fn MarkbookPage() -> impl IntoView {
     });
     let admin = crate::shell::layout::use_person().role == crate::auth::model::Role::Admin;
     // Loaded once: the drop-downs stay put (and keep focus) while the grid changes.
-    let menu = load(|| (), |_| markbook_menu());
+    let menu = load(|| (), |_| MarkbookMenu {});
     let grid = load(
         move || asked.get(),
-        |(group, subject, year, strand)| open_grid(group, subject, year, strand),
+        |(group, subject, year, strand)| OpenGrid {
+            group,
+            subject,
+            year,
+            strand,
+        },
     );
     view! {
         <Title text="Markbook · Markwell" />

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use super::{
-    api::{mis_sync_page, MergeParents, NotTheSamePerson},
+    api::{self, MergeParents, NotTheSamePerson},
     model::{
         summary, Duplicate, DuplicateParent, MisSyncView, Outcome, Section, SyncRow, SyncShown,
         APPLY_PATH, CHECK_PATH,
@@ -49,7 +49,7 @@ pub fn MisSyncPage() -> impl IntoView {
                 decisions.not_same.version().get(),
             )
         },
-        |(sync, _, _)| mis_sync_page(sync),
+        |(sync, _, _)| api::MisSyncPage { sync },
     );
     view! {
         <Title text="MIS sync · Markwell" />

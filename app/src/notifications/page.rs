@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use super::api::{my_notifications, unread_count};
+use super::api::{MyNotifications, UnreadCount};
 use crate::ui::{loading::load, ErrorPanel};
 
 /// Counts each "something new for you" the live stream brings; the parent's
@@ -38,7 +38,7 @@ pub fn provide_live() {
 pub fn NotificationsLink() -> impl IntoView {
     let pulse = use_context::<Pulse>().unwrap_or(Pulse(RwSignal::new(0)));
     let seen = use_context::<Seen>().unwrap_or(Seen(RwSignal::new(0)));
-    let unread = load(move || (pulse.0.get(), seen.0.get()), |_| unread_count());
+    let unread = load(move || (pulse.0.get(), seen.0.get()), |_| UnreadCount {});
     view! {
         <A href="/notifications" attr:class="notifications-link">
             "Notifications"
@@ -63,7 +63,7 @@ pub fn NotificationsLink() -> impl IntoView {
 pub fn NotificationsPage() -> impl IntoView {
     let pulse = use_pulse();
     let seen = use_context::<Seen>();
-    let list = load(pulse, |_| my_notifications());
+    let list = load(pulse, |_| MyNotifications {});
     view! {
         <Title text="Notifications · Markwell" />
         <p><A href="/">"← Your children"</A></p>

@@ -9,7 +9,7 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use super::{
     api::{
-        list_parents, open_parent, ConfirmLetters, MakeLetters, ReissueCode, RemoveDeletedParent,
+        ConfirmLetters, ListParents, MakeLetters, OpenParent, ReissueCode, RemoveDeletedParent,
         SaveParent, SendInvitations, SignUp,
     },
     model::{
@@ -78,7 +78,11 @@ pub fn ParentsPage() -> impl IntoView {
                 send.version().get(),
             )
         },
-        |(q, _, _)| list_parents(q.search, q.status, q.page),
+        |(q, _, _)| ListParents {
+            search: q.search,
+            status: q.status,
+            page: q.page,
+        },
     );
     // Ticks outlive the list reading again after invitations are sent, so
     // "Print letters" can follow for the same parents; another search or
@@ -421,7 +425,7 @@ pub fn EditParentPage() -> impl IntoView {
     let save = FormAction::<SaveParent>::new();
     let detail = load(
         move || (id(), save.version().get()),
-        |(id, _)| open_parent(id),
+        |(id, _)| OpenParent { id },
     );
     let done = use_done::<ParentDone>();
     view! {

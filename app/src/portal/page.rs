@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
-    api::{child_details, my_children, AddPupil},
+    api::{AddPupil, ChildDetails, MyChildren},
     model::{ChildRecord, PortalDone},
 };
 use crate::{
@@ -17,7 +17,7 @@ use crate::{
     reports::page::{ChildSwitcher, ReportList},
     ui::{
         form::{FormAction, SendForm},
-        loading::{load, load_blocking},
+        loading::{load, load_blocking, Ask},
         use_done, ErrorNote, ErrorPanel, InstantChecks, Notice,
     },
 };
@@ -25,7 +25,7 @@ use crate::{
 /// The parent's home: a card per linked child.
 #[component]
 pub fn ParentHome() -> impl IntoView {
-    let children = load(|| (), |_| my_children());
+    let children = load(|| (), |_| MyChildren {});
     view! {
         <Title text="Your children · Markwell" />
         <div class="page-head">
@@ -75,11 +75,9 @@ pub fn ChildPage() -> impl IntoView {
     let pulse = crate::notifications::page::use_pulse();
     let record = load_blocking(
         move || (pupil(), pulse()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => child_details(PupilId(id)).await,
-                None => Err(crate::error::AppError::NotFound),
-            }
+        |(id, _)| match id {
+            Some(id) => Ask::Server(ChildDetails { pupil: PupilId(id) }),
+            None => Ask::Known(Err(crate::error::AppError::NotFound)),
         },
     );
     let done = use_done::<PortalDone>();

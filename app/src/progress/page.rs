@@ -13,7 +13,7 @@ use leptos_router::{
 };
 
 use super::{
-    api::{open_progress, Asked, SaveTargets},
+    api::{Asked, OpenProgress, SaveTargets},
     characteristics::PupilFilter,
     model::{
         sort, target_label, Cohort, ProgressRow, ProgressTable, SortBy, Spread, TargetChoice,
@@ -60,7 +60,13 @@ pub fn ProgressPage() -> impl IntoView {
                 assessment,
                 pupils,
             } = asked;
-            open_progress(group, year, subject, assessment, pupils)
+            OpenProgress {
+                group,
+                year,
+                subject,
+                assessment,
+                pupils,
+            }
         },
     );
     view! {

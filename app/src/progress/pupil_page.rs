@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
-    api::open_pupil,
+    api::OpenPupil,
     model::{target_label, PupilProgress, NOT_JUDGED},
 };
 use crate::{
@@ -31,7 +31,7 @@ pub fn PupilPage() -> impl IntoView {
             .and_then(|p| p.parse().ok())
             .unwrap_or(0)
     };
-    let progress = load(pupil, |id| open_pupil(PupilId(id)));
+    let progress = load(pupil, |id| OpenPupil { pupil: PupilId(id) });
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

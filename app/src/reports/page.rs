@@ -7,14 +7,17 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
-    api::read_report,
+    api::ReadReport,
     model::{ChildLink, ReportSummary, ReportView, SubjectAttainment},
 };
 use crate::{
     error::AppError,
     ids::{PupilId, ReportId},
     shell::layout::use_person,
-    ui::{loading::load_blocking, ErrorPanel},
+    ui::{
+        loading::{load_blocking, Ask},
+        ErrorPanel,
+    },
 };
 
 /// Whether `path` is a report's own page, `/children/:pupil/reports/:report`.
@@ -36,11 +39,12 @@ pub fn ReportPage() -> impl IntoView {
         let number = |key| params.get(key).and_then(|p| p.parse::<i64>().ok());
         Some((number("pupil")?, number("report")?))
     };
-    let report = load_blocking(ids, |ids| async move {
-        match ids {
-            Some((pupil, report)) => read_report(PupilId(pupil), ReportId(report)).await,
-            None => Err(AppError::NotFound),
-        }
+    let report = load_blocking(ids, |ids| match ids {
+        Some((pupil, report)) => Ask::Server(ReadReport {
+            pupil: PupilId(pupil),
+            report: ReportId(report),
+        }),
+        None => Ask::Known(Err(AppError::NotFound)),
     });
     view! {
         <Suspense fallback=|| view! { <p>"Loading the report…"</p> }>

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
-    api::{approve_report, open_review, send_back, PublishReports},
+    api::{approve_report, send_back, OpenReview, PublishReports},
     model::{ReportStatus, Review, ReviewItem, NOTE_LENGTH},
 };
 use crate::{
@@ -32,7 +32,7 @@ pub fn ReviewPage() -> impl IntoView {
                 .unwrap_or(0),
         )
     };
-    let review = load(session, open_review);
+    let review = load(session, |session| OpenReview { session });
     view! {
         <Title text="Review reports · Reports · Markwell" />
         <p class="back"><A href="/reports">"Reports"</A></p>

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::{
-    api::{list_sessions, open_session_form, SaveSession},
+    api::{ListSessions, OpenSessionForm, SaveSession},
     model::{GroupChoice, ReportsDone, SessionDetail, SessionSummary, SECTIONS},
 };
 use crate::{
@@ -24,7 +24,7 @@ use crate::{
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     let done = use_done::<ReportsDone>();
-    let sessions = load(|| (), |_| list_sessions());
+    let sessions = load(|| (), |_| ListSessions {});
     let person = use_person();
     let admin = person.role == Role::Admin;
     let leadership = admin || person.slt;
@@ -120,7 +120,7 @@ fn SessionCard(session: SessionSummary, admin: bool, leadership: bool) -> impl I
 /// `/reports/new`.
 #[component]
 pub fn NewSessionPage() -> impl IntoView {
-    let form = load(|| (), |_| open_session_form(None));
+    let form = load(|| (), |_| OpenSessionForm { session: None });
     view! {
         <Title text="New reporting session · Reports · Markwell" />
         <p class="back"><A href="/reports">"Reports"</A></p>
@@ -142,7 +142,7 @@ pub fn EditSessionPage() -> impl IntoView {
     let route_id = route_id();
     let form = load(
         move || ReportSessionId(route_id()),
-        |id| open_session_form(Some(id)),
+        |id| OpenSessionForm { session: Some(id) },
     );
     view! {
         <Title text="Edit reporting session · Reports · Markwell" />

@@ -10,7 +10,7 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
-    api::{mark_ready, open_writer, save_comment},
+    api::{mark_ready, save_comment, OpenWriter},
     model::{ReportStatus, Writer, WriterPupil, COMMENT_LENGTH},
     page::AttainmentList,
 };
@@ -42,7 +42,7 @@ pub fn WriterPage() -> impl IntoView {
         };
         (ReportSessionId(number("session")), GroupId(number("group")))
     };
-    let writer = load(ids, |(session, group)| open_writer(session, group));
+    let writer = load(ids, |(session, group)| OpenWriter { session, group });
     view! {
         <Title text="Write reports · Reports · Markwell" />
         <p class="back"><A href="/reports">"Reports"</A></p>

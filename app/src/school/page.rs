@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{
-    api::{load_school_settings, SaveParentAreas, SaveSchoolSettings, SaveTerms},
+    api::{LoadSchoolSettings, SaveParentAreas, SaveSchoolSettings, SaveTerms},
     model::{term_row_is_wrong, SchoolSettingsDone, Term, MOST_TERMS, PARENT_AREAS, SET_RULES},
 };
 use crate::{
@@ -25,7 +25,7 @@ pub fn SchoolSettingsPage() -> impl IntoView {
     // or wrong, beside any mistake.
     let settings = load(
         move || (save.version().get(), save_areas.version().get()),
-        |_| load_school_settings(),
+        |_| LoadSchoolSettings {},
     );
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let areas_error = Signal::derive(move || save_areas.value().get().and_then(|r| r.err()));

@@ -6,9 +6,9 @@ use leptos_router::hooks::use_params_map;
 
 use super::{
     api::{
-        check_email_link, load_email_choices, load_settings, where_signed_in, ChangeMyPassword,
-        ConfirmEmailChange, DeleteMyAccount, RequestEmailChange, SaveEmailChoices, SaveMyName,
-        SignOutDevice, SignOutEverywhereElse,
+        ChangeMyPassword, CheckEmailLink, ConfirmEmailChange, DeleteMyAccount, LoadEmailChoices,
+        LoadSettings, RequestEmailChange, SaveEmailChoices, SaveMyName, SignOutDevice,
+        SignOutEverywhereElse, WhereSignedIn,
     },
     model::{MySettings, SettingsDone, SignedInDevice},
 };
@@ -21,7 +21,7 @@ use crate::{
     shell::layout::use_person,
     ui::{
         form::{FormAction, SendForm},
-        loading::{load, load_blocking},
+        loading::{load, load_blocking, Ask},
         use_done, ErrorNote, ErrorPanel, Notice, TextField,
     },
 };
@@ -33,7 +33,7 @@ pub fn SettingsPage() -> impl IntoView {
     let change_password = FormAction::<ChangeMyPassword>::new();
     let settings = load(
         move || (save_name.version().get(), change_email.version().get()),
-        |_| load_settings(),
+        |_| LoadSettings {},
     );
     let done = use_done::<SettingsDone>();
     view! {
@@ -71,7 +71,7 @@ fn SignedInSection() -> impl IntoView {
     let everywhere_else = FormAction::<SignOutEverywhereElse>::new();
     let devices = load(
         move || (sign_out.version().get(), everywhere_else.version().get()),
-        |_| where_signed_in(),
+        |_| WhereSignedIn {},
     );
     let error = Signal::derive(move || {
         sign_out
@@ -153,7 +153,7 @@ fn DeviceRow(device: SignedInDevice, action: FormAction<SignOutDevice>) -> impl 
 #[component]
 fn EmailChoicesSection() -> impl IntoView {
     let action = FormAction::<SaveEmailChoices>::new();
-    let settings = load(move || action.version().get(), |_| load_email_choices());
+    let settings = load(move || action.version().get(), |_| LoadEmailChoices {});
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
         <section aria-labelledby="emails-heading" class="settings-section">
@@ -337,7 +337,7 @@ fn PasswordSection(action: FormAction<ChangeMyPassword>) -> impl IntoView {
 pub fn ConfirmEmailPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let status = load_blocking(token, check_email_link);
+    let status = load_blocking(token, |token| Ask::Server(CheckEmailLink { token }));
     let action = FormAction::<ConfirmEmailChange>::new();
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {

@@ -6,7 +6,7 @@ use leptos_router::{
 
 use crate::{
     auth::{
-        api::{who_am_i, SignOut},
+        api::{SignOut, WhoAmI},
         model::{Person, Role},
     },
     error::AppError,
@@ -82,7 +82,7 @@ pub fn Shell() -> impl IntoView {
     match shared(known_from_request) {
         Some(answer) => frame(answer),
         None => {
-            let person = load(|| (), |_| who_am_i());
+            let person = load(|| (), |_| WhoAmI {});
             view! {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move { frame(person.await) })}

@@ -193,7 +193,7 @@ fn sent(url: &'static str) -> Sent {
 /// Posts a form's fields to its server function, as server functions' own
 /// calls do: a refusal is read as one, and a redirect is followed.
 #[cfg(feature = "hydrate")]
-async fn post(url: &str, body: String) -> Result<server_fn::Bytes, AppError> {
+pub(super) async fn post(url: &str, body: String) -> Result<server_fn::Bytes, AppError> {
     use server_fn::{
         client::{browser::BrowserClient, Client},
         error::FromServerFnError,
@@ -224,7 +224,7 @@ async fn post(url: &str, body: String) -> Result<server_fn::Bytes, AppError> {
 
 /// Forms are only sent from the browser.
 #[cfg(not(feature = "hydrate"))]
-async fn post(_url: &str, _body: String) -> Result<Vec<u8>, AppError> {
+pub(super) async fn post(_url: &str, _body: String) -> Result<Vec<u8>, AppError> {
     Err(AppError::Unexpected)
 }
 

@@ -11,6 +11,12 @@
 //! holds: Leptos's reactive code for a resource (a few KB of WebAssembly)
 //! is then in the browser once, not once per page's data. [`Loaded<T>`]
 //! puts the type back where a page reads it.
+//!
+//! A page names the server function it loads from by its arguments
+//! (`ListStaff { search }`) rather than calling it. In the browser every
+//! function is then asked by the same code, which holds the answer's bytes
+//! as they come; a call of each function would carry its own request and
+//! decoder into the WebAssembly. On the server the function just runs.
 
 use std::{
     any::Any,
@@ -23,6 +29,10 @@ use std::{
 use leptos::prelude::*;
 use leptos::server::codee::{Decoder, Encoder};
 use serde::{de::DeserializeOwned, Serialize};
+use server_fn::ServerFn;
+
+use super::form::Sendable;
+use crate::error::AppError;
 
 /// Data a page loads, fetched again whenever its source changes. Await it
 /// (in a `Suspend`) to read it.
@@ -106,6 +116,15 @@ impl Held {
         Held(Arc::new(Holding::Fetched(Box::new(data))))
     }
 
+    /// What a server function answered with (its output's postcard), held
+    /// as the `Ok(output)` the page reads: postcard writes that as a 0 and
+    /// the output.
+    #[cfg(any(test, not(feature = "ssr")))]
+    fn answered(output: &[u8]) -> Self {
+        let written = std::iter::once(0).chain(output.iter().copied()).collect();
+        Held(Arc::new(Holding::Written(written)))
+    }
+
     fn read<T: DeserializeOwned + Clone + 'static>(&self) -> Option<T> {
         match &*self.0 {
             Holding::Fetched(data) => data.as_any().downcast_ref::<T>().cloned(),
@@ -171,54 +190,77 @@ impl PartialEq for Source {
 
 type Fetching = Pin<Box<dyn Future<Output = Held> + Send>>;
 
-/// Loads `fetcher(source())` for a page: on the server as it renders, in the
-/// browser whenever the source changes. Used in place of `Resource::new`.
-pub fn load<T, S, Fut>(
-    source: impl Fn() -> S + Send + Sync + 'static,
-    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
-) -> Loaded<T>
-where
-    T: Serialize + DeserializeOwned + Send + Sync + 'static,
-    S: Send + Sync + Clone + PartialEq + 'static,
-    Fut: Future<Output = T> + Send + 'static,
-{
-    loaded(source, fetcher, false)
+/// A server function a page loads its data from: one reading its arguments
+/// as a browser posts a form and answering in postcard, as a form's do.
+pub trait Loadable: Sendable<Output: Serialize> + Send {}
+
+impl<F: Sendable<Output: Serialize> + Send> Loadable for F {}
+
+/// What a page loads from `F`: its answer, or why there is none.
+pub type Answer<F> = Result<<F as ServerFn>::Output, AppError>;
+
+/// Where a page's data comes from: a server function to ask, or an answer
+/// the page has without asking (nothing chosen yet, say).
+pub enum Ask<F: ServerFn> {
+    Server(F),
+    Known(Answer<F>),
 }
 
-/// As [`load`], for data the page can't start without (its title, or a
+/// Loads what the server function `call(source())` answers: on the server
+/// as the page renders, in the browser whenever the source changes. Used
+/// in place of `Resource::new`.
+pub fn load<S, F>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    call: impl Fn(S) -> F + Send + Sync + 'static,
+) -> Loaded<Answer<F>>
+where
+    S: Send + Sync + Clone + PartialEq + 'static,
+    F: Loadable,
+{
+    loaded(source, move |source| Ask::Server(call(source)), false)
+}
+
+/// As [`load`], where the page may know the answer without asking.
+pub fn load_or<S, F>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    call: impl Fn(S) -> Ask<F> + Send + Sync + 'static,
+) -> Loaded<Answer<F>>
+where
+    S: Send + Sync + Clone + PartialEq + 'static,
+    F: Loadable,
+{
+    loaded(source, call, false)
+}
+
+/// As [`load_or`], for data the page can't start without (its title, or a
 /// link's check): the server waits for it before sending any of the page.
-pub fn load_blocking<T, S, Fut>(
+pub fn load_blocking<S, F>(
     source: impl Fn() -> S + Send + Sync + 'static,
-    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
-) -> Loaded<T>
+    call: impl Fn(S) -> Ask<F> + Send + Sync + 'static,
+) -> Loaded<Answer<F>>
 where
-    T: Serialize + DeserializeOwned + Send + Sync + 'static,
     S: Send + Sync + Clone + PartialEq + 'static,
-    Fut: Future<Output = T> + Send + 'static,
+    F: Loadable,
 {
-    loaded(source, fetcher, true)
+    loaded(source, call, true)
 }
 
-fn loaded<T, S, Fut>(
+fn loaded<S, F>(
     source: impl Fn() -> S + Send + Sync + 'static,
-    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+    call: impl Fn(S) -> Ask<F> + Send + Sync + 'static,
     blocking: bool,
-) -> Loaded<T>
+) -> Loaded<Answer<F>>
 where
-    T: Serialize + DeserializeOwned + Send + Sync + 'static,
     S: Send + Sync + Clone + PartialEq + 'static,
-    Fut: Future<Output = T> + Send + 'static,
+    F: Loadable,
 {
     let fetch = move |source: Source| -> Fetching {
-        let source = source.0.as_any().downcast_ref::<S>().cloned();
-        let fetching = source.map(&fetcher);
-        Box::pin(async move {
-            match fetching {
-                Some(fetching) => Held::fetched(fetching.await),
-                // Only `loaded` makes a Source, always from `S`.
-                None => std::future::pending().await,
-            }
-        })
+        match source.0.as_any().downcast_ref::<S>().cloned().map(&call) {
+            Some(Ask::Server(function)) => ask(function),
+            Some(Ask::Known(answer)) => Box::pin(std::future::ready(Held::fetched(answer))),
+            // Only `loaded` makes a Source, always from `S`.
+            None => Box::pin(std::future::pending()),
+        }
     };
     Loaded {
         held: held(
@@ -228,6 +270,41 @@ where
         ),
         data: PhantomData,
     }
+}
+
+/// On the server the function runs where the page is rendered.
+#[cfg(feature = "ssr")]
+fn ask<F: Loadable>(function: F) -> Fetching {
+    Box::pin(async move { Held::fetched(function.run_body().await) })
+}
+
+/// In the browser the function is asked as a form would ask it, and its
+/// answer held as the bytes that came: they are read as their type where
+/// the page reads them, by the decoder that reads the data written into
+/// the first HTML. So asking is the same code for every function.
+#[cfg(not(feature = "ssr"))]
+fn ask<F: Loadable>(function: F) -> Fetching {
+    match serde_qs::to_string(&function) {
+        Ok(fields) => Box::pin(answered(F::PATH, fields, refused::<F::Output>)),
+        // Arguments that can't be written as a form: a mistake here, not
+        // the person's, so they see the general message.
+        Err(_) => Box::pin(std::future::ready(refused::<F::Output>(
+            AppError::Unexpected,
+        ))),
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+async fn answered(url: &'static str, fields: String, refused: fn(AppError) -> Held) -> Held {
+    match super::form::post(url, fields).await {
+        Ok(output) => Held::answered(&output),
+        Err(refusal) => refused(refusal),
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn refused<O: Serialize + Send + Sync + 'static>(refusal: AppError) -> Held {
+    Held::fetched(Err::<O, AppError>(refusal))
 }
 
 /// A value the server works out as it renders (the signed-in person, say),
@@ -285,6 +362,18 @@ mod tests {
         let read: Result<Vec<(String, Option<i64>)>, AppError> =
             <PostcardEncoding as Decodes<_>>::decode(answered).unwrap();
         assert_eq!(read, loaded);
+    }
+
+    /// A server function's answer, as it comes to the browser, is read as
+    /// the page's `Ok` of it.
+    #[test]
+    fn an_answer_reads_as_its_ok() {
+        let output = vec![("Ava".to_owned(), Some(3_i64))];
+        let answer = <PostcardEncoding as Encodes<_>>::encode(&output).unwrap();
+        assert_eq!(
+            Held::answered(&answer).read::<Result<Vec<(String, Option<i64>)>, AppError>>(),
+            Some(Ok(output))
+        );
     }
 
     /// Data fetched in the browser is read as the type it was fetched as,

@@ -9,7 +9,7 @@ use leptos_router::{
 };
 
 use super::{
-    api::{month_choices, school_usage},
+    api::{MonthChoices, SchoolUsage},
     model::{
         people, usage_link, Audience, UsageChoices, UsageCounts, UsageMonth, UsageReport, UsageRow,
         MONTHS,
@@ -33,13 +33,13 @@ pub fn UsagePage() -> impl IntoView {
         (q.get("year"), q.get("month"), q.get("show"))
     });
     // Loaded once: the drop-downs stay put (and keep focus) while the table changes.
-    let choices = load(|| (), |_| month_choices());
+    let choices = load(|| (), |_| MonthChoices {});
     // The sort outlives a change of month, so months compare column by column.
     let sort = RwSignal::new((Column::Name, false));
     let announce = RwSignal::new(String::new());
     let report = load(
         move || asked.get(),
-        |(year, month, show)| school_usage(year, month, show),
+        |(year, month, show)| SchoolUsage { year, month, show },
     );
     view! {
         <Title text="School Usage · Markwell" />

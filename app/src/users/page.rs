@@ -6,7 +6,7 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use super::{
     api::{
-        list_staff, open_staff_member, AssignGroup, InviteStaff, ResendInvitation, SaveStaff,
+        AssignGroup, InviteStaff, ListStaff, OpenStaffMember, ResendInvitation, SaveStaff,
         SetStaffActive,
     },
     model::{StaffDetail, StaffDone, StaffStatus},
@@ -30,7 +30,7 @@ const SLT_HINT: &str =
 pub fn UsersPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
-    let staff = load(search, list_staff);
+    let staff = load(search, |search| ListStaff { search });
     view! {
         <Title text="Users · Markwell" />
         <div class="page-head">
@@ -151,7 +151,7 @@ pub fn StaffPage() -> impl IntoView {
             assign.version().get(),
         )
     };
-    let detail = load(move || (id(), versions()), |(id, _)| open_staff_member(id));
+    let detail = load(move || (id(), versions()), |(id, _)| OpenStaffMember { id });
     let done = use_done::<StaffDone>();
     view! {
         <Title text="Staff member · Users · Markwell" />
