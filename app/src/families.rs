@@ -70,19 +70,27 @@ pub enum Account {
     AddPupil,
 }
 
-/// Progress and what feeds it.
+/// Progress, what feeds it (Ext. data, and the frameworks judgements are
+/// made against), and the school's own figures (School Usage): the pages
+/// senior leaders read, which share their tables and charts.
 #[derive(Clone, Copy, Debug)]
 pub enum Assessment {
     Progress,
     Pupil,
     ExtData,
+    Frameworks,
+    SchoolUsage,
 }
 
+/// Groups, and what is kept for each: behaviour, homework and hand-ins.
 #[derive(Clone, Copy, Debug)]
 pub enum Classroom {
     Behaviour,
     Homework,
     HandIns,
+    Groups,
+    NewGroup,
+    EditGroup,
 }
 
 /// Reporting sessions, and writing and reviewing their reports.
@@ -95,13 +103,13 @@ pub enum ReportWriting {
     Writer,
 }
 
-/// Setting the school up and looking after it.
+/// The school's people and its records of them: staff, parents and their
+/// letters, the MIS sync, School settings and the audit log. Groups,
+/// Frameworks and School Usage are with the pages that use them most, so
+/// that no admin page opened first is more than the 400 KB a first visit
+/// may download.
 #[derive(Clone, Copy, Debug)]
 pub enum Admin {
-    Frameworks,
-    Groups,
-    NewGroup,
-    EditGroup,
     SchoolSettings,
     AuditLog,
     MisSync,
@@ -112,7 +120,6 @@ pub enum Admin {
     NewParent,
     Letters,
     EditParent,
-    SchoolUsage,
 }
 
 impl Later {
@@ -231,6 +238,8 @@ fn assessment(page: Assessment) -> Result<AnyView, SplitLoaderError> {
         Assessment::Progress => view! { <ProgressPage /> }.into_any(),
         Assessment::Pupil => view! { <PupilPage /> }.into_any(),
         Assessment::ExtData => view! { <Only who=PageFor::Staff><ExtDataPage /></Only> }.into_any(),
+        Assessment::Frameworks => view! { <FrameworksPage /> }.into_any(),
+        Assessment::SchoolUsage => view! { <UsagePage /> }.into_any(),
     })
 }
 
@@ -243,6 +252,11 @@ fn classroom(page: Classroom) -> Result<AnyView, SplitLoaderError> {
         Classroom::Behaviour => view! { <BehaviourPage /> }.into_any(),
         Classroom::Homework => view! { <HomeworkPage /> }.into_any(),
         Classroom::HandIns => view! { <HandInsPage /> }.into_any(),
+        Classroom::Groups => view! { <GroupsPage /> }.into_any(),
+        Classroom::NewGroup => {
+            view! { <Only who=PageFor::Staff><NewGroupPage /></Only> }.into_any()
+        }
+        Classroom::EditGroup => view! { <EditGroupPage /> }.into_any(),
     })
 }
 
@@ -266,10 +280,6 @@ fn report_writing(page: ReportWriting) -> Result<AnyView, SplitLoaderError> {
 )]
 fn admin(page: Admin) -> Result<AnyView, SplitLoaderError> {
     Ok(match page {
-        Admin::Frameworks => view! { <FrameworksPage /> }.into_any(),
-        Admin::Groups => view! { <GroupsPage /> }.into_any(),
-        Admin::NewGroup => view! { <Only who=PageFor::Staff><NewGroupPage /></Only> }.into_any(),
-        Admin::EditGroup => view! { <EditGroupPage /> }.into_any(),
         Admin::SchoolSettings => view! { <SchoolSettingsPage /> }.into_any(),
         Admin::AuditLog => view! { <AuditLogPage /> }.into_any(),
         Admin::MisSync => view! { <Only who=PageFor::Admins><MisSyncPage /></Only> }.into_any(),
@@ -280,7 +290,6 @@ fn admin(page: Admin) -> Result<AnyView, SplitLoaderError> {
         Admin::NewParent => view! { <Only who=PageFor::Admins><NewParentPage /></Only> }.into_any(),
         Admin::Letters => view! { <Only who=PageFor::Admins><LettersPage /></Only> }.into_any(),
         Admin::EditParent => view! { <EditParentPage /> }.into_any(),
-        Admin::SchoolUsage => view! { <UsagePage /> }.into_any(),
     })
 }
 

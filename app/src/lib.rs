@@ -185,10 +185,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("reports/:id/edit") view=Later::ReportWriting(ReportWriting::EditSession) />
                     <Route path=path!("reports/:session/review") view=Later::ReportWriting(ReportWriting::Review) />
                     <Route path=path!("reports/:session/write/:group") view=Later::ReportWriting(ReportWriting::Writer) />
-                    <Route path=path!("frameworks") view=Later::Admin(Admin::Frameworks) />
-                    <Route path=path!("groups") view=Later::Admin(Admin::Groups) />
-                    <Route path=path!("groups/new") view=Later::Admin(Admin::NewGroup) />
-                    <Route path=path!("groups/:id") view=Later::Admin(Admin::EditGroup) />
+                    <Route path=path!("frameworks") view=Later::Assessment(Assessment::Frameworks) />
+                    <Route path=path!("groups") view=Later::Classroom(Classroom::Groups) />
+                    <Route path=path!("groups/new") view=Later::Classroom(Classroom::NewGroup) />
+                    <Route path=path!("groups/:id") view=Later::Classroom(Classroom::EditGroup) />
                     <Route path=path!("settings") view=Later::Account(Account::Settings) />
                     <Route path=path!("school-settings") view=Later::Admin(Admin::SchoolSettings) />
                     <Route path=path!("audit-log") view=Later::Admin(Admin::AuditLog) />
@@ -202,7 +202,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("parents/:id") view=Later::Admin(Admin::EditParent) />
                     // Whole before it is sent, so it reads (and its drop-downs
                     // work, with "Show month") without JavaScript.
-                    <Route path=path!("school-usage") view=Later::Admin(Admin::SchoolUsage) ssr=SsrMode::Async />
+                    <Route path=path!("school-usage") view=Later::Assessment(Assessment::SchoolUsage) ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
