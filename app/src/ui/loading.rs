@@ -14,9 +14,9 @@
 //!
 //! A page names the server function it loads from by its arguments
 //! (`ListStaff { search }`) rather than calling it. In the browser every
-//! function is then asked by the same code, which holds the answer's bytes
-//! as they come; a call of each function would carry its own request and
-//! decoder into the WebAssembly. On the server the function just runs.
+//! function is then asked by the same code, and only reading its answer is
+//! its own; a call of each function carried its own request and redirect
+//! handling into the WebAssembly. On the server the function just runs.
 
 use std::{
     any::Any,
@@ -114,15 +114,6 @@ impl<T: Serialize + Send + Sync + 'static> Data for T {
 impl Held {
     fn fetched<T: Serialize + Send + Sync + 'static>(data: T) -> Self {
         Held(Arc::new(Holding::Fetched(Box::new(data))))
-    }
-
-    /// What a server function answered with (its output's postcard), held
-    /// as the `Ok(output)` the page reads: postcard writes that as a 0 and
-    /// the output.
-    #[cfg(any(test, not(feature = "ssr")))]
-    fn answered(output: &[u8]) -> Self {
-        let written = std::iter::once(0).chain(output.iter().copied()).collect();
-        Held(Arc::new(Holding::Written(written)))
     }
 
     fn read<T: DeserializeOwned + Clone + 'static>(&self) -> Option<T> {
@@ -278,33 +269,45 @@ fn ask<F: Loadable>(function: F) -> Fetching {
     Box::pin(async move { Held::fetched(function.run_body().await) })
 }
 
-/// In the browser the function is asked as a form would ask it, and its
-/// answer held as the bytes that came: they are read as their type where
-/// the page reads them, by the decoder that reads the data written into
-/// the first HTML. So asking is the same code for every function.
+/// In the browser the function is asked as a form would ask it, by the
+/// same code for every function; only reading its answer is the
+/// function's own (`answer`, with the decoder that reads the data written
+/// into the first HTML).
 #[cfg(not(feature = "ssr"))]
 fn ask<F: Loadable>(function: F) -> Fetching {
-    match serde_qs::to_string(&function) {
-        Ok(fields) => Box::pin(answered(F::PATH, fields, refused::<F::Output>)),
-        // Arguments that can't be written as a form: a mistake here, not
-        // the person's, so they see the general message.
-        Err(_) => Box::pin(std::future::ready(refused::<F::Output>(
-            AppError::Unexpected,
-        ))),
-    }
+    // Arguments that can't be written as a form are a mistake here, not the
+    // person's: they see the general message.
+    let fields = serde_qs::to_string(&function).ok();
+    Box::pin(answered(F::PATH, fields, answer::<F::Output>))
 }
 
 #[cfg(not(feature = "ssr"))]
-async fn answered(url: &'static str, fields: String, refused: fn(AppError) -> Held) -> Held {
-    match super::form::post(url, fields).await {
-        Ok(output) => Held::answered(&output),
-        Err(refusal) => refused(refusal),
+async fn answered(
+    url: &'static str,
+    fields: Option<String>,
+    answer: fn(Result<&[u8], AppError>) -> Held,
+) -> Held {
+    match fields {
+        Some(fields) => match super::form::post(url, fields).await {
+            Ok(output) => answer(Ok(&output)),
+            Err(refusal) => answer(Err(refusal)),
+        },
+        None => answer(Err(AppError::Unexpected)),
     }
 }
 
-#[cfg(not(feature = "ssr"))]
-fn refused<O: Serialize + Send + Sync + 'static>(refusal: AppError) -> Held {
-    Held::fetched(Err::<O, AppError>(refusal))
+/// A server function's answer (its output's postcard, or a refusal) as the
+/// page reads it. An answer that doesn't read (from another build of
+/// Markwell, in a tab opened before it) is a refusal like any other, so the
+/// page says so rather than asking again.
+#[cfg(any(test, not(feature = "ssr")))]
+fn answer<O>(answered: Result<&[u8], AppError>) -> Held
+where
+    O: Serialize + DeserializeOwned + Send + Sync + 'static,
+{
+    let answer = answered
+        .and_then(|output| postcard::from_bytes::<O>(output).map_err(|_| AppError::Unexpected));
+    Held::fetched(answer)
 }
 
 /// A value the server works out as it renders (the signed-in person, say),
@@ -365,14 +368,23 @@ mod tests {
     }
 
     /// A server function's answer, as it comes to the browser, is read as
-    /// the page's `Ok` of it.
+    /// the page's `Ok` of it; one that doesn't read is a refusal.
     #[test]
-    fn an_answer_reads_as_its_ok() {
-        let output = vec![("Ava".to_owned(), Some(3_i64))];
-        let answer = <PostcardEncoding as Encodes<_>>::encode(&output).unwrap();
+    fn an_answer_reads_as_its_ok_or_as_refused() {
+        type Rows = Vec<(String, Option<i64>)>;
+        let output: Rows = vec![("Ava".to_owned(), Some(3_i64))];
+        let answered = <PostcardEncoding as Encodes<_>>::encode(&output).unwrap();
         assert_eq!(
-            Held::answered(&answer).read::<Result<Vec<(String, Option<i64>)>, AppError>>(),
+            answer::<Rows>(Ok(&answered)).read::<Result<Rows, AppError>>(),
             Some(Ok(output))
+        );
+        assert_eq!(
+            answer::<Rows>(Ok(&[0xff, 0xff])).read::<Result<Rows, AppError>>(),
+            Some(Err(AppError::Unexpected))
+        );
+        assert_eq!(
+            answer::<Rows>(Err(AppError::NotFound)).read::<Result<Rows, AppError>>(),
+            Some(Err(AppError::NotFound))
         );
     }
 
