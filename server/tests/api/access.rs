@@ -846,8 +846,16 @@ async fn call_function(
         }
         request.form(&form)
     };
-    request.send().await.expect("an answer")
+    request
+        .timeout(HUNG)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{path}: no answer: {e}"))
 }
+
+/// Longer than any answer takes, even with every test running: a request
+/// still unanswered then is stuck, and the test says which one it was.
+const HUNG: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A one-pupil simple CSV, as the MIS sync page's form sends it.
 fn mis_file() -> reqwest::multipart::Form {
@@ -964,9 +972,10 @@ async fn open_route(
     };
     let res = request
         .header("Accept", "text/html")
+        .timeout(HUNG)
         .send()
         .await
-        .expect("an answer");
+        .unwrap_or_else(|e| panic!("{path}: no answer: {e}"));
     let status = res.status();
     if status.is_redirection() && pattern.starts_with("/mis-sync/") {
         // Let in, the form post answers with the sync it made.
@@ -987,7 +996,11 @@ async fn open_route(
         // A stream that stays open: its status is the answer.
         return (status, String::new());
     }
-    (status, res.text().await.unwrap_or_default())
+    let body = res
+        .text()
+        .await
+        .unwrap_or_else(|e| panic!("{path}: the page didn't finish: {e}"));
+    (status, body)
 }
 
 /// What a route answered: let in (the page itself), sent to sign in, or
