@@ -183,9 +183,9 @@ type Fetching = Pin<Box<dyn Future<Output = Held> + Send>>;
 
 /// A server function a page loads its data from: one reading its arguments
 /// as a browser posts a form and answering in postcard, as a form's do.
-pub trait Loadable: Sendable<Output: Serialize> + Send {}
+pub trait Loadable: Sendable<Output: Serialize> {}
 
-impl<F: Sendable<Output: Serialize> + Send> Loadable for F {}
+impl<F: Sendable<Output: Serialize>> Loadable for F {}
 
 /// What a page loads from `F`: its answer, or why there is none.
 pub type Answer<F> = Result<<F as ServerFn>::Output, AppError>;
